@@ -1,0 +1,69 @@
+/**
+ * The packet model shared by the capture step, `wirelab decode`, packet patterns, the run
+ * record and reports. One decoded frame = one row of Wireshark's packet list plus the
+ * structured fields that patterns match on.
+ */
+
+/** One row of the packet list, exactly as `tshark -r FILE` prints it (Wireshark 4.0). */
+export interface PacketSummary {
+  /** Frame number, from 1. */
+  no: number;
+  /** Seconds since the first frame of the file (tshark's relative time). */
+  time: number;
+  source: string;
+  destination: string;
+  protocol: string;
+  /** Frame length on the wire (original length), as in the Length column. */
+  length: number;
+  /** Wireshark's Info column, character for character. */
+  info: string;
+}
+
+export interface TcpFields {
+  srcPort: number;
+  dstPort: number;
+  /** Wireshark names in Wireshark's order: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE. */
+  flags: string[];
+  /** Relative sequence / acknowledgement numbers as Wireshark shows them. */
+  seq: number;
+  ack: number;
+  rawSeq: number;
+  rawAck: number;
+  /** Window as shown (scaled where the scale is known). */
+  win: number;
+  /** Payload length. */
+  len: number;
+  /** Options as Wireshark prints them: "MSS=1460", "SACK_PERM", "TSval=…", "WS=128" … */
+  options: string[];
+  /** Analysis labels without brackets: "TCP Retransmission", "TCP Dup ACK 5#1" … */
+  analysis: string[];
+}
+
+export interface DecodedPacket extends PacketSummary {
+  /** Absolute capture time, seconds since the epoch. */
+  timestamp: number;
+  caplen: number;
+  ip?: { version: 4 | 6; src: string; dst: string; ttl: number; proto: number; len: number };
+  tcp?: TcpFields;
+  udp?: { srcPort: number; dstPort: number; len: number };
+  icmp?: { version: 4 | 6; type: number; code: number; id?: number; seq?: number };
+  dns?: {
+    id: number;
+    response: boolean;
+    rcode: number;
+    questions: { name: string; type: string }[];
+    answers: { name: string; type: string; data: string }[];
+  };
+  arp?: { op: number; senderIp: string; targetIp: string; senderMac: string; targetMac: string };
+  /** Transport payload (TCP/UDP data), for payload patterns. Not stored in run.json. */
+  payload?: Uint8Array;
+}
+
+/** Where a capture file stopped being readable. Readers never throw on bad input. */
+export interface ReadProblem {
+  /** Byte offset in the file where the problem starts. */
+  offset: number;
+  /** Frame number being read when it happened (0 = in the file header). */
+  frame: number;
+  message: string;
+}
