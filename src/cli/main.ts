@@ -1,0 +1,24 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { reportError } from './exit.js';
+import * as validate from '../commands/validate.js';
+import * as run from '../commands/run.js';
+
+/** Every subcommand, in the order `--help` lists them. */
+const commands: { register(p: Command): void }[] = [run, validate];
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('wirelab')
+    .description('Declarative network labs: run, check, grade and report scenarios written in YAML.')
+    .version(VERSION)
+    .showHelpAfterError('(run wirelab --help for usage)')
+    .exitOverride();
+  for (const c of commands) c.register(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    return reportError(e);
+  }
+}

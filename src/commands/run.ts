@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { withExit } from '../cli/exit.js';
+import { printDiagnostics } from '../cli/diagnostics-out.js';
+import { LiveReporter } from '../cli/live.js';
+import { UsageError } from '../errors.js';
+import { silentReporter } from '../interpreter/reporter.js';
+import { runScenario } from '../interpreter/run-scenario.js';
+import { readScenario } from '../scenario/read.js';
+
+function parseVars(list: string[]): Record<string, string> {
+  return Object.fromEntries(
+    list.map((kv) => {
+      const i = kv.indexOf('=');
+      if (i <= 0) throw new UsageError(`--var takes NAME=VALUE, got "${kv}"`);
+      return [kv.slice(0, i), kv.slice(i + 1)];
+    }),
+  );
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario and write its run record (run.json) to reports/<name>/')
+    .argument('<file>', 'scenario file')
+    .option('-o, --out <dir>', 'folder for run.json and captures (default: reports/<scenario name>)')
+    .option('--json', 'print the run record as JSON on stdout instead of the live display')
+    .option('--var <name=value...>', 'values for {{name}} in commands (e.g. submission=DIR)', [])
+    .action(
+      withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[] }) => {
+        const r = await readScenario(file);
+        if (!r.ok) {
+          printDiagnostics(r.diagnostics);
+          return 2;
+        }
+        const { record, runDir } = await runScenario(r.loaded, {
+          out: opts.out,
+          reporter: opts.json ? silentReporter : new LiveReporter(),
+          vars: parseVars(opts.var),
+          handleSignals: true,
+        });
+        if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+        else process.stderr.write(`run record: ${runDir}/run.json\n`);
+        return record.run.exitCode;
+      }),
+    );
+}

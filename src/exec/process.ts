@@ -1,0 +1,92 @@
+import { execa, type ResultPromise } from 'execa';
+
+/** A tail-capped text buffer: keeps the first `cap` bytes and counts what was dropped. */
+export class CappedOutput {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  dropped = 0;
+  constructor(private readonly cap: number) {}
+
+  push(d: Buffer): void {
+    const room = this.cap - this.size;
+    if (room <= 0) {
+      this.dropped += d.length;
+      return;
+    }
+    const part = d.length > room ? d.subarray(0, room) : d;
+    this.chunks.push(part);
+    this.size += part.length;
+    this.dropped += d.length - part.length;
+  }
+
+  get truncated(): boolean {
+    return this.dropped > 0;
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+export interface CommandLine {
+  file: string;
+  args: string[];
+  shell: boolean;
+}
+
+/** A list runs directly; a string runs through /bin/sh -c. */
+export function commandLine(run: string | string[]): CommandLine {
+  return typeof run === 'string' ? { file: run, args: [], shell: true } : { file: run[0], args: run.slice(1), shell: false };
+}
+
+/** The command as a shell would show it, for transcripts. */
+export function showCommand(run: string | string[]): string {
+  if (typeof run === 'string') return run;
+  return run.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/**
+ * Ends a process we started and everything in its process group: SIGTERM, then SIGKILL after
+ * `graceMs`. Only the group of a PID we spawned (with `detached: true`) is ever signalled.
+ */
+export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      /* the group is gone */
+    }
+  };
+  const exited = child.exitCode !== null || child.signalCode !== null;
+  if (!exited) {
+    signal('SIGTERM');
+    const done = await Promise.race([
+      child.then(() => true, () => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), graceMs)),
+    ]);
+    if (!done) signal('SIGKILL');
+  }
+  // Descendants that outlived the leader (background jobs of a shell) go too.
+  signal('SIGKILL');
+  await child.then(() => undefined, () => undefined);
+}
+
+export function spawnDetached(cmd: CommandLine, opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string }): ResultPromise {
+  return execa(cmd.file, cmd.args, {
+    shell: cmd.shell ? '/bin/sh' : false,
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: true,
+    input: opts.stdin,
+    stdin: opts.stdin === undefined ? 'ignore' : undefined,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    detached: true,
+    cleanup: true,
+    encoding: 'buffer',
+  });
+}

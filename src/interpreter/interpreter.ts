@@ -1,0 +1,187 @@
+import { performance } from 'node:perf_hooks';
+import type { Check, RunRecord, StepRecord } from '../generated/run-record.js';
+import type { Step } from '../generated/scenario.js';
+import type { Host } from '../hosts/host.js';
+import { stepKindOf } from '../scenario/check.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import type { Path } from '../scenario/source.js';
+import { WirelabError } from '../errors.js';
+import { durationMs } from './duration.js';
+import type { Reporter } from './reporter.js';
+import type { RunState, StepRunContext } from './step-context.js';
+import { TeardownStack } from './teardown.js';
+import { buildRecord, pathString } from './record.js';
+
+const DEFAULT_STEP_TIMEOUT_MS = 10_000;
+const DEFAULT_RUN_TIMEOUT_MS = 10 * 60_000;
+
+export interface InterpreterOptions {
+  runName: string;
+  runDir: string;
+  hosts: (name: string) => Host;
+  reporter: Reporter;
+  vars?: Record<string, string>;
+  addresses?: Map<string, string[]>;
+}
+
+class StepTimeout extends Error {}
+class Interrupted extends Error {}
+
+/**
+ * Runs a validated scenario: steps in order, each under its timeout and the run's; records
+ * everything; tears down LIFO whatever happened. It never throws for a failed expectation:
+ * that is a result. It throws only for bugs in itself.
+ */
+export class Interpreter {
+  readonly teardown = new TeardownStack();
+  private readonly abort = new AbortController();
+  private interruptReason: string | undefined;
+  private readonly state: RunState;
+  private runDeadline = Infinity;
+
+  constructor(
+    private readonly loaded: LoadedScenario,
+    private readonly opts: InterpreterOptions,
+  ) {
+    this.state = {
+      scenarioDir: loaded.dir,
+      runDir: opts.runDir,
+      t0: performance.now(),
+      connections: new Map(),
+      fixtures: new Map(),
+      addresses: opts.addresses ?? new Map([['local', ['127.0.0.1', '::1']]]),
+      vars: { dir: loaded.dir, ...opts.vars },
+    };
+  }
+
+  /** Stops the run: the current step is abandoned, the rest skipped, teardown runs. */
+  interrupt(reason: string): void {
+    if (this.interruptReason) return;
+    this.interruptReason = reason;
+    this.abort.abort(new Interrupted(reason));
+  }
+
+  async run(): Promise<RunRecord> {
+    const startedAt = new Date();
+    const scenario = this.loaded.scenario;
+    const runTimeout = durationMs(scenario.timeout, DEFAULT_RUN_TIMEOUT_MS);
+    this.runDeadline = performance.now() + runTimeout;
+    const runTimer = setTimeout(() => this.interrupt('timeout'), runTimeout);
+    this.opts.reporter.runStarted({ name: scenario.name, title: scenario.title, steps: scenario.steps.length });
+    let steps: StepRecord[] = [];
+    try {
+      steps = await this.runSteps(scenario.steps, ['steps'], 0);
+    } finally {
+      clearTimeout(runTimer);
+      const errors = await this.teardown.run();
+      for (const e of errors) process.emitWarning(`teardown of ${e.label} failed: ${e.error}`);
+    }
+    const record = buildRecord({
+      loaded: this.loaded,
+      runName: this.opts.runName,
+      startedAt,
+      durationMs: performance.now() - this.state.t0,
+      steps,
+      interrupted: this.interruptReason,
+    });
+    this.opts.reporter.runFinished(record);
+    return record;
+  }
+
+  private async runSteps(steps: Step[], at: Path, depth: number): Promise<StepRecord[]> {
+    const out: StepRecord[] = [];
+    for (let i = 0; i < steps.length; i++) out.push(await this.runStep(steps[i], [...at, i], depth));
+    return out;
+  }
+
+  private async runStep(step: Step, path: Path, depth: number): Promise<StepRecord> {
+    const { kind } = stepKindOf(step);
+    if (!kind) throw new Error(`unvalidated step at ${pathString(path)}`);
+    const body = (step as unknown as Record<string, unknown>)[kind.kind];
+    const rec: StepRecord = {
+      path: pathString(path),
+      line: this.loaded.source.at(path).line,
+      kind: kind.kind,
+      ...(step.id ? { id: step.id } : {}),
+      title: step.name ?? kind.describe(body),
+      host: kind.host(body),
+      status: 'skipped',
+      startMs: round(performance.now() - this.state.t0),
+      durationMs: 0,
+      checks: [],
+      ...(step.points !== undefined ? { points: step.points, earned: 0 } : {}),
+      ...(step.hidden ? { hidden: true } : {}),
+    };
+    if (this.abort.signal.aborted) return this.finish(rec, depth, false);
+    this.opts.reporter.stepStarted({ path: rec.path, kind: rec.kind, title: rec.title, host: rec.host, depth });
+
+    const timeoutMs = Math.min(durationMs(step.timeout) ?? kind.defaultTimeoutMs ?? Infinity, this.runDeadline - performance.now());
+    const stepAbort = new AbortController();
+    const onRunAbort = () => stepAbort.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', onRunAbort, { once: true });
+    const deadline = performance.now() + timeoutMs;
+    const ctx = this.context(rec, stepAbort.signal, deadline, path, depth);
+    let timer: NodeJS.Timeout | undefined;
+    const started = performance.now();
+    try {
+      const guard = new Promise<never>((_, reject) => {
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(() => reject(new StepTimeout(`the step did not finish within ${fmtMs(timeoutMs)}`)), Math.max(0, timeoutMs));
+        stepAbort.signal.addEventListener('abort', () => reject(stepAbort.signal.reason), { once: true });
+      });
+      await Promise.race([kind.run(body, ctx), guard]);
+      rec.status = rec.checks.every((c) => c.passed) ? 'passed' : 'failed';
+    } catch (e) {
+      rec.status = e instanceof Interrupted && this.interruptReason !== 'timeout' ? 'skipped' : 'errored';
+      const message = e instanceof Interrupted ? (e.message === 'timeout' ? 'the run went past its timeout' : `interrupted by ${e.message}`) : e instanceof Error ? e.message : String(e);
+      rec.error = { message, ...(e instanceof WirelabError ? { code: e.code } : e instanceof StepTimeout ? { code: 'timeout' } : {}) };
+      if (e instanceof StepTimeout) stepAbort.abort(e);
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onRunAbort);
+    }
+    rec.durationMs = round(performance.now() - started);
+    return this.finish(rec, depth, true);
+  }
+
+  private finish(rec: StepRecord, depth: number, ran: boolean): StepRecord {
+    if (rec.points !== undefined) rec.earned = earned(rec);
+    if (ran) this.opts.reporter.stepFinished(rec, depth);
+    return rec;
+  }
+
+  private context(rec: StepRecord, signal: AbortSignal, deadline: number, path: Path, depth: number): StepRunContext {
+    return {
+      run: this.state,
+      signal,
+      timeLeftMs: () => deadline - performance.now(),
+      host: (name) => this.opts.hosts(name),
+      check: (c: Check) => void rec.checks.push(c),
+      transcript: (e) => void (rec.transcript ??= []).push({ t: round(performance.now() - this.state.t0), ...e }),
+      detail: (key, value) => void Object.assign(rec, { [key]: value }),
+      onTeardown: (label, fn) => this.teardown.push(label, fn),
+      runChildren: async (steps, sub) => {
+        const children = await this.runSteps(steps, [...path, rec.kind, ...sub], depth + 1);
+        rec.children = children;
+        return children;
+      },
+    };
+  }
+}
+
+/** Points earned: all when every check passed; else the mean fraction where checks give one. */
+function earned(rec: StepRecord): number {
+  const max = rec.points ?? 0;
+  if (rec.status === 'passed') return max;
+  if (rec.status !== 'failed' || rec.checks.length === 0) return 0;
+  const parts = rec.checks.map((c) => (c.passed ? 1 : c.fraction));
+  if (parts.some((p) => p === undefined)) return 0;
+  return round((max * (parts as number[]).reduce((a, b) => a + b, 0)) / parts.length);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,0 +1,59 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunRecord } from '../generated/run-record.js';
+import { LocalHost, type Host } from '../hosts/host.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { Interpreter } from './interpreter.js';
+import type { Reporter } from './reporter.js';
+
+export interface RunOptions {
+  /** Folder for run.json and captures (default reports/<scenario name>). */
+  out?: string;
+  reporter: Reporter;
+  vars?: Record<string, string>;
+  /** Handle SIGINT/SIGTERM by stopping the run and tearing down (the CLI sets this). */
+  handleSignals?: boolean;
+}
+
+/** Writes a file so that readers never see half of it. */
+export async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+/** Runs a loaded scenario end to end and writes `run.json`; returns the record. */
+export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<{ record: RunRecord; runDir: string }> {
+  const runDir = resolve(opts.out ?? join('reports', loaded.scenario.name));
+  await mkdir(runDir, { recursive: true });
+  const hosts = new Map<string, Host>();
+  const hostFor = (name: string): Host => {
+    let h = hosts.get(name);
+    if (!h) {
+      if (name !== 'local') throw new Error(`host ${name} does not exist (this scenario has no topology)`);
+      h = new LocalHost(name, runDir);
+      hosts.set(name, h);
+    }
+    return h;
+  };
+  const interp = new Interpreter(loaded, { runName: loaded.scenario.name, runDir, hosts: hostFor, reporter: opts.reporter, vars: opts.vars });
+  // Hosts shut down last: after every fixture, connection and capture was released.
+  interp.teardown.push('hosts', async () => {
+    for (const h of [...hosts.values()].reverse()) await h.shutdown();
+  });
+  const onSignal = (sig: NodeJS.Signals) => interp.interrupt(sig);
+  if (opts.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  try {
+    const record = await interp.run();
+    await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+    return { record, runDir };
+  } finally {
+    if (opts.handleSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import type { ErrorObject } from 'ajv';
+import { didYouMean, quoteList } from './diagnostics.js';
+import type { Path } from './source.js';
+
+/** One schema problem, ready to be located: a path in the document and a message. */
+export interface SchemaProblem {
+  path: Path;
+  onKey: boolean;
+  code: string;
+  message: string;
+}
+
+type Schema = Record<string, any>;
+
+function pointerToPath(pointer: string): Path {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'object') return 'mapping';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+const typeWords: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null' };
+
+function expectedFrom(schema: Schema | undefined): string {
+  if (!schema) return '';
+  const d = schema.description ?? schema.title;
+  return d ? `: ${String(d).split('. ')[0].replace(/\.$/, '')}` : '';
+}
+
+/** Is this a pure "exactly one of these keys" rule: `oneOf: [{required:[a]}, {required:[b]}]`? */
+function keyChoice(branches: Schema[] | undefined): string[] | undefined {
+  if (!Array.isArray(branches)) return undefined;
+  if (!branches.every((b) => b && Object.keys(b).length === 1 && Array.isArray(b.required))) return undefined;
+  return branches.map((b) => b.required[0]);
+}
+
+function describe(e: ErrorObject, where: string): SchemaProblem {
+  const path = pointerToPath(e.instancePath);
+  const p = e.params as Record<string, any>;
+  const parent = e.parentSchema as Schema | undefined;
+  const name = path.length ? `"${path[path.length - 1]}"` : where;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys(parent?.properties ?? {});
+      return {
+        path: [...path, p.additionalProperty],
+        onKey: true,
+        code: 'unknown-key',
+        message: `unknown key "${p.additionalProperty}" in ${path.length ? name : where}${didYouMean(p.additionalProperty, allowed)}; expected one of: ${allowed.join(', ')}`,
+      };
+    }
+    case 'required':
+      return { path, onKey: true, code: 'missing-key', message: `${path.length ? name : where} needs the key "${p.missingProperty}"${expectedFrom(parent?.properties?.[p.missingProperty])}` };
+    case 'type': {
+      const want = String(p.type).split(',').map((t) => typeWords[t] ?? t).join(' or ');
+      return { path, onKey: false, code: 'bad-type', message: `${name} must be ${want}, found ${typeOf(e.data)}` };
+    }
+    case 'enum':
+      return { path, onKey: false, code: 'bad-value', message: `${name} must be one of: ${quoteList(p.allowedValues)}, found ${JSON.stringify(e.data)}${didYouMean(String(e.data), p.allowedValues.map(String))}` };
+    case 'const':
+      return { path, onKey: false, code: 'bad-value', message: `${name} must be ${JSON.stringify(p.allowedValue)}, found ${JSON.stringify(e.data)}` };
+    case 'pattern':
+      return { path, onKey: false, code: 'bad-value', message: `${name} is not valid: ${JSON.stringify(e.data)}${expectedFrom(parent) || ` (expected to match ${p.pattern})`}` };
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      return { path, onKey: false, code: 'bad-value', message: `${name} must be ${p.comparison} ${p.limit}, found ${JSON.stringify(e.data)}` };
+    case 'minItems':
+      return { path, onKey: false, code: 'bad-value', message: `${name} needs at least ${p.limit} item(s)` };
+    case 'minProperties':
+      return { path, onKey: false, code: 'bad-value', message: `${name} needs at least ${p.limit} key(s)` };
+    default:
+      return { path, onKey: false, code: 'bad-value', message: `${name} ${e.message ?? 'is not valid'}` };
+  }
+}
+
+/**
+ * Turns ajv's errors into the few a person needs. For a failed `oneOf`/`anyOf`, keeps only
+ * the errors of the branch whose type fits the value (a mapping given where a string or a
+ * mapping is allowed is judged as a mapping), or else says in one line what was expected.
+ */
+export function condense(errors: ErrorObject[], where: string): SchemaProblem[] {
+  const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const dropped = new Set<ErrorObject>();
+  const extra: SchemaProblem[] = [];
+  for (const alt of alternatives) {
+    const base = alt.schemaPath.replace(/^#/, '');
+    const inside = errors.filter((e) => e !== alt && e.schemaPath.replace(/^#/, '').startsWith(`${base}/`) && e.instancePath.startsWith(alt.instancePath));
+    const branches = alt.schema as Schema[];
+    const choice = keyChoice(branches);
+    if (choice) {
+      inside.forEach((e) => dropped.add(e));
+      dropped.add(alt);
+      const present = choice.filter((k) => e_has(alt.data, k));
+      const path = pointerToPath(alt.instancePath);
+      extra.push({
+        path,
+        onKey: path.length > 0,
+        code: present.length ? 'conflicting-keys' : 'missing-key',
+        message: present.length
+          ? `${path.length ? `"${path[path.length - 1]}"` : where} takes only one of ${quoteList(choice)}, found ${quoteList(present)}`
+          : `${path.length ? `"${path[path.length - 1]}"` : where} needs one of the keys ${quoteList(choice)}`,
+      });
+      continue;
+    }
+    const byBranch = new Map<number, ErrorObject[]>();
+    for (const e of inside) {
+      const i = Number(e.schemaPath.replace(/^#/, '').slice(base.length + 1).split('/')[0]);
+      byBranch.set(i, [...(byBranch.get(i) ?? []), e]);
+    }
+    const fitting = [...byBranch.entries()].filter(([, es]) => !es.some((e) => e.keyword === 'type' && e.instancePath === alt.instancePath));
+    if (fitting.length === 1) {
+      inside.filter((e) => !fitting[0][1].includes(e)).forEach((e) => dropped.add(e));
+      dropped.add(alt);
+    } else {
+      inside.forEach((e) => dropped.add(e));
+      dropped.add(alt);
+      const path = pointerToPath(alt.instancePath);
+      const name = path.length ? `"${path[path.length - 1]}"` : where;
+      extra.push({ path, onKey: false, code: 'bad-value', message: `${name} is not valid${expectedFrom(alt.parentSchema as Schema) || ''}` });
+    }
+  }
+  const kept = errors.filter((e) => !dropped.has(e)).map((e) => describe(e, where));
+  const seen = new Set<string>();
+  return [...kept, ...extra].filter((p) => {
+    const k = `${p.path.join('/')}|${p.code}|${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function e_has(data: unknown, key: string): boolean {
+  return !!data && typeof data === 'object' && key in (data as object);
+}

@@ -1,0 +1,73 @@
+import { dirname, resolve } from 'node:path';
+import type { Scenario, Step } from '../generated/scenario.js';
+import { stepKinds, type AnyStepKind } from '../steps/index.js';
+import { condense } from './ajv-errors.js';
+import { closest, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { schemas } from './schemas.js';
+import { Source, type Path } from './source.js';
+import { checkNames, stepKindOf, COMMON_KEYS } from './check.js';
+
+/** A scenario that passed every check: nothing runs unless `diagnostics` is empty. */
+export interface LoadedScenario {
+  file: string;
+  dir: string;
+  source: Source;
+  scenario: Scenario;
+}
+
+export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Loads a scenario file: YAML syntax, then the schema (document, then each step against its
+ * own kind), then names and references. All problems are reported together.
+ */
+export async function loadScenario(file: string): Promise<LoadResult> {
+  const { source, diagnostics } = await Source.read(file);
+  return finish(source, diagnostics, file);
+}
+
+export function loadScenarioText(file: string, text: string): LoadResult {
+  const { source, diagnostics } = Source.parse(file, text);
+  return finish(source, diagnostics, file);
+}
+
+function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult {
+  if (syntax.length) return { ok: false, diagnostics: sortDiagnostics(syntax) };
+  const value = source.toJS();
+  const diagnostics = validate(source, value);
+  if (diagnostics.length === 0) diagnostics.push(...checkNames(source, value as Scenario));
+  if (diagnostics.length) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario } };
+}
+
+function validate(source: Source, value: unknown): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const set = schemas();
+  if (!set.scenario(value)) {
+    for (const p of condense(set.scenario.errors ?? [], 'the scenario')) out.push(source.diag(p.path, p.code, p.message, p.onKey));
+  }
+  const steps = (value as { steps?: unknown })?.steps;
+  if (Array.isArray(steps)) validateSteps(source, steps, ['steps'], out);
+  return out;
+}
+
+function validateSteps(source: Source, steps: unknown[], at: Path, out: Diagnostic[]): void {
+  steps.forEach((step, i) => {
+    const path = [...at, i];
+    if (!step || typeof step !== 'object' || Array.isArray(step)) return; // reported by the document schema
+    const found = stepKindOf(step as Step);
+    if (found.problem) {
+      out.push(source.diag([...path, ...found.problem.path], found.problem.code, found.problem.message, true));
+      return;
+    }
+    const kind = found.kind!;
+    const validator = schemas().step(kind.kind);
+    if (!validator(step)) {
+      for (const p of condense(validator.errors ?? [], `the ${kind.kind} step`)) out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
+    }
+    const body = (step as unknown as Record<string, unknown>)[kind.kind];
+    for (const child of kind.children?.(body) ?? []) validateSteps(source, child.steps, [...path, kind.kind, ...child.path], out);
+  });
+}
+
+export { closest, COMMON_KEYS, type AnyStepKind, stepKinds };

@@ -1,0 +1,57 @@
+import { isIP } from 'node:net';
+import type { ConnectBody } from '../generated/scenario.js';
+import type { StepRunContext } from '../interpreter/step-context.js';
+import { defineStep } from './kind.js';
+
+/** `NAME`, `HOST:PORT`, `IP:PORT` or `[IPv6]:PORT`. */
+export function parseTarget(to: string): { name?: string; host?: string; port?: number } {
+  const v6 = /^\[([^\]]+)\]:(\d+)$/.exec(to);
+  if (v6) return { host: v6[1], port: Number(v6[2]) };
+  const m = /^([^:]+):(\d+)$/.exec(to);
+  if (m) return { host: m[1], port: Number(m[2]) };
+  return { name: to };
+}
+
+/** Turns a target into an address and port, through fixtures and host names. */
+export function resolveTarget(to: string, ctx: StepRunContext): { address: string; port: number } {
+  const t = parseTarget(to);
+  if (t.name !== undefined) {
+    const f = ctx.run.fixtures.get(t.name)!;
+    const address = f.address === '0.0.0.0' ? '127.0.0.1' : f.address === '::' ? '::1' : f.address;
+    return { address, port: f.port };
+  }
+  const address = isIP(t.host!) ? t.host! : ctx.run.addresses.get(t.host!)?.[0];
+  if (!address) throw new Error(`host ${t.host} has no address`);
+  return { address, port: t.port! };
+}
+
+export const connect = defineStep<ConnectBody>({
+  kind: 'connect',
+  describe: (b) => `connect to ${b.to} as ${b.as}`,
+  host: (b) => b.from ?? 'local',
+  defaultTimeoutMs: 10_000,
+  check(b, scope) {
+    scope.host(b.from, ['from']);
+    const t = parseTarget(b.to);
+    if (t.name !== undefined) scope.use('fixture', t.name, ['to']);
+    else if (t.port! > 65535) scope.error(['to'], 'bad-value', `port ${t.port} is out of range (1-65535)`);
+    else if (!isIP(t.host!)) scope.host(t.host, ['to']);
+    scope.define('conn', b.as, ['as']);
+  },
+  async run(b, ctx) {
+    const hostName = b.from ?? 'local';
+    const host = ctx.host(hostName);
+    const { address, port } = resolveTarget(b.to, ctx);
+    const want = b.expect ?? 'open';
+    const timeoutMs = Math.max(1, Math.min(want === 'timeout' ? 2000 : 5000, ctx.timeLeftMs() - 100));
+    const r = await host.call('connOpen', { address, port, timeoutMs });
+    if (r.id) {
+      const id = r.id;
+      ctx.onTeardown(`connection ${b.as}`, () => host.call('release', { id }));
+      ctx.run.connections.set(b.as, { host: hostName, id, local: r.local!, remote: r.remote! });
+    }
+    ctx.detail('connection', { name: b.as, outcome: r.outcome, ...(r.local ? { local: r.local, remote: r.remote } : { remote: `${address}:${port}` }) });
+    ctx.transcript({ dir: 'info', conn: b.as, text: r.outcome === 'open' ? `connected ${r.local} → ${r.remote}` : `${r.outcome}: ${r.error ?? ''}`.trim() });
+    ctx.check({ title: `connect to ${b.to}`, expected: want, actual: r.outcome, passed: r.outcome === want });
+  },
+});

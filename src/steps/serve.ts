@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import type { ServeBody } from '../generated/scenario.js';
+import { durationMs } from '../interpreter/duration.js';
+import { defineStep } from './kind.js';
+
+function fixtureKind(b: ServeBody): 'echo' | 'http' | 'command' {
+  return b.echo ? 'echo' : b.http ? 'http' : 'command';
+}
+
+/** Starts a fixture that outlives the step; torn down at the end of the run. */
+export const serve = defineStep<ServeBody>({
+  kind: 'serve',
+  describe: (b) => `serve ${fixtureKind(b)} as ${b.as}${b.port ? ` on port ${b.port}` : ''}`,
+  host: (b) => b.on ?? 'local',
+  defaultTimeoutMs: 30_000,
+  check(b, scope) {
+    scope.host(b.on, ['on']);
+    scope.define('fixture', b.as, ['as']);
+  },
+  async run(b, ctx) {
+    const hostName = b.on ?? 'local';
+    const host = ctx.host(hostName);
+    const address = b.address ?? ctx.run.addresses.get(hostName)?.[0] ?? '127.0.0.1';
+    const port = b.port ?? 0;
+    const kind = fixtureKind(b);
+    const dir = ctx.run.scenarioDir;
+    const started = await host.call(
+      'fixtureStart',
+      b.echo
+        ? { kind: 'echo', address, port, ...b.echo }
+        : b.http
+          ? { kind: 'http', address, port, root: resolve(dir, b.http.root) }
+          : {
+              kind: 'command',
+              address,
+              port,
+              run: b.command!.run,
+              cwd: b.command!.cwd ? resolve(dir, b.command!.cwd) : dir,
+              env: b.command!.env,
+              readyMs: durationMs(b.command!.ready, 10_000),
+              vars: ctx.run.vars,
+            },
+    );
+    ctx.onTeardown(`fixture ${b.as}`, () => host.call('fixtureStop', { id: started.id }));
+    ctx.run.fixtures.set(b.as, { host: hostName, id: started.id, kind, address, port: started.port });
+    ctx.detail('fixture', { name: b.as, kind, address, port: started.port, ...(started.pid ? { pid: started.pid } : {}) });
+    ctx.transcript({ dir: 'info', text: `${kind} fixture ${b.as} listening on ${address}:${started.port}` });
+  },
+});
