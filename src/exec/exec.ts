@@ -24,13 +24,15 @@ export interface ExecResult {
 }
 
 /** Runs a command to completion (bounded by `timeoutMs`), keeping capped stdout and stderr. */
-export const exec: HostOp<ExecArgs, ExecResult> = async (args) => {
+export const exec: HostOp<ExecArgs, ExecResult> = async (args, ctx) => {
   const started = Date.now();
   const out = new CappedOutput(args.maxOutput ?? 1 << 20);
   const err = new CappedOutput(args.maxOutput ?? 1 << 20);
   const child = spawnDetached(commandLine(args.run), { cwd: args.cwd, env: args.env, stdin: args.stdin });
   child.stdout?.on('data', (d: Buffer) => out.push(d));
   child.stderr?.on('data', (d: Buffer) => err.push(d));
+  // Tracked while it runs, so an interrupted run kills it (and its group) at teardown.
+  const id = ctx.track('proc', { close: () => killGroup(child, 500) });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -39,6 +41,7 @@ export const exec: HostOp<ExecArgs, ExecResult> = async (args) => {
   const result = await child;
   clearTimeout(timer);
   await killGroup(child, 0); // background descendants of a finished command
+  await ctx.release(id);
   const spawnError = result.failed && result.exitCode === undefined && !result.signal && !timedOut ? result.shortMessage : undefined;
   return {
     exitCode: result.exitCode ?? null,

@@ -86,7 +86,6 @@ export function spawnDetached(cmd: CommandLine, opts: { cwd?: string; env?: Reco
     buffer: false,
     reject: false,
     detached: true,
-    cleanup: true,
     encoding: 'buffer',
   });
 }

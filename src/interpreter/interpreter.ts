@@ -7,6 +7,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { Path } from '../scenario/source.js';
 import { WirelabError } from '../errors.js';
 import { durationMs } from './duration.js';
+import { StepTimeout } from './step-timeout.js';
 import type { Reporter } from './reporter.js';
 import type { RunState, StepRunContext } from './step-context.js';
 import { TeardownStack } from './teardown.js';
@@ -24,7 +25,6 @@ export interface InterpreterOptions {
   addresses?: Map<string, string[]>;
 }
 
-class StepTimeout extends Error {}
 class Interrupted extends Error {}
 
 /**
@@ -112,6 +112,7 @@ export class Interpreter {
       ...(step.points !== undefined ? { points: step.points, earned: 0 } : {}),
       ...(step.hidden ? { hidden: true } : {}),
     };
+    if (performance.now() >= this.runDeadline) this.interrupt('timeout');
     if (this.abort.signal.aborted) return this.finish(rec, depth, false);
     this.opts.reporter.stepStarted({ path: rec.path, kind: rec.kind, title: rec.title, host: rec.host, depth });
 

@@ -129,8 +129,12 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
     }
   }
   const kept = errors.filter((e) => !dropped.has(e)).map((e) => describe(e, where));
+  const all = [...kept, ...extra];
+  // A misspelt key shows up twice: as an unknown key and as a missing one. Keep the first.
+  const misspelt = new Set(all.filter((p) => p.code === 'unknown-key').map((p) => p.path.slice(0, -1).join('/')));
   const seen = new Set<string>();
-  return [...kept, ...extra].filter((p) => {
+  return all.filter((p) => {
+    if (p.code === 'missing-key' && misspelt.has(p.path.join('/'))) return false;
     const k = `${p.path.join('/')}|${p.code}|${p.message}`;
     if (seen.has(k)) return false;
     seen.add(k);

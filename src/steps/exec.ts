@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ExecBody, TextMatch } from '../generated/scenario.js';
 import { showCommand } from '../exec/process.js';
 import { show } from './data.js';
+import { StepTimeout } from '../interpreter/step-timeout.js';
 import { defineStep } from './kind.js';
 
 /** Checks a text against a TextMatch; returns what was expected, in words. */
@@ -49,10 +50,11 @@ export const exec = defineStep<ExecBody>({
       cwd: resolve(ctx.run.scenarioDir, b.cwd ?? '.'),
       env: b.env,
       stdin: b.stdin,
-      timeoutMs: Math.max(1, ctx.timeLeftMs() - 200),
+      timeoutMs: Math.max(1, ctx.timeLeftMs()),
     });
     ctx.detail('exec', { command: showCommand(run), exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout, stderr: r.stderr, ...(r.truncated ? { truncated: true } : {}) });
     if (r.spawnError) throw new Error(`could not run ${showCommand(run)}: ${r.spawnError}`);
+    if (r.timedOut) throw new StepTimeout(`the command did not finish within ${Math.round(r.durationMs)} ms and was killed`);
     const wantExit = b.expect?.exit ?? 0;
     const actualExit = r.timedOut ? 'killed: timed out' : r.signal ? `killed by ${r.signal}` : String(r.exitCode);
     ctx.check({ title: 'exit code', expected: String(wantExit), actual: actualExit, passed: !r.timedOut && r.exitCode === wantExit });

@@ -1,0 +1,52 @@
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stepKinds } from '../../src/steps/index.js';
+import { schemas } from '../../src/scenario/schemas.js';
+import { loadScenario } from '../../src/scenario/load.js';
+// @ts-expect-error plain ESM script without types
+import { generate, targets } from '../../scripts/gen-types.mjs';
+
+describe('schemas', () => {
+  it('generated TypeScript types match the JSON Schemas (no drift)', async () => {
+    for (const t of targets as { schema: string; out: string }[]) {
+      const fresh = await generate(t.schema);
+      const committed = await readFile(t.out, 'utf8');
+      expect(committed, `${t.out} is stale: run npm run gen:types`).toBe(fresh);
+    }
+  });
+
+  it('every step kind has a schema, a runner and a line in the scenario schema', async () => {
+    const scenario = JSON.parse(await readFile('schemas/scenario.schema.json', 'utf8'));
+    const refs = scenario.$defs.step.oneOf.map((r: { $ref: string }) => r.$ref.replace(/^steps\/(.*)\.schema\.json$/, '$1'));
+    expect([...stepKinds.keys()].sort()).toEqual([...schemas().stepKinds].sort());
+    expect(refs.sort()).toEqual([...stepKinds.keys()].sort());
+  });
+
+  it('every object in every schema rejects unknown keys', async () => {
+    const files = [
+      ...readdirSync('schemas').filter((f) => f.endsWith('.schema.json')),
+      ...readdirSync('schemas/steps').map((f) => `steps/${f}`),
+    ];
+    const open: string[] = [];
+    const visit = (node: unknown, at: string) => {
+      if (Array.isArray(node)) return node.forEach((n, i) => visit(n, `${at}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (o.type === 'object' && o.properties && o.additionalProperties === undefined) open.push(at);
+      for (const [k, v] of Object.entries(o)) visit(v, `${at}/${k}`);
+    };
+    for (const f of files) visit(JSON.parse(await readFile(join('schemas', f), 'utf8')), f);
+    expect(open).toEqual([]);
+  });
+
+  it('every shipped scenario in scenarios/ validates', async () => {
+    const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const r = await loadScenario(join('scenarios', f));
+      expect(r.ok ? [] : r.diagnostics, f).toEqual([]);
+    }
+  });
+});
