@@ -17,6 +17,8 @@ export interface PacketSummary {
   length: number;
   /** Wireshark's Info column, character for character. */
   info: string;
+  /** Optional (added by the decoder): decimals tshark prints for Time in its text line, 6 (µs files) or 9 (ns). */
+  timeDigits?: number;
 }
 
 export interface TcpFields {

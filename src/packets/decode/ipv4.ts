@@ -1,0 +1,46 @@
+/** IPv4 header decoding. */
+import { ipv4At } from './addr.js';
+
+export interface IpLayer {
+  version: 4 | 6;
+  src: string;
+  dst: string;
+  /** TTL / hop limit. */
+  ttl: number;
+  /** Transport protocol number (after IPv6 extension headers). */
+  proto: number;
+  /** IPv4 total length / IPv6 payload length + 40, as in the header. */
+  len: number;
+  /** Offset of the transport header in the frame and the end of the IP payload (clipped to caplen). */
+  l4: number;
+  end: number;
+  /** IPv4 identification (0 for IPv6 without a fragment header). */
+  id: number;
+  /** Fragment offset in bytes and more-fragments flag. */
+  fragOffset: number;
+  moreFragments: boolean;
+}
+
+/** Decodes the IPv4 header at `o`; undefined if it is too short to hold one. */
+export function decodeIpv4(b: Uint8Array, o: number): IpLayer | undefined {
+  if (o + 20 > b.length || b[o] >> 4 !== 4) return undefined;
+  const ihl = (b[o] & 0x0f) * 4;
+  if (ihl < 20 || o + ihl > b.length) return undefined;
+  const total = (b[o + 2] << 8) | b[o + 3];
+  const frag = (b[o + 6] << 8) | b[o + 7];
+  let end = o + total;
+  if (total < ihl || end > b.length) end = b.length;
+  return {
+    version: 4,
+    src: ipv4At(b, o + 12),
+    dst: ipv4At(b, o + 16),
+    ttl: b[o + 8],
+    proto: b[o + 9],
+    len: total,
+    l4: o + ihl,
+    end,
+    id: (b[o + 4] << 8) | b[o + 5],
+    fragOffset: (frag & 0x1fff) * 8,
+    moreFragments: (frag & 0x2000) !== 0,
+  };
+}

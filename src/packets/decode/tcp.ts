@@ -1,0 +1,133 @@
+/** TCP header and option decoding (raw values; the summariser makes them relative). */
+
+export const TH_FIN = 0x01;
+export const TH_SYN = 0x02;
+export const TH_RST = 0x04;
+export const TH_PUSH = 0x08;
+export const TH_ACK = 0x10;
+export const TH_URG = 0x20;
+export const TH_ECE = 0x40;
+export const TH_CWR = 0x80;
+export const TH_AE = 0x100;
+
+/** One TCP option, in wire order. SACK blocks keep raw edges (made relative when printed). */
+export type TcpOption =
+  | { kind: 'mss'; value: number }
+  | { kind: 'ws'; shift: number }
+  | { kind: 'sackperm' }
+  | { kind: 'sack'; edges: number[] }
+  | { kind: 'ts'; val: number; ecr: number }
+  | { kind: 'tfo'; request: boolean }
+  | { kind: 'other'; code: number };
+
+export interface TcpHeader {
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** 12 flag bits (FIN = bit 0 … AE = bit 8, reserved bits 9-11). */
+  flags: number;
+  /** Raw window field. */
+  win: number;
+  urg: number;
+  hlen: number;
+  options: TcpOption[];
+  /** Payload offset and length in the frame. */
+  payload: number;
+  len: number;
+  /** True if the header claims more than was captured / the IP payload holds. */
+  bad: boolean;
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+}
+
+function parseOptions(b: Uint8Array, o: number, end: number): TcpOption[] {
+  const opts: TcpOption[] = [];
+  while (o < end) {
+    const kind = b[o];
+    if (kind === 0) break;
+    if (kind === 1) {
+      o++;
+      continue;
+    }
+    if (o + 1 >= end) break;
+    const len = b[o + 1];
+    if (len < 2 || o + len > end) break;
+    switch (kind) {
+      case 2:
+        if (len === 4) opts.push({ kind: 'mss', value: (b[o + 2] << 8) | b[o + 3] });
+        break;
+      case 3:
+        if (len === 3) opts.push({ kind: 'ws', shift: b[o + 2] });
+        break;
+      case 4:
+        if (len === 2) opts.push({ kind: 'sackperm' });
+        break;
+      case 5: {
+        const edges: number[] = [];
+        for (let p = o + 2; p + 8 <= o + len; p += 8) edges.push(u32(b, p), u32(b, p + 4));
+        opts.push({ kind: 'sack', edges });
+        break;
+      }
+      case 8:
+        if (len === 10) opts.push({ kind: 'ts', val: u32(b, o + 2), ecr: u32(b, o + 6) });
+        break;
+      case 34:
+        opts.push({ kind: 'tfo', request: len === 2 });
+        break;
+      default:
+        opts.push({ kind: 'other', code: kind });
+    }
+    o += len;
+  }
+  return opts;
+}
+
+/** Decodes the TCP header at `o`, with the IP payload ending at `end`. */
+export function decodeTcp(b: Uint8Array, o: number, end: number): TcpHeader | undefined {
+  if (o + 20 > b.length || o + 20 > end) return undefined;
+  const hlen = (b[o + 12] >> 4) * 4;
+  const flags = ((b[o + 12] & 0x0f) << 8) | b[o + 13];
+  const hdrEnd = o + hlen;
+  const bad = hlen < 20 || hdrEnd > end;
+  const optEnd = Math.min(hdrEnd, end, b.length);
+  return {
+    srcPort: (b[o] << 8) | b[o + 1],
+    dstPort: (b[o + 2] << 8) | b[o + 3],
+    seq: u32(b, o + 4),
+    ack: u32(b, o + 8),
+    flags,
+    win: (b[o + 14] << 8) | b[o + 15],
+    urg: (b[o + 18] << 8) | b[o + 19],
+    hlen,
+    options: hlen > 20 ? parseOptions(b, o + 20, optEnd) : [],
+    payload: bad ? end : hdrEnd,
+    len: bad ? 0 : end - hdrEnd,
+    bad,
+  };
+}
+
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+
+/** Flag names in Wireshark's order. */
+export function tcpFlagNames(flags: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 9; i++) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
+  if (flags & 0xe00) out.push('Reserved');
+  return out;
+}
+
+const FLAG_STR_CACHE = new Map<number, string>();
+
+/** "[SYN, ACK]" as in the Info column ("[<None>]" without flags). */
+export function tcpFlagsBracket(flags: number): string {
+  let s = FLAG_STR_CACHE.get(flags);
+  if (s === undefined) {
+    const names = tcpFlagNames(flags);
+    s = '[' + (names.length ? names.join(', ') : '<None>') + ']';
+    FLAG_STR_CACHE.set(flags, s);
+  }
+  return s;
+}

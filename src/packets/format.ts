@@ -1,0 +1,39 @@
+/** Text renderings of decoded packets as tshark prints them. */
+import type { DecodedPacket } from './types.js';
+
+/** Relative time with `digits` decimals, computed from integer nanoseconds (no float drift). */
+export function formatRelTime(time: number, digits = 9): string {
+  const ns = Math.round(time * 1e9);
+  const neg = ns < 0;
+  const abs = Math.abs(ns);
+  const sec = Math.floor(abs / 1e9);
+  let frac = abs - sec * 1e9;
+  let s: string;
+  if (digits >= 9) s = String(frac).padStart(9, '0');
+  else {
+    const div = 10 ** (9 - digits);
+    frac = Math.floor(frac / div);
+    s = digits > 0 ? String(frac).padStart(digits, '0') : '';
+  }
+  return (neg ? '-' : '') + sec + (digits > 0 ? '.' + s : '');
+}
+
+/**
+ * tshark's default one-line rendering (`tshark -r FILE`), e.g.
+ * `    1   0.000000    127.0.0.1 → 127.0.0.1    TCP 74 …`: No. right-aligned to 5, time to 10,
+ * Source right-aligned to 12, " → ", Destination left-aligned to 12, then Protocol, Length, Info.
+ * `digits` is the time precision of the file (6 for µs captures, 9 for ns); the packet's
+ * own `timeDigits` wins when set.
+ */
+export function formatTsharkLine(p: DecodedPacket, digits = 9): string {
+  const d = p.timeDigits ?? digits;
+  return (
+    String(p.no).padStart(5) + ' ' + formatRelTime(p.time, d).padStart(10) + ' ' + p.source.padStart(12) + ' → ' +
+    p.destination.padEnd(12) + ' ' + p.protocol + ' ' + p.length + ' ' + p.info
+  );
+}
+
+/** The row `tshark -T fields -E separator=/t` prints for No., time_relative, Source, Destination, Protocol, frame.len, Info. */
+export function formatFieldsLine(p: DecodedPacket): string {
+  return [p.no, formatRelTime(p.time, 9), p.source, p.destination, p.protocol, p.length, p.info].join('\t');
+}

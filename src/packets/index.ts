@@ -1,0 +1,6 @@
+/** Offline packet decoding: capture reading, tshark-identical summaries, formatting. */
+export * from './types.js';
+export { CaptureParser, readCaptureFile, readCaptureBytes, type Frame, type CaptureInfo, type FrameSink, type ReadResult } from './reader.js';
+export { Summarizer, type SummaryOptions } from './summary.js';
+export { decodeFile, decodeEach, decodeBytes, decodeStream, type DecodeResult, type DecodeSummary } from './decode-file.js';
+export { formatTsharkLine, formatFieldsLine, formatRelTime } from './format.js';

@@ -1,0 +1,147 @@
+/**
+ * The stateful summariser: turns frames into DecodedPackets whose No./Time/Source/Destination/
+ * Protocol/Length/Info equal `tshark -r FILE` (Wireshark 4.0, default preferences, single pass),
+ * or `tshark -2 -r FILE` with `twoPass` (then call `finish()` after the last frame).
+ */
+import type { DecodedPacket } from './types.js';
+import type { Frame } from './reader.js';
+import { decodeLink, ETH_ARP, ETH_IPV4, ETH_IPV6, LINKTYPE_NAMES } from './decode/link.js';
+import { macColumn } from './decode/addr.js';
+import { decodeArp } from './decode/arp.js';
+import { decodeIpv4, type IpLayer } from './decode/ipv4.js';
+import { decodeIpv6 } from './decode/ipv6.js';
+import { decodeUdp } from './decode/udp.js';
+import { decodeIcmp, type IcmpLayer } from './decode/icmp.js';
+import { decodeIcmpv6 } from './decode/icmpv6.js';
+import { decodeDns } from './decode/dns.js';
+import { IcmpMatcher } from './icmp-match.js';
+import { TcpSummarizer } from './tcp-summary.js';
+
+export interface SummaryOptions {
+  /** Match `tshark -2`: ICMP requests get "(reply in N)" / "(no response found!)". */
+  twoPass?: boolean;
+  /** Keep transport payloads on the packets (default true). */
+  payload?: boolean;
+}
+
+const IP_PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' };
+
+export class Summarizer {
+  private no = 0;
+  private sec0 = 0;
+  private nsec0 = 0;
+  private readonly icmp: IcmpMatcher;
+  private readonly tcp: TcpSummarizer;
+  private readonly keepPayload: boolean;
+
+  constructor(private readonly opts: SummaryOptions = {}) {
+    this.icmp = new IcmpMatcher(opts.twoPass === true);
+    this.tcp = new TcpSummarizer(opts.twoPass === true);
+    this.keepPayload = opts.payload !== false;
+  }
+
+  /** Summarises the next frame of the file. Never throws on malformed bytes. */
+  add(frame: Frame): DecodedPacket {
+    const no = ++this.no;
+    if (no === 1) {
+      this.sec0 = frame.sec;
+      this.nsec0 = frame.nsec;
+    }
+    const relNs = (frame.sec - this.sec0) * 1e9 + (frame.nsec - this.nsec0);
+    const p: DecodedPacket = {
+      no,
+      time: relNs / 1e9,
+      source: '',
+      destination: '',
+      protocol: LINKTYPE_NAMES[frame.linktype] ?? `LINKTYPE ${frame.linktype}`,
+      length: frame.origlen,
+      info: '',
+      timestamp: frame.timestamp,
+      caplen: frame.caplen,
+    };
+    const b = frame.data;
+    const link = decodeLink(frame.linktype, b);
+    if (link.macSrc >= 0 && link.macSrc + 6 <= b.length) p.source = macColumn(b, link.macSrc);
+    if (link.macDst >= 0 && link.macDst + 6 <= b.length) p.destination = macColumn(b, link.macDst);
+    if (link.ethertype === ETH_IPV4 || link.ethertype === ETH_IPV6) {
+      const ip = link.ethertype === ETH_IPV4 ? decodeIpv4(b, link.offset) : decodeIpv6(b, link.offset);
+      if (ip) this.ipPacket(p, b, ip, relNs);
+      else {
+        p.protocol = link.ethertype === ETH_IPV4 ? 'IPv4' : 'IPv6';
+        p.info = 'Bogus IP header';
+      }
+    } else if (link.ethertype === ETH_ARP) {
+      const arp = decodeArp(b, link.offset);
+      p.protocol = 'ARP';
+      if (arp) {
+        p.info = arp.info;
+        p.arp = { op: arp.op, senderIp: arp.senderIp, targetIp: arp.targetIp, senderMac: arp.senderMac, targetMac: arp.targetMac };
+      } else p.info = 'Malformed ARP';
+    } else if (link.ethertype >= 0) {
+      p.info = `Ethertype 0x${link.ethertype.toString(16).padStart(4, '0')}`;
+    }
+    return p;
+  }
+
+  /** Two-pass mode: adds the forward references once every frame has been added. */
+  finish(packets: DecodedPacket[]): void {
+    this.icmp.finish(packets);
+  }
+
+  private ipPacket(p: DecodedPacket, b: Uint8Array, ip: IpLayer, relNs: number): void {
+    p.source = ip.src;
+    p.destination = ip.dst;
+    p.ip = { version: ip.version, src: ip.src, dst: ip.dst, ttl: ip.ttl, proto: ip.proto, len: ip.len };
+    if (ip.fragOffset !== 0) {
+      p.protocol = ip.version === 4 ? 'IPv4' : 'IPv6';
+      const name = IP_PROTO_NAMES[ip.proto] ?? 'Unknown';
+      p.info = `Fragmented IP protocol (proto=${name} ${ip.proto}, off=${ip.fragOffset}, ID=${ip.id.toString(16).padStart(4, '0')})`;
+      return;
+    }
+    switch (ip.proto) {
+      case 6:
+        this.tcp.summarise(p, b, ip, relNs, this.keepPayload);
+        return;
+      case 17: {
+        const u = decodeUdp(b, ip.l4, ip.end);
+        if (!u) break;
+        p.udp = { srcPort: u.srcPort, dstPort: u.dstPort, len: u.len };
+        if (this.keepPayload) p.payload = b.subarray(u.payload, u.end);
+        if (u.srcPort === 53 || u.dstPort === 53) {
+          const dns = decodeDns(b, u.payload, u.end);
+          if (dns) {
+            p.protocol = 'DNS';
+            p.info = dns.info;
+            p.dns = { id: dns.id, response: dns.response, rcode: dns.rcode, questions: dns.questions, answers: dns.answers };
+            return;
+          }
+        }
+        if (u.srcPort === 7 || u.dstPort === 7) {
+          p.protocol = 'ECHO';
+          p.info = u.dstPort === 7 ? 'Request' : 'Response';
+          return;
+        }
+        p.protocol = 'UDP';
+        p.info = `${u.srcPort} → ${u.dstPort} Len=${u.len - 8}`;
+        return;
+      }
+      case 1:
+      case 58: {
+        const ic: IcmpLayer | undefined = ip.proto === 1 ? decodeIcmp(b, ip.l4, ip.end, ip.ttl) : decodeIcmpv6(b, ip.l4, ip.end, ip.ttl);
+        if (!ic) break;
+        p.protocol = ip.proto === 1 ? 'ICMP' : 'ICMPv6';
+        p.icmp = { version: ic.version, type: ic.type, code: ic.code };
+        if (ic.id !== undefined) {
+          p.icmp.id = ic.id;
+          p.icmp.seq = ic.seq;
+        }
+        p.info = ic.info + this.icmp.note(p.no, ip, ic);
+        return;
+      }
+      default:
+        break;
+    }
+    p.protocol = IP_PROTO_NAMES[ip.proto] ?? (ip.version === 4 ? 'IPv4' : 'IPv6');
+    p.info = ip.version === 4 ? `${p.protocol} (${ip.proto})` : `IPv6 next header ${ip.proto}`;
+  }
+}
