@@ -1,0 +1,81 @@
+/**
+ * `wirelab decode FILE [--json] [--two-pass]`: prints a capture the way `tshark -r FILE`
+ * (or `tshark -2 -r FILE`) does, or one JSON object per packet.
+ *
+ * Exit codes: 0 the whole file was read; 1 the file is truncated or corrupt part-way (the
+ * packets before the damage are printed, the problem goes to stderr); 2 the file cannot be
+ * opened or is not a pcap/pcapng file at all.
+ */
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { withExit } from '../cli/exit.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { decodeFile, decodeStream, formatTsharkLine, type DecodedPacket, type DecodeSummary } from '../packets/index.js';
+
+interface DecodeOptions {
+  json?: boolean;
+  twoPass?: boolean;
+}
+
+function render(p: DecodedPacket, json: boolean): string {
+  if (!json) return formatTsharkLine(p);
+  const { payload: _payload, timeDigits: _digits, ...rest } = p;
+  return JSON.stringify(rest);
+}
+
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+}
+
+/** Runs the command; returns the exit code. */
+export async function runDecode(file: string, opts: DecodeOptions): Promise<number> {
+  const json = opts.json === true;
+  let summary: DecodeSummary | undefined;
+  try {
+    if (opts.twoPass) {
+      const res = await decodeFile(file, { twoPass: true, payload: false });
+      let out = '';
+      for (const p of res.packets) {
+        out += render(p, json) + '\n';
+        if (out.length > 1 << 20) {
+          await write(out);
+          out = '';
+        }
+      }
+      if (out) await write(out);
+      summary = res;
+    } else {
+      const stream = decodeStream(file, { payload: false });
+      let out = '';
+      for await (const p of stream) {
+        out += render(p, json) + '\n';
+        if (out.length > 1 << 20) {
+          await write(out);
+          out = '';
+        }
+      }
+      if (out) await write(out);
+      summary = stream.summary();
+    }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, 'unreadable-capture');
+  }
+  const problem = summary?.problem;
+  if (!problem) return ExitCode.ok;
+  if (!summary?.format || (summary.count === 0 && problem.frame <= 1 && problem.offset === 0)) {
+    throw new UsageError(`${file} is not a readable capture: ${problem.message}`, 'bad-capture');
+  }
+  process.stderr.write(`wirelab: ${file}: stopped at byte ${problem.offset} (frame ${problem.frame}): ${problem.message}\n`);
+  return ExitCode.checksFailed;
+}
+
+export function register(program: Command): void {
+  program
+    .command('decode')
+    .description('print a pcap/pcapng capture as tshark -r does (Wireshark 4.0 packet list)')
+    .argument('<file>', 'capture file (pcap or pcapng)')
+    .option('--json', 'one JSON object per packet instead of text lines')
+    .option('--two-pass', 'match tshark -2 (forward references such as "(reply in N)")')
+    .action(withExit(async (file: string, opts: DecodeOptions) => runDecode(file, opts)));
+}
