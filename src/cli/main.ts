@@ -3,9 +3,10 @@ import { VERSION } from '../version.js';
 import { reportError } from './exit.js';
 import * as validate from '../commands/validate.js';
 import * as run from '../commands/run.js';
+import * as decode from '../commands/decode.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: { register(p: Command): void }[] = [run, validate];
+const commands: { register(p: Command): void }[] = [run, validate, decode];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('wirelab')
