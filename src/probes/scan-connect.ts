@@ -1,0 +1,98 @@
+import { Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { parsePorts } from './ports.js';
+import { scanInWorkers } from './scan-split.js';
+import { ScanEngine } from './scan-engine.js';
+import type { ScanOptions, ScanResult } from './scan-types.js';
+import { checkTarget } from './target.js';
+
+/** Connect sockets in flight by default: far below the fd limit, enough to saturate loopback. */
+export const CONNECT_WINDOW = 256;
+
+/**
+ * From this many ports on, the scan is split over worker threads (one per core, at most 2):
+ * connect() and close() on loopback cost ~25 µs of kernel time each, which then runs on both
+ * cores at once.
+ */
+export const PARALLEL_THRESHOLD = 4096;
+
+/** errno of a failed connect() → nmap -sT state and reason. */
+const ERRORS: Record<string, { state: 'closed' | 'filtered'; reason: string; answer: string }> = {
+  // RST, and also ICMP port-unreachable: the kernel reports both as ECONNREFUSED, so nmap -sT
+  // shows `closed (conn-refused)` for a `reject` (ICMP) firewall rule too.
+  ECONNREFUSED: { state: 'closed', reason: 'conn-refused', answer: 'RST' },
+  EHOSTUNREACH: { state: 'filtered', reason: 'host-unreach', answer: 'ICMP host-unreach' },
+  ENETUNREACH: { state: 'filtered', reason: 'net-unreach', answer: 'ICMP net-unreach' },
+  ENOPROTOOPT: { state: 'filtered', reason: 'proto-unreach', answer: 'ICMP proto-unreach' },
+  EACCES: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
+  EPERM: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
+};
+
+/**
+ * TCP connect scan (nmap -sT) with non-blocking sockets: a bounded window of connects, the
+ * engine's adaptive timeout and one retry. Connected → open (syn-ack), closed with RST by
+ * `resetAndDestroy()` so no TIME_WAIT is left behind; ECONNREFUSED → closed (conn-refused);
+ * ICMP host/net unreachable → filtered; silence twice → filtered (no-response).
+ * A Linux self-connect (the kernel picked the scanned port as source port) is no listener and
+ * counts as closed.
+ */
+export async function connectScan(opts: ScanOptions & { workers?: number }): Promise<ScanResult> {
+  const { address } = checkTarget(opts.target, opts.allow);
+  const ports = parsePorts(opts.ports);
+  const workers = opts.workers ?? (ports.length >= PARALLEL_THRESHOLD ? Math.min(2, availableParallelism()) : 1);
+  if (workers > 1) {
+    const split = await scanInWorkers(address, ports, opts, workers);
+    if (split) return split;
+  }
+  return connectScanInThread(address, ports, opts);
+}
+
+/** The scan itself, in this thread, for an already checked address and parsed ports. */
+export async function connectScanInThread(address: string, ports: number[], opts: ScanOptions): Promise<ScanResult> {
+  const engine = new ScanEngine(ports, opts, CONNECT_WINDOW);
+  const sockets = new Map<number, Socket>();
+  engine.transport = {
+    send(port) {
+      const s = new Socket();
+      sockets.set(port, s);
+      s.once('connect', () => {
+        sockets.delete(port);
+        const self = s.localPort === port && s.localAddress === s.remoteAddress;
+        s.resetAndDestroy();
+        if (self) engine.answer(port, 'closed', 'conn-refused', 'RST');
+        else engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
+      });
+      s.once('error', (err: NodeJS.ErrnoException) => {
+        sockets.delete(port);
+        s.destroy();
+        const known = ERRORS[err.code ?? ''];
+        if (known) engine.answer(port, known.state, known.reason, known.answer);
+        else engine.answer(port, 'filtered', (err.code ?? 'error').toLowerCase(), err.code ?? 'error');
+      });
+      s.connect({ port, host: address });
+    },
+    cancel(port) {
+      const s = sockets.get(port);
+      sockets.delete(port);
+      if (s) {
+        s.removeAllListeners();
+        s.on('error', () => {});
+        s.destroy();
+      }
+    },
+  };
+  try {
+    await engine.run();
+  } finally {
+    for (const s of sockets.values()) s.destroy();
+  }
+  return {
+    target: address,
+    method: 'connect',
+    ports: engine.sortedResults(),
+    probesSent: engine.probesSent,
+    elapsedMs: engine.elapsedMs(),
+    probes: engine.probes,
+    probesOmitted: engine.probesOmitted,
+  };
+}

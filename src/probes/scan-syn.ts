@@ -1,0 +1,76 @@
+import { randomInt } from 'node:crypto';
+import { UsageError } from '../errors.js';
+import { parseIcmp, parseIpv4, parseTcp, routeSource, TCP, tcpSyn, unreachReason } from './packet.js';
+import { parsePorts } from './ports.js';
+import { RawChannel } from './raw.js';
+import { ScanEngine } from './scan-engine.js';
+import type { ScanOptions, ScanResult } from './scan-types.js';
+import { checkTarget } from './target.js';
+
+/** SYNs in flight by default; replies wait in an 8 MiB raw receive buffer. */
+export const SYN_WINDOW = 2048;
+
+/**
+ * TCP SYN scan (nmap -sS) over IPv4 raw sockets. Each probe is a SYN (window 1024, MSS 1460)
+ * from one source port chosen per scan, with sequence number `base + port`. A raw TCP socket
+ * reads the answers: SYN/ACK → open (syn-ack), RST → closed (reset), both only when they
+ * acknowledge our sequence number. A raw ICMP socket reads destination-unreachable errors that
+ * quote our probe → filtered (port-unreach, host-unreach, admin-prohibited…). No answer after
+ * `tries` probes (default 2) → filtered (no-response). The kernel has no socket for our source
+ * port, so it answers every SYN/ACK with a RST itself, as with nmap. IPv4 only.
+ */
+export async function synScan(opts: ScanOptions): Promise<ScanResult> {
+  const { address, family } = checkTarget(opts.target, opts.allow);
+  const ports = parsePorts(opts.ports);
+  if (family !== 4) throw new UsageError('SYN scan supports IPv4 targets only; use --connect for IPv6');
+  const source = await routeSource(address);
+  const sport = opts.sourcePort ?? randomInt(40000, 60000);
+  const base = randomInt(0, 2 ** 32);
+  const seqOf = (port: number) => (base + port) >>> 0;
+  const engine = new ScanEngine(ports, opts, SYN_WINDOW);
+
+  const onTcp = (pkt: Buffer) => {
+    const ip = parseIpv4(pkt);
+    if (!ip || ip.src !== address || ip.proto !== 6) return;
+    const tcp = parseTcp(ip.payload);
+    if (!tcp || tcp.dport !== sport || !(tcp.flags & (TCP.ACK | TCP.RST))) return;
+    if (tcp.ack !== ((seqOf(tcp.sport) + 1) >>> 0)) return;
+    if ((tcp.flags & (TCP.SYN | TCP.ACK)) === (TCP.SYN | TCP.ACK)) engine.answer(tcp.sport, 'open', 'syn-ack', 'SYN/ACK');
+    else if (tcp.flags & TCP.RST) engine.answer(tcp.sport, 'closed', 'reset', 'RST');
+  };
+  const onIcmp = (pkt: Buffer) => {
+    const ip = parseIpv4(pkt);
+    const icmp = ip && ip.proto === 1 ? parseIcmp(ip.payload) : undefined;
+    const q = icmp?.type === 3 ? icmp.quoted : undefined;
+    if (!q || q.dst !== address || q.proto !== 6) return;
+    const tcp = parseTcp(q.payload);
+    if (!tcp || tcp.sport !== sport || tcp.seq !== seqOf(tcp.dport)) return;
+    const reason = unreachReason(icmp!.code);
+    engine.answer(tcp.dport, 'filtered', reason, `ICMP ${reason}`);
+  };
+
+  const tcpSock = new RawChannel('tcp', onTcp);
+  let icmpSock: RawChannel | undefined;
+  try {
+    icmpSock = new RawChannel('icmp', onIcmp, 1 << 20);
+    engine.transport = {
+      send(port) {
+        tcpSock.send(tcpSyn(source, address, sport, port, seqOf(port)), address);
+      },
+      cancel() {},
+    };
+    await engine.run();
+  } finally {
+    tcpSock.close();
+    icmpSock?.close();
+  }
+  return {
+    target: address,
+    method: 'syn',
+    ports: engine.sortedResults(),
+    probesSent: engine.probesSent,
+    elapsedMs: engine.elapsedMs(),
+    probes: engine.probes,
+    probesOmitted: engine.probesOmitted,
+  };
+}

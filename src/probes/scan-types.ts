@@ -1,0 +1,67 @@
+/** Port states as nmap names them for TCP connect and SYN scans. */
+export type PortState = 'open' | 'closed' | 'filtered';
+
+/**
+ * Why a port got its state, in nmap's `--reason` words: `syn-ack`, `conn-refused` (connect
+ * scan, RST or ICMP port-unreachable turned into ECONNREFUSED by the kernel), `reset` (SYN
+ * scan), `no-response`, or an ICMP unreachable kind (`port-unreach`, `host-unreach`,
+ * `net-unreach`, `proto-unreach`, `admin-prohibited`, `host-prohibited`, `net-prohibited`).
+ */
+export type PortReason = string;
+
+export interface PortResult {
+  port: number;
+  proto: 'tcp';
+  state: PortState;
+  reason: PortReason;
+  /** Service name from nmap-services (or /etc/services), `unknown` when not listed. */
+  service: string;
+  /** Round-trip time of the probe that decided the state (absent for no-response). */
+  rttMs?: number;
+}
+
+/** One probe as sent on the wire and what came back. */
+export interface ProbeRecord {
+  /** Milliseconds since the scan started, when the probe was sent. */
+  time: number;
+  port: number;
+  sent: 'SYN';
+  /** `SYN/ACK`, `RST`, `none`, or `ICMP <kind>` (e.g. `ICMP host-unreach`). */
+  answer: string;
+}
+
+/** What `scan` returns; JSON-serialisable so it crosses the namespace agent unchanged. */
+export interface ScanResult {
+  target: string;
+  method: 'connect' | 'syn';
+  ports: PortResult[];
+  probesSent: number;
+  elapsedMs: number;
+  /** Every probe, in send order, up to the recording cap. */
+  probes: ProbeRecord[];
+  /** Probes sent but left out of `probes` because of the cap. */
+  probesOmitted: number;
+}
+
+/** Options common to both scan methods. */
+export interface ScanOptions {
+  target: string;
+  /** Port specification (`50000-50009`, `22,80`, `-`) or a list of ports. */
+  ports: string | number[];
+  /** CIDRs besides loopback that may be probed. */
+  allow?: string[];
+  /** Probes in flight at once. */
+  window?: number;
+  /** Timeout before any RTT was measured (nmap's initial_rtt_timeout: 1000 ms). */
+  initialTimeoutMs?: number;
+  /** Floor of the adaptive timeout (nmap's min_rtt_timeout: 100 ms). */
+  minTimeoutMs?: number;
+  /** Ceiling of the adaptive timeout (nmap's max_rtt_timeout: 10 s). */
+  maxTimeoutMs?: number;
+  /** Probes per port without answer before it is filtered (nmap: 2 = 1 retransmission). */
+  tries?: number;
+  /** Cap on recorded probes (default 2000). */
+  maxRecordedProbes?: number;
+  /** SYN scan: the TCP source port of every probe (default: random in 40000-59999). */
+  sourcePort?: number;
+}
