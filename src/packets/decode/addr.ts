@@ -51,12 +51,11 @@ export function macAt(b: Uint8Array, o: number): string {
 }
 
 /**
- * A MAC address as tshark's Source/Destination columns show it with its default MAC name
- * resolution: only the broadcast name is known here; other vendors are not resolved.
+ * A MAC address as tshark -n shows it in Source/Destination (no OUI/vendor names: wirelab
+ * always runs tshark with -n, and without it tshark would print "Broadcast", "IntelCor_…").
  */
 export function macColumn(b: Uint8Array, o: number): string {
-  const m = macAt(b, o);
-  return m === 'ff:ff:ff:ff:ff:ff' ? 'Broadcast' : m;
+  return macAt(b, o);
 }
 
 export function hex2(n: number): string {

@@ -1,0 +1,119 @@
+/**
+ * Differential test: real lab traffic on loopback is captured by tcpdump (pcap, Ethernet),
+ * dumpcap (pcapng), and tcpdump on the `any` device (SLL and SLL2); every row of wirelab's
+ * summary must equal tshark's, in single-pass and two-pass (-2) mode.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeFile, formatFieldsLine, formatTsharkLine } from '../../src/packets/index.js';
+import { echoSession, runQuiet, sleep, start, stop, tsharkRows, tsharkText, type Started } from './live-captures.js';
+
+const ECHO_PORT = 40000 + Math.floor(Math.random() * 9000);
+const CLOSED_PORT = ECHO_PORT + 1;
+const HTTP_PORT = 8000;
+const DNS_IP = '127.0.0.77';
+
+let dir = '';
+const procs: Started[] = [];
+const files: Record<string, string> = {};
+
+async function traffic(): Promise<void> {
+  const echo = await start('ncat', ['-l', '127.0.0.1', String(ECHO_PORT), '-k', '--exec', '/bin/cat']);
+  procs.push(echo);
+  await sleep(300);
+  const got = await echoSession(ECHO_PORT, ['Ada Lovelace', 'hello world']);
+  expect(got).toBe('Ada Lovelace\r\nhello world\r\n');
+
+  const conf = join(dir, 'dnsmasq.conf');
+  await writeFile(conf, '');
+  const dns = await start('dnsmasq', [
+    '-k', '--no-resolv', '--no-hosts', `--conf-file=${conf}`, `--listen-address=${DNS_IP}`, '--bind-interfaces',
+    '--port=53', '--local=/lab/', '--host-record=a.lab,127.0.0.10', '--cname=www.lab,a.lab', '--pid-file=', '--user=root',
+  ]);
+  procs.push(dns);
+  await sleep(300);
+  for (const q of [['a.lab', 'A'], ['www.lab', 'A'], ['a.lab', 'AAAA'], ['nx.lab', 'A']]) {
+    await runQuiet('dig', ['-p', '53', `@${DNS_IP}`, q[0], q[1], '+tries=1', '+time=1']);
+  }
+  await runQuiet('dig', ['+tcp', `@${DNS_IP}`, 'a.lab', 'A', '+tries=1', '+time=1']);
+
+  await runQuiet('ping', ['-c', '2', '-i', '0.2', '127.0.0.1']);
+  await runQuiet('ping', ['-6', '-c', '2', '-i', '0.2', '::1']);
+  await runQuiet('traceroute', ['-n', '-q', '1', '-m', '2', '127.0.0.1']);
+  await runQuiet('traceroute', ['-I', '-n', '-q', '1', '-m', '2', '127.0.0.1']);
+  const ports = `${ECHO_PORT},${CLOSED_PORT}`;
+  await runQuiet('nmap', ['-n', '-Pn', '-sT', '-p', ports, '127.0.0.1']);
+  await runQuiet('nmap', ['-n', '-Pn', '-sS', '-p', ports, '127.0.0.1']);
+
+  const http = await start('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(HTTP_PORT), '--directory', dir]);
+  procs.push(http);
+  await sleep(700);
+  await runQuiet('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${HTTP_PORT}/`]);
+  await runQuiet('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${HTTP_PORT}/missing`]);
+  await sleep(300);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wlt1-decode-'));
+  const filter = `port ${ECHO_PORT} or port ${CLOSED_PORT} or port 53 or port ${HTTP_PORT} or icmp or icmp6 or udp portrange 33434-33534`;
+  files.pcap = join(dir, 'lo.pcap');
+  files.pcapng = join(dir, 'lo.pcapng');
+  files.sll = join(dir, 'any-sll.pcap');
+  files.sll2 = join(dir, 'any-sll2.pcap');
+  procs.push(await start('tcpdump', ['-i', 'lo', '-n', '-U', '-w', files.pcap, filter], /listening on/));
+  procs.push(await start('tcpdump', ['-i', 'any', '-n', '-U', '-w', files.sll, filter], /listening on/));
+  procs.push(await start('tcpdump', ['-i', 'any', '-y', 'LINUX_SLL2', '-n', '-U', '-w', files.sll2, filter], /listening on/));
+  procs.push(await start('dumpcap', ['-q', '-i', 'lo', '-f', filter, '-w', files.pcapng], /Capturing on|File:/, 8000));
+  await sleep(500);
+  try {
+    await traffic();
+  } finally {
+    await sleep(500);
+    for (const p of procs.reverse()) await stop(p, 'SIGINT');
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of procs) await stop(p, 'SIGKILL');
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+function diff(expected: string[], got: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(expected.length, got.length); i++) {
+    if (expected[i] !== got[i]) out.push(`#${i + 1}\n  tshark : ${expected[i]}\n  wirelab: ${got[i]}`);
+  }
+  return out;
+}
+
+describe.each(['pcap', 'pcapng', 'sll', 'sll2'])('capture %s', (kind) => {
+  for (const twoPass of [false, true]) {
+    it(`matches tshark${twoPass ? ' -2' : ''} row for row`, async () => {
+      const expected = await tsharkRows(files[kind], twoPass);
+      const res = await decodeFile(files[kind], { twoPass });
+      expect(res.problem).toBeUndefined();
+      expect(expected.length).toBeGreaterThan(40);
+      const got = res.packets.map(formatFieldsLine);
+      expect(diff(expected, got)).toEqual([]);
+    });
+  }
+
+  it('reproduces the default text line (spacing, time precision)', async () => {
+    const expected = await tsharkText(files[kind]);
+    const res = await decodeFile(files[kind]);
+    expect(diff(expected, res.packets.map((p) => formatTsharkLine(p)))).toEqual([]);
+  });
+});
+
+describe('capture contents', () => {
+  it('contains the lab protocols (so the comparison means something)', async () => {
+    const res = await decodeFile(files.pcap);
+    const protos = new Set(res.packets.map((p) => p.protocol));
+    for (const p of ['TCP', 'DNS', 'ICMP', 'ICMPv6', 'UDP', 'HTTP']) expect(protos).toContain(p);
+    expect(res.packets.some((p) => p.info.includes('No such name'))).toBe(true);
+    expect(res.packets.some((p) => p.info.includes('CNAME'))).toBe(true);
+    expect(res.packets.some((p) => p.tcp?.flags.join() === 'RST,ACK')).toBe(true);
+  });
+});
