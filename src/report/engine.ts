@@ -1,0 +1,104 @@
+/**
+ * One isolated Handlebars environment per output format. Templates are compiled with
+ * `noEscape: true` (Handlebars' HTML escaping is wrong for LaTeX and Markdown) and in strict mode,
+ * with every path — also helper arguments and block parameters — made strict, so a missing field
+ * is an error `template:line: missing field "x"`. Values reach the output only through the
+ * format's escaping helpers, which the lint enforces.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Handlebars from 'handlebars';
+import { UsageError } from '../errors.js';
+import { TEMPLATE_DIR } from '../util/paths.js';
+import { mdCell, mdCellCode, mdCode, mdEscape, mdFence } from './escape-md.js';
+import { texEscape, texVerbatim } from './escape-tex.js';
+import { assertLintClean } from './lint.js';
+
+export type TextFormat = 'md' | 'tex';
+
+/** The escaping helpers of each format; the first is the one the lint suggests. */
+const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unknown[]) => string>> = {
+  tex: {
+    tex: (v, options) => texEscape(v, breakOption(options)),
+    texverb: (v) => texVerbatim(v),
+  },
+  md: {
+    md: (v) => mdEscape(v),
+    mdcell: (v) => mdCell(v),
+    mdcode: (v) => mdCode(v),
+    mdcellcode: (v) => mdCellCode(v),
+    mdfence: (v) => mdFence(v),
+  },
+};
+
+/** Names of the escaping helpers a template of this format may use. */
+export function helperNames(format: TextFormat): string[] {
+  return Object.keys(HELPERS[format]);
+}
+
+/** `{{tex x break=12}}`: break tokens longer than 12 characters (narrow table columns). */
+function breakOption(options: unknown): { breakLongTokens?: number } {
+  const b = (options as { hash?: { break?: unknown } } | undefined)?.hash?.break;
+  return typeof b === 'number' && b >= 0 ? { breakLongTokens: b } : {};
+}
+
+type Template = (context: unknown) => string;
+
+/** Marks every path strict and remembers `line:col → path` for error messages. */
+function strictify(node: unknown, paths: Map<string, string>): void {
+  if (Array.isArray(node)) return node.forEach((n) => strictify(n, paths));
+  if (!node || typeof node !== 'object') return;
+  const n = node as Record<string, unknown> & { type?: string; loc?: { start: { line: number; column: number } }; original?: string };
+  if (n.type === 'PathExpression') {
+    n.strict = true;
+    if (n.loc) paths.set(`${n.loc.start.line}:${n.loc.start.column}`, n.original ?? '?');
+  }
+  for (const [k, v] of Object.entries(n)) if (k !== 'loc' && v && typeof v === 'object') strictify(v, paths);
+}
+
+/** Turns a Handlebars runtime error into `name:line: missing field "x"`. */
+function wrapError(err: unknown, name: string, paths: Map<string, string>): Error {
+  if (err instanceof UsageError) return err;
+  const e = err as Error & { lineNumber?: number; column?: number };
+  const m = /^"([^"]*)" not defined in/.exec(e.message ?? '');
+  if (m && e.lineNumber !== undefined) {
+    const field = paths.get(`${e.lineNumber}:${e.column}`) ?? m[1];
+    return new UsageError(`${name}:${e.lineNumber}: missing field "${field}"`, 'template-field');
+  }
+  return new UsageError(`${name}: ${e.message ?? String(err)}`, 'template');
+}
+
+/** A report environment: helpers and built-in partials of one format. */
+export class ReportEnv {
+  private readonly hb = Handlebars.create();
+
+  constructor(readonly format: TextFormat) {
+    for (const [name, fn] of Object.entries(HELPERS[format])) this.hb.registerHelper(name, (value: unknown, options: unknown) => fn(value, options));
+    const dir = join(TEMPLATE_DIR, 'partials', format);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs')).sort()) {
+      const partial = this.compile(readFileSync(join(dir, file), 'utf8'), `templates/partials/${format}/${file}`);
+      this.hb.registerPartial(basename(file, '.hbs'), partial as unknown as Handlebars.Template);
+    }
+  }
+
+  /** Lints and compiles a template; `name` appears in every error message. */
+  compile(source: string, name: string): Template {
+    assertLintClean(source, name, helperNames(this.format));
+    let ast: hbs.AST.Program;
+    try {
+      ast = Handlebars.parse(source);
+    } catch (err) {
+      throw new UsageError(`${name}: ${(err as Error).message}`, 'template-syntax');
+    }
+    const paths = new Map<string, string>();
+    strictify(ast, paths);
+    const fn = this.hb.compile(ast, { noEscape: true, strict: true });
+    return (context: unknown, options?: unknown) => {
+      try {
+        return (fn as (c: unknown, o?: unknown) => string)(context, options as never);
+      } catch (err) {
+        throw wrapError(err, name, paths);
+      }
+    };
+  }
+}

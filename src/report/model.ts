@@ -1,0 +1,283 @@
+/**
+ * The view model a report template sees, built from a run record only. Values are raw text:
+ * escaping is the templates' job (through the format's helpers), so nothing here is pre-escaped.
+ * Every field is always present (`null` when absent) because templates run in strict mode.
+ */
+import type { Check, PacketRow, RunRecord, StepRecord } from '../generated/run-record.js';
+import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
+
+export interface CheckView {
+  title: string;
+  expected: string | null;
+  actual: string | null;
+  passed: boolean;
+  result: string; // "pass" | "FAIL"
+  detail: string | null;
+}
+export interface ListingView {
+  number: number;
+  label: string;
+  caption: string;
+  text: string;
+}
+export interface PacketFigure {
+  number: number;
+  label: string;
+  caption: string;
+  file: string;
+  count: number;
+  rows: { no: number; time: string; source: string; destination: string; protocol: string; length: number; info: string }[];
+}
+export interface TableView<T> {
+  number: number;
+  label: string;
+  caption: string;
+  view: T;
+}
+export interface SectionView {
+  number: string; // "3" or "3.1"
+  depth: number; // 1 for top-level steps
+  anchor: string;
+  title: string;
+  kind: string;
+  host: string;
+  path: string;
+  status: string;
+  passed: boolean;
+  hidden: boolean;
+  points: number | null;
+  earned: number | null;
+  error: { message: string; code: string | null } | null;
+  facts: { label: string; value: string }[];
+  checks: CheckView[];
+  transcript: ListingView | null;
+  exec: ListingView | null;
+  capture: PacketFigure | null;
+  scan: TableView<ScanView> | null;
+  traceroute: TableView<TracerouteView> | null;
+  resolve: TableView<ResolveView> | null;
+  probe: ListingView | null;
+  children: SectionView[];
+}
+export interface GradedItem {
+  number: string;
+  title: string;
+  status: string;
+  passed: boolean;
+  points: number;
+  earned: number;
+  checks: CheckView[];
+}
+export interface ReportModel {
+  instructor: boolean;
+  title: string;
+  scenario: { name: string; title: string | null; description: string | null; file: string; sha256: string };
+  run: { name: string; startedAt: string; duration: string; status: string; passed: boolean; exitCode: number; interrupted: string | null; wirelab: string };
+  topology: { name: string; addresses: string }[] | null;
+  sections: SectionView[];
+  summary: {
+    rows: { number: string; title: string; status: string; checks: string; points: string | null }[];
+    steps: { total: number; passed: number; failed: number; errored: number; skipped: number };
+    checks: { total: number; passed: number; failed: number };
+    points: { earned: number; max: number; percent: string };
+  };
+  graded: GradedItem[];
+  hidden: { any: boolean; steps: number; checks: number; earned: number; max: number };
+  figures: { number: number; caption: string }[];
+  tables: { number: number; caption: string }[];
+  listings: { number: number; caption: string }[];
+}
+
+export interface ModelOptions {
+  /** Show hidden steps and checks in full (instructor copy). */
+  instructor?: boolean;
+}
+
+const fmtMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const num = (n: number): string => String(Math.round(n * 100) / 100);
+
+function checkView(c: Check): CheckView {
+  return { title: c.title, expected: c.expected ?? null, actual: c.actual ?? null, passed: c.passed, result: c.passed ? 'pass' : 'FAIL', detail: c.detail ?? null };
+}
+
+/** A transcript as text: `> sent`, `< received`, `* info`, line ends shown as \r\n / \n. */
+export function transcriptText(step: StepRecord): string {
+  const mark = { sent: '>', received: '<', info: '*' } as const;
+  const out: string[] = [];
+  for (const e of step.transcript ?? []) {
+    const who = e.conn ? `[${e.conn}] ` : '';
+    if (e.dir === 'info') {
+      out.push(`${mark.info} ${who}${e.text}`);
+      continue;
+    }
+    const parts = e.text.match(/[^\n]*\n|[^\n]+$/g) ?? [''];
+    for (const p of parts) out.push(`${mark[e.dir]} ${who}${p.replace(/\r\n$/, '\\r\\n').replace(/\n$/, '\\n')}`);
+  }
+  return out.join('\n');
+}
+
+/** Exec output as a shell session: `$ command`, stdout, stderr, and a note on how it ended. */
+export function execText(step: StepRecord): string {
+  const x = step.exec!;
+  const body = [x.stdout, x.stderr].filter((s) => s !== '').map((s) => s.replace(/\n$/, ''));
+  const end: string[] = [];
+  if (x.truncated) end.push('[output truncated]');
+  if (x.timedOut) end.push('[timed out]');
+  if (x.signal) end.push(`[killed by ${x.signal}]`);
+  return [`$ ${x.command}`, ...body, ...end].join('\n');
+}
+
+function packetRow(p: PacketRow) {
+  return { no: p.no, time: p.time.toFixed(6), source: p.source, destination: p.destination, protocol: p.protocol, length: p.length, info: p.info };
+}
+
+/** Numbers figures, tables and listings in document order. */
+class Numbering {
+  figures: { number: number; caption: string }[] = [];
+  tables: { number: number; caption: string }[] = [];
+  listings: { number: number; caption: string }[] = [];
+  figure(caption: string) {
+    const number = this.figures.push({ number: this.figures.length + 1, caption });
+    return { number, label: `fig:${number}`, caption };
+  }
+  table(caption: string) {
+    const number = this.tables.push({ number: this.tables.length + 1, caption });
+    return { number, label: `tab:${number}`, caption };
+  }
+  listing(caption: string) {
+    const number = this.listings.push({ number: this.listings.length + 1, caption });
+    return { number, label: `lst:${number}`, caption };
+  }
+}
+
+function sectionView(s: StepRecord, number: string, depth: number, n: Numbering, opts: ModelOptions): SectionView {
+  const facts: { label: string; value: string }[] = [];
+  if (s.fixture) facts.push({ label: 'Fixture', value: `${s.fixture.kind} "${s.fixture.name}" listening on ${s.fixture.address}:${s.fixture.port}` });
+  if (s.connection) {
+    const c = s.connection;
+    facts.push({ label: 'Connection', value: [c.name, c.local && c.remote ? `${c.local} -> ${c.remote}` : c.remote ?? '', c.outcome ? `(${c.outcome})` : ''].filter(Boolean).join(' ') });
+  }
+  const transcript = s.transcript?.length ? { ...n.listing(`Transcript of "${s.title}"`), text: transcriptText(s) } : null;
+  const exec = s.exec ? { ...n.listing(`Output of "${s.exec.command}"${s.exec.exitCode === null || s.exec.exitCode === undefined ? '' : ` (exit ${s.exec.exitCode})`}`), text: execText(s) } : null;
+  const capture = s.capture
+    ? {
+        ...n.figure(`Packets captured in ${s.capture.file}${s.capture.filter ? ` (filter: ${s.capture.filter})` : ''}${s.capture.dropped ? `, ${s.capture.dropped} dropped` : ''}`),
+        file: s.capture.file,
+        count: s.capture.packets.length,
+        rows: s.capture.packets.map(packetRow),
+      }
+    : null;
+  const sv = scanView(s.probe);
+  const tv = sv ? null : tracerouteView(s.probe);
+  const rv = sv || tv ? null : resolveView(s.probe);
+  const scan = sv ? { ...n.table(`Port scan of ${sv.target ?? 'the target'}${sv.method ? ` (${sv.method})` : ''}`), view: sv } : null;
+  const traceroute = tv ? { ...n.table(`Route to ${tv.target ?? 'the target'}`), view: tv } : null;
+  const resolve = rv ? { ...n.table(`DNS transactions of "${s.title}"`), view: rv } : null;
+  const probe = s.probe && !sv && !tv && !rv ? { ...n.listing(`Probe result of "${s.title}"`), text: JSON.stringify(s.probe, null, 2) } : null;
+  const children = (s.children ?? []).filter((c) => opts.instructor || !c.hidden).map((c, i) => sectionView(c, `${number}.${i + 1}`, depth + 1, n, opts));
+  return {
+    number,
+    depth,
+    anchor: `step-${number.replace(/\./g, '-')}`,
+    title: s.title,
+    kind: s.kind,
+    host: s.host,
+    path: s.path,
+    status: s.status,
+    passed: s.status === 'passed',
+    hidden: s.hidden ?? false,
+    points: s.points ?? null,
+    earned: s.points === undefined ? null : s.earned ?? 0,
+    error: s.error ? { message: s.error.message, code: s.error.code ?? null } : null,
+    facts,
+    checks: s.checks.map(checkView),
+    transcript,
+    exec,
+    capture,
+    scan,
+    traceroute,
+    resolve,
+    probe,
+    children,
+  };
+}
+
+/** Every step, depth first, with its outline number. */
+function flatten(steps: StepRecord[], prefix = ''): { step: StepRecord; number: string }[] {
+  return steps.flatMap((s, i) => {
+    const number = `${prefix}${i + 1}`;
+    return [{ step: s, number }, ...flatten(s.children ?? [], `${number}.`)];
+  });
+}
+
+/** Builds the report view model of a run record. */
+export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportModel {
+  const n = new Numbering();
+  const instructor = opts.instructor ?? false;
+  const visibleTop = record.steps.map((s, i) => ({ s, i })).filter(({ s }) => instructor || !s.hidden);
+  const sections = visibleTop.map(({ s, i }) => sectionView(s, String(i + 1), 1, n, opts));
+  const all = flatten(record.steps);
+  const isHidden = (number: string) => all.some((x) => x.step.hidden && (number === x.number || number.startsWith(`${x.number}.`)));
+  const visible = all.filter((x) => instructor || !isHidden(x.number));
+  const hiddenSteps = instructor ? [] : all.filter((x) => isHidden(x.number));
+  const sum = (xs: typeof all, f: (s: StepRecord) => number) => xs.reduce((a, x) => a + f(x.step), 0);
+  const { points } = record.summary;
+  return {
+    instructor,
+    title: record.scenario.title ?? record.scenario.name,
+    scenario: {
+      name: record.scenario.name,
+      title: record.scenario.title ?? null,
+      description: record.scenario.description ?? null,
+      file: record.scenario.file,
+      sha256: record.scenario.sha256,
+    },
+    run: {
+      name: record.run.name,
+      startedAt: record.run.startedAt,
+      duration: fmtMs(record.run.durationMs),
+      status: record.run.status,
+      passed: record.run.status === 'passed',
+      exitCode: record.run.exitCode,
+      interrupted: record.run.interrupted ?? null,
+      wirelab: record.wirelab,
+    },
+    topology: record.topology ? record.topology.hosts.map((h) => ({ name: h.name, addresses: h.addresses.join(', ') })) : null,
+    sections,
+    summary: {
+      rows: visible
+        .filter((x) => x.step.checks.length > 0 || x.step.points !== undefined)
+        .map(({ step, number }) => ({
+          number,
+          title: step.title,
+          status: step.status,
+          checks: `${step.checks.filter((c) => c.passed).length}/${step.checks.length}`,
+          points: step.points === undefined ? null : `${num(step.earned ?? 0)}/${num(step.points)}`,
+        })),
+      steps: record.summary.steps,
+      checks: { total: record.summary.checks.total, passed: record.summary.checks.passed, failed: record.summary.checks.total - record.summary.checks.passed },
+      points: { earned: points.earned, max: points.max, percent: points.max > 0 ? `${Math.round((points.earned / points.max) * 100)}%` : 'n/a' },
+    },
+    graded: visible
+      .filter((x) => x.step.points !== undefined || x.step.checks.length > 0)
+      .map(({ step, number }) => ({
+        number,
+        title: step.title,
+        status: step.status,
+        passed: step.status === 'passed',
+        points: step.points ?? 0,
+        earned: step.earned ?? 0,
+        checks: step.checks.map(checkView),
+      })),
+    hidden: {
+      any: hiddenSteps.length > 0,
+      steps: hiddenSteps.length,
+      checks: hiddenSteps.reduce((a, x) => a + x.step.checks.length, 0),
+      earned: sum(hiddenSteps, (s) => s.earned ?? 0),
+      max: sum(hiddenSteps, (s) => s.points ?? 0),
+    },
+    figures: n.figures,
+    tables: n.tables,
+    listings: n.listings,
+  };
+}

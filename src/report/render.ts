@@ -1,0 +1,91 @@
+/**
+ * Renders a report from a run folder (its run.json and nothing else) with a Handlebars template:
+ * a shipped one by name (`lab-report`, `feedback`) or a template file.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { RunRecord } from '../generated/run-record.js';
+import { TEMPLATE_DIR } from '../util/paths.js';
+import { ReportEnv, type TextFormat } from './engine.js';
+import { buildModel } from './model.js';
+import { compilePdf } from './pdf.js';
+
+export type ReportFormat = TextFormat | 'pdf';
+
+export interface RenderOptions {
+  /** The run folder holding run.json. */
+  runDir: string;
+  /** A template name in templates/ (`lab-report`, `feedback`) or a template file path. Default `lab-report`. */
+  template?: string;
+  format: TextFormat;
+  /** Show hidden steps and checks in full. */
+  instructor?: boolean;
+}
+
+const envs = new Map<TextFormat, ReportEnv>();
+/** The (cached) Handlebars environment of a format. */
+export function envFor(format: TextFormat): ReportEnv {
+  let env = envs.get(format);
+  if (!env) envs.set(format, (env = new ReportEnv(format)));
+  return env;
+}
+
+/** Reads and minimally checks `RUN_DIR/run.json`. */
+export async function readRunRecord(runDir: string): Promise<RunRecord> {
+  const file = join(runDir, 'run.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`no run record at ${file} (run the scenario first: wirelab run SCENARIO)`, 'no-run-record');
+  }
+  let record: RunRecord;
+  try {
+    record = JSON.parse(text) as RunRecord;
+  } catch (err) {
+    throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`, 'bad-run-record');
+  }
+  if (record?.format !== 1 || !Array.isArray(record.steps) || !record.summary) {
+    throw new UsageError(`${file} is not a wirelab run record (format 1)`, 'bad-run-record');
+  }
+  return record;
+}
+
+/** Finds the template file: `NAME` → templates/NAME.<format>.hbs, else a path to a file. */
+export function resolveTemplate(template: string, format: TextFormat): string {
+  const shipped = join(TEMPLATE_DIR, `${template}.${format}.hbs`);
+  if (/^[\w-]+$/.test(template) && existsSync(shipped)) return shipped;
+  const file = resolve(template);
+  if (existsSync(file)) return file;
+  throw new UsageError(`template "${template}" not found: neither templates/${template}.${format}.hbs nor a file of that name`, 'no-template');
+}
+
+/** Renders the report text of a run folder. */
+export async function renderReport(opts: RenderOptions): Promise<string> {
+  const record = await readRunRecord(opts.runDir);
+  const file = resolveTemplate(opts.template ?? 'lab-report', opts.format);
+  const name = file.startsWith(TEMPLATE_DIR) ? `templates/${relative(TEMPLATE_DIR, file)}` : relative(process.cwd(), file) || file;
+  const template = envFor(opts.format).compile(await readFile(file, 'utf8'), name);
+  return template(buildModel(record, { instructor: opts.instructor }));
+}
+
+export interface WriteOptions extends Omit<RenderOptions, 'format'> {
+  format: ReportFormat;
+  /** Output file (default RUN_DIR/report.<ext>). */
+  out?: string;
+}
+
+/** Renders and writes a report (PDF through latexmk); returns the path written. */
+export async function writeReport(opts: WriteOptions): Promise<string> {
+  const out = resolve(opts.out ?? join(opts.runDir, `report.${opts.format}`));
+  await mkdir(dirname(out), { recursive: true });
+  if (opts.format === 'pdf') {
+    const tex = await renderReport({ ...opts, format: 'tex' });
+    await compilePdf(tex, out);
+  } else {
+    await writeFile(out, await renderReport({ ...opts, format: opts.format }));
+  }
+  return out;
+}
