@@ -14,15 +14,18 @@ export interface AppResult {
   dns?: DecodedPacket['dns'];
 }
 
-/** Per-direction state: bytes still missing from the current PDU and how to name it when done. */
+/** Per-direction state: bytes still missing from the current PDU, or bytes waiting for a line end. */
 interface PduState {
   remaining: number;
   protocol: string;
   info: string;
   dns?: DecodedPacket['dns'];
+  /** Data kept while HTTP waits for a complete line / header block. */
+  buf?: Uint8Array;
 }
 
 const SEGMENT = ' [TCP segment of a reassembled PDU]';
+const MAX_BUF = 1 << 20;
 
 function continuePdu(conv: TcpConversation, dir: number, h: TcpHeader, tcpInfo: string): AppResult | undefined {
   const st = conv.app[dir] as PduState | undefined;
@@ -36,18 +39,43 @@ function continuePdu(conv: TcpConversation, dir: number, h: TcpHeader, tcpInfo: 
 function http(conv: TcpConversation, dir: number, h: TcpHeader, b: Uint8Array, tcpInfo: string, twoPass: boolean): AppResult {
   const cont = continuePdu(conv, dir, h, tcpInfo);
   if (cont) return cont;
-  const end = h.payload + h.len;
-  if (!looksLikeHttp(b, h.payload, end)) return { protocol: 'HTTP', info: 'Continuation' };
-  const start = parseHttpStart(b, h.payload, end);
+  const prev = (conv.app[dir] as PduState | undefined)?.buf;
+  let data = b.subarray(h.payload, h.payload + h.len);
+  if (prev) {
+    const joined = new Uint8Array(prev.length + data.length);
+    joined.set(prev, 0);
+    joined.set(data, prev.length);
+    data = joined;
+  }
+  const keep = (): void => {
+    conv.app[dir] = data.length <= MAX_BUF ? { remaining: 0, protocol: 'HTTP', info: '', buf: data.slice() } : undefined;
+  };
+  let crlf = -1;
+  for (let i = 0; i + 1 < data.length; i++) {
+    if (data[i] === 13 && data[i + 1] === 10) {
+      crlf = i;
+      break;
+    }
+  }
+  if (crlf < 0) {
+    keep();
+    return { protocol: 'TCP', info: tcpInfo + SEGMENT };
+  }
+  conv.app[dir] = undefined;
+  if (!looksLikeHttp(data, 0, data.length)) return { protocol: 'HTTP', info: 'Continuation' };
+  const start = parseHttpStart(data, 0, data.length);
   const head = start.firstLine + ' ';
   const done = head + (start.mediaType ? ` (${start.mediaType})` : '');
-  if (start.total < 0 || start.total > h.len) {
-    conv.app[dir] = { remaining: start.total < 0 ? Number.MAX_SAFE_INTEGER : start.total - h.len, protocol: 'HTTP', info: done };
-    // Single pass keeps the HTTP first line that was already in the column; the second pass
-    // of tshark -2 knows the PDU is reassembled later and shows the plain TCP line.
-    return { protocol: 'TCP', info: (twoPass ? tcpInfo : head) + SEGMENT };
+  if (start.total < 0) {
+    keep();
+  } else if (start.total > data.length) {
+    conv.app[dir] = { remaining: start.total - data.length, protocol: 'HTTP', info: done };
+  } else {
+    return { protocol: 'HTTP', info: done };
   }
-  return { protocol: 'HTTP', info: done };
+  // Single pass keeps the HTTP first line that was already in the column; the second pass
+  // of tshark -2 knows the PDU is reassembled later and shows the plain TCP line.
+  return { protocol: 'TCP', info: (twoPass ? tcpInfo : head) + SEGMENT };
 }
 
 function dnsTcp(conv: TcpConversation, dir: number, h: TcpHeader, b: Uint8Array, tcpInfo: string): AppResult | undefined {

@@ -49,6 +49,9 @@ export class TcpSummarizer {
     }
     let win = h.win;
     if (!syn && fwd.winScale >= 0) win = win * 2 ** fwd.winScale;
+    // Data Wireshark has already seen (retransmitted, out of order) is not handed to the
+    // application dissector again: such rows keep the TCP line.
+    const seenBefore = fwd.nextseq !== 0 && ((h.seq - fwd.nextseq) | 0) < 0;
     const an = analyseSegment(conv, fwd, rev, p.no, now, h.seq, h.ack, h.len, h.flags, win);
     if (reused) an.flags |= A_REUSED_PORTS;
     const relSeq = (h.seq - fwd.baseSeq) >>> 0;
@@ -63,7 +66,7 @@ export class TcpSummarizer {
     info += ' Len=' + h.len;
     for (let i = 0; i < options.length; i++) info += ' ' + options[i];
     const labels = analysisLabels(an);
-    const app = h.len > 0 ? appLayer(conv, dir, h, b, info, this.twoPass) : undefined;
+    const app = h.len > 0 && !seenBefore ? appLayer(conv, dir, h, b, info, this.twoPass) : undefined;
     if (app) {
       p.protocol = app.protocol;
       info = app.info;
