@@ -23,6 +23,8 @@ export interface InterpreterOptions {
   reporter: Reporter;
   vars?: Record<string, string>;
   addresses?: Map<string, string[]>;
+  /** CIDRs probes may target besides loopback. */
+  allowedTargets?: string[];
 }
 
 class Interrupted extends Error {}
@@ -51,6 +53,7 @@ export class Interpreter {
       fixtures: new Map(),
       addresses: opts.addresses ?? new Map([['local', ['127.0.0.1', '::1']]]),
       vars: { dir: loaded.dir, ...opts.vars },
+      allowedTargets: opts.allowedTargets ?? [],
     };
   }
 

@@ -1,7 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
-import { LocalHost, type Host } from '../hosts/host.js';
+import { LocalHostSet, type HostSet } from './host-set.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { Interpreter } from './interpreter.js';
 import type { Reporter } from './reporter.js';
@@ -11,6 +11,8 @@ export interface RunOptions {
   out?: string;
   reporter: Reporter;
   vars?: Record<string, string>;
+  /** CIDRs besides loopback and the topology that probes may target (`--allow-target`). */
+  allowTargets?: string[];
   /** Handle SIGINT/SIGTERM by stopping the run and tearing down (the CLI sets this). */
   handleSignals?: boolean;
 }
@@ -26,21 +28,18 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<{ record: RunRecord; runDir: string }> {
   const runDir = resolve(opts.out ?? join('reports', loaded.scenario.name));
   await mkdir(runDir, { recursive: true });
-  const hosts = new Map<string, Host>();
-  const hostFor = (name: string): Host => {
-    let h = hosts.get(name);
-    if (!h) {
-      if (name !== 'local') throw new Error(`host ${name} does not exist (this scenario has no topology)`);
-      h = new LocalHost(name, runDir);
-      hosts.set(name, h);
-    }
-    return h;
-  };
-  const interp = new Interpreter(loaded, { runName: loaded.scenario.name, runDir, hosts: hostFor, reporter: opts.reporter, vars: opts.vars });
-  // Hosts shut down last: after every fixture, connection and capture was released.
-  interp.teardown.push('hosts', async () => {
-    for (const h of [...hosts.values()].reverse()) await h.shutdown();
+  const hosts: HostSet = new LocalHostSet(runDir);
+  const interp = new Interpreter(loaded, {
+    runName: loaded.scenario.name,
+    runDir,
+    hosts: (name) => hosts.host(name),
+    addresses: hosts.addresses,
+    allowedTargets: [...hosts.allowedTargets, ...(opts.allowTargets ?? [])],
+    reporter: opts.reporter,
+    vars: opts.vars,
   });
+  // Hosts go last: after every fixture, connection and capture was released.
+  interp.teardown.push('hosts', () => hosts.close());
   const onSignal = (sig: NodeJS.Signals) => interp.interrupt(sig);
   if (opts.handleSignals) {
     process.on('SIGINT', onSignal);

@@ -30,6 +30,8 @@ export interface RunState {
   readonly fixtures: Map<string, FixtureRef>;
   /** Host names → addresses (loopback without a topology), for targets and packet patterns. */
   readonly addresses: Map<string, string[]>;
+  /** CIDRs that probes and connections may target besides loopback. */
+  readonly allowedTargets: string[];
   /** Substitutions for `{{name}}` in commands (`submission`, `dir`, …). */
   readonly vars: Record<string, string>;
 }

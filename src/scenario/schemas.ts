@@ -9,7 +9,7 @@ type Json = Record<string, unknown>;
 function readSchemas(): Json[] {
   const files = [
     ...readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')),
-    ...readdirSync(join(SCHEMA_DIR, 'steps')).map((f) => `steps/${f}`),
+    ...readdirSync(join(SCHEMA_DIR, 'steps')).filter((f) => f.endsWith('.schema.json')).map((f) => `steps/${f}`),
   ];
   return files.map((f) => JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8')) as Json);
 }
@@ -42,7 +42,7 @@ export class SchemaSet {
 
   /** The step kinds the schemas define (from schemas/steps/*.schema.json). */
   get stepKinds(): string[] {
-    return readdirSync(join(SCHEMA_DIR, 'steps')).map((f) => f.replace(/\.schema\.json$/, ''));
+    return readdirSync(join(SCHEMA_DIR, 'steps')).filter((f) => f.endsWith('.schema.json')).map((f) => f.replace(/\.schema\.json$/, ''));
   }
 
   step(kind: string): ValidateFunction {
