@@ -147,3 +147,8 @@ export function routeSource(target: string): Promise<string> {
     });
   });
 }
+
+/** Source and destination ports of a UDP header (first 4 bytes). */
+export function parseUdpPorts(b: Buffer): { sport: number; dport: number } | undefined {
+  return b.length < 4 ? undefined : { sport: b.readUInt16BE(0), dport: b.readUInt16BE(2) };
+}

@@ -1,0 +1,63 @@
+import type { PortResult, ScanResult } from './scan-types.js';
+
+/** nmap hides a non-open state when more than this many ports share it (PortList::isIgnoredState). */
+export const MAX_SHOWN_PER_STATE = 25;
+
+export interface NmapFormatOptions {
+  /** Add nmap's `--reason` column. */
+  reason?: boolean;
+}
+
+/**
+ * Lays a scan result out like nmap 7.93's normal output: the `Not shown:` summary for every
+ * closed/filtered state with more than 25 ports (largest first, `N closed tcp ports
+ * (conn-refused)`, singular `port` for 1), then the `PORT STATE SERVICE` table whose columns are
+ * padded to the widest cell plus one space. When every port is hidden nmap prints `All N
+ * scanned ports on T are in ignored states.` instead of the table. As in nmap, the blank line
+ * before the table appears only when there is no `Not shown:` line.
+ */
+export function formatNmap(result: ScanResult, opts: NmapFormatOptions = {}): string {
+  const lines: string[] = [`wirelab scan report for ${result.target}`];
+  const counts = new Map<string, PortResult[]>();
+  for (const p of result.ports) counts.set(p.state, [...(counts.get(p.state) ?? []), p]);
+  const ignored = [...counts.entries()]
+    .filter(([state, list]) => state !== 'open' && list.length > MAX_SHOWN_PER_STATE)
+    .sort((a, b) => b[1].length - a[1].length);
+  const hidden = new Set(ignored.map(([state]) => state));
+  const shown = result.ports.filter((p) => !hidden.has(p.state));
+  if (shown.length === 0 && result.ports.length > 0) {
+    lines.push(`All ${result.ports.length} scanned ports on ${result.target} are in ignored states.`);
+  }
+  if (ignored.length) {
+    lines.push('Not shown: ' + ignored.map(([state, list]) => notShown(state, list)).join(', '));
+  } else {
+    lines.push('');
+  }
+  if (shown.length) {
+    const header = ['PORT', 'STATE', 'SERVICE', ...(opts.reason ? ['REASON'] : [])];
+    const rows = shown.map((p) => [`${p.port}/${p.proto}`, p.state, p.service, ...(opts.reason ? [p.reason] : [])]);
+    lines.push(...table([header, ...rows]));
+  }
+  if (shown.length === 0 && ignored.length) lines.push('');
+  const kind = result.method === 'syn' ? 'SYN' : 'connect';
+  lines.push(
+    '',
+    `wirelab done: ${result.ports.length} port${result.ports.length === 1 ? '' : 's'} (${kind} scan, ${result.probesSent} probes) scanned in ${(result.elapsedMs / 1000).toFixed(2)} seconds`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/** `65533 closed tcp ports (conn-refused)`; several reasons are listed with their counts. */
+function notShown(state: string, list: PortResult[]): string {
+  const reasons = new Map<string, number>();
+  for (const p of list) reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
+  const sorted = [...reasons.entries()].sort((a, b) => b[1] - a[1]);
+  const why = sorted.length === 1 ? sorted[0][0] : sorted.map(([r, n]) => `${n} ${r}`).join(', ');
+  return `${list.length} ${state} tcp port${list.length === 1 ? '' : 's'} (${why})`;
+}
+
+/** Left-aligned columns, each as wide as its widest cell plus one space; the last is not padded. */
+export function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] + 1))).join(''));
+}

@@ -1,0 +1,24 @@
+import type { HostOp } from '../hosts/context.js';
+import { UsageError } from '../errors.js';
+import { connectScan } from './scan-connect.js';
+import { synScan } from './scan-syn.js';
+import type { ScanOptions, ScanResult } from './scan-types.js';
+import { trace as runTrace, type TraceOptions, type TraceResult } from './trace.js';
+
+export type ScanArgs = ScanOptions & { method?: 'connect' | 'syn' };
+
+/**
+ * Host op: port scan from this host. `method` defaults to `connect`; the target must be
+ * loopback or inside `allow` (checked before any socket exists).
+ */
+export const scan: HostOp<ScanArgs, ScanResult> = async (args) => {
+  const method = args.method ?? 'connect';
+  if (method === 'connect') return connectScan(args);
+  if (method === 'syn') return synScan(args);
+  throw new UsageError(`unknown scan method "${String(method)}" (connect or syn)`);
+};
+
+/** Host op: traceroute from this host (UDP, ICMP or TCP probes). */
+export const trace: HostOp<TraceOptions, TraceResult> = async (args) => runTrace(args);
+
+export const probeOps = { scan, trace };
