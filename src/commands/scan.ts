@@ -1,0 +1,44 @@
+/**
+ * `wirelab scan TARGET -p PORTS [--connect|--syn] [--reason] [--json] [--allow-target CIDR...]`:
+ * a TCP port scan laid out like nmap's normal output (or the JSON scan result).
+ * Exit codes: 0 scanned; 2 bad ports/target or a target outside loopback and the allow-list;
+ * 3 raw sockets not permitted (--syn without root/CAP_NET_RAW).
+ */
+import type { Command } from 'commander';
+import { withExit } from '../cli/exit.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { formatNmap } from '../probes/format-nmap.js';
+import { scan } from '../probes/ops.js';
+import { HostContext } from '../hosts/context.js';
+
+interface ScanCliOptions {
+  ports: string;
+  connect?: boolean;
+  syn?: boolean;
+  json?: boolean;
+  reason?: boolean;
+  allowTarget?: string[];
+}
+
+/** Runs the command; returns the exit code. */
+export async function runScan(target: string, opts: ScanCliOptions): Promise<number> {
+  if (opts.connect && opts.syn) throw new UsageError('choose one of --connect and --syn');
+  const ctx = new HostContext('local', process.cwd());
+  const result = await scan({ target, ports: opts.ports, method: opts.syn ? 'syn' : 'connect', allow: opts.allowTarget ?? [] }, ctx);
+  process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : formatNmap(result, { reason: opts.reason === true }));
+  return ExitCode.ok;
+}
+
+export function register(program: Command): void {
+  program
+    .command('scan')
+    .description('TCP port scan (connect or SYN) of an IP address, output like nmap')
+    .argument('<target>', 'IP address: loopback, or inside an --allow-target subnet')
+    .requiredOption('-p, --ports <spec>', 'ports: 50000-50009, 22,80,443, - (all)')
+    .option('--connect', 'connect scan, like nmap -sT (default)')
+    .option('--syn', 'SYN scan over raw sockets, like nmap -sS (needs root or CAP_NET_RAW)')
+    .option('--reason', "add nmap's REASON column")
+    .option('--json', 'print the scan result as JSON')
+    .option('--allow-target <cidr...>', 'subnets besides loopback that may be scanned')
+    .action(withExit(async (target: string, opts: ScanCliOptions) => runScan(target, opts)));
+}

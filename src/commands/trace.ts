@@ -1,0 +1,67 @@
+/**
+ * `wirelab trace TARGET [--probe udp|icmp|tcp] [--max-hops N] [--wait S] [--queries N]
+ * [--port N] [--style traceroute|tracert] [--json] [--allow-target CIDR...]`: traceroute,
+ * printed like Linux `traceroute -n` (or Windows tracert). Exit codes: 0 traced (whether or
+ * not the destination answered); 2 bad input or refused target; 3 raw sockets not permitted.
+ */
+import type { Command } from 'commander';
+import { withExit } from '../cli/exit.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { HostContext } from '../hosts/context.js';
+import { formatTraceroute, formatTracert } from '../probes/format-trace.js';
+import { trace } from '../probes/ops.js';
+import type { TraceProbe } from '../probes/trace.js';
+
+interface TraceCliOptions {
+  probe: string;
+  maxHops: string;
+  wait: string;
+  queries: string;
+  port?: string;
+  style: string;
+  json?: boolean;
+  allowTarget?: string[];
+}
+
+function num(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${what} needs a positive number, got "${text}"`);
+  return n;
+}
+
+/** Runs the command; returns the exit code. */
+export async function runTrace(target: string, opts: TraceCliOptions): Promise<number> {
+  if (!['traceroute', 'tracert'].includes(opts.style)) throw new UsageError(`--style must be traceroute or tracert, got "${opts.style}"`);
+  const ctx = new HostContext('local', process.cwd());
+  const result = await trace(
+    {
+      target,
+      probe: opts.probe as TraceProbe,
+      maxHops: Math.floor(num(opts.maxHops, 'max-hops')),
+      waitMs: num(opts.wait, 'wait') * 1000,
+      queries: Math.floor(num(opts.queries, 'queries')),
+      ...(opts.port ? { port: Math.floor(num(opts.port, 'port')) } : {}),
+      allow: opts.allowTarget ?? [],
+    },
+    ctx,
+  );
+  const text = opts.json ? JSON.stringify(result, null, 2) + '\n' : opts.style === 'tracert' ? formatTracert(result) : formatTraceroute(result);
+  process.stdout.write(text);
+  return ExitCode.ok;
+}
+
+export function register(program: Command): void {
+  program
+    .command('trace')
+    .description('traceroute to an IP address with UDP, ICMP or TCP SYN probes')
+    .argument('<target>', 'IP address: loopback, or inside an --allow-target subnet')
+    .option('--probe <kind>', 'udp (like traceroute), icmp (traceroute -I, tracert), tcp (traceroute -T)', 'udp')
+    .option('-m, --max-hops <n>', 'largest TTL to try', '30')
+    .option('-w, --wait <seconds>', 'how long each probe waits for an answer', '1')
+    .option('-q, --queries <n>', 'probes per hop', '3')
+    .option('--port <n>', 'UDP: first destination port (33434); TCP: destination port (80)')
+    .option('--style <style>', 'output like traceroute or tracert', 'traceroute')
+    .option('--json', 'print the trace result as JSON')
+    .option('--allow-target <cidr...>', 'subnets besides loopback that may be traced')
+    .action(withExit(async (target: string, opts: TraceCliOptions) => runTrace(target, opts)));
+}
