@@ -119,7 +119,9 @@ export class Interpreter {
     if (this.abort.signal.aborted) return this.finish(rec, depth, false);
     this.opts.reporter.stepStarted({ path: rec.path, kind: rec.kind, title: rec.title, host: rec.host, depth });
 
-    const timeoutMs = Math.min(durationMs(step.timeout) ?? kind.defaultTimeoutMs ?? Infinity, this.runDeadline - performance.now());
+    const ownTimeoutMs = durationMs(step.timeout) ?? kind.defaultTimeoutMs ?? Infinity;
+    const timeoutMs = Math.min(ownTimeoutMs, this.runDeadline - performance.now());
+    const boundByRun = timeoutMs < ownTimeoutMs;
     const stepAbort = new AbortController();
     const onRunAbort = () => stepAbort.abort(this.abort.signal.reason);
     this.abort.signal.addEventListener('abort', onRunAbort, { once: true });
@@ -138,7 +140,11 @@ export class Interpreter {
       rec.status = e instanceof Interrupted && this.interruptReason !== 'timeout' ? 'skipped' : 'errored';
       const message = e instanceof Interrupted ? (e.message === 'timeout' ? 'the run went past its timeout' : `interrupted by ${e.message}`) : e instanceof Error ? e.message : String(e);
       rec.error = { message, ...(e instanceof WirelabError ? { code: e.code } : e instanceof StepTimeout ? { code: 'timeout' } : {}) };
-      if (e instanceof StepTimeout) stepAbort.abort(e);
+      if (e instanceof StepTimeout) {
+        stepAbort.abort(e);
+        // Stopped because the run's time ran out, not the step's own: the run is over.
+        if (boundByRun) this.interrupt('timeout');
+      }
     } finally {
       clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', onRunAbort);
