@@ -27,10 +27,10 @@ function summaryOf(info: CaptureInfo | undefined, count: number, problem: ReadPr
   return s;
 }
 
-function adder(sum: Summarizer, out: (p: DecodedPacket) => void): (f: Frame, info: CaptureInfo) => void {
-  return (f, info) => {
+function adder(sum: Summarizer, out: (p: DecodedPacket) => void): (f: Frame) => void {
+  return (f) => {
     const p = sum.add(f);
-    p.timeDigits = info.timeDigits;
+    p.timeDigits = f.timeDigits;
     out(p);
   };
 }

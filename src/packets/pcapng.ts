@@ -141,6 +141,7 @@ export function parsePcapngBlock(st: PcapngState, buf: Uint8Array, dv: DataView,
         origlen: origlen < caplen ? caplen : origlen,
         data: buf.subarray(pos + 28, pos + 28 + caplen),
         offset: base + pos,
+        timeDigits: iface.digits,
       };
       return { kind: 'frame', frame, next };
     }
@@ -159,6 +160,7 @@ export function parsePcapngBlock(st: PcapngState, buf: Uint8Array, dv: DataView,
         origlen,
         data: buf.subarray(pos + 12, pos + 12 + caplen),
         offset: base + pos,
+        timeDigits: iface.digits,
       };
       return { kind: 'frame', frame, next };
     }

@@ -22,6 +22,8 @@ export interface Frame {
   data: Uint8Array;
   /** Byte offset of the record (pcap record header / pcapng block) in the file. */
   offset: number;
+  /** Decimals tshark shows for this frame's time (6 µs, 9 ns; per interface in pcapng). */
+  timeDigits: number;
 }
 
 /** What the file header told us. */
@@ -149,6 +151,7 @@ export class CaptureParser {
         origlen: origlen < caplen ? caplen : origlen,
         data: buf.subarray(pos + 16, pos + 16 + caplen),
         offset: base + pos,
+        timeDigits: this.ns ? 9 : 6,
       }, this.info);
       pos += 16 + caplen;
     }

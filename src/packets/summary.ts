@@ -123,6 +123,8 @@ export class Summarizer {
         }
         p.protocol = 'UDP';
         p.info = `${u.srcPort} → ${u.dstPort} Len=${u.len - 8}`;
+        // A zero checksum is not allowed over IPv6 (RFC 8200); tshark says so in Info.
+        if (ip.version === 6 && u.payload - 2 < b.length && b[u.payload - 2] === 0 && b[u.payload - 1] === 0) p.info += ' [ILLEGAL CHECKSUM (0)]';
         return;
       }
       case 1:

@@ -170,7 +170,7 @@ export function pcapngFile(
     }
     block(1, body);
   }
-  if (opts.unknownBlock) block(0x0bad, new Uint8Array([1, 2, 3, 4, 5]));
+  if (opts.unknownBlock) block(0x80000001, new Uint8Array([1, 2, 3, 4, 5]));
   for (const f of frames) {
     const res = ifaces[f.iface ?? 0].tsresol ?? 6;
     const [sec, nsec] = Array.isArray(f.ts) ? f.ts : [Math.floor(f.ts), Math.round((f.ts % 1) * 1e9)];

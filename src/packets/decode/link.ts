@@ -23,9 +23,10 @@ export const LINKTYPE_NAMES: Record<number, string> = {
   0: 'NULL', 1: 'Ethernet', 101: 'Raw', 108: 'LOOP', 113: 'SLL', 228: 'IPv4', 229: 'IPv6', 276: 'SLL2',
 };
 
+/** BSD address families as Wireshark's NULL/LOOP dissector knows them (Linux's AF_INET6 10 is not one). */
 function afToEthertype(af: number): number {
   if (af === 2) return ETH_IPV4;
-  if (af === 10 || af === 24 || af === 28 || af === 30) return ETH_IPV6;
+  if (af === 24 || af === 28 || af === 30) return ETH_IPV6;
   return -1;
 }
 
