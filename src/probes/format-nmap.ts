@@ -19,7 +19,11 @@ export interface NmapFormatOptions {
 export function formatNmap(result: ScanResult, opts: NmapFormatOptions = {}): string {
   const lines: string[] = [`wirelab scan report for ${result.target}`];
   const counts = new Map<string, PortResult[]>();
-  for (const p of result.ports) counts.set(p.state, [...(counts.get(p.state) ?? []), p]);
+  for (const p of result.ports) {
+    const list = counts.get(p.state);
+    if (list) list.push(p);
+    else counts.set(p.state, [p]);
+  }
   const ignored = [...counts.entries()]
     .filter(([state, list]) => state !== 'open' && list.length > MAX_SHOWN_PER_STATE)
     .sort((a, b) => b[1].length - a[1].length);

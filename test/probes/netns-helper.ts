@@ -1,0 +1,149 @@
+/**
+ * Small namespace topologies for the probe tests (prefix `wlt5-`), built with ip/nft and torn
+ * down in `destroy()` (call it from afterAll/finally). Addresses come from 198.51.100.0/24 and
+ * 203.0.113.0/24 and exist only inside the namespaces. Every namespace gets
+ * net.ipv4.icmp_ratelimit=0 so back-to-back probes are all answered.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+
+export const PREFIX = 'wlt5-';
+
+export function sh(cmd: string, args: string[], input?: string): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
+}
+
+export function inNs(ns: string, cmd: string, args: string[], input?: string): string {
+  return sh('ip', ['netns', 'exec', ns, cmd, ...args], input);
+}
+
+export class Lab {
+  readonly namespaces: string[] = [];
+  readonly children: ChildProcess[] = [];
+  constructor(readonly tag: string) {}
+
+  ns(role: string): string {
+    return `${PREFIX}${this.tag}-${role}`;
+  }
+
+  addNs(role: string, forward = false): string {
+    const name = this.ns(role);
+    try {
+      sh('ip', ['netns', 'del', name]); // left over from a killed run
+    } catch {
+      // not there
+    }
+    sh('ip', ['netns', 'add', name]);
+    this.namespaces.push(name);
+    inNs(name, 'ip', ['link', 'set', 'lo', 'up']);
+    inNs(name, 'sysctl', ['-qw', 'net.ipv4.icmp_ratelimit=0', `net.ipv4.ip_forward=${forward ? 1 : 0}`]);
+    return name;
+  }
+
+  /** A veth between two namespaces, each end named and addressed (CIDR) in its namespace. */
+  link(a: string, aIf: string, aAddr: string, b: string, bIf: string, bAddr: string): void {
+    sh('ip', ['link', 'add', aIf, 'netns', a, 'type', 'veth', 'peer', 'name', bIf, 'netns', b]);
+    inNs(a, 'ip', ['addr', 'add', aAddr, 'dev', aIf]);
+    inNs(b, 'ip', ['addr', 'add', bAddr, 'dev', bIf]);
+    inNs(a, 'ip', ['link', 'set', aIf, 'up']);
+    inNs(b, 'ip', ['link', 'set', bIf, 'up']);
+  }
+
+  route(ns: string, dest: string, via: string): void {
+    inNs(ns, 'ip', ['route', 'add', dest, 'via', via]);
+  }
+
+  nft(ns: string, ruleset: string): void {
+    inNs(ns, 'nft', ['-f', '-'], ruleset);
+  }
+
+  /** Starts TCP listeners on `ports` inside `ns` (a node process, killed by PID on destroy). */
+  async listen(ns: string, ports: number[]): Promise<void> {
+    const code = `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){net.createServer(s=>s.destroy()).listen(p,'0.0.0.0',()=>{if(++n===${ports.length})console.log('ready')})}`;
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('listener did not start')), 10_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.once('exit', (c) => reject(new Error(`listener exited ${c}`)));
+    });
+  }
+
+  destroy(): void {
+    for (const c of this.children) if (c.pid && c.exitCode === null) c.kill('SIGKILL');
+    for (const ns of this.namespaces.reverse()) {
+      try {
+        sh('ip', ['netns', 'del', ns]);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+/**
+ * Client 198.51.100.1 ↔ server 198.51.100.2. On the server, `open` ports listen, `reset` ports
+ * are answered by `reject with tcp reset`, `drop` ports are silently dropped (ports not listed
+ * get the kernel's own RST).
+ */
+export async function serverPair(tag: string, ports: { open: number[]; reset: number[]; drop: number[]; icmp?: number[] }): Promise<Lab & { cli: string; srv: string }> {
+  const lab = new Lab(tag);
+  try {
+    const cli = lab.addNs('cli');
+    const srv = lab.addNs('srv');
+    lab.link(cli, 'c0', '198.51.100.1/24', srv, 's0', '198.51.100.2/24');
+    const set = (l: number[]) => `{ ${l.join(', ')} }`;
+    const rules = [
+      ports.reset.length ? `tcp dport ${set(ports.reset)} reject with tcp reset` : '',
+      ports.drop.length ? `tcp dport ${set(ports.drop)} drop` : '',
+      ports.icmp?.length ? `tcp dport ${set(ports.icmp)} reject` : '',
+    ].filter(Boolean);
+    lab.nft(srv, `table inet wlt5 { chain input { type filter hook input priority 0; policy accept; ${rules.join('; ')} } }`);
+    if (ports.open.length) await lab.listen(srv, ports.open);
+    return Object.assign(lab, { cli, srv });
+  } catch (e) {
+    lab.destroy();
+    throw e;
+  }
+}
+
+/** Chain addresses: the client, each router's address facing the client, and the destination. */
+export const CHAIN = { cli: '198.51.100.1', r1: '198.51.100.2', r2: '198.51.100.6', r3: '198.51.100.10', dst: '203.0.113.2' };
+
+/**
+ * cli → r1 → r2 → r3 → dst. `silentRouter` drops its own ICMP time-exceeded (nft output hook);
+ * `silentDst` drops all input at the destination.
+ */
+export function routerChain(tag: string, opts: { silentRouter?: 'r1' | 'r2' | 'r3'; silentDst?: boolean } = {}): Lab & { cli: string } {
+  const lab = new Lab(tag);
+  try {
+    const cli = lab.addNs('cli');
+    const r1 = lab.addNs('r1', true);
+    const r2 = lab.addNs('r2', true);
+    const r3 = lab.addNs('r3', true);
+    const dst = lab.addNs('dst');
+    lab.link(cli, 'e0', '198.51.100.1/30', r1, 'e0', '198.51.100.2/30');
+    lab.link(r1, 'e1', '198.51.100.5/30', r2, 'e0', '198.51.100.6/30');
+    lab.link(r2, 'e1', '198.51.100.9/30', r3, 'e0', '198.51.100.10/30');
+    lab.link(r3, 'e1', '203.0.113.1/30', dst, 'e0', '203.0.113.2/30');
+    lab.route(cli, 'default', '198.51.100.2');
+    lab.route(r1, 'default', '198.51.100.6');
+    lab.route(r2, 'default', '198.51.100.10');
+    lab.route(r2, '198.51.100.0/30', '198.51.100.5');
+    lab.route(r3, '198.51.100.0/24', '198.51.100.9');
+    lab.route(dst, 'default', '203.0.113.1');
+    const names = { r1, r2, r3 };
+    if (opts.silentRouter) {
+      lab.nft(names[opts.silentRouter], 'table inet wlt5 { chain output { type filter hook output priority 0; policy accept; icmp type time-exceeded drop; } }');
+    }
+    if (opts.silentDst) lab.nft(dst, 'table inet wlt5 { chain input { type filter hook input priority 0; policy drop; } }');
+    return Object.assign(lab, { cli });
+  } catch (e) {
+    lab.destroy();
+    throw e;
+  }
+}
