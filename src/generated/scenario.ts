@@ -10,7 +10,8 @@ export type Name = string;
  * The longest the whole run may take (default 10m). Past it the current step is stopped, the rest are skipped, and everything is torn down.
  */
 export type Duration = number | string;
-export type Step = ServeStep | ConnectStep | SendStep | ExpectStep | CloseStep | ExecStep;
+export type Step =
+  ServeStep | ConnectStep | SendStep | ExpectStep | CloseStep | ExecStep | ScanStep | TracerouteStep;
 /**
  * The fixture's name: `connect: { to: NAME }` connects to it; reports show it.
  */
@@ -153,6 +154,35 @@ export type Name12 = string;
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration8 = number | string;
+/**
+ * The host the scan runs on (default `local`).
+ */
+export type HostName3 = string;
+export type Port1 = number;
+/**
+ * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ */
+export type Name13 = string;
+/**
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration9 = number | string;
+/**
+ * The host the probes leave from (default `local`).
+ */
+export type HostName4 = string;
+/**
+ * How long to wait for each probe's answer (default 1s).
+ */
+export type Duration10 = number | string;
+/**
+ * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ */
+export type Name14 = string;
+/**
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration11 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -449,4 +479,104 @@ export interface ExecExpect {
   exit?: number;
   stdout?: TextMatch;
   stderr?: TextMatch1;
+}
+/**
+ * Scans TCP ports of a host, like `nmap -sT` (connect) or `nmap -sS` (SYN), and checks their states. Targets must be in the topology or on loopback.
+ */
+export interface ScanStep {
+  scan: ScanBody;
+  id?: Name13;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration9;
+}
+export interface ScanBody {
+  from?: HostName3;
+  /**
+   * A host of the topology or an IP address (loopback or inside the topology).
+   */
+  target: string;
+  /**
+   * Ports: `50000-50009`, `22,80,443`, `1-65535`, one port, or a list.
+   */
+  ports: string | number | Port1[];
+  /**
+   * `connect` (default; full handshake, like `nmap -sT`) or `syn` (half-open with raw sockets, like `nmap -sS`; needs root).
+   */
+  method?: 'connect' | 'syn';
+  expect?: ScanExpect;
+}
+/**
+ * Port states to expect. One list may be `rest`: every scanned port not named in the others.
+ */
+export interface ScanExpect {
+  /**
+   * Ports that must be open.
+   */
+  open?: Port1[] | 'rest';
+  /**
+   * Ports that must be closed (RST / connection refused).
+   */
+  closed?: Port1[] | 'rest';
+  /**
+   * Ports that must be filtered (no answer, or ICMP unreachable).
+   */
+  filtered?: Port1[] | 'rest';
+}
+/**
+ * Traces the route to a host: probes with increasing TTL, three per hop, `*` for silence, like `traceroute` (UDP), `tracert` (ICMP) or `traceroute -T` (TCP).
+ */
+export interface TracerouteStep {
+  traceroute: TracerouteBody;
+  id?: Name14;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration11;
+}
+export interface TracerouteBody {
+  from?: HostName4;
+  /**
+   * A host of the topology or an IP address.
+   */
+  target: string;
+  /**
+   * `udp` (default, like Linux traceroute), `icmp` (like Windows tracert), `tcp` (SYN to port 80).
+   */
+  probe?: 'udp' | 'icmp' | 'tcp';
+  /**
+   * The highest TTL (default 30).
+   */
+  maxHops?: number;
+  wait?: Duration10;
+  expect?: TracerouteExpect;
+}
+export interface TracerouteExpect {
+  /**
+   * The hops in order: a host name or address that answered, or `*` for a silent hop. Hops past the list are not checked unless `reached` says so.
+   */
+  hops?: string[];
+  /**
+   * Whether the destination answers.
+   */
+  reached?: boolean;
 }

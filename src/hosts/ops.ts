@@ -3,6 +3,7 @@ import { connOps } from '../net/conn.js';
 import { fixtureOps } from '../fixtures/ops.js';
 import { exec } from '../exec/exec.js';
 import { release } from './release.js';
+import { probeOps } from '../probes/ops.js';
 
 /**
  * Every operation a host can perform, by name. One line per module; the agent inside a
@@ -13,6 +14,7 @@ export const hostOps = {
   ...fixtureOps,
   exec,
   release,
+  ...probeOps,
 } satisfies Record<string, HostOp>;
 
 export type HostOps = typeof hostOps;

@@ -5,6 +5,8 @@ import { send } from './send.js';
 import { expect } from './expect.js';
 import { close } from './close.js';
 import { exec } from './exec.js';
+import { scan } from './scan.js';
+import { traceroute } from './traceroute.js';
 
 export type AnyStepKind = StepKind<any>;
 
@@ -13,5 +15,5 @@ export type AnyStepKind = StepKind<any>;
  * schemas/steps/, a module here, this line, a test in test/steps/ (a test checks they agree).
  */
 export const stepKinds: ReadonlyMap<string, AnyStepKind> = new Map(
-  [serve, connect, send, expect, close, exec].map((k) => [k.kind, k as AnyStepKind]),
+  [serve, connect, send, expect, close, exec, scan, traceroute].map((k) => [k.kind, k as AnyStepKind]),
 );

@@ -1,0 +1,70 @@
+import type { ScanBody } from '../generated/scenario.js';
+import { parsePorts, formatPorts } from '../probes/ports.js';
+import type { PortState } from '../probes/scan-types.js';
+import { defineStep } from './kind.js';
+import { checkTarget, targetAddress } from './target.js';
+
+const STATES: PortState[] = ['open', 'closed', 'filtered'];
+
+/** The state each port must have, from `open`/`closed`/`filtered` lists and one `rest`. */
+export function expectedStates(expect: NonNullable<ScanBody['expect']>, scanned: number[]): Map<number, PortState> {
+  const want = new Map<number, PortState>();
+  let rest: PortState | undefined;
+  for (const s of STATES) {
+    const v = expect[s];
+    if (v === 'rest') rest = s;
+    else for (const p of v ?? []) want.set(p, s);
+  }
+  if (rest) for (const p of scanned) if (!want.has(p)) want.set(p, rest);
+  return want;
+}
+
+export const scan = defineStep<ScanBody>({
+  kind: 'scan',
+  describe: (b) => `${b.method === 'syn' ? 'SYN' : 'connect'} scan of ${b.target} ports ${Array.isArray(b.ports) ? formatPorts(b.ports) : b.ports}`,
+  host: (b) => b.from ?? 'local',
+  defaultTimeoutMs: 120_000,
+  check(b, scope) {
+    scope.host(b.from, ['from']);
+    checkTarget(b.target, scope, ['target']);
+    let ports: number[] = [];
+    try {
+      ports = parsePorts(b.ports);
+    } catch (e) {
+      scope.error(['ports'], 'bad-value', (e as Error).message);
+    }
+    const e = b.expect ?? {};
+    if (STATES.filter((s) => e[s] === 'rest').length > 1) scope.error(['expect'], 'bad-value', 'only one state can be "rest"');
+    for (const s of STATES) {
+      const v = e[s];
+      if (!Array.isArray(v)) continue;
+      v.forEach((p, i) => {
+        if (ports.length && !ports.includes(p)) scope.error(['expect', s, i], 'bad-value', `port ${p} is not among the scanned ports`);
+      });
+    }
+  },
+  async run(b, ctx) {
+    const host = b.from ?? 'local';
+    const result = await ctx.host(host).call('scan', {
+      target: targetAddress(b.target, ctx),
+      ports: parsePorts(b.ports),
+      method: b.method ?? 'connect',
+      allow: ctx.run.allowedTargets,
+    });
+    ctx.detail('probe', { kind: 'scan', ...result });
+    if (!b.expect) return;
+    const want = expectedStates(b.expect, result.ports.map((p) => p.port));
+    for (const s of STATES) {
+      const ports = [...want].filter(([, st]) => st === s).map(([p]) => p);
+      if (b.expect[s] === undefined) continue;
+      const actual = result.ports.filter((p) => ports.includes(p.port) && p.state !== s);
+      ctx.check({
+        title: `${s} ports`,
+        expected: ports.length ? formatPorts(ports) : 'none',
+        actual: actual.length ? actual.map((p) => `${p.port} is ${p.state} (${p.reason})`).join(', ') : ports.length ? formatPorts(ports) : 'none',
+        passed: actual.length === 0,
+        fraction: ports.length ? (ports.length - actual.length) / ports.length : 1,
+      });
+    }
+  },
+});

@@ -1,0 +1,62 @@
+import { isIP } from 'node:net';
+import type { TracerouteBody } from '../generated/scenario.js';
+import { durationMs } from '../interpreter/duration.js';
+import type { StepRunContext } from '../interpreter/step-context.js';
+import type { TraceHop } from '../probes/trace.js';
+import { defineStep } from './kind.js';
+import { checkTarget, nameOf, targetAddress } from './target.js';
+
+/** Does a hop match `*` (all silent), a host name (any of its addresses) or an address? */
+function hopMatches(want: string, hop: TraceHop | undefined, ctx: StepRunContext): boolean {
+  const answered = (hop?.probes ?? []).map((p) => p.address).filter((a): a is string => a !== null);
+  if (want === '*') return answered.length === 0;
+  const addrs = isIP(want) ? [want] : (ctx.run.addresses.get(want) ?? []);
+  return answered.length > 0 && answered.every((a) => addrs.includes(a));
+}
+
+function showHop(hop: TraceHop | undefined, ctx: StepRunContext): string {
+  if (!hop) return '(no hop)';
+  const addrs = [...new Set(hop.probes.map((p) => p.address))];
+  return addrs.every((a) => a === null) ? '*' : addrs.filter((a) => a !== null).map((a) => nameOf(a, ctx)).join(' / ');
+}
+
+export const traceroute = defineStep<TracerouteBody>({
+  kind: 'traceroute',
+  describe: (b) => `traceroute${b.probe && b.probe !== 'udp' ? ` (${b.probe})` : ''} to ${b.target}`,
+  host: (b) => b.from ?? 'local',
+  defaultTimeoutMs: 120_000,
+  check(b, scope) {
+    scope.host(b.from, ['from']);
+    checkTarget(b.target, scope, ['target']);
+    (b.expect?.hops ?? []).forEach((h, i) => {
+      if (h !== '*' && !isIP(h)) scope.host(h, ['expect', 'hops', i]);
+    });
+  },
+  async run(b, ctx) {
+    const result = await ctx.host(b.from ?? 'local').call('trace', {
+      target: targetAddress(b.target, ctx),
+      probe: b.probe ?? 'udp',
+      maxHops: b.maxHops ?? 30,
+      waitMs: durationMs(b.wait, 1000),
+      allow: ctx.run.allowedTargets,
+    });
+    ctx.detail('probe', { kind: 'traceroute', ...result });
+    const e = b.expect;
+    if (e?.hops) {
+      const byTtl = new Map(result.hops.map((h) => [h.ttl, h]));
+      const ok = e.hops.map((want, i) => hopMatches(want, byTtl.get(i + 1), ctx));
+      const firstBad = ok.indexOf(false);
+      ctx.check({
+        title: 'hops',
+        expected: e.hops.map((h, i) => `${i + 1} ${h}`).join(', '),
+        actual: e.hops.map((_, i) => `${i + 1} ${showHop(byTtl.get(i + 1), ctx)}`).join(', '),
+        passed: firstBad < 0,
+        fraction: ok.filter(Boolean).length / ok.length,
+        ...(firstBad >= 0 ? { detail: `hop ${firstBad + 1}: expected ${e.hops[firstBad]}, got ${showHop(byTtl.get(firstBad + 1), ctx)}` } : {}),
+      });
+    }
+    if (e?.reached !== undefined) {
+      ctx.check({ title: 'destination reached', expected: String(e.reached), actual: String(result.destinationReached), passed: e.reached === result.destinationReached });
+    }
+  },
+});

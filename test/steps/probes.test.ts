@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../../src/fixtures/command.js';
+import { diagnostics, runText } from '../helpers/scenario.js';
+
+const root = process.getuid?.() === 0;
+
+describe('scan and traceroute steps on loopback', () => {
+  it.each(root ? ['connect', 'syn'] : ['connect'])('a %s scan checks open and closed ports, with partial credit', async (method) => {
+    const open = await freePort('127.0.0.1');
+    const ports = `${open}-${open + 3}`;
+    const { record } = await runText(`
+name: t
+steps:
+  - serve: { as: e, echo: {}, port: ${open} }
+  - scan: { target: 127.0.0.1, ports: "${ports}", method: ${method}, expect: { open: [${open}], closed: rest } }
+  - scan: { target: 127.0.0.1, ports: "${ports}", method: ${method}, expect: { open: [${open}, ${open + 1}], closed: rest } }
+    points: 4
+`);
+    const [, good, bad] = record.steps;
+    expect(good.status).toBe('passed');
+    expect(good.probe).toMatchObject({ kind: 'scan', method, target: '127.0.0.1' });
+    expect(bad.status).toBe('failed');
+    const failed = bad.checks.find((c) => !c.passed)!;
+    expect(failed.actual).toContain(`${open + 1} is closed`);
+    // open check: 1 of 2 ports right; closed check: 2 of 2 → (0.5 + 1) / 2 of 4 points
+    expect(bad.earned).toBe(3);
+  });
+
+  it('refuses targets outside loopback and the topology before sending anything', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - scan: { target: 192.0.2.1, ports: "80" }
+`);
+    expect(record.steps[0].status).toBe('errored');
+    expect(record.steps[0].error).toMatchObject({ code: 'target-refused' });
+  });
+
+  it.runIf(root)('traceroute to loopback reaches it at hop 1', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - traceroute: { target: 127.0.0.1, maxHops: 3, expect: { hops: [127.0.0.1], reached: true } }
+`);
+    expect(record.steps[0].status).toBe('passed');
+  });
+
+  it('checks port lists against the scanned range and host names', () => {
+    const d = diagnostics('name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, expect: { open: [80], closed: rest, filtered: rest } }\n  - traceroute: { target: server }\n');
+    expect(d.map((x) => [x.line, x.code])).toEqual([
+      [3, 'bad-value'],
+      [3, 'bad-value'],
+      [4, 'unknown-host'],
+    ]);
+  });
+});
