@@ -1,0 +1,106 @@
+import { createServer, type Server, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TargetRefusedError } from '../../src/errors.js';
+import { connectScan } from '../../src/probes/scan-connect.js';
+import { synScan } from '../../src/probes/scan-syn.js';
+import { RawChannel } from '../../src/probes/raw.js';
+import { probeOps } from '../../src/probes/ops.js';
+import { checkTarget } from '../../src/probes/target.js';
+import { nmapStates } from './peers.js';
+
+const isRoot = process.getuid?.() === 0;
+const servers: Server[] = [];
+let open: number[] = [];
+let ports: number[] = [];
+
+async function listen(): Promise<number> {
+  const s = createServer((c) => c.destroy());
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return (s.address() as { port: number }).port;
+}
+
+beforeAll(async () => {
+  open = [await listen(), await listen(), await listen()];
+  // the listeners, their neighbours and a few low ports that nothing here listens on
+  ports = [...new Set(open.flatMap((p) => [p - 2, p - 1, p, p + 1, p + 2]).concat([1, 3, 9]))].filter((p) => p > 0 && p < 65536).sort((a, b) => a - b);
+});
+afterAll(async () => {
+  for (const s of servers) await new Promise((r) => s.close(r));
+});
+
+function states(result: { ports: { port: number; state: string }[] }): Map<number, string> {
+  return new Map(result.ports.map((p) => [p.port, p.state]));
+}
+
+describe('loopback scans', () => {
+  it('connect scan finds our listeners open and the rest closed, like nmap -sT', async () => {
+    const res = await connectScan({ target: '127.0.0.1', ports });
+    const mine = states(res);
+    for (const p of open) expect(mine.get(p)).toBe('open');
+    expect(mine.get(1)).toBe('closed');
+    expect(res.ports.find((p) => p.port === open[0])?.reason).toBe('syn-ack');
+    expect(res.ports.find((p) => p.port === 1)?.reason).toBe('conn-refused');
+    const peer = nmapStates(['-sT'], '127.0.0.1', ports.join(','));
+    for (const p of ports) expect(mine.get(p), `port ${p}`).toBe(peer.get(p));
+    expect(res.probesSent).toBe(ports.length);
+    expect(res.probes.every((p) => p.sent === 'SYN')).toBe(true);
+  });
+
+  it.skipIf(!isRoot)('SYN scan agrees with nmap -sS', async () => {
+    const res = await synScan({ target: '127.0.0.1', ports });
+    const mine = states(res);
+    for (const p of open) expect(mine.get(p)).toBe('open');
+    expect(res.ports.find((p) => p.port === 1)?.reason).toBe('reset');
+    expect(res.probes.find((p) => p.port === open[0])?.answer).toBe('SYN/ACK');
+    const peer = nmapStates(['-sS'], '127.0.0.1', ports.join(','));
+    for (const p of ports) expect(mine.get(p), `port ${p}`).toBe(peer.get(p));
+  });
+
+  it('scans all 65535 ports with bounded fds and records a capped probe log', async () => {
+    const res = await connectScan({ target: '127.0.0.1', ports: '-', maxRecordedProbes: 100, workers: 1 });
+    expect(res.ports.length).toBe(65535);
+    for (const p of open) expect(states(res).get(p)).toBe('open');
+    expect(res.probes.length).toBe(100);
+    expect(res.probesOmitted).toBe(res.probesSent - 100);
+  });
+
+  it('a port that is only a client socket'\''s source port is closed', async () => {
+    // our own ephemeral client sockets are not listeners: a port that is only a client's source port is closed
+    const c = new Socket();
+    await new Promise<void>((r) => c.connect(open[0], '127.0.0.1', r));
+    const res = await connectScan({ target: '127.0.0.1', ports: [c.localPort!] });
+    c.destroy();
+    expect(res.ports[0].state).toBe('closed');
+  });
+});
+
+describe('target refusal', () => {
+  it('throws synchronously in the gate, before any socket exists', () => {
+    expect(() => checkTarget('192.0.2.1')).toThrow(TargetRefusedError);
+    expect(() => checkTarget('192.0.2.1', ['198.51.100.0/24'])).toThrow(TargetRefusedError);
+    expect(checkTarget('192.0.2.1', ['192.0.2.0/24']).family).toBe(4);
+    expect(checkTarget('127.3.2.1').address).toBe('127.3.2.1');
+    expect(checkTarget('::1').family).toBe(6);
+    expect(() => checkTarget('localhost')).toThrow(/not an IP address/);
+    expect(() => checkTarget('127.0.0.1', ['nonsense'])).toThrow(/bad allow-list entry/);
+  });
+
+  it('scan and trace refuse 192.0.2.1 without sending anything', async () => {
+    const connect = vi.spyOn(Socket.prototype, 'connect');
+    const raw = vi.spyOn(RawChannel.prototype, 'send');
+    try {
+      for (const method of ['connect', 'syn'] as const) {
+        await expect(probeOps.scan({ target: '192.0.2.1', ports: '80', method }, {} as never)).rejects.toBeInstanceOf(TargetRefusedError);
+      }
+      for (const probe of ['udp', 'icmp', 'tcp'] as const) {
+        await expect(probeOps.trace({ target: '192.0.2.1', probe }, {} as never)).rejects.toBeInstanceOf(TargetRefusedError);
+      }
+      expect(connect).not.toHaveBeenCalled();
+      expect(raw).not.toHaveBeenCalled();
+    } finally {
+      connect.mockRestore();
+      raw.mockRestore();
+    }
+  });
+});
