@@ -65,8 +65,7 @@ describe('loopback scans', () => {
     expect(res.probesOmitted).toBe(res.probesSent - 100);
   });
 
-  it('a port that is only a client socket'\''s source port is closed', async () => {
-    // our own ephemeral client sockets are not listeners: a port that is only a client's source port is closed
+  it('a port that is only a client socket source port is closed', async () => {
     const c = new Socket();
     await new Promise<void>((r) => c.connect(open[0], '127.0.0.1', r));
     const res = await connectScan({ target: '127.0.0.1', ports: [c.localPort!] });
