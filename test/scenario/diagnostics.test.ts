@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { stepKinds } from '../../src/steps/index.js';
+
+const KINDS = [...stepKinds.keys()].join(', ');
 import { formatDiagnostic } from '../../src/scenario/diagnostics.js';
 import { diagnostics } from '../helpers/scenario.js';
 
@@ -16,7 +19,7 @@ describe('scenario diagnostics', () => {
       '',
     ].join('\n');
     expect(lines(text)).toEqual([
-      'lab.yaml:5:5: unknown-step unknown step kind "sned" (did you mean "send"?); expected one of: serve, connect, send, expect, close, exec',
+      `lab.yaml:5:5: unknown-step unknown step kind "sned" (did you mean "send"?); expected one of: ${KINDS}`,
       'lab.yaml:6:24: unknown-key unknown key "lne" in "expect" (did you mean "line"?); expected one of: conn, line, text, regex, bytes, eof, within',
     ]);
   });
