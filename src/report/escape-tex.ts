@@ -147,7 +147,10 @@ export function texEscape(value: unknown, opts: TexEscapeOptions = {}): string {
     } else {
       if (breakAt > 0 && run > 0 && run % breakAt === 0) out += '\\allowbreak{}';
       run++;
-      if (code < 32 || code === 0x7f) out += ch === '\r' ? '' : `\\textasciicircum{}${caretNotation(ch).slice(1)}`;
+      if (code < 32 || code === 0x7f) {
+        const letter = caretNotation(ch).slice(1);
+        out += ch === '\r' ? '' : `\\textasciicircum{}${SPECIAL[letter] ?? letter}`;
+      }
       else if (code >= 0x80 && code <= 0x9f) out += `\\fbox{\\tiny U+${code.toString(16).toUpperCase().padStart(4, '0')}}`;
       else if (ch === '-') out += prev === '-' ? '{}-' : '-';
       else if (SPECIAL[ch]) out += SPECIAL[ch];
@@ -180,5 +183,7 @@ export function texVerbatim(value: unknown): string {
     else if (code <= 0x9f) out += `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
     else out += asciiStandIn(ch);
   }
+  // listings breaks lines only between tokens: cut tokens longer than a line into line-sized pieces.
+  out = out.replace(/\S{100,}/g, (tok) => tok.match(/.{1,96}/g)!.join('\n'));
   return out.replace(END_LISTING, (_m, sp: string, env: string) => `\\end ${sp}{${env}}`);
 }

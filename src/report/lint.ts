@@ -26,7 +26,10 @@ export function lintTemplate(source: string, name: string, helpers: readonly str
       const params = n.params as unknown[];
       const at = `${name}:${n.loc?.start.line ?? '?'}:${(n.loc?.start.column ?? 0) + 1}`;
       const what = path.type === 'PathExpression' ? path.original ?? '?' : path.type;
-      if (path.type !== 'PathExpression' || !helpers.includes(what)) {
+      if (n.escaped === false) {
+        // `\textbf{{{tex x}}}` parses as a triple-stash and eats the LaTeX braces.
+        problems.push(`${at}: {{{${what} …}}} (triple-stash) swallows braces: write \\cmd{ {{~${what} …~}} } instead`);
+      } else if (path.type !== 'PathExpression' || !helpers.includes(what)) {
         problems.push(`${at}: {{${what}}} is not escaped: write {{${helpers[0]} ${what}}} (allowed helpers: ${helpers.join(', ')})`);
       } else if (params.length === 0) {
         problems.push(`${at}: {{${what}}} needs a value to escape`);

@@ -15,12 +15,15 @@ describe('template lint', () => {
     const p = lintTemplate('a\n  {{title}} {{{raw}}} {{md x}} {{tex}}', 't.tex.hbs', helpers);
     expect(p).toHaveLength(4);
     expect(p[0]).toMatch(/^t\.tex\.hbs:2:3: \{\{title\}\} is not escaped/);
-    expect(p[1]).toMatch(/\{\{raw\}\} is not escaped/);
+    expect(p[1]).toMatch(/triple-stash/);
     expect(p[2]).toMatch(/\{\{md\}\} is not escaped/);
     expect(p[3]).toMatch(/\{\{tex\}\} needs a value/);
   });
   it('reports a syntax error with the template name', () => {
-    expect(lintTemplate('\\textbf{{{tex x}}}', 'bad.tex.hbs', ['tex'])[0]).toMatch(/^bad\.tex\.hbs: Parse error/);
+    expect(lintTemplate('\\textbf{{{tex x}} }', 'bad.tex.hbs', ['tex'])[0]).toMatch(/^bad\.tex\.hbs: Parse error/);
+  });
+  it('rejects a triple-stash, which is how LaTeX braces around a helper get eaten', () => {
+    expect(lintTemplate('\\textbf{{{tex x}}}', 'bad.tex.hbs', ['tex'])[0]).toMatch(/^bad\.tex\.hbs:1:8: .*triple-stash/);
   });
 });
 

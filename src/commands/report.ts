@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { withExit } from '../cli/exit.js';
+import { UsageError } from '../errors.js';
+import { writeReport, type ReportFormat } from '../report/render.js';
+
+const FORMATS: readonly ReportFormat[] = ['md', 'tex', 'pdf'];
+
+export interface ReportCommandOptions {
+  template?: string;
+  format?: string;
+  out?: string;
+  instructor?: boolean;
+}
+
+/** The format asked for, or the one implied by --out's extension, or md. */
+function pickFormat(opts: ReportCommandOptions): ReportFormat {
+  const f = opts.format ?? /\.(md|tex|pdf)$/.exec(opts.out ?? '')?.[1] ?? 'md';
+  if (!FORMATS.includes(f as ReportFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${f}"`);
+  return f as ReportFormat;
+}
+
+/** `wirelab report RUN_DIR`: renders the report; returns the exit code (0, or throws). */
+export async function reportCommand(runDir: string, opts: ReportCommandOptions): Promise<number> {
+  const out = await writeReport({ runDir, template: opts.template, format: pickFormat(opts), out: opts.out, instructor: opts.instructor });
+  process.stderr.write(`report: ${out}\n`);
+  return 0;
+}
+
+/** What a scenario's `report:` section asks for (see the suggested schema fragment in the report module docs). */
+export interface ScenarioReportSpec {
+  /** Template name or file (default `lab-report`). */
+  template?: string;
+  /** Formats to write, each to RUN_DIR/report.<ext> (default [md]). */
+  formats?: ReportFormat[];
+  instructor?: boolean;
+}
+
+/**
+ * Writes the reports a scenario's `report:` section asks for, at the end of a run; returns the
+ * files written. Errors (missing LaTeX: EnvironmentError; bad template: UsageError) propagate.
+ */
+export async function writeScenarioReports(runDir: string, spec: ScenarioReportSpec): Promise<string[]> {
+  const written: string[] = [];
+  for (const format of spec.formats ?? ['md']) {
+    written.push(await writeReport({ runDir, template: spec.template, format, instructor: spec.instructor }));
+  }
+  return written;
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('render a lab report (Markdown, LaTeX or PDF) from a run folder (RUN_DIR/run.json)')
+    .argument('<run-dir>', 'run folder written by `wirelab run` (e.g. reports/echo)')
+    .option('-t, --template <name|file>', 'template name in templates/ (lab-report, feedback) or a template file', 'lab-report')
+    .option('-f, --format <format>', 'md, tex or pdf (default: from --out, else md)')
+    .option('-o, --out <file>', 'output file (default: RUN_DIR/report.<ext>)')
+    .option('--instructor', 'show hidden steps and checks in full')
+    .action(withExit((runDir: string, opts: ReportCommandOptions) => reportCommand(runDir, opts)));
+}
