@@ -102,7 +102,7 @@ export async function serverPair(tag: string, ports: { open: number[]; reset: nu
       ports.drop.length ? `tcp dport ${set(ports.drop)} drop` : '',
       ports.icmp?.length ? `tcp dport ${set(ports.icmp)} reject` : '',
     ].filter(Boolean);
-    lab.nft(srv, `table inet wlt5 { chain input { type filter hook input priority 0; policy accept; ${rules.join('; ')} } }`);
+    lab.nft(srv, `table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n ${rules.join('\n ')}\n }\n}\n`);
     if (ports.open.length) await lab.listen(srv, ports.open);
     return Object.assign(lab, { cli, srv });
   } catch (e) {
@@ -138,9 +138,9 @@ export function routerChain(tag: string, opts: { silentRouter?: 'r1' | 'r2' | 'r
     lab.route(dst, 'default', '203.0.113.1');
     const names = { r1, r2, r3 };
     if (opts.silentRouter) {
-      lab.nft(names[opts.silentRouter], 'table inet wlt5 { chain output { type filter hook output priority 0; policy accept; icmp type time-exceeded drop; } }');
+      lab.nft(names[opts.silentRouter], 'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n');
     }
-    if (opts.silentDst) lab.nft(dst, 'table inet wlt5 { chain input { type filter hook input priority 0; policy drop; } }');
+    if (opts.silentDst) lab.nft(dst, 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy drop;\n }\n}\n');
     return Object.assign(lab, { cli });
   } catch (e) {
     lab.destroy();

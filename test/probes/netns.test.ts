@@ -1,0 +1,111 @@
+/**
+ * Differential tests in namespaces (root only): our scanner and tracer run inside the client
+ * namespace (`ip netns exec`, importing dist/) beside nmap and traceroute on the same targets.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHAIN, inNs, routerChain, serverPair, type Lab } from './netns-helper.js';
+import { nmapStates, tracerouteHops } from './peers.js';
+
+const isRoot = process.getuid?.() === 0;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const runner = fileURLToPath(new URL('./probe-runner.mjs', import.meta.url));
+const tag = String(process.pid % 100000);
+
+function runProbe<T>(ns: string, op: 'scan' | 'trace', args: object): T {
+  return JSON.parse(inNs(ns, process.execPath, [runner, JSON.stringify({ op, args })])) as T;
+}
+
+interface Scan {
+  ports: { port: number; state: string; reason: string }[];
+  probesSent: number;
+  elapsedMs: number;
+}
+interface Trace {
+  hops: { ttl: number; probes: { address: string | null }[]; reached: boolean }[];
+  destinationReached: boolean;
+}
+
+beforeAll(() => {
+  if (!isRoot) return;
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore', timeout: 120_000 });
+  } catch {
+    // type errors elsewhere in the tree still emit dist/; the suites check dist/probes exists
+  }
+}, 150_000);
+
+describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
+  let lab: (Lab & { cli: string; srv: string }) | undefined;
+  const spec = { open: [50007, 50008], reset: [50000, 50001], drop: [50002, 50003, 50004, 50005, 50006, 50009] };
+  beforeAll(async () => {
+    expect(existsSync(`${root}dist/probes/ops.js`)).toBe(true);
+    lab = await serverPair(`${tag}s`, spec);
+  });
+  afterAll(() => lab?.destroy());
+
+  for (const [method, flag, closedReason] of [['connect', '-sT', 'conn-refused'], ['syn', '-sS', 'reset']] as const) {
+    it(`${method} scan gives the same states as nmap ${flag}`, () => {
+      const res = runProbe<Scan>(lab!.cli, 'scan', { target: '198.51.100.2', ports: '50000-50009', method, allow: ['198.51.100.0/24'] });
+      const mine = new Map(res.ports.map((p) => [p.port, p]));
+      for (const p of spec.open) expect(mine.get(p)).toMatchObject({ state: 'open', reason: 'syn-ack' });
+      for (const p of spec.reset) expect(mine.get(p)).toMatchObject({ state: 'closed', reason: closedReason });
+      for (const p of spec.drop) expect(mine.get(p)).toMatchObject({ state: 'filtered', reason: 'no-response' });
+      // two probes per filtered port (one retransmission), one per answered port
+      expect(res.probesSent).toBe(spec.open.length + spec.reset.length + 2 * spec.drop.length);
+      const peer = nmapStates([flag], '198.51.100.2', '50000-50009', lab!.cli);
+      for (let p = 50000; p <= 50009; p++) expect(mine.get(p)?.state, `port ${p}`).toBe(peer.get(p));
+    });
+  }
+
+  it('ICMP port-unreachable is closed for a connect scan and filtered for a SYN scan, as in nmap', async () => {
+    const icmpLab = await serverPair(`${tag}i`, { open: [], reset: [], drop: [], icmp: [50020, 50021] });
+    try {
+      const ports = '50020,50021';
+      const c = runProbe<Scan>(icmpLab.cli, 'scan', { target: '198.51.100.2', ports, method: 'connect', allow: ['198.51.100.2/32'] });
+      const s = runProbe<Scan>(icmpLab.cli, 'scan', { target: '198.51.100.2', ports, method: 'syn', allow: ['198.51.100.2/32'] });
+      expect(c.ports.map((p) => `${p.state}/${p.reason}`)).toEqual(['closed/conn-refused', 'closed/conn-refused']);
+      expect(s.ports.map((p) => `${p.state}/${p.reason}`)).toEqual(['filtered/port-unreach', 'filtered/port-unreach']);
+      const peerT = nmapStates(['-sT'], '198.51.100.2', ports, icmpLab.cli);
+      const peerS = nmapStates(['-sS'], '198.51.100.2', ports, icmpLab.cli);
+      expect([...peerT.values()]).toEqual(['closed', 'closed']);
+      expect([...peerS.values()]).toEqual(['filtered', 'filtered']);
+    } finally {
+      icmpLab.destroy();
+    }
+  });
+});
+
+function shape(hops: Trace['hops']): string[][] {
+  return hops.map((h) => h.probes.map((p) => p.address ?? '*'));
+}
+
+describe.skipIf(!isRoot)('trace through a router chain', () => {
+  const cases = [
+    { name: 'open path', opts: {}, reached: true },
+    { name: 'silent router r2', opts: { silentRouter: 'r2' as const }, reached: true },
+    { name: 'silent router r2 and silent destination', opts: { silentRouter: 'r2' as const, silentDst: true }, reached: false },
+  ];
+  for (const c of cases) {
+    describe(c.name, () => {
+      let lab: (Lab & { cli: string }) | undefined;
+      beforeAll(() => {
+        lab = routerChain(`${tag}${c.name.length}`, c.opts);
+      });
+      afterAll(() => lab?.destroy());
+      for (const [probe, flags] of [['udp', []], ['icmp', ['-I']], ['tcp', ['-T']]] as const) {
+        it(`${probe} probes give traceroute ${flags.join(' ') || '(udp)'}'s hops and stars`, () => {
+          const mine = runProbe<Trace>(lab!.cli, 'trace', { target: CHAIN.dst, probe, maxHops: 8, waitMs: 1000, allow: ['203.0.113.0/24'] });
+          const peer = tracerouteHops(['-m', '8', '-w', '1', ...flags], CHAIN.dst, lab!.cli);
+          expect(shape(mine.hops)).toEqual(peer);
+          expect(mine.destinationReached).toBe(c.reached);
+          expect(mine.hops[0].probes.map((p) => p.address)).toEqual([CHAIN.r1, CHAIN.r1, CHAIN.r1]);
+          if (c.opts.silentRouter) expect(shape(mine.hops)[1]).toEqual(['*', '*', '*']);
+          expect(mine.hops.length).toBe(c.reached ? 4 : 8);
+        });
+      }
+    });
+  }
+});
