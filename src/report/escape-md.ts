@@ -24,7 +24,7 @@ function escapeLine(line: string, lineStart = true): string {
   if (!lineStart) return s.replace(/ {2,}/g, (m) => ` ${'&nbsp;'.repeat(m.length - 1)}`);
   // Start-of-line markup: list markers, headings (already escaped), block quotes (> escaped),
   // ordered lists ("1." / "1)"), setext underlines and thematic breaks (= - +).
-  s = s.replace(/^(\s*)([-+=>#])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2');
+  s = s.replace(/^(\s*)([-+=>#])/, '$1\\$2').replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
   // Leading spaces would make an indented code block: drop them; keep inner runs visible.
   s = s.replace(/^ +/, '').replace(/ {2,}/g, (m) => ` ${'&nbsp;'.repeat(m.length - 1)}`);
   return s;

@@ -64,8 +64,8 @@ export interface GradedItem {
   title: string;
   status: string;
   passed: boolean;
-  points: number;
-  earned: number;
+  points: number | null;
+  earned: number | null;
   checks: CheckView[];
 }
 export interface ReportModel {
@@ -265,8 +265,8 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
         title: step.title,
         status: step.status,
         passed: step.status === 'passed',
-        points: step.points ?? 0,
-        earned: step.earned ?? 0,
+        points: step.points ?? null,
+        earned: step.points === undefined ? null : step.earned ?? 0,
         checks: step.checks.map(checkView),
       })),
     hidden: {

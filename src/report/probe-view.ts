@@ -20,7 +20,7 @@ export interface ScanView {
 export interface HopRow {
   ttl: number;
   address: string; // addresses seen at this hop, or "*"
-  rtts: string; // "0.046 ms  0.004 ms  *"
+  rtts: string; // "0.046 ms, 0.004 ms, *"
 }
 export interface TracerouteView {
   target: string | null;
@@ -91,7 +91,7 @@ export function tracerouteView(probe: unknown): TracerouteView | null {
     }
     if (probes.length === 0) line += ' *';
     lines.push(line);
-    rows.push({ ttl, address: addresses.length ? addresses.join(', ') : '*', rtts: probes.map((p) => rtt(typeof p.address === 'string' ? p.rttMs : null)).join('  ') || '*' });
+    rows.push({ ttl, address: addresses.length ? addresses.join(', ') : '*', rtts: probes.map((p) => rtt(typeof p.address === 'string' ? p.rttMs : null)).join(', ') || '*' });
   });
   return { target: str(probe.target) || null, rows, text: lines.join('\n') };
 }
