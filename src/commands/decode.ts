@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { withExit } from '../cli/exit.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { decodeFile, decodeStream, formatTsharkLine, type DecodedPacket, type DecodeSummary } from '../packets/index.js';
+import { decodeEach, decodeFile, formatTsharkLine, type DecodedPacket, type DecodeSummary } from '../packets/index.js';
 
 interface DecodeOptions {
   json?: boolean;
@@ -23,8 +23,35 @@ function render(p: DecodedPacket, json: boolean): string {
   return JSON.stringify(rest);
 }
 
-async function write(text: string): Promise<void> {
+async function write(text: string | Uint8Array): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+}
+
+/** Accumulates UTF-8 lines in a Buffer; `flush` writes them to stdout with backpressure. */
+class OutBuffer {
+  private buf = Buffer.allocUnsafe(1 << 22);
+  private used = 0;
+  private full: Buffer[] = [];
+
+  line(text: string): void {
+    if (this.used + text.length * 3 + 1 > this.buf.length) {
+      this.full.push(this.buf.subarray(0, this.used));
+      this.buf = Buffer.allocUnsafe(Math.max(1 << 22, text.length * 3 + 1));
+      this.used = 0;
+    }
+    this.used += this.buf.write(text, this.used, 'utf8');
+    this.buf[this.used++] = 10;
+  }
+
+  async flush(): Promise<void> {
+    for (const b of this.full) await write(b);
+    this.full = [];
+    if (this.used === 0) return;
+    const chunk = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafe(1 << 22);
+    this.used = 0;
+    await write(chunk);
+  }
 }
 
 /** Runs the command; returns the exit code. */
@@ -45,17 +72,11 @@ export async function runDecode(file: string, opts: DecodeOptions): Promise<numb
       if (out) await write(out);
       summary = res;
     } else {
-      const stream = decodeStream(file, { payload: false });
-      let out = '';
-      for await (const p of stream) {
-        out += render(p, json) + '\n';
-        if (out.length > 1 << 20) {
-          await write(out);
-          out = '';
-        }
-      }
-      if (out) await write(out);
-      summary = stream.summary();
+      // Lines are encoded into a byte buffer at once, so no string outlives its packet
+      // (keeps the garbage collector's young generation cheap on million-packet files).
+      const out = new OutBuffer();
+      summary = await decodeEach(file, (p) => out.line(render(p, json)), { payload: false }, () => out.flush());
+      await out.flush();
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -38,14 +38,17 @@ function adder(sum: Summarizer, out: (p: DecodedPacket) => void): (f: Frame) => 
 /**
  * Streams the file and calls `onPacket` for every packet as it is read (memory stays constant
  * unless the callback keeps packets). Single pass only (two-pass needs `decodeFile`).
+ * `afterChunk` is awaited after each 1 MiB read (flush output there).
  * Rejects only when the file cannot be opened; bad content is reported in `problem`.
  */
-export async function decodeEach(path: string, onPacket: (p: DecodedPacket) => void, opts: SummaryOptions = {}): Promise<DecodeSummary> {
+export async function decodeEach(
+  path: string, onPacket: (p: DecodedPacket) => void, opts: SummaryOptions = {}, afterChunk?: () => Promise<void> | void,
+): Promise<DecodeSummary> {
   let count = 0;
   const res = await readCaptureFile(path, adder(new Summarizer({ ...opts, twoPass: false }), (p) => {
     count++;
     onPacket(p);
-  }));
+  }), 1 << 20, afterChunk);
   return summaryOf(res.info, count, res.problem);
 }
 

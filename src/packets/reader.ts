@@ -189,10 +189,13 @@ export interface ReadResult {
 }
 
 /**
- * Streams `path` in chunks and calls `sink` for every frame, synchronously per chunk.
+ * Streams `path` in chunks and calls `sink` for every frame, synchronously per chunk;
+ * `afterChunk` (optional) is awaited after each chunk, e.g. to flush output with backpressure.
  * Rejects only if the file cannot be opened (ENOENT, EACCES…); bad content is a `problem`.
  */
-export async function readCaptureFile(path: string, sink: FrameSink, chunkSize = 1 << 20): Promise<ReadResult> {
+export async function readCaptureFile(
+  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void,
+): Promise<ReadResult> {
   const fh = await open(path, 'r');
   const parser = new CaptureParser(sink);
   try {
@@ -201,6 +204,7 @@ export async function readCaptureFile(path: string, sink: FrameSink, chunkSize =
       const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
       if (bytesRead === 0) break;
       parser.push(buf.subarray(0, bytesRead));
+      if (afterChunk) await afterChunk();
       if (parser.problem) break;
     }
   } catch (err) {
