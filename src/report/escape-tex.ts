@@ -139,7 +139,8 @@ export function texEscape(value: unknown, opts: TexEscapeOptions = {}): string {
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (ch === ' ') {
-      out += prev === ' ' || prev === '\n' || prev === '' ? '~' : ' ';
+      // After \newline a plain ~ would be discarded as glue at the start of a line: anchor it.
+      out += prev === '\n' ? '\\mbox{}~' : prev === ' ' || prev === '' ? '~' : ' ';
       run = 0;
     } else if (ch === '\n') {
       out += '\\newline{}';
