@@ -11,6 +11,7 @@ import { TEMPLATE_DIR } from '../util/paths.js';
 import { ReportEnv, type TextFormat } from './engine.js';
 import { buildModel } from './model.js';
 import { compilePdf } from './pdf.js';
+import { tidyBlankLines } from './tidy.js';
 
 export type ReportFormat = TextFormat | 'pdf';
 
@@ -68,7 +69,7 @@ export async function renderReport(opts: RenderOptions): Promise<string> {
   const file = resolveTemplate(opts.template ?? 'lab-report', opts.format);
   const name = file.startsWith(TEMPLATE_DIR) ? `templates/${relative(TEMPLATE_DIR, file)}` : relative(process.cwd(), file) || file;
   const template = envFor(opts.format).compile(await readFile(file, 'utf8'), name);
-  return template(buildModel(record, { instructor: opts.instructor }));
+  return tidyBlankLines(template(buildModel(record, { instructor: opts.instructor })), opts.format);
 }
 
 export interface WriteOptions extends Omit<RenderOptions, 'format'> {

@@ -108,3 +108,19 @@ describe('golden reports of a synthetic record (capture, scan, traceroute, DNS, 
     expect(tex).toContain('\\caption*{\\textbf{Figure 1:} Packets captured in capture-1.pcapng');
   });
 });
+
+describe('instructor copy of the lab report', () => {
+  it('shows hidden steps (marked) only with instructor: true', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wirelab-report-inst-'));
+    try {
+      await writeFile(join(dir, 'run.json'), JSON.stringify(syntheticRecord()));
+      const student = await renderReport({ runDir: dir, format: 'md' });
+      expect(student).not.toContain('hidden: server answers a second client');
+      const instructor = await renderReport({ runDir: dir, format: 'md', instructor: true });
+      expect(instructor).toContain('## 8. hidden: server answers a second client\n\n**failed** (hidden) ·');
+      expect(instructor).not.toContain('The totals include');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

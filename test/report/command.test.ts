@@ -1,0 +1,54 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { register, writeScenarioReports } from '../../src/commands/report.js';
+import { syntheticRecord } from './records.js';
+
+/** Runs `wirelab report ARGS` through commander as main.ts would; returns the exit code. */
+async function cli(args: string[]): Promise<number> {
+  const program = new Command('wirelab').exitOverride();
+  register(program);
+  const saved = process.exitCode;
+  const write = process.stderr.write;
+  process.stderr.write = () => true;
+  try {
+    process.exitCode = undefined;
+    await program.parseAsync(['report', ...args], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } finally {
+    process.stderr.write = write;
+    process.exitCode = saved;
+  }
+}
+
+describe('wirelab report', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wirelab-report-cli-'));
+    await writeFile(join(dir, 'run.json'), JSON.stringify(syntheticRecord()));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes RUN_DIR/report.md by default and honours --template/--out/--instructor', async () => {
+    expect(await cli([dir])).toBe(0);
+    expect(await readFile(join(dir, 'report.md'), 'utf8')).toMatch(/^# Lab 2: echo, scan, traceroute and DNS\n/);
+    expect(await cli([dir, '--template', 'feedback', '--out', join(dir, 'fb.tex'), '--instructor'])).toBe(0);
+    const tex = await readFile(join(dir, 'fb.tex'), 'utf8');
+    expect(tex).toContain('Feedback: Lab 2');
+    expect(tex).toContain('second client echoed');
+  });
+
+  it('exits 2 for a bad format, an unknown template or a folder without run.json', async () => {
+    expect(await cli([dir, '--format', 'html'])).toBe(2);
+    expect(await cli([dir, '--template', 'nope'])).toBe(2);
+    expect(await cli([join(dir, 'missing')])).toBe(2);
+  });
+
+  it('writeScenarioReports writes each requested format next to run.json', async () => {
+    const files = await writeScenarioReports(dir, { template: 'lab-report', formats: ['md', 'tex'] });
+    expect(files).toEqual([join(dir, 'report.md'), join(dir, 'report.tex')]);
+    expect(await readFile(files[1], 'utf8')).toMatch(/^\\documentclass/);
+  });
+});
