@@ -12,9 +12,9 @@ export interface ReportCommandOptions {
   instructor?: boolean;
 }
 
-/** The format asked for, or the one implied by --out's extension, or md. */
-function pickFormat(opts: ReportCommandOptions): ReportFormat {
-  const f = opts.format ?? /\.(md|tex|pdf)$/.exec(opts.out ?? '')?.[1] ?? 'md';
+/** The format asked for, or the one implied by --out's extension, or by a `.tex.hbs`/`.md.hbs` template file, or md. */
+export function pickFormat(opts: ReportCommandOptions): ReportFormat {
+  const f = opts.format ?? /\.(md|tex|pdf)$/.exec(opts.out ?? '')?.[1] ?? /\.(md|tex)\.hbs$/.exec(opts.template ?? '')?.[1] ?? 'md';
   if (!FORMATS.includes(f as ReportFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${f}"`);
   return f as ReportFormat;
 }

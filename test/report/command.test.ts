@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { register, writeScenarioReports } from '../../src/commands/report.js';
+import { pickFormat, register, writeScenarioReports } from '../../src/commands/report.js';
 import { syntheticRecord } from './records.js';
 
 /** Runs `wirelab report ARGS` through commander as main.ts would; returns the exit code. */
@@ -38,6 +38,13 @@ describe('wirelab report', () => {
     const tex = await readFile(join(dir, 'fb.tex'), 'utf8');
     expect(tex).toContain('Feedback: Lab 2');
     expect(tex).toContain('second client echoed');
+  });
+
+  it('picks the format from --format, then --out, then the template file name', () => {
+    expect(pickFormat({ format: 'pdf', out: 'x.md' })).toBe('pdf');
+    expect(pickFormat({ out: 'x.tex' })).toBe('tex');
+    expect(pickFormat({ template: 'mine.tex.hbs' })).toBe('tex');
+    expect(pickFormat({ template: 'lab-report' })).toBe('md');
   });
 
   it('exits 2 for a bad format, an unknown template or a folder without run.json', async () => {
