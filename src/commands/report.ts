@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { withExit } from '../cli/exit.js';
 import { UsageError } from '../errors.js';
@@ -26,7 +27,7 @@ export async function reportCommand(runDir: string, opts: ReportCommandOptions):
   return 0;
 }
 
-/** What a scenario's `report:` section asks for (see the suggested schema fragment in the report module docs). */
+/** What a scenario's `report:` section asks for (schema fragment: templates/README.md). */
 export interface ScenarioReportSpec {
   /** Template name or file (default `lab-report`). */
   template?: string;
@@ -37,12 +38,14 @@ export interface ScenarioReportSpec {
 
 /**
  * Writes the reports a scenario's `report:` section asks for, at the end of a run; returns the
- * files written. Errors (missing LaTeX: EnvironmentError; bad template: UsageError) propagate.
+ * files written. `scenarioDir` (the scenario file's folder) anchors a template file path. Errors (missing LaTeX: EnvironmentError; bad template: UsageError) propagate.
  */
-export async function writeScenarioReports(runDir: string, spec: ScenarioReportSpec): Promise<string[]> {
+export async function writeScenarioReports(runDir: string, spec: ScenarioReportSpec, scenarioDir?: string): Promise<string[]> {
   const written: string[] = [];
+  // A template given as a file is relative to the scenario file, like every other path in it.
+  const template = spec.template && scenarioDir && /[/\\]|\.hbs$/.test(spec.template) ? resolve(scenarioDir, spec.template) : spec.template;
   for (const format of spec.formats ?? ['md']) {
-    written.push(await writeReport({ runDir, template: spec.template, format, instructor: spec.instructor }));
+    written.push(await writeReport({ runDir, template, format, instructor: spec.instructor }));
   }
   return written;
 }
