@@ -58,4 +58,10 @@ describe('wirelab report', () => {
     expect(files).toEqual([join(dir, 'report.md'), join(dir, 'report.tex')]);
     expect(await readFile(files[1], 'utf8')).toMatch(/^\\documentclass/);
   });
+
+  it('writeScenarioReports resolves a template file against the scenario folder', async () => {
+    await writeFile(join(dir, 'short.md.hbs'), 'Score: {{md summary.points.earned}}/{{md summary.points.max}}\n');
+    const [file] = await writeScenarioReports(dir, { template: 'short.md.hbs' }, dir);
+    expect(await readFile(file, 'utf8')).toBe('Score: 9/14\n');
+  });
 });
