@@ -17,6 +17,12 @@ function prng(seed) {
 }
 
 const SYN = 2, ACK = 16, PSH = 8, FIN = 1;
+/**
+ * Ephemeral ports on which tshark 4.0 runs a dissector wirelab does not implement (EtherCAT,
+ * PCP, EtherNet/IP, ADS/AMS …): the generator skips them so the outputs stay comparable.
+ */
+const FOREIGN_PORTS = new Set([34980, 44321, 44322, 44818, 48049, 48898, 57000]);
+const TEXT = 'Ada Lovelace wrote the first program for the Analytical Engine. ';
 
 /**
  * Writes `count` packets (±a few, conversations are completed) to `path`.
@@ -96,7 +102,8 @@ export async function writeLabPcap(path, count, { hosts = 16, seed = 42 } = {}) 
       chunk.writeUInt32BE(tsval[d], p + 4);
       chunk.writeUInt32BE(tsval[1 - d], p + 8);
     }
-    for (let i = 0; i < plen; i++) chunk[p + optLen + i] = 97 + (i % 26);
+    for (let i = 0; i < plen; i++) chunk[p + optLen + i] = TEXT.charCodeAt(i % TEXT.length);
+    if (plen >= 2) chunk.set([13, 10], p + optLen + plen - 2);
     used += 16 + frameLen;
     written++;
   };
@@ -106,7 +113,8 @@ export async function writeLabPcap(path, count, { hosts = 16, seed = 42 } = {}) 
     if (used > chunk.length - 64 * 1024) await flush();
     const h = Math.floor(rnd() * hosts);
     const client = [198, 51, 100, 10 + h];
-    port = port >= 60999 ? 32768 : port + 1;
+    do port = port >= 60999 ? 32768 : port + 1;
+    while (FOREIGN_PORTS.has(port));
     let cs = Math.floor(rnd() * 2 ** 32);
     let ss = Math.floor(rnd() * 2 ** 32);
     packet(true, client, port, cs, 0, SYN, 65495, 'syn', 0);

@@ -75,7 +75,7 @@ export async function runDecode(file: string, opts: DecodeOptions): Promise<numb
       // Lines are encoded into a byte buffer at once, so no string outlives its packet
       // (keeps the garbage collector's young generation cheap on million-packet files).
       const out = new OutBuffer();
-      summary = await decodeEach(file, (p) => out.line(render(p, json)), { payload: false }, () => out.flush());
+      summary = await decodeEach(file, (p) => out.line(render(p, json)), { payload: false, fields: json }, () => out.flush());
       await out.flush();
     }
   } catch (err) {

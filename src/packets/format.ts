@@ -3,6 +3,11 @@ import type { DecodedPacket } from './types.js';
 
 /** Relative time with `digits` decimals, computed from integer nanoseconds (no float drift). */
 export function formatRelTime(time: number, digits = 9): string {
+  if (digits === 6 && time >= 0) {
+    const us = Math.round(time * 1e6);
+    const sec = Math.floor(us / 1e6);
+    return sec + '.' + (1e6 + (us - sec * 1e6)).toString().slice(1);
+  }
   const ns = Math.round(time * 1e9);
   const neg = ns < 0;
   const abs = Math.abs(ns);
@@ -25,11 +30,15 @@ export function formatRelTime(time: number, digits = 9): string {
  * `digits` is the time precision of the file (6 for µs captures, 9 for ns); the packet's
  * own `timeDigits` wins when set.
  */
+const SPACES = Array.from({ length: 13 }, (_, i) => ' '.repeat(i));
+const left = (s: string, w: number): string => (s.length < w ? SPACES[w - s.length] + s : s);
+const right = (s: string, w: number): string => (s.length < w ? s + SPACES[w - s.length] : s);
+
 export function formatTsharkLine(p: DecodedPacket, digits = 9): string {
   const d = p.timeDigits ?? digits;
   return (
-    String(p.no).padStart(5) + ' ' + formatRelTime(p.time, d).padStart(10) + ' ' + p.source.padStart(12) + ' → ' +
-    p.destination.padEnd(12) + ' ' + p.protocol + ' ' + p.length + ' ' + p.info
+    left('' + p.no, 5) + ' ' + left(formatRelTime(p.time, d), 10) + ' ' + left(p.source, 12) + ' → ' +
+    right(p.destination, 12) + ' ' + p.protocol + ' ' + p.length + ' ' + p.info
   );
 }
 

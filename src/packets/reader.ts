@@ -149,7 +149,7 @@ export class CaptureParser {
         nsec: frac * mul,
         caplen,
         origlen: origlen < caplen ? caplen : origlen,
-        data: buf.subarray(pos + 16, pos + 16 + caplen),
+        data: new Uint8Array(buf.buffer, buf.byteOffset + pos + 16, caplen),
         offset: base + pos,
         timeDigits: this.ns ? 9 : 6,
       }, this.info);

@@ -22,6 +22,11 @@ export interface SummaryOptions {
   twoPass?: boolean;
   /** Keep transport payloads on the packets (default true). */
   payload?: boolean;
+  /**
+   * Fill the structured fields (ip, tcp, udp, icmp, dns, arp; default true). `false` computes
+   * only the packet-list columns, which is all `wirelab decode` prints (faster).
+   */
+  fields?: boolean;
 }
 
 const IP_PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' };
@@ -33,11 +38,15 @@ export class Summarizer {
   private readonly icmp: IcmpMatcher;
   private readonly tcp: TcpSummarizer;
   private readonly keepPayload: boolean;
+  private readonly fields: boolean;
+  /** Reused for every frame (read synchronously, never kept). */
+  private readonly ipScratch = {} as IpLayer;
 
   constructor(private readonly opts: SummaryOptions = {}) {
     this.icmp = new IcmpMatcher(opts.twoPass === true);
     this.tcp = new TcpSummarizer(opts.twoPass === true);
     this.keepPayload = opts.payload !== false;
+    this.fields = opts.fields !== false;
   }
 
   /** Summarises the next frame of the file. Never throws on malformed bytes. */
@@ -48,6 +57,7 @@ export class Summarizer {
       this.nsec0 = frame.nsec;
     }
     const relNs = (frame.sec - this.sec0) * 1e9 + (frame.nsec - this.nsec0);
+    // All keys up front: one object shape for every packet (absent layers stay undefined).
     const p: DecodedPacket = {
       no,
       time: relNs / 1e9,
@@ -56,17 +66,30 @@ export class Summarizer {
       protocol: LINKTYPE_NAMES[frame.linktype] ?? `LINKTYPE ${frame.linktype}`,
       length: frame.origlen,
       info: '',
+      timeDigits: frame.timeDigits,
       timestamp: frame.timestamp,
       caplen: frame.caplen,
+      ip: undefined,
+      tcp: undefined,
+      udp: undefined,
+      icmp: undefined,
+      dns: undefined,
+      arp: undefined,
+      payload: undefined,
     };
     const b = frame.data;
     const link = decodeLink(frame.linktype, b);
-    if (link.macSrc >= 0 && link.macSrc + 6 <= b.length) p.source = macColumn(b, link.macSrc);
-    if (link.macDst >= 0 && link.macDst + 6 <= b.length) p.destination = macColumn(b, link.macDst);
-    if (link.ethertype === ETH_IPV4 || link.ethertype === ETH_IPV6) {
-      const ip = link.ethertype === ETH_IPV4 ? decodeIpv4(b, link.offset) : decodeIpv6(b, link.offset);
+    const isIp = link.ethertype === ETH_IPV4 || link.ethertype === ETH_IPV6;
+    if (!isIp) {
+      if (link.macSrc >= 0 && link.macSrc + 6 <= b.length) p.source = macColumn(b, link.macSrc);
+      if (link.macDst >= 0 && link.macDst + 6 <= b.length) p.destination = macColumn(b, link.macDst);
+    }
+    if (isIp) {
+      const ip = link.ethertype === ETH_IPV4 ? decodeIpv4(b, link.offset, this.ipScratch) : decodeIpv6(b, link.offset, this.ipScratch);
       if (ip) this.ipPacket(p, b, ip, relNs);
       else {
+        if (link.macSrc >= 0 && link.macSrc + 6 <= b.length) p.source = macColumn(b, link.macSrc);
+        if (link.macDst >= 0 && link.macDst + 6 <= b.length) p.destination = macColumn(b, link.macDst);
         p.protocol = link.ethertype === ETH_IPV4 ? 'IPv4' : 'IPv6';
         p.info = 'Bogus IP header';
       }
@@ -91,7 +114,7 @@ export class Summarizer {
   private ipPacket(p: DecodedPacket, b: Uint8Array, ip: IpLayer, relNs: number): void {
     p.source = ip.src;
     p.destination = ip.dst;
-    p.ip = { version: ip.version, src: ip.src, dst: ip.dst, ttl: ip.ttl, proto: ip.proto, len: ip.len };
+    if (this.fields) p.ip = { version: ip.version, src: ip.src, dst: ip.dst, ttl: ip.ttl, proto: ip.proto, len: ip.len };
     if (ip.fragOffset !== 0) {
       p.protocol = ip.version === 4 ? 'IPv4' : 'IPv6';
       const name = IP_PROTO_NAMES[ip.proto] ?? 'Unknown';
@@ -100,7 +123,7 @@ export class Summarizer {
     }
     switch (ip.proto) {
       case 6:
-        this.tcp.summarise(p, b, ip, relNs, this.keepPayload);
+        this.tcp.summarise(p, b, ip, relNs, this.keepPayload, this.fields);
         return;
       case 17: {
         const u = decodeUdp(b, ip.l4, ip.end);

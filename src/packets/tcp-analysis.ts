@@ -169,10 +169,12 @@ export function analyseSegment(
   return { flags: ta, dupackNum, dupackFrame };
 }
 
-/** Labels in the order Wireshark's prepends leave them (leftmost first). */
+const NO_LABELS: string[] = Object.freeze([]) as unknown as string[];
+
+/** Labels in the order Wireshark's prepends leave them (leftmost first). Shared empty array when none. */
 export function analysisLabels(a: SegmentAnalysis): string[] {
   const f = a.flags;
-  if (!f) return [];
+  if (!f) return NO_LABELS;
   const out: string[] = [];
   if (f & A_ZERO_WINDOW_PROBE_ACK) out.push('TCP ZeroWindowProbeAck');
   if (f & A_ZERO_WINDOW) out.push('TCP ZeroWindow');

@@ -24,6 +24,10 @@ interface PduState {
   buf?: Uint8Array;
 }
 
+/** 1 for every TCP port that has an application dissector here (fast pre-check). */
+export const APP_PORTS = new Uint8Array(65536);
+for (const port of [...HTTP_PORTS, 53, 7]) APP_PORTS[port] = 1;
+
 const SEGMENT = ' [TCP segment of a reassembled PDU]';
 const MAX_BUF = 1 << 20;
 

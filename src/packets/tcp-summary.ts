@@ -6,33 +6,49 @@
 import type { DecodedPacket } from './types.js';
 import type { IpLayer } from './decode/ipv4.js';
 import { decodeTcp, tcpFlagNames, tcpFlagsBracket, TH_ACK, TH_SYN, TH_URG, type TcpHeader } from './decode/tcp.js';
+import { tcpOptionStrings, windowShiftOption } from './tcp-options.js';
 import { analyseSegment, analysisLabels, newConversation, A_REUSED_PORTS, type TcpConversation, type TcpFlow } from './tcp-analysis.js';
-import { appLayer } from './tcp-app.js';
+import { appLayer, APP_PORTS } from './tcp-app.js';
 
 export class TcpSummarizer {
-  private readonly convs = new Map<string, TcpConversation>();
+  /** Conversations by address pair then port pair (numbers where the addresses are IPv4). */
+  private readonly convs = new Map<string, Map<string, Map<number, TcpConversation>>>();
+
+  /** Reused for every segment (read synchronously, never kept). */
+  private readonly scratch = {} as TcpHeader;
 
   constructor(private readonly twoPass = false) {}
 
-  summarise(p: DecodedPacket, b: Uint8Array, ip: IpLayer, now: number, keepPayload: boolean): void {
-    const h = decodeTcp(b, ip.l4, ip.end);
+  summarise(p: DecodedPacket, b: Uint8Array, ip: IpLayer, now: number, keepPayload: boolean, fields = true): void {
+    const h = decodeTcp(b, ip.l4, ip.end, this.scratch);
     p.protocol = 'TCP';
     if (!h) {
       p.info = 'Bogus TCP header';
       return;
     }
-    const a = ip.src + ':' + h.srcPort;
-    const z = ip.dst + ':' + h.dstPort;
-    const dir = a <= z ? 0 : 1;
-    const key = dir === 0 ? a + '|' + z : z + '|' + a;
-    let conv = this.convs.get(key);
+    const dir = ip.src < ip.dst || (ip.src === ip.dst && h.srcPort <= h.dstPort) ? 0 : 1;
+    const lo = dir === 0 ? ip.src : ip.dst;
+    const hi = dir === 0 ? ip.dst : ip.src;
+    const pkey = dir === 0 ? (h.srcPort << 16) | h.dstPort : (h.dstPort << 16) | h.srcPort;
+    // Nested maps keyed by the (memoised) address strings: their hashes are computed once.
+    let his = this.convs.get(lo);
+    if (!his) {
+      his = new Map();
+      this.convs.set(lo, his);
+    }
+    let ports = his.get(hi);
+    if (!ports) {
+      ports = new Map();
+      his.set(hi, ports);
+    }
+    let conv = ports.get(pkey);
     let reused = false;
     if (!conv) {
       conv = newConversation();
-      this.convs.set(key, conv);
+      ports.set(pkey, conv);
     } else if ((h.flags & (TH_SYN | TH_ACK)) === TH_SYN && conv.flows[dir].baseSet && h.seq !== conv.flows[dir].baseSeq) {
       conv = newConversation();
-      this.convs.set(key, conv);
+      ports.set(pkey, conv);
       reused = true;
     }
     const fwd = conv.flows[dir];
@@ -48,7 +64,7 @@ export class TcpSummarizer {
       conv.hasFirstRtt = true;
     }
     let win = h.win;
-    if (!syn && fwd.winScale >= 0) win = win * 2 ** fwd.winScale;
+    if (!syn && fwd.winScale > 0) win = win << fwd.winScale; // ≤ 65535 << 14 fits in 31 bits
     // Data Wireshark has already seen (retransmitted, out of order) is not handed to the
     // application dissector again: such rows keep the TCP line.
     const seenBefore = fwd.nextseq !== 0 && ((h.seq - fwd.nextseq) | 0) < 0;
@@ -56,8 +72,8 @@ export class TcpSummarizer {
     if (reused) an.flags |= A_REUSED_PORTS;
     const relSeq = (h.seq - fwd.baseSeq) >>> 0;
     const relAck = h.flags & TH_ACK ? (h.ack - rev.baseSeq) >>> 0 : 0;
-    const options = optionStrings(h, rev);
-    if (syn) updateWindowScaling(h, fwd, rev);
+    const options = h.optEnd > h.optStart ? tcpOptionStrings(b, h.optStart, h.optEnd, rev.baseSeq) : NO_OPTIONS;
+    if (syn) updateWindowScaling(windowShiftOption(b, h.optStart, h.optEnd), h.flags, fwd, rev);
 
     let info = h.srcPort + ' → ' + h.dstPort + ' ' + tcpFlagsBracket(h.flags) + ' Seq=' + relSeq;
     if (h.flags & TH_ACK) info += ' Ack=' + relAck;
@@ -66,7 +82,7 @@ export class TcpSummarizer {
     info += ' Len=' + h.len;
     for (let i = 0; i < options.length; i++) info += ' ' + options[i];
     const labels = analysisLabels(an);
-    const app = h.len > 0 && !seenBefore ? appLayer(conv, dir, h, b, info, this.twoPass) : undefined;
+    const app = h.len > 0 && !seenBefore && (APP_PORTS[h.srcPort] | APP_PORTS[h.dstPort]) ? appLayer(conv, dir, h, b, info, this.twoPass) : undefined;
     if (app) {
       p.protocol = app.protocol;
       info = app.info;
@@ -75,7 +91,7 @@ export class TcpSummarizer {
     let prefix = '';
     for (let i = 0; i < labels.length; i++) prefix += '[' + labels[i] + '] ';
     p.info = prefix + info;
-    p.tcp = {
+    if (fields) p.tcp = {
       srcPort: h.srcPort, dstPort: h.dstPort, flags: tcpFlagNames(h.flags), seq: relSeq, ack: relAck,
       rawSeq: h.seq, rawAck: h.ack, win, len: h.len, options, analysis: labels,
     };
@@ -83,33 +99,15 @@ export class TcpSummarizer {
   }
 }
 
-/** Stores the WS shift of a SYN and applies Wireshark's verify_tcp_window_scaling. */
-function updateWindowScaling(h: TcpHeader, fwd: TcpFlow, rev: TcpFlow): void {
-  for (const o of h.options) if (o.kind === 'ws') fwd.winScale = Math.min(o.shift, 14);
+const NO_OPTIONS: string[] = Object.freeze([]) as unknown as string[];
+
+/** Stores the WS shift of a SYN (-1: none) and applies Wireshark's verify_tcp_window_scaling. */
+function updateWindowScaling(shift: number, flags: number, fwd: TcpFlow, rev: TcpFlow): void {
+  if (shift >= 0) fwd.winScale = Math.min(shift, 14);
   if (fwd.winScale === -1) {
     fwd.winScale = -2;
     rev.winScale = -2;
-  } else if (h.flags & TH_ACK && rev.winScale === -2) {
+  } else if (flags & TH_ACK && rev.winScale === -2) {
     fwd.winScale = -2;
   }
-}
-
-function optionStrings(h: TcpHeader, rev: TcpFlow): string[] {
-  const out: string[] = [];
-  for (const o of h.options) {
-    switch (o.kind) {
-      case 'mss': out.push('MSS=' + o.value); break;
-      case 'ws': out.push('WS=' + 2 ** Math.min(o.shift, 14)); break;
-      case 'sackperm': out.push('SACK_PERM'); break;
-      case 'sack':
-        for (let i = 0; i + 1 < o.edges.length; i += 2) {
-          out.push('SLE=' + ((o.edges[i] - rev.baseSeq) >>> 0), 'SRE=' + ((o.edges[i + 1] - rev.baseSeq) >>> 0));
-        }
-        break;
-      case 'ts': out.push('TSval=' + o.val, 'TSecr=' + o.ecr); break;
-      case 'tfo': out.push(o.request ? 'TFO=R' : 'TFO=C'); break;
-      default: break;
-    }
-  }
-  return out;
 }

@@ -2,9 +2,18 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** Dotted quad from 4 bytes at `o`. */
+const V4_CACHE = new Map<number, string>();
+
+/** Dotted quad from 4 bytes at `o` (memoised: captures repeat a few addresses many times). */
 export function ipv4At(b: Uint8Array, o: number): string {
-  return b[o] + '.' + b[o + 1] + '.' + b[o + 2] + '.' + b[o + 3];
+  const n = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+  let s = V4_CACHE.get(n);
+  if (s === undefined) {
+    s = b[o] + '.' + b[o + 1] + '.' + b[o + 2] + '.' + b[o + 3];
+    if (V4_CACHE.size > 65536) V4_CACHE.clear();
+    V4_CACHE.set(n, s);
+  }
+  return s;
 }
 
 /** RFC 5952 text form of the 16 bytes at `o` (longest zero run ≥ 2 groups compressed, lowercase). */

@@ -22,7 +22,7 @@ export interface IpLayer {
 }
 
 /** Decodes the IPv4 header at `o`; undefined if it is too short to hold one. */
-export function decodeIpv4(b: Uint8Array, o: number): IpLayer | undefined {
+export function decodeIpv4(b: Uint8Array, o: number, out?: IpLayer): IpLayer | undefined {
   if (o + 20 > b.length || b[o] >> 4 !== 4) return undefined;
   const ihl = (b[o] & 0x0f) * 4;
   if (ihl < 20 || o + ihl > b.length) return undefined;
@@ -30,17 +30,17 @@ export function decodeIpv4(b: Uint8Array, o: number): IpLayer | undefined {
   const frag = (b[o + 6] << 8) | b[o + 7];
   let end = o + total;
   if (total < ihl || end > b.length) end = b.length;
-  return {
-    version: 4,
-    src: ipv4At(b, o + 12),
-    dst: ipv4At(b, o + 16),
-    ttl: b[o + 8],
-    proto: b[o + 9],
-    len: total,
-    l4: o + ihl,
-    end,
-    id: (b[o + 4] << 8) | b[o + 5],
-    fragOffset: (frag & 0x1fff) * 8,
-    moreFragments: (frag & 0x2000) !== 0,
-  };
+  const r: IpLayer = out ?? ({} as IpLayer);
+  r.version = 4;
+  r.src = ipv4At(b, o + 12);
+  r.dst = ipv4At(b, o + 16);
+  r.ttl = b[o + 8];
+  r.proto = b[o + 9];
+  r.len = total;
+  r.l4 = o + ihl;
+  r.end = end;
+  r.id = (b[o + 4] << 8) | b[o + 5];
+  r.fragOffset = (frag & 0x1fff) * 8;
+  r.moreFragments = (frag & 0x2000) !== 0;
+  return r;
 }

@@ -9,7 +9,7 @@ const AH = 51;
 const DSTOPTS = 60;
 
 /** Decodes the IPv6 header at `o`; undefined if it is too short to hold one. */
-export function decodeIpv6(b: Uint8Array, o: number): IpLayer | undefined {
+export function decodeIpv6(b: Uint8Array, o: number, out?: IpLayer): IpLayer | undefined {
   if (o + 40 > b.length || b[o] >> 4 !== 6) return undefined;
   const plen = (b[o + 4] << 8) | b[o + 5];
   let end = o + 40 + plen;
@@ -43,17 +43,17 @@ export function decodeIpv6(b: Uint8Array, o: number): IpLayer | undefined {
     } else break;
   }
   if (p > end) p = end;
-  return {
-    version: 6,
-    src: ipv6At(b, o + 8),
-    dst: ipv6At(b, o + 24),
-    ttl: b[o + 7],
-    proto: next,
-    len: plen + 40,
-    l4: p,
-    end,
-    id,
-    fragOffset,
-    moreFragments: more,
-  };
+  const r: IpLayer = out ?? ({} as IpLayer);
+  r.version = 6;
+  r.src = ipv6At(b, o + 8);
+  r.dst = ipv6At(b, o + 24);
+  r.ttl = b[o + 7];
+  r.proto = next;
+  r.len = plen + 40;
+  r.l4 = p;
+  r.end = end;
+  r.id = id;
+  r.fragOffset = fragOffset;
+  r.moreFragments = more;
+  return r;
 }

@@ -31,7 +31,9 @@ export interface TcpHeader {
   win: number;
   urg: number;
   hlen: number;
-  options: TcpOption[];
+  /** Option bytes: [optStart, optEnd) in the frame (parse with `parseTcpOptions`). */
+  optStart: number;
+  optEnd: number;
   /** Payload offset and length in the frame. */
   payload: number;
   len: number;
@@ -43,7 +45,8 @@ function u32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
-function parseOptions(b: Uint8Array, o: number, end: number): TcpOption[] {
+/** Parses the options in b[o, end) (wire order; NOP/EOL dropped; stops at a malformed option). */
+export function parseTcpOptions(b: Uint8Array, o: number, end: number): TcpOption[] {
   const opts: TcpOption[] = [];
   while (o < end) {
     const kind = b[o];
@@ -86,36 +89,43 @@ function parseOptions(b: Uint8Array, o: number, end: number): TcpOption[] {
 }
 
 /** Decodes the TCP header at `o`, with the IP payload ending at `end`. */
-export function decodeTcp(b: Uint8Array, o: number, end: number): TcpHeader | undefined {
+export function decodeTcp(b: Uint8Array, o: number, end: number, out?: TcpHeader): TcpHeader | undefined {
   if (o + 20 > b.length || o + 20 > end) return undefined;
   const hlen = (b[o + 12] >> 4) * 4;
   const flags = ((b[o + 12] & 0x0f) << 8) | b[o + 13];
   const hdrEnd = o + hlen;
   const bad = hlen < 20 || hdrEnd > end;
   const optEnd = Math.min(hdrEnd, end, b.length);
-  return {
-    srcPort: (b[o] << 8) | b[o + 1],
-    dstPort: (b[o + 2] << 8) | b[o + 3],
-    seq: u32(b, o + 4),
-    ack: u32(b, o + 8),
-    flags,
-    win: (b[o + 14] << 8) | b[o + 15],
-    urg: (b[o + 18] << 8) | b[o + 19],
-    hlen,
-    options: hlen > 20 ? parseOptions(b, o + 20, optEnd) : [],
-    payload: bad ? end : hdrEnd,
-    len: bad ? 0 : end - hdrEnd,
-    bad,
-  };
+  const r: TcpHeader = out ?? ({} as TcpHeader);
+  r.srcPort = (b[o] << 8) | b[o + 1];
+  r.dstPort = (b[o + 2] << 8) | b[o + 3];
+  r.seq = u32(b, o + 4);
+  r.ack = u32(b, o + 8);
+  r.flags = flags;
+  r.win = (b[o + 14] << 8) | b[o + 15];
+  r.urg = (b[o + 18] << 8) | b[o + 19];
+  r.hlen = hlen;
+  r.optStart = o + 20;
+  r.optEnd = hlen > 20 ? optEnd : o + 20;
+  r.payload = bad ? end : hdrEnd;
+  r.len = bad ? 0 : end - hdrEnd;
+  r.bad = bad;
+  return r;
 }
 
 const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
+const NAMES_CACHE = new Map<number, string[]>();
 
-/** Flag names in Wireshark's order. */
+/** Flag names in Wireshark's order. The array is shared between packets: do not modify it. */
 export function tcpFlagNames(flags: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < 9; i++) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
-  if (flags & 0xe00) out.push('Reserved');
+  let out = NAMES_CACHE.get(flags);
+  if (out === undefined) {
+    out = [];
+    for (let i = 0; i < 9; i++) if (flags & (1 << i)) out.push(FLAG_NAMES[i]);
+    if (flags & 0xe00) out.push('Reserved');
+    Object.freeze(out);
+    NAMES_CACHE.set(flags, out);
+  }
   return out;
 }
 

@@ -1,0 +1,166 @@
+/**
+ * Live capture with libpcap (the `cap` binding) into a pcap or pcapng file.
+ *
+ * What `cap` gives and does not give, and what we do about it:
+ *  - It opens the device in immediate mode with a fixed 65535-byte snaplen and delivers each
+ *    packet on the event loop; it passes no timestamp, so a packet is stamped with the wall clock
+ *    (ns, monotonic offset from a start anchor) at delivery — within the event-loop latency of
+ *    the kernel's time. Our own `snaplen` is applied when writing.
+ *  - It does not bind pcap_stats, so kernel drops are not visible: `dropped` counts only packets
+ *    this process lost (none unless the file write fails, which throws instead).
+ *  - On `lo` the kernel hands libpcap an outgoing and an incoming copy of each packet and libpcap
+ *    drops the outgoing one, so each packet is written once (as tcpdump does).
+ *
+ * Stopping: libpcap delivers asynchronously, so `stop()` keeps the handle open until no packet
+ * has arrived for `quietMs` (50 ms) or `maxDrainMs` (1 s) has passed since stop was called,
+ * then closes the handle and flushes the file. Everything captured before stop is written.
+ */
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { CaptureWriter, DEFAULT_SNAPLEN, type CaptureFormat } from './writer.js';
+import { wireLength } from './wire-length.js';
+
+interface CapHandle {
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  close(): boolean;
+  on(ev: 'packet', cb: (nbytes: number, trunc: boolean) => void): void;
+}
+interface CapModule {
+  Cap: { new (): CapHandle; deviceList(): { name: string }[] };
+}
+
+const cap = createRequire(import.meta.url)('cap') as CapModule;
+
+export interface CaptureSpec {
+  /** Device name: `lo`, `eth0`, a veth, or `any`. */
+  device: string;
+  /** BPF capture filter (tcpdump syntax); empty = everything. */
+  filter?: string;
+  /** Output file. */
+  file: string;
+  /** Default: from the extension (.pcapng → pcapng), else pcap. */
+  format?: CaptureFormat;
+  /** Bytes kept per packet (default 262144; cap itself never delivers more than 65535). */
+  snaplen?: number;
+  /** Kernel capture buffer in bytes (default 16 MiB). */
+  bufferSize?: number;
+  /** Drain: stop once no packet arrived for this long (default 50 ms)… */
+  quietMs?: number;
+  /** …or this long after stop() was called, whichever comes first (default 1000 ms). */
+  maxDrainMs?: number;
+}
+
+export interface CaptureResult {
+  file: string;
+  format: CaptureFormat;
+  packets: number;
+  /** Packets lost by this process (kernel drops are not exposed by `cap`). */
+  dropped: number;
+  /** LINKTYPE_* number written to the file. */
+  linktype: number;
+}
+
+export interface RunningCapture {
+  readonly linktype: number;
+  /** Packets written so far. */
+  readonly count: number;
+  /** Drains, closes the handle and the file. Idempotent: later calls return the same result. */
+  stop(): Promise<CaptureResult>;
+}
+
+/** Maps cap's link-type names (or "Unknown linktype N" with a DLT number) to LINKTYPE numbers. */
+export function linktypeNumber(name: string): number {
+  const named: Record<string, number> = { NULL: 0, ETHERNET: 1, IEEE802_11_RADIO: 127, LINKTYPE_LINUX_SLL: 113, RAW: 101 };
+  if (name in named) return named[name]!;
+  const m = /Unknown linktype (\d+)/.exec(name);
+  if (!m) throw new Error(`cap returned an unknown link type: ${name}`);
+  const dlt = Number(m[1]);
+  // DLT values that differ from their LINKTYPE numbers (pcap-common.c); the rest are equal.
+  const dltToLinktype: Record<number, number> = { 12: 101, 14: 101, 11: 100, 13: 50, 17: 117, 19: 106 };
+  return dltToLinktype[dlt] ?? dlt;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Turns libpcap's open errors into user-facing ones. */
+function openError(e: unknown, spec: CaptureSpec): Error {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/permission|not permitted|EPERM|EACCES/i.test(msg)) {
+    return new EnvironmentError(
+      `capturing on ${spec.device} is not permitted (${msg}): it needs root or CAP_NET_RAW`,
+      'run as root, or: sudo setcap cap_net_raw,cap_net_admin+eip "$(readlink -f "$(which node)")"',
+      'capture-permission',
+    );
+  }
+  if (/no such device|doesn't exist|does not exist|No such file/i.test(msg)) {
+    let names = '';
+    try {
+      names = cap.Cap.deviceList().map((d) => d.name).join(', ');
+    } catch {
+      /* listing is only a hint */
+    }
+    return new UsageError(`no capture device named "${spec.device}" (${msg})${names ? `; devices here: ${names}` : ''}`, 'capture-device');
+  }
+  if (/syntax|filter|parse|expression/i.test(msg)) return new UsageError(`bad capture filter "${spec.filter}": ${msg}`, 'capture-filter');
+  return new EnvironmentError(`cannot capture on ${spec.device}: ${msg}`, 'check the device with `ip link` and run as root', 'capture-open');
+}
+
+/** Opens the device, starts writing every packet to `spec.file`. */
+export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
+  const snaplen = spec.snaplen ?? DEFAULT_SNAPLEN;
+  if (!Number.isInteger(snaplen) || snaplen < 1) throw new UsageError(`bad snaplen ${spec.snaplen}`);
+  const format: CaptureFormat = spec.format ?? (spec.file.endsWith('.pcapng') ? 'pcapng' : 'pcap');
+  const handle = new cap.Cap();
+  const buffer = Buffer.alloc(65536);
+  let linkName: string;
+  try {
+    linkName = handle.open(spec.device, spec.filter ?? '', spec.bufferSize ?? 16 << 20, buffer);
+  } catch (e) {
+    throw openError(e, spec);
+  }
+  let writer: CaptureWriter;
+  let linktype: number;
+  try {
+    linktype = linktypeNumber(linkName);
+    writer = new CaptureWriter(spec.file, format, { linktype, snaplen, ifName: spec.device });
+  } catch (e) {
+    handle.close();
+    throw e;
+  }
+  const anchorNs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const hr0 = process.hrtime.bigint();
+  let last = Date.now();
+  let failure: unknown;
+  handle.on('packet', (nbytes) => {
+    last = Date.now();
+    if (failure) return;
+    try {
+      const data = buffer.subarray(0, nbytes);
+      const origLen = nbytes >= 65535 ? wireLength(linktype, data) : nbytes;
+      writer.write({ tsNs: anchorNs + (process.hrtime.bigint() - hr0), data, origLen });
+    } catch (e) {
+      failure = e;
+    }
+  });
+
+  let result: Promise<CaptureResult> | undefined;
+  const drainAndClose = async (): Promise<CaptureResult> => {
+    const quiet = spec.quietMs ?? 50;
+    const t0 = Date.now();
+    const maxEnd = t0 + (spec.maxDrainMs ?? 1000);
+    last = Math.max(last, t0);
+    while (Date.now() < maxEnd && Date.now() - last < quiet) await sleep(Math.min(10, quiet));
+    handle.close();
+    writer.close();
+    if (failure) throw failure;
+    return { file: spec.file, format, packets: writer.count, dropped: 0, linktype };
+  };
+  return {
+    linktype,
+    get count() {
+      return writer.count;
+    },
+    stop: () => (result ??= drainAndClose()),
+  };
+}
