@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { RunRecord } from '../generated/run-record.js';
+import { schemas } from '../scenario/schemas.js';
 import { TEMPLATE_DIR } from '../util/paths.js';
 import { ReportEnv, type TextFormat } from './engine.js';
 import { buildModel } from './model.js';
@@ -33,7 +34,7 @@ export function envFor(format: TextFormat): ReportEnv {
   return env;
 }
 
-/** Reads and minimally checks `RUN_DIR/run.json`. */
+/** Reads `RUN_DIR/run.json` and checks it against schemas/run.schema.json. */
 export async function readRunRecord(runDir: string): Promise<RunRecord> {
   const file = join(runDir, 'run.json');
   let text: string;
@@ -48,8 +49,11 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
   } catch (err) {
     throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`, 'bad-run-record');
   }
-  if (record?.format !== 1 || !Array.isArray(record.steps) || !record.summary) {
-    throw new UsageError(`${file} is not a wirelab run record (format 1)`, 'bad-run-record');
+  if (record?.format !== 1) throw new UsageError(`${file} is not a wirelab run record (format 1)`, 'bad-run-record');
+  const validate = schemas().run;
+  if (!validate(record)) {
+    const errors = (validate.errors ?? []).slice(0, 5).map((e) => `  ${e.instancePath || '/'} ${e.message ?? ''}`);
+    throw new UsageError(`${file} does not match schemas/run.schema.json:\n${errors.join('\n')}`, 'bad-run-record');
   }
   return record;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,10 @@ describe('template lookup', () => {
   it('an unknown template or a folder without run.json is a usage error', async () => {
     await expect(renderReport({ runDir: dir, template: 'no-such-template', format: 'md' })).rejects.toBeInstanceOf(UsageError);
     await expect(renderReport({ runDir: join(dir, 'nothing'), format: 'md' })).rejects.toThrow(/no run record/);
+    const bad = join(dir, 'bad');
+    await mkdir(bad);
+    await writeFile(join(bad, 'run.json'), JSON.stringify({ ...syntheticRecord(), steps: [{ title: 1 }] }));
+    await expect(renderReport({ runDir: bad, format: 'md' })).rejects.toThrow(/does not match schemas\/run\.schema\.json:\n  \/steps\/0 /);
   });
   it('the shipped templates pass the lint (they compile)', async () => {
     for (const t of ['lab-report', 'feedback']) for (const f of ['md', 'tex'] as const) expect((await renderReport({ runDir: dir, template: t, format: f })).length).toBeGreaterThan(500);
