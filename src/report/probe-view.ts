@@ -13,7 +13,10 @@ export interface PortRow {
 export interface ScanView {
   target: string | null;
   method: string | null;
+  /** The ports nmap would list (see MAX_SHOWN_PER_STATE). */
   rows: PortRow[];
+  /** nmap's `Not shown: 998 closed tcp ports (conn-refused)` summary, or null. */
+  notShown: string | null;
   /** nmap normal-output layout: `PORT      STATE  SERVICE` then padded rows. */
   text: string;
 }
@@ -51,14 +54,34 @@ function columns(rows: string[][], gap = ' '): string {
 /** A scan result (`{ target, method, ports: [{port, proto, state, reason, service}] }`), or null. */
 export function scanView(probe: unknown): ScanView | null {
   if (!isObj(probe) || !Array.isArray(probe.ports)) return null;
-  const rows = objs(probe.ports).map((p) => ({
+  const all = objs(probe.ports).map((p) => ({
     port: `${str(p.port, '?')}/${str(p.proto, 'tcp')}`,
     state: str(p.state, 'unknown'),
     service: str(p.service, 'unknown'),
     reason: str(p.reason),
   }));
-  const text = rows.length ? columns([['PORT', 'STATE', 'SERVICE'], ...rows.map((r) => [r.port, r.state, r.service])]) : 'All scanned ports are closed or filtered (no rows).';
-  return { target: str(probe.target) || null, method: str(probe.method) || null, rows, text };
+  // Like nmap: a non-open state shared by more than 25 ports is summarised, not listed.
+  const byState = new Map<string, PortRow[]>();
+  for (const r of all) byState.set(r.state, [...(byState.get(r.state) ?? []), r]);
+  const ignored = [...byState.entries()].filter(([state, list]) => state !== 'open' && list.length > MAX_SHOWN_PER_STATE).sort((a, b) => b[1].length - a[1].length);
+  const hidden = new Set(ignored.map(([state]) => state));
+  const rows = all.filter((r) => !hidden.has(r.state));
+  const notShown = ignored.length ? `Not shown: ${ignored.map(([state, list]) => notShownPart(state, list)).join(', ')}` : null;
+  const table = rows.length ? columns([['PORT', 'STATE', 'SERVICE'], ...rows.map((r) => [r.port, r.state, r.service])]) : all.length ? `All ${all.length} scanned ports are in ignored states.` : 'No ports were scanned.';
+  return { target: str(probe.target) || null, method: str(probe.method) || null, rows, notShown, text: notShown ? `${notShown}\n${table}` : table };
+}
+
+/** nmap hides a non-open state when more than this many ports share it. */
+export const MAX_SHOWN_PER_STATE = 25;
+
+/** `65533 closed tcp ports (conn-refused)`; several reasons are listed with their counts. */
+function notShownPart(state: string, list: PortRow[]): string {
+  const reasons = new Map<string, number>();
+  for (const p of list) reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
+  const sorted = [...reasons.entries()].sort((a, b) => b[1] - a[1]);
+  const why = sorted.length === 1 ? sorted[0][0] : sorted.map(([r, n]) => `${n} ${r}`).join(', ');
+  const proto = list[0].port.split('/')[1] ?? 'tcp';
+  return `${list.length} ${state} ${proto} port${list.length === 1 ? '' : 's'} (${why})`;
 }
 
 function rtt(v: unknown): string {
@@ -88,10 +111,11 @@ export function tracerouteView(probe: unknown): TracerouteView | null {
         if (!addresses.includes(addr)) addresses.push(addr);
       }
       line += `  ${rtt(p.rttMs)}`;
+      if (typeof p.annotation === 'string') line += ` ${p.annotation}`;
     }
     if (probes.length === 0) line += ' *';
     lines.push(line);
-    rows.push({ ttl, address: addresses.length ? addresses.join(', ') : '*', rtts: probes.map((p) => rtt(typeof p.address === 'string' ? p.rttMs : null)).join(', ') || '*' });
+    rows.push({ ttl, address: addresses.length ? addresses.join(', ') : '*', rtts: probes.map((p) => `${rtt(typeof p.address === 'string' ? p.rttMs : null)}${typeof p.annotation === 'string' ? ` ${p.annotation}` : ''}`).join(', ') || '*' });
   });
   return { target: str(probe.target) || null, rows, text: lines.join('\n') };
 }

@@ -78,6 +78,8 @@ export function syntheticRecord(): RunRecord {
           { port: 7, proto: 'tcp', state: 'open', reason: 'syn-ack', service: 'echo' },
           { port: 22, proto: 'tcp', state: 'closed', reason: 'conn-refused', service: 'ssh' },
           { port: 8080, proto: 'tcp', state: 'filtered', reason: 'no-response', service: 'http-proxy' },
+          // 30 closed ports: more than nmap lists (25), so they are summarised as "Not shown".
+          ...Array.from({ length: 30 }, (_, i) => ({ port: 9000 + i, proto: 'tcp', state: 'closed', reason: 'conn-refused', service: 'unknown' })),
         ],
       },
     }),
@@ -90,7 +92,7 @@ export function syntheticRecord(): RunRecord {
         hops: [
           { ttl: 1, probes: [{ address: '192.0.2.1', rttMs: 0.046 }, { address: '192.0.2.1', rttMs: 0.004 }, { address: '192.0.2.1', rttMs: 0.006 }] },
           { ttl: 2, probes: [{ address: null, rttMs: null }, { address: null, rttMs: null }, { address: null, rttMs: null }] },
-          { ttl: 3, probes: [{ address: '198.51.100.1', rttMs: 1.25 }, { address: '198.51.100.2', rttMs: 1.5 }, { address: null, rttMs: null }] },
+          { ttl: 3, probes: [{ address: '198.51.100.1', rttMs: 1.25 }, { address: '198.51.100.2', rttMs: 1.5 }, { address: '198.51.100.2', rttMs: 1.7, annotation: '!H' }] },
           { ttl: 4, probes: [{ address: '203.0.113.80', rttMs: 2.001 }, { address: '203.0.113.80', rttMs: 1.999 }, { address: '203.0.113.80', rttMs: 2.1 }] },
         ],
       },
