@@ -4,9 +4,10 @@ import { reportError } from './exit.js';
 import * as validate from '../commands/validate.js';
 import * as run from '../commands/run.js';
 import * as decode from '../commands/decode.js';
+import * as report from '../commands/report.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: { register(p: Command): void }[] = [run, validate, decode];
+const commands: { register(p: Command): void }[] = [run, validate, decode, report];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('wirelab')
