@@ -5,9 +5,11 @@ import * as validate from '../commands/validate.js';
 import * as run from '../commands/run.js';
 import * as decode from '../commands/decode.js';
 import * as report from '../commands/report.js';
+import * as scan from '../commands/scan.js';
+import * as trace from '../commands/trace.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: { register(p: Command): void }[] = [run, validate, decode, report];
+const commands: { register(p: Command): void }[] = [run, validate, report, decode, scan, trace];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('wirelab')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
+import { reportError, withExit } from '../cli/exit.js';
+import { writeScenarioReports } from './report.js';
 import { printDiagnostics } from '../cli/diagnostics-out.js';
 import { LiveReporter } from '../cli/live.js';
 import { UsageError } from '../errors.js';
@@ -40,6 +41,16 @@ export function register(program: Command): void {
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
         else process.stderr.write(`run record: ${runDir}/run.json\n`);
+        const spec = r.loaded.scenario.report;
+        if (!spec || record.run.interrupted) return record.run.exitCode;
+        try {
+          for (const f of await writeScenarioReports(runDir, spec, r.loaded.dir)) process.stderr.write(`report: ${f}\n`);
+        } catch (e) {
+          // The checks' verdict stands; a report that could not be written is said and, on an
+          // otherwise passing run, decides the exit code (e.g. 3 when LaTeX is missing).
+          const code = reportError(e);
+          return record.run.exitCode === 0 ? code : record.run.exitCode;
+        }
         return record.run.exitCode;
       }),
     );

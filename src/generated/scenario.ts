@@ -202,7 +202,27 @@ export interface Scenario {
    */
   description?: string;
   timeout?: Duration;
+  report?: ReportSpec;
   steps: Steps;
+}
+/**
+ * Reports `wirelab run` writes at the end of the run, from its run record, to `<run folder>/report.<ext>`.
+ */
+export interface ReportSpec {
+  /**
+   * A template name from `templates/` (default `lab-report`) or a `.hbs` file relative to the scenario.
+   */
+  template?: string;
+  /**
+   * Formats to write (default `[md]`); `pdf` needs TeX Live (latexmk).
+   *
+   * @minItems 1
+   */
+  formats?: ['md' | 'tex' | 'pdf', ...('md' | 'tex' | 'pdf')[]];
+  /**
+   * Show hidden checks too (the instructor's copy).
+   */
+  instructor?: boolean;
 }
 /**
  * Starts a fixture (echo, HTTP or DNS server, or any program such as a student's server) that runs until the end of the scenario.
