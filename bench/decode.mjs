@@ -26,7 +26,9 @@ function timed(cmd, argv, env = {}, hash = false) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const h = hash ? createHash('sha256') : undefined;
-    const p = spawn(cmd, argv, { stdio: ['ignore', hash ? 'pipe' : 'ignore', 'ignore'], env: { ...process.env, ...env } });
+    const fullEnv = { ...process.env, ...env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete fullEnv[k];
+    const p = spawn(cmd, argv, { stdio: ['ignore', hash ? 'pipe' : 'ignore', 'ignore'], env: fullEnv });
     if (h) p.stdout.on('data', (d) => h.update(d));
     p.on('error', reject);
     p.on('close', (code) => {
@@ -55,7 +57,7 @@ try {
   await run('wirelab decode F (node, text lines)', 'node', ['--input-type=module', '-e', wirelabScript]);
   await run('tshark -n -r F', 'tshark', ['-n', '-r', file]);
   await run('TZ=UTC tcpdump -nn -r F', 'tcpdump', ['-nn', '-r', file], { TZ: 'UTC' });
-  await run('tcpdump -nn -r F (TZ unset)', 'tcpdump', ['-nn', '-r', file], { TZ: '' });
+  await run('tcpdump -nn -r F (TZ unset)', 'tcpdump', ['-nn', '-r', file], { TZ: undefined });
 
   const w = rows[0].s;
   console.log('\nratios (peer time / wirelab time; > 1 means wirelab is faster):');

@@ -33,15 +33,20 @@ class OutBuffer {
   private used = 0;
   private full: Buffer[] = [];
 
-  line(text: string): void {
-    if (this.used + text.length * 3 + 1 > this.buf.length) {
+  private room(bytes: number): void {
+    if (this.used + bytes > this.buf.length) {
       this.full.push(this.buf.subarray(0, this.used));
-      this.buf = Buffer.allocUnsafe(Math.max(1 << 22, text.length * 3 + 1));
+      this.buf = Buffer.allocUnsafe(Math.max(1 << 22, bytes));
       this.used = 0;
     }
+  }
+
+  line(text: string): void {
+    this.room(text.length * 3 + 1);
     this.used += this.buf.write(text, this.used, 'utf8');
     this.buf[this.used++] = 10;
   }
+
 
   async flush(): Promise<void> {
     for (const b of this.full) await write(b);

@@ -73,14 +73,14 @@ export class TcpSummarizer {
     const relSeq = (h.seq - fwd.baseSeq) >>> 0;
     const relAck = h.flags & TH_ACK ? (h.ack - rev.baseSeq) >>> 0 : 0;
     const options = h.optEnd > h.optStart ? tcpOptionStrings(b, h.optStart, h.optEnd, rev.baseSeq) : NO_OPTIONS;
+    const optText = options.length === 0 ? '' : options.length === 2 ? ' ' + options[0] + ' ' + options[1] : ' ' + options.join(' ');
     if (syn) updateWindowScaling(windowShiftOption(b, h.optStart, h.optEnd), h.flags, fwd, rev);
 
     let info = h.srcPort + ' → ' + h.dstPort + ' ' + tcpFlagsBracket(h.flags) + ' Seq=' + relSeq;
     if (h.flags & TH_ACK) info += ' Ack=' + relAck;
     info += ' Win=' + win;
     if (h.flags & TH_URG) info += ' Urg=' + h.urg;
-    info += ' Len=' + h.len;
-    for (let i = 0; i < options.length; i++) info += ' ' + options[i];
+    info += ' Len=' + h.len + optText;
     const labels = analysisLabels(an);
     const app = h.len > 0 && !seenBefore && (APP_PORTS[h.srcPort] | APP_PORTS[h.dstPort]) ? appLayer(conv, dir, h, b, info, this.twoPass) : undefined;
     if (app) {

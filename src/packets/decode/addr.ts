@@ -6,7 +6,7 @@ const V4_CACHE = new Map<number, string>();
 
 /** Dotted quad from 4 bytes at `o` (memoised: captures repeat a few addresses many times). */
 export function ipv4At(b: Uint8Array, o: number): string {
-  const n = ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+  const n = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]; // int32: a small-integer map key
   let s = V4_CACHE.get(n);
   if (s === undefined) {
     s = b[o] + '.' + b[o + 1] + '.' + b[o + 2] + '.' + b[o + 3];
