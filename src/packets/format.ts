@@ -34,12 +34,33 @@ const SPACES = Array.from({ length: 13 }, (_, i) => ' '.repeat(i));
 const left = (s: string, w: number): string => (s.length < w ? SPACES[w - s.length] + s : s);
 const right = (s: string, w: number): string => (s.length < w ? s + SPACES[w - s.length] : s);
 
+/** Memoised "   SOURCE → DESTINATION  " column pairs (captures repeat few address pairs). */
+const PAIRS = new Map<string, Map<string, string>>();
+let pairCount = 0;
+
+function addressColumns(src: string, dst: string): string {
+  let m = PAIRS.get(src);
+  if (m === undefined) {
+    if (pairCount > 100_000) {
+      PAIRS.clear();
+      pairCount = 0;
+    }
+    m = new Map();
+    PAIRS.set(src, m);
+  }
+  let s = m.get(dst);
+  if (s === undefined) {
+    s = left(src, 12) + ' → ' + right(dst, 12) + ' ';
+    m.set(dst, s);
+    pairCount++;
+  }
+  return s;
+}
+
 export function formatTsharkLine(p: DecodedPacket, digits = 9): string {
   const d = p.timeDigits ?? digits;
-  return (
-    left('' + p.no, 5) + ' ' + left(formatRelTime(p.time, d), 10) + ' ' + left(p.source, 12) + ' → ' +
-    right(p.destination, 12) + ' ' + p.protocol + ' ' + p.length + ' ' + p.info
-  );
+  return left('' + p.no, 5) + ' ' + left(formatRelTime(p.time, d), 10) + ' ' + addressColumns(p.source, p.destination) +
+    p.protocol + ' ' + p.length + ' ' + p.info;
 }
 
 /** The row `tshark -T fields -E separator=/t` prints for No., time_relative, Source, Destination, Protocol, frame.len, Info. */

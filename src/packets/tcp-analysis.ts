@@ -20,6 +20,8 @@ export interface TcpFlow {
   dupacknum: number;
   maxseqtobeacked: number;
   lastsegmentflags: number;
+  /** "SPORT → DPORT " of this direction, built once (Info starts with it). */
+  portsText: string;
 }
 
 export interface TcpConversation {
@@ -51,7 +53,7 @@ export const A_SPURIOUS_RETRANSMISSION = 0x4000;
 function newFlow(): TcpFlow {
   return {
     baseSet: false, baseSeq: 0, winScale: -1, window: 0xffffffff, nextseq: 0, nextseqtime: 0, lastack: 0,
-    lastacktime: 0, lastnondupack: 0, dupacknum: 0, maxseqtobeacked: 0, lastsegmentflags: 0,
+    lastacktime: 0, lastnondupack: 0, dupacknum: 0, maxseqtobeacked: 0, lastsegmentflags: 0, portsText: '',
   };
 }
 

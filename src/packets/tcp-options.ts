@@ -50,6 +50,16 @@ export function tcpOptionStrings(b: Uint8Array, o: number, end: number, peerBase
   return out;
 }
 
+/** The same options as one string, each preceded by a space (" MSS=65495 SACK_PERM …"). */
+export function tcpOptionText(b: Uint8Array, o: number, end: number, peerBase: number): string {
+  // Fast path for the common Linux data segment: NOP NOP TS.
+  if (end - o === 12 && b[o] === 1 && b[o + 1] === 1 && b[o + 2] === 8 && b[o + 3] === 10) {
+    return ' TSval=' + u32(b, o + 4) + ' TSecr=' + u32(b, o + 8);
+  }
+  const list = tcpOptionStrings(b, o, end, peerBase);
+  return list.length ? ' ' + list.join(' ') : '';
+}
+
 /** The window-scale shift of the options in b[o, end), or -1 if there is none. */
 export function windowShiftOption(b: Uint8Array, o: number, end: number): number {
   while (o < end) {

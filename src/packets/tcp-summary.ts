@@ -6,7 +6,7 @@
 import type { DecodedPacket } from './types.js';
 import type { IpLayer } from './decode/ipv4.js';
 import { decodeTcp, tcpFlagNames, tcpFlagsBracket, TH_ACK, TH_SYN, TH_URG, type TcpHeader } from './decode/tcp.js';
-import { tcpOptionStrings, windowShiftOption } from './tcp-options.js';
+import { tcpOptionStrings, tcpOptionText, windowShiftOption } from './tcp-options.js';
 import { analyseSegment, analysisLabels, newConversation, A_REUSED_PORTS, type TcpConversation, type TcpFlow } from './tcp-analysis.js';
 import { appLayer, APP_PORTS } from './tcp-app.js';
 
@@ -72,11 +72,18 @@ export class TcpSummarizer {
     if (reused) an.flags |= A_REUSED_PORTS;
     const relSeq = (h.seq - fwd.baseSeq) >>> 0;
     const relAck = h.flags & TH_ACK ? (h.ack - rev.baseSeq) >>> 0 : 0;
-    const options = h.optEnd > h.optStart ? tcpOptionStrings(b, h.optStart, h.optEnd, rev.baseSeq) : NO_OPTIONS;
-    const optText = options.length === 0 ? '' : options.length === 2 ? ' ' + options[0] + ' ' + options[1] : ' ' + options.join(' ');
+    let options = NO_OPTIONS;
+    let optText = '';
+    if (h.optEnd > h.optStart) {
+      if (fields) {
+        options = tcpOptionStrings(b, h.optStart, h.optEnd, rev.baseSeq);
+        if (options.length) optText = ' ' + options.join(' ');
+      } else optText = tcpOptionText(b, h.optStart, h.optEnd, rev.baseSeq);
+    }
     if (syn) updateWindowScaling(windowShiftOption(b, h.optStart, h.optEnd), h.flags, fwd, rev);
 
-    let info = h.srcPort + ' → ' + h.dstPort + ' ' + tcpFlagsBracket(h.flags) + ' Seq=' + relSeq;
+    if (fwd.portsText === '') fwd.portsText = h.srcPort + ' → ' + h.dstPort + ' ';
+    let info = fwd.portsText + tcpFlagsBracket(h.flags) + ' Seq=' + relSeq;
     if (h.flags & TH_ACK) info += ' Ack=' + relAck;
     info += ' Win=' + win;
     if (h.flags & TH_URG) info += ' Urg=' + h.urg;
