@@ -111,6 +111,10 @@ export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
   const snaplen = spec.snaplen ?? DEFAULT_SNAPLEN;
   if (!Number.isInteger(snaplen) || snaplen < 1) throw new UsageError(`bad snaplen ${spec.snaplen}`);
   const format: CaptureFormat = spec.format ?? (spec.file.endsWith('.pcapng') ? 'pcapng' : 'pcap');
+  // Checked first: libpcap would otherwise print a lookup warning before failing.
+  if (spec.device !== 'any' && !cap.Cap.deviceList().some((d) => d.name === spec.device)) {
+    throw openError(new Error('No such device exists'), spec);
+  }
   const handle = new cap.Cap();
   const buffer = Buffer.alloc(65536);
   let linkName: string;

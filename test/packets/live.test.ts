@@ -1,0 +1,148 @@
+/**
+ * Live capture on loopback with our `cap`-based capturer (pcap and pcapng) beside tcpdump on the
+ * same ncat echo traffic: tshark and tcpdump must read our files cleanly, with tcpdump's count
+ * and the same packet list. Also: error mapping, host ops, and an end-to-end pattern match.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startCapture, linktypeNumber } from '../../src/packets/live.js';
+import { captureStart, captureStop } from '../../src/packets/live-ops.js';
+import { HostContext } from '../../src/hosts/context.js';
+import { EnvironmentError, UsageError } from '../../src/errors.js';
+import { decodeFile } from '../../src/packets/decode-file.js';
+import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
+import { echoSession, sleep, start, stop, tsharkRows, type Started } from './live-captures.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'wlt2-live-'));
+const PORT = 47311;
+let server: Started | undefined;
+
+/** Runs a reader and returns exit code and stderr (never throws). */
+async function readWith(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(cmd, args, { maxBuffer: 1 << 26 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e: any) {
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) };
+  }
+}
+
+beforeAll(async () => {
+  server = await start('ncat', ['-n', '-l', '-k', '127.0.0.1', String(PORT), '-e', '/bin/cat']);
+  await sleep(300);
+});
+afterAll(async () => {
+  await stop(server, 'SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('live capture on lo', () => {
+  const filter = `tcp port ${PORT}`;
+  const files = { pcap: join(dir, 'ours.pcap'), pcapng: join(dir, 'ours.pcapng'), tcpdump: join(dir, 'tcpdump.pcap') };
+  let results: Awaited<ReturnType<Awaited<ReturnType<typeof startCapture>>['stop']>>[] = [];
+
+  beforeAll(async () => {
+    const td = await start('tcpdump', ['-n', '-i', 'lo', '--immediate-mode', '-w', files.tcpdump, filter], /listening on/);
+    const a = await startCapture({ device: 'lo', filter, file: files.pcap });
+    const b = await startCapture({ device: 'lo', filter, file: files.pcapng, snaplen: 65535 });
+    const echoed = await echoSession(PORT, ['Welcome', 'Ada Lovelace', 'Raed Hassan']);
+    expect(echoed).toContain('Raed Hassan');
+    await sleep(200);
+    results = [await a.stop(), await b.stop()];
+    await stop(td);
+  });
+
+  it('writes pcap and pcapng with the device link type', () => {
+    expect(results.map((r) => [r.format, r.linktype])).toEqual([['pcap', 1], ['pcapng', 1]]);
+  });
+
+  for (const kind of ['pcap', 'pcapng'] as const) {
+    it(`${kind}: tshark and tcpdump read it without complaint, same packets as tcpdump`, async () => {
+      const t = await readWith('tshark', ['-n', '-r', files[kind]]);
+      expect(t.code).toBe(0);
+      // tshark run as root always prints its 'Running as user "root"' notice; nothing else is allowed.
+      expect(t.stderr.split('\n').filter((l) => l && !/^Running as user "root"/.test(l))).toEqual([]);
+      const d = await readWith('tcpdump', ['-n', '-r', files[kind]]);
+      expect(d.code).toBe(0);
+      expect(d.stderr.trim().split('\n').filter((l) => !/^reading from file/.test(l))).toEqual([]);
+      const ref = await tsharkRows(files.tcpdump, false);
+      const ours = await tsharkRows(files[kind], false);
+      // 3 handshake + 3×(data, echo, acks…) + teardown: at least 10 frames, one copy each.
+      expect(ref.length).toBeGreaterThanOrEqual(10);
+      expect(ours.length).toBe(ref.length);
+      expect(results[kind === 'pcap' ? 0 : 1]!.packets).toBe(ref.length);
+      const noTime = (rows: string[]) => rows.map((r) => r.split('\t').filter((_, i) => i !== 1).join('\t'));
+      expect(noTime(ours)).toEqual(noTime(ref));
+    });
+  }
+
+  it('the decoded capture matches the echo-session pattern end to end', async () => {
+    const dec = await decodeFile(files.pcapng);
+    expect(dec.problem).toBeUndefined();
+    const parsed = parsePattern([
+      'client > server [SYN]',
+      'server > client [SYN, ACK]',
+      'client > server [ACK]',
+      `client > server:${PORT} [PSH, ACK] data="Welcome"`,
+      '...',
+      'server > client [PSH, ACK] data=/Raed/',
+      '...',
+      'client > server [FIN, ACK]',
+      '...',
+      'server > client [FIN, ACK]',
+      'client > server [ACK]',
+    ]);
+    if ('errors' in parsed) throw new Error(JSON.stringify(parsed.errors));
+    // On lo both ends are 127.0.0.1: tell them apart by the server port.
+    const m = matchPackets(parsed.pattern, dec.packets, { hosts: { client: ['127.0.0.1'], server: [`127.0.0.1:${PORT}`] } }, { ignore: ['pure-acks'] });
+    expect(m.report).toMatch(/matched/);
+    expect(m.ok).toBe(true);
+    expect(m.mapping[0]).toEqual([1]);
+  });
+});
+
+describe('capture errors and host ops', () => {
+  it('an unknown device is a UsageError naming the device', async () => {
+    const err = await startCapture({ device: 'wlt2-nope0', file: join(dir, 'x.pcap') }).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toContain('wlt2-nope0');
+  });
+
+  it('a bad filter is a UsageError', async () => {
+    const err = await startCapture({ device: 'lo', filter: 'tcp port port', file: join(dir, 'y.pcap') }).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toMatch(/filter/);
+  });
+
+  it('maps cap link-type names to LINKTYPE numbers', () => {
+    expect(['NULL', 'ETHERNET', 'LINKTYPE_LINUX_SLL', 'RAW'].map(linktypeNumber)).toEqual([0, 1, 113, 101]);
+    expect(linktypeNumber('Unknown linktype 276')).toBe(276);
+    expect(linktypeNumber('Unknown linktype 12')).toBe(101);
+    expect(EnvironmentError).toBeDefined();
+  });
+
+  it('captureStart/captureStop via a host context; teardown flushes an unstopped capture', async () => {
+    const ctx = new HostContext('local', dir);
+    const started = await captureStart({ device: 'any', filter: 'udp port 47313', file: 'ops.pcapng' }, ctx);
+    const left = await captureStart({ device: 'lo', filter: 'udp port 47313', file: 'left.pcap' }, ctx);
+    expect(started.linktype).toBe(113);
+    const { createSocket } = await import('node:dgram');
+    const sock = createSocket('udp4');
+    for (let i = 0; i < 5; i++) await new Promise<void>((r) => sock.send(`ping ${i}`, 47313, '127.0.0.1', () => r()));
+    sock.close();
+    const res = await captureStop({ id: started.id }, ctx);
+    expect(res.packets).toBe(5);
+    expect(ctx.has(started.id)).toBe(false);
+    expect(await ctx.shutdown()).toEqual([]);
+    const rows = await tsharkRows(join(dir, 'left.pcap'), false);
+    expect(rows).toHaveLength(5);
+    expect(ctx.has(left.id)).toBe(false);
+    const anyRows = await tsharkRows(join(dir, 'ops.pcapng'), false);
+    expect(anyRows.map((r) => r.split('\t')[4])).toEqual(Array(5).fill('UDP'));
+  });
+});
