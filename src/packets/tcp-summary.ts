@@ -26,7 +26,7 @@ export class TcpSummarizer {
       p.info = 'Bogus TCP header';
       return;
     }
-    const dir = ip.src < ip.dst || (ip.src === ip.dst && h.srcPort <= h.dstPort) ? 0 : 1;
+    const dir = (ip.version === 4 ? ip.srcNum < ip.dstNum || (ip.srcNum === ip.dstNum && h.srcPort <= h.dstPort) : ip.src < ip.dst || (ip.src === ip.dst && h.srcPort <= h.dstPort)) ? 0 : 1;
     const lo = dir === 0 ? ip.src : ip.dst;
     const hi = dir === 0 ? ip.dst : ip.src;
     const pkey = dir === 0 ? (h.srcPort << 16) | h.dstPort : (h.dstPort << 16) | h.srcPort;

@@ -16,6 +16,9 @@ export interface IpLayer {
   end: number;
   /** IPv4 identification (0 for IPv6 without a fragment header). */
   id: number;
+  /** IPv4 addresses as int32 (for fast ordering); 0 for IPv6. */
+  srcNum: number;
+  dstNum: number;
   /** Fragment offset in bytes and more-fragments flag. */
   fragOffset: number;
   moreFragments: boolean;
@@ -42,5 +45,7 @@ export function decodeIpv4(b: Uint8Array, o: number, out?: IpLayer): IpLayer | u
   r.id = (b[o + 4] << 8) | b[o + 5];
   r.fragOffset = (frag & 0x1fff) * 8;
   r.moreFragments = (frag & 0x2000) !== 0;
+  r.srcNum = (b[o + 12] << 24) | (b[o + 13] << 16) | (b[o + 14] << 8) | b[o + 15];
+  r.dstNum = (b[o + 16] << 24) | (b[o + 17] << 16) | (b[o + 18] << 8) | b[o + 19];
   return r;
 }

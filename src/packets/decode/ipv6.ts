@@ -55,5 +55,7 @@ export function decodeIpv6(b: Uint8Array, o: number, out?: IpLayer): IpLayer | u
   r.id = id;
   r.fragOffset = fragOffset;
   r.moreFragments = more;
+  r.srcNum = 0;
+  r.dstNum = 0;
   return r;
 }
