@@ -165,7 +165,7 @@ function body(s: Scanner, spec: PacketSpec): { min: number; max: number } | unde
     }
     const w = s.word();
     if (!w) s.fail(`unexpected "${s.peek()}"`, ['[FLAGS]', 'key=value', 'protocol']);
-    if ('=<>!'.includes(s.peek())) spec.conds.push(condition(s, w.toLowerCase(), at));
+    if (!s.done && '=<>!'.includes(s.peek())) spec.conds.push(condition(s, w.toLowerCase(), at));
     else bareWord(s, spec, w, at);
   }
 }
@@ -184,7 +184,8 @@ export function parsePatternLine(text: string): PatternItem | { error: PatternEr
       return { kind: 'gap', text: trimmed, ...q };
     }
     if (s.done) s.fail('empty pattern line', ['a packet description', '...']);
-    let q = quantifier(s);
+    // A leading "*" is the any-address endpoint when an arrow follows it ("* > server", "*:53 > client").
+    let q = s.peek() === "*" && hasEndpoints(s) ? undefined : quantifier(s);
     s.skipWs();
     const spec: PacketSpec = { conds: [] };
     if (hasEndpoints(s)) {

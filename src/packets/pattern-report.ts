@@ -123,7 +123,7 @@ export function renderReport(pattern: Pattern, packets: readonly DecodedPacket[]
   const rest = div ? rows(pattern, packets, a.steps.slice(div.step)) : [];
   if (rest[0]) rest[0] = { ...rest[0], mark: '>>', group: undefined };
   const all = collapse([...table, ...rest]);
-  lines.push('', `${'   #  expected'.padEnd(ITEM_W + 3)}  No.  Source → Destination  Info`);
+  lines.push('', `${'     #  expected'.padEnd(ITEM_W + 6)}No.  Source → Destination  Info`);
   for (const row of all) lines.push(`${row.mark.padEnd(2)} ${row.item.padEnd(ITEM_W)} ${row.packet}`.trimEnd());
   lines.push('', 'legend: X expected but not found · + unexpected packet · - ignored · >> first divergence');
   return lines.join('\n');
