@@ -1,0 +1,44 @@
+/**
+ * DNS host operations: `dnsServe` starts the authoritative fixture on this host (tracked in the
+ * host context, so it stops with the host), `dnsTransactions` reads what it served (for the run
+ * record), `resolve` runs the stub resolver from this host.
+ */
+import { networkInterfaces } from 'node:os';
+import type { HostContext, HostOp } from '../hosts/context.js';
+import { resolveName, type ResolveArgs, type ResolveResult } from './client.js';
+import type { ServedTransaction } from './respond.js';
+import { startDnsServer, type DnsServer } from './server.js';
+import type { ZoneSpec } from './zone.js';
+
+export interface DnsServeArgs {
+  /** One zone or several. */
+  zone?: ZoneSpec;
+  zones?: ZoneSpec[];
+  /** Address(es) to listen on. Default: 127.0.0.1 without a namespace; inside one, every address of the host. */
+  address?: string | string[];
+  port?: number;
+}
+
+/** Every non-link-local address of this host (inside a namespace agent: the namespace's). */
+function hostAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.address.startsWith('fe80:')) out.push(a.address);
+  return out.length ? out : ['127.0.0.1'];
+}
+
+export const dnsServe: HostOp<DnsServeArgs, { id: string; address: string; addresses: string[]; port: number }> = async (args, ctx: HostContext) => {
+  const zones = [...(args.zone ? [args.zone] : []), ...(args.zones ?? [])];
+  const address = args.address ?? (ctx.netns ? hostAddresses() : '127.0.0.1');
+  const server = await startDnsServer({ zones, address, port: args.port ?? 0 });
+  const id = ctx.track('dns-server', server);
+  return { id, address: server.address, addresses: server.addresses, port: server.port };
+};
+
+export const dnsTransactions: HostOp<{ id: string }, { transactions: ServedTransaction[]; dropped: number }> = async ({ id }, ctx) => {
+  const server = ctx.get<DnsServer>(id, 'dns-server');
+  return { transactions: server.transactions, dropped: server.dropped };
+};
+
+export const resolve: HostOp<ResolveArgs, ResolveResult> = async (args) => resolveName(args);
+
+export const dnsOps = { dnsServe, dnsTransactions, resolve } satisfies Record<string, HostOp>;
