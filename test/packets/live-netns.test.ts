@@ -1,0 +1,95 @@
+/**
+ * Capture inside a network namespace on a veth. `cap` captures in the calling process's
+ * namespace, so the capturer is a small node script run with `ip netns exec`; it imports
+ * live.ts compiled into a temp dir (tsc on just that module and its imports), so the test does
+ * not depend on anyone else's build. Namespaces: wlt2-<pid>-a / -b, 198.51.100.0/24.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { decodeFile } from '../../src/packets/decode-file.js';
+import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
+import { tsharkRows } from './live-captures.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'wlt2-netns-'));
+const A = `wlt2-${process.pid}-a`;
+const B = `wlt2-${process.pid}-b`;
+const VA = `wlt2a${process.pid % 100000}`;
+const VB = `wlt2b${process.pid % 100000}`;
+
+const ip = (...args: string[]) => run('ip', args, { timeout: 10_000 });
+
+const script = `
+import { startCapture } from './packets/live.js';
+import { spawnSync } from 'node:child_process';
+const [device, file, filter, ...cmd] = process.argv.slice(2);
+const c = await startCapture({ device, file, filter });
+const r = spawnSync(cmd[0], cmd.slice(1), { stdio: 'ignore', timeout: 10000 });
+const res = await c.stop();
+console.log(JSON.stringify({ ...res, status: r.status }));
+`;
+
+async function captureIn(ns: string, device: string, file: string, filter: string, cmd: string[]) {
+  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'run.mjs'), device, file, filter, ...cmd], { timeout: 30_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { file: string; packets: number; linktype: number; status: number };
+}
+
+beforeAll(async () => {
+  await run('npx', ['tsc', '--outDir', dir, '--rootDir', join(root, 'src'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
+    '--target', 'ES2022', '--skipLibCheck', '--types', 'node', join(root, 'src/packets/live.ts')], { cwd: root, timeout: 120_000 });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'run.mjs'), script);
+  await ip('netns', 'add', A);
+  await ip('netns', 'add', B);
+  await ip('link', 'add', VA, 'netns', A, 'type', 'veth', 'peer', 'name', VB, 'netns', B);
+  await ip('-n', A, 'addr', 'add', '198.51.100.1/24', 'dev', VA);
+  await ip('-n', B, 'addr', 'add', '198.51.100.2/24', 'dev', VB);
+  for (const [ns, dev] of [[A, VA], [B, VB]]) {
+    await ip('-n', ns!, 'link', 'set', dev!, 'up');
+    await ip('-n', ns!, 'link', 'set', 'lo', 'up');
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await ip('netns', 'del', A).catch(() => undefined);
+  await ip('netns', 'del', B).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('capture inside a namespace', () => {
+  it('on the veth (Ethernet): every echo request and reply, readable by tshark, matching a pattern', async () => {
+    const file = join(dir, 'veth.pcap');
+    const r = await captureIn(A, VA, file, 'icmp', ['ping', '-n', '-c', '3', '-i', '0.2', '-W', '2', '198.51.100.2']);
+    expect(r.status).toBe(0);
+    expect(r.linktype).toBe(1);
+    expect(r.packets).toBe(6);
+    const rows = await tsharkRows(file, false);
+    expect(rows.map((l) => l.split('\t').slice(2, 5).join(' '))).toEqual([
+      '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
+      '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
+      '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
+    ]);
+    const dec = await decodeFile(file);
+    const parsed = parsePattern(['client > server ICMP echo-request', 'server > client ICMP echo-reply', '...', 'server > client ICMP echo-reply']);
+    if ('errors' in parsed) throw new Error(JSON.stringify(parsed.errors));
+    const m = matchPackets(parsed.pattern, dec.packets, { hosts: { client: ['198.51.100.1'], server: ['198.51.100.2'] } });
+    expect(m.ok).toBe(true);
+    expect(m.mapping).toEqual([[1], [2], [3, 4, 5], [6]]);
+  });
+
+  it('on "any" (Linux SLL) into pcapng, UDP to the other namespace', async () => {
+    const file = join(dir, 'any.pcapng');
+    const r = await captureIn(A, 'any', file, 'udp port 47400', ['bash', '-c', 'for i in 1 2 3 4; do echo hi > /dev/udp/198.51.100.2/47400; done']);
+    expect(r.linktype).toBe(113);
+    expect(r.packets).toBe(4);
+    const { stdout, stderr } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'sll.pkttype', '-e', 'udp.dstport']);
+    expect(stderr.split('\n').filter((l) => l && !/^Running as user "root"/.test(l))).toEqual([]);
+    expect(stdout.trim().split('\n')).toEqual(Array(4).fill('4\t47400'));
+  });
+});
