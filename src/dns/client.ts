@@ -38,6 +38,12 @@ export interface ResolveArgs {
   tcp?: boolean;
   /** The RD flag (default true, as stub resolvers send). */
   recurse?: boolean;
+  /**
+   * How the search list is walked. `all-types` (default; Windows nslookup, as in the seed lab):
+   * every type for each candidate. `first-type` (BIND's nslookup on Linux): the walk asks only
+   * the first type, then the other types for the name it found.
+   */
+  walk?: 'all-types' | 'first-type';
   /** Id of the first query, then +1 per question (default: random), for deterministic tests. */
   firstId?: number;
 }
@@ -143,11 +149,17 @@ export async function resolveName(args: ResolveArgs): Promise<ResolveResult> {
     for (const cand of candidates) {
       name = cand;
       finals = [];
-      for (const type of types) {
+      for (const type of args.walk === 'first-type' ? types.slice(0, 1) : types) {
         finals.push(await ask(udp, server, cand, type, id, opts, transactions));
         id = (id + 1) & 0xffff;
       }
       if (finals.some((t) => t.rcode !== 'NXDOMAIN')) break;
+    }
+    if (args.walk === 'first-type' && finals[0]?.rcode === 'NOERROR') {
+      for (const type of types.slice(1)) {
+        finals.push(await ask(udp, server, name, type, id, opts, transactions));
+        id = (id + 1) & 0xffff;
+      }
     }
   } finally {
     udp?.close();

@@ -33,7 +33,7 @@ export interface DnsServer {
 
 function bindUdp(address: string, port: number): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
-    const sock = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: true });
+    const sock = isIPv6(address) ? createSocket({ type: 'udp6', ipv6Only: true }) : createSocket('udp4');
     sock.once('error', reject);
     sock.bind(port, address, () => {
       sock.off('error', reject);
@@ -45,7 +45,7 @@ function bindUdp(address: string, port: number): Promise<UdpSocket> {
 function listenTcp(server: Server, address: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: address, port, ipv6Only: true }, () => {
+    server.listen({ host: address, port, ipv6Only: isIPv6(address) }, () => {
       server.off('error', reject);
       resolve();
     });
