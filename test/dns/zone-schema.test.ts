@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { zoneSchema } from '../../src/dns/zone.js';
+import { LAB_ZONE, SEED_ZONES } from './lab-zone.js';
+
+// the options src/scenario/schemas.ts compiles the project's schemas with
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, validateFormats: false, verbose: true });
+const validate = ajv.compile(zoneSchema);
+const errors = (zone: unknown) => (validate(zone) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message}`));
+
+describe('zone schema', () => {
+  it('schemas/dns-zone.schema.json is the exported zoneSchema', () => {
+    expect(JSON.parse(readFileSync('schemas/dns-zone.schema.json', 'utf8'))).toEqual(JSON.parse(JSON.stringify(zoneSchema)));
+  });
+
+  it('accepts the test zones and the brief example', () => {
+    for (const z of [LAB_ZONE, ...SEED_ZONES]) expect(errors(z)).toEqual([]);
+    expect(errors({ origin: 'lab.example', ttl: 300, records: [{ name: '@', type: 'SOA', value: { mname: 'ns1', rname: 'hostmaster', serial: 2026 } }] })).toEqual([]);
+  });
+
+  it('rejects unknown keys and values of the wrong shape for their type', () => {
+    expect(errors({ origin: 'x.test', extra: 1 })).toContain(' must NOT have additional properties');
+    expect(errors({ records: [{ name: 'a.x.test', type: 'A', value: '2001:db8::1' }] })).toContain('/records/0/value must match pattern "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"');
+    expect(errors({ records: [{ name: 'a.x.test', type: 'AAAA', value: '192.0.2.1' }] }).length).toBeGreaterThan(0);
+    expect(errors({ records: [{ name: 'a.x.test', type: 'MX', value: 'mail.x.test' }] })).toContain('/records/0/value must be object');
+    expect(errors({ records: [{ name: 'a.x.test', type: 'MX', value: { priority: 10, exchange: 'm.x.test', weight: 1 } }] })).toContain('/records/0/value must NOT have additional properties');
+    expect(errors({ records: [{ name: 'a.x.test', type: 'SRV', value: 'x' }] })).toContain('/records/0/type must be equal to one of the allowed values');
+    expect(errors({ records: [{ name: 'bad name', type: 'A', value: '192.0.2.1' }] }).length).toBeGreaterThan(0);
+    expect(errors({ records: [{ name: 'a.x.test', type: 'TXT', value: 5 }] }).length).toBeGreaterThan(0);
+  });
+});
