@@ -12,7 +12,7 @@
  *    drops the outgoing one, so each packet is written once (as tcpdump does).
  *
  * Stopping: libpcap delivers asynchronously, so `stop()` keeps the handle open until no packet
- * has arrived for `quietMs` (50 ms) or `maxDrainMs` (1 s) has passed since stop was called,
+ * has arrived for `quietMs` (50 ms) or `maxDrainMs` (5 s) has passed since stop was called,
  * then closes the handle and flushes the file. Everything captured before stop is written.
  */
 import { createRequire } from 'node:module';
@@ -43,11 +43,11 @@ export interface CaptureSpec {
   format?: CaptureFormat;
   /** Bytes kept per packet (default 262144; cap itself never delivers more than 65535). */
   snaplen?: number;
-  /** Kernel capture buffer in bytes (default 16 MiB). */
+  /** Kernel capture buffer in bytes (default 64 MiB: absorbs bursts while JS catches up). */
   bufferSize?: number;
   /** Drain: stop once no packet arrived for this long (default 50 ms)… */
   quietMs?: number;
-  /** …or this long after stop() was called, whichever comes first (default 1000 ms). */
+  /** …or this long after stop() was called, whichever comes first (default 5000 ms). */
   maxDrainMs?: number;
 }
 
@@ -119,7 +119,7 @@ export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
   const buffer = Buffer.alloc(65536);
   let linkName: string;
   try {
-    linkName = handle.open(spec.device, spec.filter ?? '', spec.bufferSize ?? 16 << 20, buffer);
+    linkName = handle.open(spec.device, spec.filter ?? '', spec.bufferSize ?? 64 << 20, buffer);
   } catch (e) {
     throw openError(e, spec);
   }
@@ -132,29 +132,38 @@ export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
     handle.close();
     throw e;
   }
-  const anchorNs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-  const hr0 = process.hrtime.bigint();
-  let last = Date.now();
+  // Wall-clock anchor (whole ms since the epoch) + monotonic performance.now() offset: ~µs steps.
+  const t0 = performance.now();
+  const anchorMs = Math.round(performance.timeOrigin + t0);
   let failure: unknown;
   handle.on('packet', (nbytes) => {
-    last = Date.now();
+    const ms = anchorMs + (performance.now() - t0);
     if (failure) return;
     try {
+      const sec = Math.floor(ms / 1000);
+      const nsec = Math.min(999_999_999, Math.round((ms - sec * 1000) * 1e6));
       const data = buffer.subarray(0, nbytes);
-      const origLen = nbytes >= 65535 ? wireLength(linktype, data) : nbytes;
-      writer.write({ tsNs: anchorNs + (process.hrtime.bigint() - hr0), data, origLen });
+      writer.writeAt(sec, nsec, data, nbytes >= 65535 ? wireLength(linktype, data) : nbytes);
     } catch (e) {
       failure = e;
     }
   });
 
+
   let result: Promise<CaptureResult> | undefined;
   const drainAndClose = async (): Promise<CaptureResult> => {
     const quiet = spec.quietMs ?? 50;
-    const t0 = Date.now();
-    const maxEnd = t0 + (spec.maxDrainMs ?? 1000);
-    last = Math.max(last, t0);
-    while (Date.now() < maxEnd && Date.now() - last < quiet) await sleep(Math.min(10, quiet));
+    const start = Date.now();
+    const maxEnd = start + (spec.maxDrainMs ?? 5000);
+    let last = start;
+    let seen = writer.count;
+    while (Date.now() < maxEnd && Date.now() - last < quiet) {
+      await sleep(Math.min(10, quiet));
+      if (writer.count !== seen) {
+        seen = writer.count;
+        last = Date.now();
+      }
+    }
     handle.close();
     writer.close();
     if (failure) throw failure;

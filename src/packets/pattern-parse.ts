@@ -8,7 +8,7 @@
  *   endpoint  := ("*" | host | IPv4 | "[" IPv6 "]") [":" (port | "*")]
  *   body      := { protocol | "[" flags "]" | key op value | protocol words }
  *   flags     := FIN SYN RST PSH ACK URG ECE CWR AE, comma separated; a "*" = at least these
- *   key op v  := (len|seq|ack|win|mss|ws|ttl|type|code|id) (=|!=|<|<=|>|>=) n
+ *   key op v  := (len|seq|ack|win|mss|ws|ttl|type|code|id|rcode) (=|!=|<|<=|>|>=) n
  *              | (data|info) (=|==|!=) ("text" | /regex/flags)      "=" contains, "==" exact
  *   DNS words := [query|response] [TYPE] [name] [answer…]        ICMP words: echo-request, time-exceeded…
  *
@@ -22,7 +22,7 @@ import {
 } from './pattern-types.js';
 
 const FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
-const NUM_KEYS: NumKey[] = ['len', 'seq', 'ack', 'win', 'mss', 'ws', 'ttl', 'type', 'code', 'id'];
+const NUM_KEYS: NumKey[] = ['len', 'seq', 'ack', 'win', 'mss', 'ws', 'ttl', 'type', 'code', 'id', 'rcode'];
 const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'dns', 'arp', 'http'];
 const DNS_TYPES = ['A', 'AAAA', 'PTR', 'CNAME', 'MX', 'NS', 'TXT', 'SOA', 'SRV', 'ANY', 'HTTPS'];
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;

@@ -71,6 +71,7 @@ function numField(p: DecodedPacket, key: string): number | undefined {
     case 'type': return p.icmp?.type;
     case 'code': return p.icmp?.code;
     case 'id': return p.icmp?.id ?? p.dns?.id;
+    case 'rcode': return p.dns?.rcode;
     default: return undefined;
   }
 }

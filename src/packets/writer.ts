@@ -53,13 +53,18 @@ export class CaptureWriter {
 
   /** Appends one packet (truncated to the snaplen). */
   write(p: WritePacket): void {
-    const caplen = Math.min(p.data.length, this.snaplen);
-    const orig = Math.max(p.origLen ?? p.data.length, caplen);
+    this.writeAt(Number(p.tsNs / 1_000_000_000n), Number(p.tsNs % 1_000_000_000n), p.data, p.origLen);
+  }
+
+  /** The allocation-free form of `write`: time as whole seconds and nanoseconds. */
+  writeAt(sec: number, nsec: number, data: Uint8Array, origLen = data.length): void {
+    const caplen = Math.min(data.length, this.snaplen);
+    const orig = Math.max(origLen, caplen);
     const need = caplen + 40;
     if (this.used + need > this.buf.length) this.flush();
     if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need + FLUSH_AT);
-    if (this.format === 'pcap') this.pcapRecord(p.tsNs, p.data, caplen, orig);
-    else this.epb(p.tsNs, p.data, caplen, orig);
+    if (this.format === 'pcap') this.pcapRecord(sec, nsec, data, caplen, orig);
+    else this.epb(sec, nsec, data, caplen, orig);
     this.count++;
     if (this.used >= FLUSH_AT) this.flush();
   }
@@ -93,12 +98,11 @@ export class CaptureWriter {
     this.used = 24;
   }
 
-  private pcapRecord(tsNs: bigint, data: Uint8Array, caplen: number, orig: number): void {
+  private pcapRecord(sec: number, nsec: number, data: Uint8Array, caplen: number, orig: number): void {
     const b = this.buf;
     const o = this.used;
-    const us = tsNs / 1000n;
-    b.writeUInt32LE(Number(us / 1_000_000n) >>> 0, o);
-    b.writeUInt32LE(Number(us % 1_000_000n), o + 4);
+    b.writeUInt32LE(sec >>> 0, o);
+    b.writeUInt32LE(Math.floor(nsec / 1000), o + 4);
     b.writeUInt32LE(caplen, o + 8);
     b.writeUInt32LE(orig, o + 12);
     b.set(data.subarray(0, caplen), o + 16);
@@ -134,7 +138,7 @@ export class CaptureWriter {
     this.used = o;
   }
 
-  private epb(tsNs: bigint, data: Uint8Array, caplen: number, orig: number): void {
+  private epb(sec: number, nsec: number, data: Uint8Array, caplen: number, orig: number): void {
     const b = this.buf;
     const o = this.used;
     const padded = (caplen + 3) & ~3;
@@ -142,8 +146,12 @@ export class CaptureWriter {
     b.writeUInt32LE(6, o);
     b.writeUInt32LE(len, o + 4);
     b.writeUInt32LE(0, o + 8); // interface 0
-    b.writeUInt32LE(Number(tsNs >> 32n) >>> 0, o + 12);
-    b.writeUInt32LE(Number(tsNs & 0xffffffffn) >>> 0, o + 16);
+    // sec·1e9 + nsec as two 32-bit halves, exactly, without BigInt: sec = sH·2^16 + sL.
+    const t1 = (sec % 65536) * 1e9 + nsec;
+    const t2 = Math.floor(sec / 65536) * 1e9;
+    const low = t1 + (t2 % 65536) * 65536;
+    b.writeUInt32LE((Math.floor(t2 / 65536) + Math.floor(low / 4294967296)) >>> 0, o + 12);
+    b.writeUInt32LE(low % 4294967296, o + 16);
     b.writeUInt32LE(caplen, o + 20);
     b.writeUInt32LE(orig, o + 24);
     b.set(data.subarray(0, caplen), o + 28);
