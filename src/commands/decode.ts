@@ -27,6 +27,13 @@ async function write(text: string | Uint8Array): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
+/** Writes and waits until the bytes are handed to the OS, so the buffer can be reused. */
+function writeFully(bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
 /** Accumulates UTF-8 lines in a Buffer; `flush` writes them to stdout with backpressure. */
 class OutBuffer {
   private buf = Buffer.allocUnsafe(1 << 22);
@@ -53,9 +60,9 @@ class OutBuffer {
     this.full = [];
     if (this.used === 0) return;
     const chunk = this.buf.subarray(0, this.used);
-    this.buf = Buffer.allocUnsafe(1 << 22);
     this.used = 0;
-    await write(chunk);
+    await writeFully(chunk); // then the same buffer takes the next lines
+
   }
 }
 

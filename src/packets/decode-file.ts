@@ -48,7 +48,7 @@ export async function decodeEach(
   const res = await readCaptureFile(path, adder(new Summarizer({ ...opts, twoPass: false }), (p) => {
     count++;
     onPacket(p);
-  }), 1 << 20, afterChunk);
+  }), 1 << 20, afterChunk, opts.payload === false && opts.fields === false);
   return summaryOf(res.info, count, res.problem);
 }
 

@@ -74,7 +74,8 @@ export class CaptureParser {
       base = this.pendingOffset;
     }
     const used = this.parse(buf, base);
-    this.pending = used < buf.length ? buf.subarray(used) : undefined;
+    // Copy the partial record: the caller may reuse the chunk buffer for the next read.
+    this.pending = used < buf.length ? new Uint8Array(buf.subarray(used)) : undefined; // (Buffer#slice would not copy)
     this.pendingOffset = base + used;
   }
 
@@ -191,16 +192,19 @@ export interface ReadResult {
 /**
  * Streams `path` in chunks and calls `sink` for every frame, synchronously per chunk;
  * `afterChunk` (optional) is awaited after each chunk, e.g. to flush output with backpressure.
+ * `reuseBuffer`: read every chunk into the same buffer (only if no frame's `data` is kept).
  * Rejects only if the file cannot be opened (ENOENT, EACCES…); bad content is a `problem`.
  */
 export async function readCaptureFile(
-  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void,
+  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void, reuseBuffer = false,
 ): Promise<ReadResult> {
   const fh = await open(path, 'r');
   const parser = new CaptureParser(sink);
+  let spare: Buffer | undefined;
   try {
     for (;;) {
-      const buf = Buffer.allocUnsafe(chunkSize);
+      // A fresh buffer per chunk unless the caller keeps no frame data past its sink call.
+      const buf = reuseBuffer ? (spare ??= Buffer.allocUnsafe(chunkSize)) : Buffer.allocUnsafe(chunkSize);
       const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
       if (bytesRead === 0) break;
       parser.push(buf.subarray(0, bytesRead));
