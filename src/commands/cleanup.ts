@@ -1,0 +1,31 @@
+/**
+ * `wirelab cleanup [--all] [--dry-run]`: removes the network namespaces, /etc/netns directories,
+ * agents and state files that wirelab runs left behind (a run killed with SIGKILL, a crash).
+ * Only wirelab's (names `wl-<run id>-…`), and only of runs whose owner process is gone unless
+ * `--all`. Exit codes: 0 cleaned (or nothing to clean); 3 something could not be removed.
+ */
+import type { Command } from 'commander';
+import { withExit } from '../cli/exit.js';
+import { ExitCode } from '../errors.js';
+import { cleanupRuns } from '../topology/cleanup.js';
+
+export async function runCleanup(opts: { all?: boolean; dryRun?: boolean }): Promise<number> {
+  const report = await cleanupRuns(opts);
+  const verb = opts.dryRun ? 'would remove' : 'removed';
+  for (const r of report.runs) {
+    process.stdout.write(`${verb} run ${r.runId} (pid ${r.pid})${r.namespaces.length ? `: ${r.namespaces.join(' ')}` : ''}\n`);
+  }
+  for (const o of report.orphans) process.stdout.write(`${verb} ${o}\n`);
+  if (!report.runs.length && !report.orphans.length) process.stdout.write('nothing to clean\n');
+  for (const e of report.errors) process.stderr.write(`wirelab: cleanup: ${e.message}\n`);
+  return report.errors.length ? ExitCode.environment : ExitCode.ok;
+}
+
+export function register(program: Command): void {
+  program
+    .command('cleanup')
+    .description("remove network namespaces and files left by wirelab runs whose process is gone (only wirelab's)")
+    .option('--all', 'also remove those of runs still running')
+    .option('--dry-run', 'only list what would be removed')
+    .action(withExit((opts: { all?: boolean; dryRun?: boolean }) => runCleanup(opts)));
+}

@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { PKG_ROOT } from '../util/paths.js';
+import type { Host, OpArgs, OpName, OpResult } from './host.js';
+import { fromWire, type AgentMessage } from './agent-protocol.js';
+
+/** The compiled agent entry (agents always run compiled JS from dist/). */
+export const AGENT_PATH = join(PKG_ROOT, 'dist', 'hosts', 'agent-main.js');
+
+export interface AgentHostOptions {
+  /** Network namespace to start the agent in (`ip netns exec`); none: this machine's. */
+  netns?: string;
+  workdir: string;
+  /** Agent script (default: dist/hosts/agent-main.js); tests pass one serving a test op table. */
+  agentPath?: string;
+  /** How long `start()` waits for the agent's ready message (default 10 s). */
+  startTimeoutMs?: number;
+  /** How long `shutdown()` waits for a graceful stop before SIGKILL (default 5 s). */
+  shutdownTimeoutMs?: number;
+  /** Called with the agent's PID once it is ready (the topology records it in the run state). */
+  onStart?(pid: number): void;
+}
+
+/**
+ * A host served by an agent process inside its namespace: `call` forwards an op over IPC and
+ * resolves with its result, or rejects with the agent's error rebuilt (exit codes survive).
+ * The agent starts on the first call (or `start()`).
+ */
+export class AgentHost implements Host {
+  private child: ChildProcess | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private seq = 0;
+  private exited = false;
+  private stopped: Promise<Error[]> | undefined;
+  /** PID of the agent once started. */
+  pid: number | undefined;
+
+  constructor(readonly name: string, private readonly opts: AgentHostOptions) {}
+
+  start(): Promise<void> {
+    return (this.starting ??= this.spawnAgent());
+  }
+
+  private spawnAgent(): Promise<void> {
+    const script = this.opts.agentPath ?? AGENT_PATH;
+    const argv = [script, this.name, this.opts.workdir, this.opts.netns ?? ''];
+    const [cmd, args] = this.opts.netns ? ['ip', ['netns', 'exec', this.opts.netns, process.execPath, ...argv]] : [process.execPath, argv];
+    return new Promise<void>((resolve, reject) => {
+      const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      this.child = child;
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`host ${this.name}: agent did not start within ${this.opts.startTimeoutMs ?? 10000} ms`));
+      }, this.opts.startTimeoutMs ?? 10000);
+      child.on('message', (m: AgentMessage) => {
+        if ('type' in m) {
+          clearTimeout(timer);
+          this.pid = m.pid;
+          this.opts.onStart?.(m.pid);
+          resolve();
+          return;
+        }
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.ok) p.resolve(m.result);
+        else p.reject(fromWire(m.error, this.name));
+      });
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        this.exited = true;
+        const err = new Error(`host ${this.name}: agent exited (${signal ?? `code ${code}`})`);
+        reject(err);
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+      });
+    });
+  }
+
+  async call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
+    return (await this.request(op as string, args)) as OpResult<K>;
+  }
+
+  /** Sends a request by op name (also ops outside the typed table, e.g. a test agent's). */
+  async request(op: string, args: unknown): Promise<unknown> {
+    if (this.stopped) throw new Error(`host ${this.name}: already shut down`);
+    await this.start();
+    const child = this.child!;
+    if (this.exited || !child.connected) throw new Error(`host ${this.name}: agent is not running`);
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      child.send({ id, op, args }, (err) => {
+        if (err && this.pending.delete(id)) reject(err);
+      });
+    });
+  }
+
+  /** Asks the agent to close everything (LIFO) and exit; SIGKILL after the timeout. Safe to call twice. */
+  shutdown(): Promise<Error[]> {
+    return (this.stopped ??= this.stop());
+  }
+
+  private async stop(): Promise<Error[]> {
+    if (!this.starting) return [];
+    try {
+      await this.starting;
+    } catch {
+      return [];
+    }
+    const child = this.child!;
+    if (this.exited) return [];
+    const exited = new Promise<void>((r) => (this.exited ? r() : child.once('exit', () => r())));
+    const id = ++this.seq;
+    const graceful = new Promise<Error[]>((resolve) => {
+      this.pending.set(id, {
+        resolve: (v) => resolve(((v as { errors?: { name: string; message: string }[] })?.errors ?? []).map((w) => fromWire(w, this.name))),
+        reject: () => resolve([]),
+      });
+      if (child.connected) child.send({ id, op: '$shutdown', args: null }, (err) => err && resolve([]));
+      else resolve([]);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), this.opts.shutdownTimeoutMs ?? 5000)));
+    const result = await Promise.race([graceful.then((errs) => exited.then(() => errs)), timeout]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      if (this.pid && !this.exited) {
+        try {
+          process.kill(this.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
+      return [new Error(`host ${this.name}: agent did not stop within ${this.opts.shutdownTimeoutMs ?? 5000} ms; killed`)];
+    }
+    return result;
+  }
+}

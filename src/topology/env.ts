@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { EnvironmentError } from '../errors.js';
+import { runCmd } from './run-cmd.js';
+
+const CAP_NET_ADMIN = 12n;
+const CAP_SYS_ADMIN = 21n;
+
+/** Effective capabilities of this process (CapEff of /proc/self/status). */
+function capEff(): bigint {
+  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? BigInt(`0x${m[1]}`) : 0n;
+}
+
+async function tool(cmd: string, args: string[], pkg: string): Promise<void> {
+  try {
+    await runCmd(cmd, args);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new EnvironmentError(`\`${cmd}\` is not installed (needed to build the topology)`, `sudo apt-get install -y ${pkg}`, 'missing-tool');
+    }
+    throw e;
+  }
+}
+
+let checked: Promise<void> | undefined;
+
+/**
+ * Checks, once per process, what building a topology needs: CAP_NET_ADMIN and CAP_SYS_ADMIN
+ * (root), `ip` and `nft`, and that `ip netns add` works. Throws EnvironmentError with the fix.
+ */
+export function checkEnvironment(): Promise<void> {
+  return (checked ??= doCheck().catch((e) => {
+    checked = undefined;
+    throw e;
+  }));
+}
+
+async function doCheck(): Promise<void> {
+  const caps = capEff();
+  if (!((caps >> CAP_NET_ADMIN) & 1n) || !((caps >> CAP_SYS_ADMIN) & 1n)) {
+    throw new EnvironmentError(
+      'building a topology needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN, to create network namespaces)',
+      `run as root: sudo wirelab …  (or grant the capabilities: sudo setcap cap_net_admin,cap_sys_admin,cap_net_raw+ep "$(readlink -f "$(which node)")")`,
+      'not-root',
+    );
+  }
+  await Promise.all([tool('ip', ['-V'], 'iproute2'), tool('nft', ['-v'], 'nftables')]);
+  const probe = `wl-${randomBytes(3).toString('hex')}-envprobe`;
+  try {
+    await runCmd('ip', ['netns', 'add', probe]);
+  } catch (e) {
+    throw new EnvironmentError(`cannot create a network namespace: ${(e as Error).message}`, 'run as root on a Linux kernel with network namespaces (CONFIG_NET_NS=y); in a container, run it with --privileged', 'no-netns');
+  } finally {
+    await runCmd('ip', ['netns', 'del', probe]).catch(() => undefined);
+  }
+}
+
+let netem: Promise<void> | undefined;
+
+/** Checks that the kernel has netem (link delay/loss) by trying it in a throwaway namespace. */
+export function checkNetem(): Promise<void> {
+  return (netem ??= (async () => {
+    const probe = `wl-${randomBytes(3).toString('hex')}-netemprobe`;
+    await runCmd('ip', ['netns', 'add', probe]);
+    try {
+      await runCmd('ip', ['-n', probe, 'link', 'add', 'd0', 'type', 'dummy']);
+      await runCmd('tc', ['-n', probe, 'qdisc', 'add', 'dev', 'd0', 'root', 'netem', 'delay', '1ms']);
+    } catch (e) {
+      throw new EnvironmentError(
+        `links with delay or loss need the kernel's netem qdisc (module sch_netem), which this kernel lacks: ${(e as Error).message.split('\n')[0]}`,
+        'sudo modprobe sch_netem  (or use a kernel built with CONFIG_NET_SCH_NETEM; or remove delay/loss from the links)',
+        'no-netem',
+      );
+    } finally {
+      await runCmd('ip', ['netns', 'del', probe]).catch(() => undefined);
+    }
+  })());
+}

@@ -1,0 +1,151 @@
+import { isIP } from 'node:net';
+import { AgentHost } from '../hosts/remote.js';
+import type { Host } from '../hosts/host.js';
+import { UsageError } from '../errors.js';
+import { canonical } from './addr.js';
+import { applyPlan, teardownState } from './apply.js';
+import { checkEnvironment, checkNetem } from './env.js';
+import type { TopologyModel } from './model.js';
+import { planTopology, type PlannedHost, type PlannedInterface, type TopologyPlan } from './plan.js';
+import { claimRun, processStart as readStart, removeState, saveState, type RunState } from './state.js';
+
+export type { TopologyModel } from './model.js';
+export { checkTopology } from './check.js';
+
+export interface BuildOptions {
+  /** Directory of the run (agents' working files). */
+  workdir: string;
+  /** Start every agent during the build (default: on a host's first call). */
+  startAgents?: boolean;
+  /** Path of the agent script (tests); default dist/hosts/agent-main.js. */
+  agentPath?: string;
+}
+
+/** A built topology: its hosts, their agents, and its teardown. */
+export interface Topology {
+  /** The 6-hex run id every name of this run carries (`wl-<runId>-<host>`). */
+  readonly runId: string;
+  readonly hosts: Map<string, { netns: string; addresses: string[]; interfaces: PlannedInterface[]; router: boolean }>;
+  /** Every subnet of the topology: what scans and traces may target besides loopback. */
+  readonly allowedTargets: string[];
+  readonly plan: TopologyPlan;
+  /** The agent of a host (started on first use). Throws UsageError for an unknown host. */
+  host(name: string): Host;
+  /** Addresses of a host (first interface's first). */
+  addressesOf(name: string): string[];
+  /** A host name → its first address (IPv4 if `family` 4 …); an IP literal as is. */
+  resolveTarget(nameOrIp: string, family?: 4 | 6): string;
+  /** The host of an address, if any (for naming packets' endpoints). */
+  hostOf(ip: string): string | undefined;
+  /** The topology as the run record shows it. */
+  record(): { hosts: { name: string; router: boolean; addresses: string[]; interfaces: { name: string; addresses: string[]; mtu: number; peer: string }[] }[] };
+  /** Stops agents, then removes namespaces, resolv.conf dirs and the state file. Never throws. */
+  teardown(): Promise<Error[]>;
+}
+
+/**
+ * Builds a topology in network namespaces: checks the environment (and netem when a link has
+ * delay/loss), claims a run id, plans, applies. Throws UsageError (bad topology) or
+ * EnvironmentError (missing root/tools/kernel features); on failure nothing is left behind.
+ */
+export async function buildTopology(model: TopologyModel, opts: BuildOptions): Promise<Topology> {
+  await checkEnvironment();
+  const state = claimRun();
+  let plan: TopologyPlan;
+  try {
+    plan = planTopology(model, state.runId);
+    if (plan.needsNetem) await checkNetem();
+    await applyPlan(plan, state);
+  } catch (e) {
+    removeState(state.runId);
+    throw e;
+  }
+  const topo = new BuiltTopology(plan, state, opts);
+  if (opts.startAgents) {
+    try {
+      await Promise.all(plan.hosts.map((h) => (topo.host(h.name) as AgentHost).start()));
+    } catch (e) {
+      await topo.teardown();
+      throw e;
+    }
+  }
+  return topo;
+}
+
+class BuiltTopology implements Topology {
+  readonly runId: string;
+  readonly hosts: Topology['hosts'];
+  readonly allowedTargets: string[];
+  private readonly agents = new Map<string, AgentHost>();
+  private readonly byAddress = new Map<string, string>();
+  private torn: Promise<Error[]> | undefined;
+
+  constructor(readonly plan: TopologyPlan, private readonly state: RunState, private readonly opts: BuildOptions) {
+    this.runId = plan.runId;
+    this.hosts = new Map(plan.hosts.map((h) => [h.name, { netns: h.netns, addresses: h.addresses, interfaces: h.interfaces, router: h.router }]));
+    this.allowedTargets = [...plan.subnets];
+    for (const h of plan.hosts) for (const a of h.addresses) this.byAddress.set(a, h.name);
+  }
+
+  private planned(name: string): PlannedHost {
+    const h = this.plan.hosts.find((x) => x.name === name);
+    if (!h) throw new UsageError(`unknown host "${name}" (hosts: ${this.plan.hosts.map((x) => x.name).join(', ')})`);
+    return h;
+  }
+
+  host(name: string): Host {
+    const h = this.planned(name);
+    if (this.torn) throw new Error(`topology ${this.runId} is torn down`);
+    let agent = this.agents.get(name);
+    if (!agent) {
+      agent = new AgentHost(name, {
+        netns: h.netns,
+        workdir: this.opts.workdir,
+        agentPath: this.opts.agentPath,
+        onStart: (pid) => {
+          const start = readStart(pid);
+          if (start) {
+            this.state.agents.push({ pid, start });
+            saveState(this.state);
+          }
+        },
+      });
+      this.agents.set(name, agent);
+    }
+    return agent;
+  }
+
+  addressesOf(name: string): string[] {
+    return [...this.planned(name).addresses];
+  }
+
+  resolveTarget(nameOrIp: string, family?: 4 | 6): string {
+    if (isIP(nameOrIp)) return canonical(nameOrIp);
+    const addrs = this.addressesOf(nameOrIp);
+    const pick = family ? addrs.find((a) => isIP(a) === family) : addrs[0];
+    if (!pick) throw new UsageError(`host ${nameOrIp} has no IPv${family} address`);
+    return pick;
+  }
+
+  hostOf(ip: string): string | undefined {
+    return isIP(ip) ? this.byAddress.get(canonical(ip)) : undefined;
+  }
+
+  record(): ReturnType<Topology['record']> {
+    return { hosts: this.plan.hosts.map((h) => ({ name: h.name, router: h.router, addresses: h.addresses, interfaces: h.interfaces.map((i) => ({ ...i })) })) };
+  }
+
+  teardown(): Promise<Error[]> {
+    return (this.torn ??= (async () => {
+      const errors: Error[] = [];
+      const results = await Promise.allSettled([...this.agents.values()].reverse().map((a) => a.shutdown()));
+      for (const r of results) {
+        if (r.status === 'fulfilled') errors.push(...r.value);
+        else errors.push(r.reason instanceof Error ? r.reason : new Error(String(r.reason)));
+      }
+      errors.push(...(await teardownState(this.state)));
+      return errors;
+    })());
+  }
+}
+
