@@ -5,7 +5,8 @@
  */
 import { networkInterfaces } from 'node:os';
 import type { HostContext, HostOp } from '../hosts/context.js';
-import { resolveName, type ResolveArgs, type ResolveResult } from './client.js';
+import { checkTarget } from '../probes/target.js';
+import { parseServer, resolveName, type ResolveArgs, type ResolveResult } from './client.js';
 import type { ServedTransaction } from './respond.js';
 import { startDnsServer, type DnsServer } from './server.js';
 import type { ZoneSpec } from './zone.js';
@@ -39,6 +40,13 @@ export const dnsTransactions: HostOp<{ id: string }, { transactions: ServedTrans
   return { transactions: server.transactions, dropped: server.dropped };
 };
 
-export const resolve: HostOp<ResolveArgs, ResolveResult> = async (args) => resolveName(args);
+/**
+ * Resolves from this host. The server must be loopback or inside `allow` (the topology passes
+ * its subnets), checked before any packet is sent, as for scans and traces.
+ */
+export const resolve: HostOp<ResolveArgs & { allow?: string[] }, ResolveResult> = async ({ allow, ...args }) => {
+  checkTarget(parseServer(args.server, args.port).address, allow ?? []);
+  return resolveName(args);
+};
 
 export const dnsOps = { dnsServe, dnsTransactions, resolve } satisfies Record<string, HostOp>;
