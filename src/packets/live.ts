@@ -81,6 +81,8 @@ export function linktypeNumber(name: string): number {
   return dltToLinktype[dlt] ?? dlt;
 }
 
+const failedHandles: CapHandle[] = [];
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Turns libpcap's open errors into user-facing ones. */
@@ -121,6 +123,9 @@ export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
   try {
     linkName = handle.open(spec.device, spec.filter ?? '', spec.bufferSize ?? 64 << 20, buffer);
   } catch (e) {
+    // cap leaves a half-open pcap handle behind a failed open; its destructor would then stop a
+    // poll handle it never started (abort). Keep such handles referenced so they are never collected.
+    failedHandles.push(handle);
     throw openError(e, spec);
   }
   let writer: CaptureWriter;

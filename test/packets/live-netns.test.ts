@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +34,16 @@ const res = await c.stop();
 console.log(JSON.stringify({ ...res, status: r.status }));
 `;
 
+const permScript = `
+import { startCapture } from './packets/live.js';
+try {
+  await startCapture({ device: 'lo', file: '/dev/null' });
+  console.log(JSON.stringify({ opened: true }));
+} catch (e) {
+  console.log(JSON.stringify({ name: e.name, exitCode: e.exitCode, message: e.message }));
+}
+`;
+
 async function captureIn(ns: string, device: string, file: string, filter: string, cmd: string[]) {
   const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'run.mjs'), device, file, filter, ...cmd], { timeout: 30_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { file: string; packets: number; linktype: number; status: number };
@@ -45,6 +55,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'run.mjs'), script);
+  writeFileSync(join(dir, 'perm.mjs'), permScript);
+  chmodSync(dir, 0o755);
   await ip('netns', 'add', A);
   await ip('netns', 'add', B);
   await ip('link', 'add', VA, 'netns', A, 'type', 'veth', 'peer', 'name', VB, 'netns', B);
@@ -91,5 +103,17 @@ describe('capture inside a namespace', () => {
     const { stdout, stderr } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'sll.pkttype', '-e', 'udp.dstport']);
     expect(stderr.split('\n').filter((l) => l && !/^Running as user "root"/.test(l))).toEqual([]);
     expect(stdout.trim().split('\n')).toEqual(Array(4).fill('4\t47400'));
+  });
+});
+
+describe('capture without privileges', () => {
+  it('an unprivileged user gets an EnvironmentError with the fix', async () => {
+    const { stdout } = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, join(dir, 'perm.mjs')], { timeout: 30_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }).catch((e) => {
+      throw new Error(`${e.message} code=${e.code} signal=${e.signal} out=${e.stdout} err=${e.stderr}`);
+    });
+    const r = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(r).toMatchObject({ name: 'EnvironmentError', exitCode: 3 });
+    expect(r.message).toMatch(/needs root or CAP_NET_RAW/);
+    expect(r.message).toMatch(/fix: .*setcap cap_net_raw,cap_net_admin\+eip/);
   });
 });
