@@ -22,7 +22,7 @@ export function serveOps(table: Record<string, HostOp>, ctx: HostContext): void 
     const errors = await ctx.shutdown();
     clearTimeout(timer);
     if (id !== undefined) send({ id, ok: true, result: { errors: errors.map(toWire) } });
-    process.disconnect?.();
+    if (process.connected) process.disconnect();
     process.exit(0);
   };
   process.on('message', async (raw: AgentRequest) => {
