@@ -5,6 +5,7 @@
  */
 import * as dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket } from 'dns-packet';
+import { compressMessage } from './compress.js';
 import { lookup } from './lookup.js';
 import { answerJson, toAnswer, type RecordJson } from './rdata.js';
 import type { Zone } from './zone.js';
@@ -80,16 +81,17 @@ export function respond(zones: Zone[], msg: Buffer, transport: 'udp' | 'tcp', cl
   const optOut = opt ? [{ type: 'OPT', name: '.', udpPayloadSize: SERVER_UDP_SIZE, extendedRcode: badvers ? 1 : 0, ednsVersion: 0, flags: opt.flags & 0x8000, options: [] } as unknown as Answer] : [];
   const flags = (q.flags! & 0x7900) | (aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | RCODE[rcode];
   const packet = { type: 'response' as const, id: q.id, flags, questions: question ? [question] : [], answers, authorities, additionals: [...additionals, ...optOut] };
-  let reply = dnsPacket.encode(packet);
+  const encode = () => compressMessage(dnsPacket.encode(packet));
+  let reply = encode();
   if (transport === 'udp') {
     const limit = opt ? Math.max(512, Math.min(opt.udpPayloadSize, SERVER_UDP_SIZE)) : 512;
     if (reply.length > limit) {
       packet.additionals = optOut;
-      reply = dnsPacket.encode(packet);
+      reply = encode();
     }
     if (reply.length > limit) {
       Object.assign(packet, { flags: flags | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [] });
-      reply = dnsPacket.encode(packet);
+      reply = encode();
       tx.tc = true;
     }
   }

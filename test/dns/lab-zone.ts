@@ -20,8 +20,8 @@ export const LAB_ZONE: ZoneSpec = {
     { name: 'v4only', type: 'A', value: '203.0.113.11', ttl: 60 },
     { name: '*.wild.lab.example', type: 'A', value: '203.0.113.99' },
     { name: '10.113.0.203.in-addr.arpa', type: 'PTR', value: 'echo.lab.example' },
-    // 30 A records (~950 bytes, names are not compressed): over 512, under 1232
-    ...Array.from({ length: 30 }, (_, i) => ({ name: 'big', type: 'A' as const, value: `198.51.100.${i + 1}` })),
+    // 40 A records (~670 bytes compressed): over 512, under 1232
+    ...Array.from({ length: 40 }, (_, i) => ({ name: 'big', type: 'A' as const, value: `198.51.100.${i + 1}` })),
     // 10 TXT records of 200 bytes: over 1232 bytes, so even EDNS UDP is truncated
     ...Array.from({ length: 10 }, (_, i) => ({ name: 'huge', type: 'TXT' as const, value: `${i}`.padEnd(200, 'x') })),
   ],

@@ -75,10 +75,10 @@ describe('fixture server vs dig', () => {
     expect(ignored.flags).toContain('tc');
     expect(ignored.answers).toEqual([]);
     const retried = await d(['+noedns', 'big.lab.example', 'A']);
-    expect([retried.transport, retried.answers.length]).toEqual(['TCP', 30]);
-    // with EDNS (1232) the 30 A records fit in UDP; the 2 kB of TXT do not
+    expect([retried.transport, retried.answers.length]).toEqual(['TCP', 40]);
+    // with EDNS (1232) the 40 A records fit in UDP; the 2 kB of TXT do not
     const fits = await d(['big.lab.example', 'A']);
-    expect([fits.transport, fits.flags.includes('tc'), fits.answers.length]).toEqual(['UDP', false, 30]);
+    expect([fits.transport, fits.flags.includes('tc'), fits.answers.length]).toEqual(['UDP', false, 40]);
     const huge = await d(['+ignore', 'huge.lab.example', 'TXT']);
     expect([huge.flags.includes('tc'), huge.answers.length]).toEqual([true, 0]);
     const tcp = await d(['+tcp', 'huge.lab.example', 'TXT']);
