@@ -44,9 +44,12 @@ afterAll(async () => {
 describe('live capture on lo', () => {
   const filter = `tcp port ${PORT}`;
   const files = { pcap: join(dir, 'ours.pcap'), pcapng: join(dir, 'ours.pcapng'), tcpdump: join(dir, 'tcpdump.pcap') };
+  let tStart = 0;
+  let tEnd = 0;
   let results: Awaited<ReturnType<Awaited<ReturnType<typeof startCapture>>['stop']>>[] = [];
 
   beforeAll(async () => {
+    tStart = Date.now() / 1000;
     const td = await start('tcpdump', ['-n', '-i', 'lo', '--immediate-mode', '-w', files.tcpdump, filter], /listening on/);
     const a = await startCapture({ device: 'lo', filter, file: files.pcap });
     const b = await startCapture({ device: 'lo', filter, file: files.pcapng, snaplen: 65535 });
@@ -54,6 +57,7 @@ describe('live capture on lo', () => {
     expect(echoed).toContain('Raed Hassan');
     await sleep(200);
     results = [await a.stop(), await b.stop()];
+    tEnd = Date.now() / 1000;
     await stop(td);
   });
 
@@ -80,6 +84,15 @@ describe('live capture on lo', () => {
       expect(noTime(ours)).toEqual(noTime(ref));
     });
   }
+
+  it('timestamps are wall-clock times within the session, in order, ns in pcapng', async () => {
+    const { stdout } = await run('tshark', ['-n', '-r', files.pcapng, '-T', 'fields', '-e', 'frame.time_epoch']);
+    const times = stdout.trim().split('\n').map(Number);
+    expect(times.length).toBeGreaterThanOrEqual(10);
+    expect(times[0]).toBeGreaterThanOrEqual(tStart);
+    expect(times.at(-1)).toBeLessThanOrEqual(tEnd);
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+  });
 
   it('the decoded capture matches the echo-session pattern end to end', async () => {
     const dec = await decodeFile(files.pcapng);

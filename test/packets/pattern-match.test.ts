@@ -89,6 +89,16 @@ describe('matchPackets: the echo session', () => {
     expect(match([`${S} > ${C} tcp win=64240 seq=0 ack!=5`], p).ok).toBe(true);
   });
 
+  it('IPv6 literals and host entries with ports (loopback labs)', () => {
+    const v6 = (p: DecodedPacket, src: string, dst: string) => ({ ...p, ip: { ...p.ip!, version: 6 as const, src, dst }, source: src, destination: dst });
+    const p = numbered([v6(tcp('>', ['SYN']), '::1', '::1'), v6(tcp('<', ['SYN', 'ACK']), '::1', '::1')]);
+    const r = parsePattern(['client > server [SYN]', 'server > client [SYN, ACK]']);
+    if ('errors' in r) throw new Error('parse');
+    expect(matchPackets(r.pattern, p, { hosts: { client: ['::1'], server: ['[::1]:50007'] } }).ok).toBe(true);
+    expect(matchPackets(r.pattern, p, { hosts: { client: ['::1'], server: ['[::1]:50008'] } }).ok).toBe(false);
+    expect(match(['[::1] > [::1]:50007 [SYN]', '[::1]:50007 <> [::1] [SYN, ACK]'], p).ok).toBe(true);
+  });
+
   it('ignore: retransmissions', () => {
     const p = numbered([tcp('>', ['SYN']), tcp('>', ['SYN'], { analysis: ['TCP Retransmission'] }), tcp('<', ['SYN', 'ACK'])]);
     expect(match(['client > server [SYN]', 'server > client [SYN, ACK]'], p).ok).toBe(false);
