@@ -44,6 +44,52 @@ export function tcpSyn(src: string, dst: string, sport: number, dport: number, s
   return seg;
 }
 
+/**
+ * Builds many SYNs that differ only in destination port and sequence number, into one reused
+ * buffer, with the checksum updated incrementally (same bytes as `tcpSyn`).
+ */
+export class SynFactory {
+  private readonly seg: Buffer;
+  private readonly baseSum: number;
+
+  constructor(src: string, dst: string, sport: number) {
+    this.seg = tcpSyn(src, dst, sport, 0, 0);
+    this.seg.writeUInt16BE(0, 16);
+    const pseudo = Buffer.alloc(12);
+    ipv4Bytes(src).copy(pseudo, 0);
+    ipv4Bytes(dst).copy(pseudo, 4);
+    pseudo[9] = 6;
+    pseudo.writeUInt16BE(this.seg.length, 10);
+    this.baseSum = ~inetChecksum(pseudo, this.seg) & 0xffff;
+  }
+
+  /** The segment for `dport`/`seq`; valid until the next call. */
+  build(dport: number, seq: number): Buffer {
+    const seg = this.seg;
+    seg.writeUInt16BE(dport, 2);
+    seg.writeUInt32BE(seq >>> 0, 4);
+    let sum = this.baseSum + dport + (seq >>> 16) + (seq & 0xffff);
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    seg.writeUInt16BE(~sum & 0xffff, 16);
+    return seg;
+  }
+}
+
+/**
+ * An IPv4 header for an IPPROTO_RAW socket: the kernel fills in total length, id and header
+ * checksum when they are zero.
+ */
+export function ipv4Header(src: string, dst: string, proto: number, ttl = 64): Buffer {
+  const h = Buffer.alloc(20);
+  h[0] = 0x45;
+  h[6] = 0x40; // don't fragment
+  h[8] = ttl;
+  h[9] = proto;
+  ipv4Bytes(src).copy(h, 12);
+  ipv4Bytes(dst).copy(h, 16);
+  return h;
+}
+
 /** An ICMP echo request with `payload` bytes of zeros after the 8-byte header. */
 export function icmpEcho(id: number, seq: number, payload = 32): Buffer {
   const pkt = Buffer.alloc(8 + payload);

@@ -18,9 +18,13 @@ export class RawChannel {
   private readonly buf = Buffer.alloc(65536);
   private closed = false;
 
-  constructor(protocol: 'tcp' | 'icmp' | 'udp', onPacket: (pkt: Buffer, source: string) => void, rcvbuf = 8 << 20) {
+  /**
+   * `protocol` 'ip' opens an IPPROTO_RAW socket: send-only, the caller supplies the IP header,
+   * and it never receives copies of incoming packets.
+   */
+  constructor(protocol: 'tcp' | 'icmp' | 'udp' | 'ip', onPacket: (pkt: Buffer, source: string) => void, rcvbuf = 8 << 20) {
     const raw = require('raw-socket') as typeof RawSocket;
-    const proto = { tcp: raw.Protocol.TCP, icmp: raw.Protocol.ICMP, udp: raw.Protocol.UDP }[protocol];
+    const proto = { tcp: raw.Protocol.TCP, icmp: raw.Protocol.ICMP, udp: raw.Protocol.UDP, ip: 255 }[protocol];
     try {
       this.sock = raw.createSocket({ protocol: proto, addressFamily: raw.AddressFamily.IPv4 });
     } catch (err) {
@@ -31,6 +35,7 @@ export class RawChannel {
       throw err;
     }
     this.sock.on('error', () => {}); // errors surface from send/recv calls
+    if (protocol === 'ip') return;
     try {
       this.sock.setOption(raw.SocketLevel.SOL_SOCKET, SO_RCVBUFFORCE, rcvbuf);
     } catch {
@@ -41,19 +46,13 @@ export class RawChannel {
     wrap.on('recvReady', () => this.drain(onPacket));
   }
 
+  /** Reads everything queued; `onPacket` gets a view of a reused buffer, valid during the call. */
   private drain(onPacket: (pkt: Buffer, source: string) => void): void {
-    for (let i = 0; i < 10_000 && !this.closed; i++) {
-      let got: Buffer | undefined;
-      let from = '';
-      try {
-        this.sock.wrap.recv(this.buf, (b, bytes, source) => {
-          got = Buffer.from(b.subarray(0, bytes));
-          from = source;
-        });
-      } catch {
-        return; // EAGAIN: queue empty
-      }
-      if (got) onPacket(got, from);
+    const deliver = (b: Buffer, bytes: number, source: string) => onPacket(b.subarray(0, bytes), source);
+    try {
+      for (let i = 0; i < 100_000 && !this.closed; i++) this.sock.wrap.recv(this.buf, deliver);
+    } catch {
+      // EAGAIN: the queue is empty
     }
   }
 

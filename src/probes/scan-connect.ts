@@ -5,6 +5,29 @@ import { scanInWorkers } from './scan-split.js';
 import { ScanEngine } from './scan-engine.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
 import { checkTarget } from './target.js';
+import { type ConnectOutcome, type Connector, handleConnector } from './tcp-handle.js';
+
+/** The portable connector: one net.Socket per probe, closed with resetAndDestroy() when it connected. */
+export const socketConnector: Connector = {
+  connect(address, _family, port, done) {
+    const s = new Socket();
+    s.once('connect', () => {
+      const selfConnect = s.localPort === port && s.localAddress === s.remoteAddress;
+      s.resetAndDestroy();
+      done({ ok: true, selfConnect });
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      s.destroy();
+      done({ ok: false, code: err.code ?? 'EIO' });
+    });
+    s.connect({ port, host: address });
+    return () => {
+      s.removeAllListeners();
+      s.on('error', () => {});
+      s.destroy();
+    };
+  },
+};
 
 /** Connect sockets in flight by default: far below the fd limit, enough to saturate loopback. */
 export const CONNECT_WINDOW = 256;
@@ -50,41 +73,33 @@ export async function connectScan(opts: ScanOptions & { workers?: number }): Pro
 /** The scan itself, in this thread, for an already checked address and parsed ports. */
 export async function connectScanInThread(address: string, ports: number[], opts: ScanOptions): Promise<ScanResult> {
   const engine = new ScanEngine(ports, opts, CONNECT_WINDOW);
-  const sockets = new Map<number, Socket>();
+  const family = address.includes(':') ? 6 : 4;
+  const connector = (opts.useHandles ?? true) ? handleConnector() : undefined;
+  const cancels = new Map<number, () => void>();
+  const settle = (port: number, outcome: ConnectOutcome) => {
+    cancels.delete(port);
+    if (outcome.ok) {
+      if (outcome.selfConnect) engine.answer(port, 'closed', 'conn-refused', 'RST');
+      else engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
+      return;
+    }
+    const known = ERRORS[outcome.code];
+    if (known) engine.answer(port, known.state, known.reason, known.answer);
+    else if (outcome.code !== 'ETIMEDOUT') engine.answer(port, 'filtered', outcome.code.toLowerCase(), outcome.code);
+  };
   engine.transport = {
     send(port) {
-      const s = new Socket();
-      sockets.set(port, s);
-      s.once('connect', () => {
-        sockets.delete(port);
-        const self = s.localPort === port && s.localAddress === s.remoteAddress;
-        s.resetAndDestroy();
-        if (self) engine.answer(port, 'closed', 'conn-refused', 'RST');
-        else engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
-      });
-      s.once('error', (err: NodeJS.ErrnoException) => {
-        sockets.delete(port);
-        s.destroy();
-        const known = ERRORS[err.code ?? ''];
-        if (known) engine.answer(port, known.state, known.reason, known.answer);
-        else engine.answer(port, 'filtered', (err.code ?? 'error').toLowerCase(), err.code ?? 'error');
-      });
-      s.connect({ port, host: address });
+      cancels.set(port, (connector ?? socketConnector).connect(address, family, port, (o) => settle(port, o)));
     },
     cancel(port) {
-      const s = sockets.get(port);
-      sockets.delete(port);
-      if (s) {
-        s.removeAllListeners();
-        s.on('error', () => {});
-        s.destroy();
-      }
+      cancels.get(port)?.();
+      cancels.delete(port);
     },
   };
   try {
     await engine.run();
   } finally {
-    for (const s of sockets.values()) s.destroy();
+    for (const cancel of cancels.values()) cancel();
   }
   return {
     target: address,

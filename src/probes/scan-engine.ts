@@ -8,6 +8,8 @@ export interface ScanTransport {
   send(port: number, attempt: number): void;
   /** Forgets an unanswered probe (connect scan: destroys its socket). */
   cancel(port: number): void;
+  /** Called after each round of sends, for transports that batch them. */
+  flush?(): void;
 }
 
 interface InFlight {
@@ -98,11 +100,12 @@ export class ScanEngine {
   private fill(): void {
     while (this.inflight.size < this.window) {
       const port = this.retry.length ? this.retry.shift()! : this.next < this.queue.length ? this.queue[this.next++] : undefined;
-      if (port === undefined) return;
+      if (port === undefined) break;
       const prev = this.attempts.get(port) ?? 0;
       this.attempts.set(port, prev + 1);
       this.sendProbe(port, prev + 1);
     }
+    this.transport.flush?.();
   }
   private readonly attempts = new Map<number, number>();
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { parseIcmp, parseIpv4, parseTcp, routeSource, TCP, tcpSyn, unreachReason } from './packet.js';
+import { parseIcmp, parseIpv4, parseTcp, routeSource, SynFactory, TCP, unreachReason } from './packet.js';
 import { parsePorts } from './ports.js';
 import { RawChannel } from './raw.js';
 import { ScanEngine } from './scan-engine.js';
@@ -53,9 +53,10 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
   let icmpSock: RawChannel | undefined;
   try {
     icmpSock = new RawChannel('icmp', onIcmp, 1 << 20);
+    const syn = new SynFactory(source, address, sport);
     engine.transport = {
       send(port) {
-        tcpSock.send(tcpSyn(source, address, sport, port, seqOf(port)), address);
+        tcpSock.send(syn.build(port, seqOf(port)), address);
       },
       cancel() {},
     };

@@ -62,6 +62,8 @@ export interface ScanOptions {
   tries?: number;
   /** Cap on recorded probes (default 2000). */
   maxRecordedProbes?: number;
+  /** Connect scan: use Node's TCP handles directly (default) instead of net.Socket objects. */
+  useHandles?: boolean;
   /** SYN scan: the TCP source port of every probe (default: random in 40000-59999). */
   sourcePort?: number;
 }

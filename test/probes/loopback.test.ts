@@ -47,6 +47,13 @@ describe('loopback scans', () => {
     expect(res.probes.every((p) => p.sent === 'SYN')).toBe(true);
   });
 
+  it('the net.Socket connector gives the same states as the handle connector', async () => {
+    const viaHandles = states(await connectScan({ target: '127.0.0.1', ports }));
+    const viaSockets = states(await connectScan({ target: '127.0.0.1', ports, useHandles: false }));
+    expect(viaSockets).toEqual(viaHandles);
+    for (const p of open) expect(viaSockets.get(p)).toBe('open');
+  });
+
   it.skipIf(!isRoot)('SYN scan agrees with nmap -sS', async () => {
     const res = await synScan({ target: '127.0.0.1', ports });
     const mine = states(res);
