@@ -13,17 +13,24 @@ import { echoSession, runQuiet, sleep, start, stop, tsharkRows, tsharkText, type
 const ECHO_PORT = 40000 + Math.floor(Math.random() * 9000);
 const CLOSED_PORT = ECHO_PORT + 1;
 const HTTP_PORT = 8000;
-const DNS_IP = '127.0.0.77';
+// Loopback addresses of our own (127.77.R.x), so traffic of tests running in parallel stays out
+// of the captures (the filter names them).
+const NET = `127.77.${1 + Math.floor(Math.random() * 250)}`;
+const DNS_IP = `${NET}.53`;
+const PING_IP = `${NET}.2`;
+const TRACE_IP = `${NET}.3`;
+const ECHO_IP = `${NET}.7`;
+const HTTP_IP = `${NET}.80`;
 
 let dir = '';
 const procs: Started[] = [];
 const files: Record<string, string> = {};
 
 async function traffic(): Promise<void> {
-  const echo = await start('ncat', ['-l', '127.0.0.1', String(ECHO_PORT), '-k', '--exec', '/bin/cat']);
+  const echo = await start('ncat', ['-l', ECHO_IP, String(ECHO_PORT), '-k', '--exec', '/bin/cat']);
   procs.push(echo);
   await sleep(300);
-  const got = await echoSession(ECHO_PORT, ['Ada Lovelace', 'hello world']);
+  const got = await echoSession(ECHO_IP, ECHO_PORT, ['Ada Lovelace', 'hello world']);
   expect(got).toBe('Ada Lovelace\r\nhello world\r\n');
 
   const conf = join(dir, 'dnsmasq.conf');
@@ -39,25 +46,26 @@ async function traffic(): Promise<void> {
   }
   await runQuiet('dig', ['+tcp', `@${DNS_IP}`, 'a.lab', 'A', '+tries=1', '+time=1']);
 
-  await runQuiet('ping', ['-c', '2', '-i', '0.2', '127.0.0.1']);
+  await runQuiet('ping', ['-c', '2', '-i', '0.2', PING_IP]);
   await runQuiet('ping', ['-6', '-c', '2', '-i', '0.2', '::1']);
-  await runQuiet('traceroute', ['-n', '-q', '1', '-m', '2', '127.0.0.1']);
-  await runQuiet('traceroute', ['-I', '-n', '-q', '1', '-m', '2', '127.0.0.1']);
+  await runQuiet('traceroute', ['-n', '-q', '1', '-m', '2', TRACE_IP]);
+  await runQuiet('traceroute', ['-I', '-n', '-q', '1', '-m', '2', TRACE_IP]);
   const ports = `${ECHO_PORT},${CLOSED_PORT}`;
-  await runQuiet('nmap', ['-n', '-Pn', '-sT', '-p', ports, '127.0.0.1']);
-  await runQuiet('nmap', ['-n', '-Pn', '-sS', '-p', ports, '127.0.0.1']);
+  await runQuiet('nmap', ['-n', '-Pn', '-sT', '-p', ports, ECHO_IP]);
+  await runQuiet('nmap', ['-n', '-Pn', '-sS', '-p', ports, ECHO_IP]);
 
-  const http = await start('python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(HTTP_PORT), '--directory', dir]);
+  const http = await start('python3', ['-m', 'http.server', '--bind', HTTP_IP, String(HTTP_PORT), '--directory', dir]);
   procs.push(http);
   await sleep(700);
-  await runQuiet('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${HTTP_PORT}/`]);
-  await runQuiet('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${HTTP_PORT}/missing`]);
+  await runQuiet('curl', ['-s', '-o', '/dev/null', `http://${HTTP_IP}:${HTTP_PORT}/`]);
+  await runQuiet('curl', ['-s', '-o', '/dev/null', `http://${HTTP_IP}:${HTTP_PORT}/missing`]);
   await sleep(300);
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wlt1-decode-'));
-  const filter = `port ${ECHO_PORT} or port ${CLOSED_PORT} or port 53 or port ${HTTP_PORT} or icmp or icmp6 or udp portrange 33434-33534`;
+  const hosts = [DNS_IP, PING_IP, TRACE_IP, ECHO_IP, HTTP_IP].map((h) => `host ${h}`).join(' or ');
+  const filter = `${hosts} or (icmp6 and host ::1)`;
   files.pcap = join(dir, 'lo.pcap');
   files.pcapng = join(dir, 'lo.pcapng');
   files.sll = join(dir, 'any-sll.pcap');

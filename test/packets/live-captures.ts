@@ -43,9 +43,9 @@ export async function runQuiet(cmd: string, args: string[], timeout = 20_000): P
 }
 
 /** Sends CRLF lines to a TCP echo server and waits for the echo, then closes. */
-export async function echoSession(port: number, lines: string[]): Promise<string> {
+export async function echoSession(host: string, port: number, lines: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = connect({ host: '127.0.0.1', port });
+    const sock = connect({ host, port });
     const want = lines.map((l) => l + '\r\n').join('');
     let got = '';
     const timer = setTimeout(() => {
