@@ -3,6 +3,7 @@
  * host context, so it stops with the host), `dnsTransactions` reads what it served (for the run
  * record), `resolve` runs the stub resolver from this host.
  */
+import { execFileSync } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import type { HostContext, HostOp } from '../hosts/context.js';
 import { checkTarget } from '../probes/target.js';
@@ -20,11 +21,19 @@ export interface DnsServeArgs {
   port?: number;
 }
 
-/** Every non-link-local address of this host (inside a namespace agent: the namespace's). */
+/**
+ * Every address of this host (inside a namespace agent: the namespace's) except link-local
+ * ones, from `ip -j addr` (node's networkInterfaces() omits interfaces whose carrier is not up yet).
+ */
 function hostAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.address.startsWith('fe80:')) out.push(a.address);
-  return out.length ? out : ['127.0.0.1'];
+  const out = new Set<string>();
+  try {
+    const links = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 5000 })) as { addr_info?: { local?: string; scope?: string }[] }[];
+    for (const l of links) for (const a of l.addr_info ?? []) if (a.local && a.scope !== 'link') out.add(a.local);
+  } catch {
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.address.startsWith('fe80:')) out.add(a.address);
+  }
+  return out.size ? [...out] : ['127.0.0.1'];
 }
 
 export const dnsServe: HostOp<DnsServeArgs, { id: string; address: string; addresses: string[]; port: number }> = async (args, ctx: HostContext) => {
