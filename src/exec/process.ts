@@ -1,4 +1,6 @@
 import { execa, type ResultPromise } from 'execa';
+import { sandboxFromEnv, type SandboxSpec } from '../sandbox/limits.js';
+import { sandboxApplies, sandboxCommand } from '../sandbox/wrap.js';
 
 /** A tail-capped text buffer: keeps the first `cap` bytes and counts what was dropped. */
 export class CappedOutput {
@@ -73,7 +75,17 @@ export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<v
   await child.then(() => undefined, () => undefined);
 }
 
-export function spawnDetached(cmd: CommandLine, opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string }): ResultPromise {
+/**
+ * Starts a command in its own process group. With a sandbox (given, or handed down by
+ * `wirelab grade` in WIRELAB_SANDBOX) a command that it applies to runs as the sandbox user
+ * under its resource limits; without one, the command runs as is.
+ */
+export function spawnDetached(
+  command: CommandLine,
+  opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string; sandbox?: SandboxSpec },
+): ResultPromise {
+  const sandbox = opts.sandbox ?? sandboxFromEnv();
+  const cmd = sandbox && sandboxApplies(command, sandbox) ? sandboxCommand(command, sandbox) : command;
   return execa(cmd.file, cmd.args, {
     shell: cmd.shell ? '/bin/sh' : false,
     cwd: opts.cwd,

@@ -1,0 +1,105 @@
+import type { RunRecord, StepRecord } from '../generated/run-record.js';
+
+export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped';
+export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
+
+/** One graded item: a step of the scenario that is worth points. */
+export interface GradedCheck {
+  name: string;
+  score: number;
+  maxScore: number;
+  status: CheckStatus;
+  visibility: Visibility;
+  /** What was expected and received, the error, an excerpt of a command's output. */
+  output: string;
+}
+
+/** A submission's grade, computed from its run record alone. */
+export interface Grade {
+  score: number;
+  maxScore: number;
+  /** `graded`: the run completed; `error`: it could not (crash, timeout) — `error` says why. */
+  status: 'graded' | 'error';
+  error?: string;
+  checks: GradedCheck[];
+}
+
+export interface GradeOptions {
+  /** How hidden steps are shown on Gradescope (default `after_published`). */
+  hiddenVisibility?: Visibility;
+}
+
+function excerpt(s: string, n = 1000): string {
+  return s.length > n ? `${s.slice(0, n)}… (${s.length - n} more characters)` : s;
+}
+
+/** The feedback text of a step: its failed and passed checks, its error, its command output. */
+export function stepOutput(step: StepRecord): string {
+  const lines: string[] = [];
+  if (step.error) lines.push(`Error: ${step.error.message}`);
+  for (const c of step.checks) {
+    lines.push(`${c.passed ? 'PASS' : 'FAIL'} ${c.title}`);
+    if (c.expected !== undefined) lines.push(`  expected: ${c.expected}`);
+    if (c.actual !== undefined) lines.push(`  received: ${c.actual}`);
+    if (!c.passed && c.detail) lines.push(excerpt(c.detail).replace(/^/gm, '  '));
+  }
+  if (step.exec) {
+    const e = step.exec;
+    lines.push(`$ ${e.command}  (exit ${e.timedOut ? 'timed out' : (e.exitCode ?? e.signal ?? '?')})`);
+    if (e.stdout) lines.push(`stdout:\n${excerpt(e.stdout)}`);
+    if (e.stderr) lines.push(`stderr:\n${excerpt(e.stderr)}`);
+    if (e.truncated) lines.push('(output truncated)');
+  }
+  return lines.join('\n');
+}
+
+function flatten(steps: StepRecord[]): StepRecord[] {
+  return steps.flatMap((s) => [s, ...flatten(s.children ?? [])]);
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The steps worth points become checks; partial credit comes from `earned`. */
+export function gradeRun(record: RunRecord, opts: GradeOptions = {}): Grade {
+  const checks: GradedCheck[] = [];
+  for (const step of flatten(record.steps)) {
+    if (!step.points) continue;
+    const earned = step.status === 'errored' || step.status === 'skipped' ? 0 : Math.min(step.earned ?? (step.status === 'passed' ? step.points : 0), step.points);
+    checks.push({
+      name: step.title,
+      score: round(earned),
+      maxScore: step.points,
+      status: step.status,
+      visibility: step.hidden ? (opts.hiddenVisibility ?? 'after_published') : 'visible',
+      output: step.status === 'skipped' ? 'Not run: the run stopped before this step.' : stepOutput(step),
+    });
+  }
+  const score = round(checks.reduce((a, c) => a + c.score, 0));
+  const maxScore = round(checks.reduce((a, c) => a + c.maxScore, 0));
+  const interrupted = record.run.interrupted;
+  return {
+    score,
+    maxScore,
+    status: interrupted ? 'error' : 'graded',
+    ...(interrupted ? { error: `the run was stopped early (${interrupted})` } : {}),
+    checks,
+  };
+}
+
+/** The grade of a submission whose run produced no record: 0 of the scenario's points, with the reason. */
+export function errorGrade(reason: string, maxScore: number, checks: { name: string; maxScore: number; hidden?: boolean }[] = [], opts: GradeOptions = {}): Grade {
+  return {
+    score: 0,
+    maxScore,
+    status: 'error',
+    error: reason,
+    checks: checks.map((c) => ({
+      name: c.name,
+      score: 0,
+      maxScore: c.maxScore,
+      status: 'errored',
+      visibility: c.hidden ? (opts.hiddenVisibility ?? 'after_published') : 'visible',
+      output: `Not graded: ${reason}`,
+    })),
+  };
+}

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { EnvironmentError } from '../errors.js';
+
+/**
+ * The sandbox user of a grading slot: `wirelab-student` for slot 0, `wirelab-student-N` for
+ * slot N. One user per slot makes RLIMIT_NPROC (counted per user) a per-submission limit, and
+ * lets the grader find every process a submission left behind by its user id.
+ */
+export function slotUser(slot: number): string {
+  return slot === 0 ? 'wirelab-student' : `wirelab-student-${slot}`;
+}
+
+/** The uid of a user from /etc/passwd, or undefined. */
+export function userId(name: string): number | undefined {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const f = line.split(':');
+    if (f[0] === name) return Number(f[2]);
+  }
+  return undefined;
+}
+
+/**
+ * Makes sure the slot users exist, creating them (system users, no home, no login shell) on
+ * first use. Needs root: setting another user id is what the sandbox is made of.
+ * Returns the uid of each slot.
+ */
+export function ensureSlotUsers(slots: number): number[] {
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError(
+      'the sandbox runs student code as a dedicated unprivileged user, which needs root',
+      'run wirelab grade as root (sudo), or grade without --sandbox',
+      'sandbox-needs-root',
+    );
+  }
+  const uids: number[] = [];
+  for (let i = 0; i < slots; i++) {
+    const name = slotUser(i);
+    let uid = userId(name);
+    if (uid === undefined) {
+      try {
+        execFileSync('useradd', ['--system', '--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', name], { stdio: 'pipe' });
+      } catch (e) {
+        // Another grader may have created it in the meantime.
+        if (userId(name) === undefined) {
+          throw new EnvironmentError(`could not create the sandbox user ${name}: ${(e as Error).message}`, `useradd --system --no-create-home --user-group --shell /usr/sbin/nologin ${name}`);
+        }
+      }
+      uid = userId(name);
+    }
+    if (uid === undefined || uid === 0) throw new EnvironmentError(`sandbox user ${name} is missing or is root`, `userdel ${name} && rerun`);
+    uids.push(uid);
+  }
+  return uids;
+}

@@ -1,0 +1,39 @@
+import type { CommandLine } from '../exec/process.js';
+import type { SandboxSpec } from './limits.js';
+
+/** Whether a command falls under the sandbox (its command line mentions `spec.match`). */
+export function sandboxApplies(cmd: CommandLine, spec: SandboxSpec): boolean {
+  if (!spec.match) return true;
+  return [cmd.file, ...cmd.args].some((a) => a.includes(spec.match!));
+}
+
+/**
+ * The command wrapped so that it runs under the limits as the sandbox user:
+ * `prlimit --cpu=… --as=… --nproc=… --fsize=… --nofile=… -- setpriv --reuid=U --regid=U
+ * --clear-groups --inh-caps=-all -- CMD`. Both wrappers exec in place, so the PID (and the
+ * process group wirelab kills at teardown) stays that of the program. A shell command line
+ * runs through /bin/sh inside the sandbox.
+ */
+export function sandboxCommand(cmd: CommandLine, spec: SandboxSpec): CommandLine {
+  const inner = cmd.shell ? ['/bin/sh', '-c', cmd.file, ...cmd.args] : [cmd.file, ...cmd.args];
+  return {
+    file: 'prlimit',
+    args: [
+      `--cpu=${spec.cpu}`,
+      `--as=${spec.memory}`,
+      `--nproc=${spec.procs}`,
+      `--fsize=${spec.fsize}`,
+      `--nofile=${spec.nofile}`,
+      `--core=0`,
+      '--',
+      'setpriv',
+      `--reuid=${spec.user}`,
+      `--regid=${spec.user}`,
+      '--clear-groups',
+      '--inh-caps=-all',
+      '--',
+      ...inner,
+    ],
+    shell: false,
+  };
+}
