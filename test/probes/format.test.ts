@@ -44,6 +44,19 @@ describe('formatNmap', () => {
     expect(lines).not.toContain('PORT');
   });
 
+  it('splits a hidden state by reason, largest state first, as nmap 7.93 does', () => {
+    const res = scanOf([
+      ...Array.from({ length: 30 }, (_, i) => port(50000 + i, 'filtered', 'no-response')),
+      ...Array.from({ length: 40 }, (_, i) => port(50030 + i, 'filtered', 'port-unreach')),
+      ...Array.from({ length: 31 }, (_, i) => port(50100 + i, 'closed', 'reset')),
+      port(50200, 'filtered', 'host-unreach'),
+    ], 'syn');
+    // nmap 7.93 -sS printed this line for the same ports in a namespace (without the host-unreach one)
+    expect(formatNmap(res).split('\n')[2]).toBe(
+      'Not shown: 40 filtered tcp ports (port-unreach), 30 filtered tcp ports (no-response), 1 filtered tcp port (host-unreach), 31 closed tcp ports (reset)',
+    );
+  });
+
   it('adds the REASON column on request', () => {
     expect(formatNmap(scanOf([port(80, 'filtered', 'no-response', 'http')]), { reason: true })).toContain('PORT   STATE    SERVICE REASON\n80/tcp filtered http    no-response\n');
   });

@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNmap } from '../../src/probes/format-nmap.js';
+import type { ScanResult } from '../../src/probes/scan-types.js';
 import { CHAIN, inNs, routerChain, serverPair, type Lab } from './netns-helper.js';
 import { nmapStates, tracerouteHops } from './peers.js';
 
@@ -76,6 +78,29 @@ describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
       icmpLab.destroy();
     }
   });
+});
+
+describe.skipIf(!isRoot)('nmap layout of a big mixed scan', () => {
+  const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  let lab: (Lab & { cli: string; srv: string }) | undefined;
+  beforeAll(async () => {
+    lab = await serverPair(`${tag}m`, { open: [50070], reset: [], drop: range(50000, 50029), icmp: range(50030, 50069) });
+  });
+  afterAll(() => lab?.destroy());
+
+  for (const [method, flag] of [['syn', '-sS'], ['connect', '-sT']] as const) {
+    it(`${method}: same "Not shown:" line and table as nmap ${flag}`, () => {
+      const ports = '50000-50070,50100-50130';
+      const res = runProbe<ScanResult>(lab!.cli, 'scan', { target: '198.51.100.2', ports, method, allow: ['198.51.100.0/24'] });
+      const ours = formatNmap(res).split('\n');
+      const peer = inNs(lab!.cli, 'nmap', ['-n', '-Pn', flag, '-p', ports, '198.51.100.2']).split('\n');
+      const notShown = (lines: string[]) => lines.find((l) => l.startsWith('Not shown:'));
+      expect(notShown(ours)).toBeDefined();
+      expect(notShown(ours)).toBe(notShown(peer));
+      const table = (lines: string[]) => lines.filter((l) => /^(PORT |\d+\/tcp )/.test(l));
+      expect(table(ours)).toEqual(table(peer));
+    });
+  }
 });
 
 function shape(hops: Trace['hops']): string[][] {
