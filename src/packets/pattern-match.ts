@@ -48,7 +48,7 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
   const m = items.length;
   const n = packets.length;
   const resolver = new EndpointResolver(ctx);
-  for (const it of items) resolver.check(it.spec);
+  for (const it of items) for (const sp of it.anyOf ?? [it.spec]) resolver.check(sp);
   const cap = items.map((it) => (Number.isFinite(it.max) ? it.max : it.min));
   const off: number[] = [];
   let S = 0;
@@ -64,7 +64,11 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
   const ign = packets.map((p) => ignorable(p, pattern.ignore));
   const row = new Uint8Array(m);
   const fillRow = (j: number): void => {
-    for (let i = 0; i < m; i++) row[i] = items[i]!.kind === 'gap' || packetMatches(packets[j]!, items[i]!.spec!, resolver) ? 1 : 0;
+    for (let i = 0; i < m; i++) {
+      const it = items[i]!;
+      const p = packets[j]!;
+      row[i] = it.kind === 'gap' || (it.anyOf ? it.anyOf.some((sp) => packetMatches(p, sp, resolver)) : packetMatches(p, it.spec!, resolver)) ? 1 : 0;
+    }
   };
   const best = new Int32Array((n + 1) * S);
   const NONE = -0x7fffffff;

@@ -57,6 +57,8 @@ export interface PatternItem {
   /** Infinity for `+`, `*` and `...`. */
   max: number;
   spec?: PacketSpec;
+  /** `{ any: [...] }` entries: the item takes a packet matching any of these (spec = the first). */
+  anyOf?: PacketSpec[];
 }
 
 export type IgnoreKind = 'pure-acks' | 'retransmissions' | 'dup-acks';

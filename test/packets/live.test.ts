@@ -15,11 +15,39 @@ import { HostContext } from '../../src/hosts/context.js';
 import { EnvironmentError, UsageError } from '../../src/errors.js';
 import { decodeFile } from '../../src/packets/decode-file.js';
 import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
-import { echoSession, sleep, start, stop, tsharkRows, type Started } from './live-captures.js';
+import { connect } from 'node:net';
+import { sleep, start, stop, tsharkRows, type Started } from './live-captures.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wlt2-live-'));
 const PORT = 47311;
+/** The server's own loopback address, so other tests' loopback traffic stays out of the filter. */
+const SERVER = '127.42.2.1';
+
+/** Sends CRLF lines to the echo server one by one, waits for all echoes (bounded: 5 s), closes. */
+function echoClient(lines: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: SERVER, port: PORT, localAddress: '127.0.0.1' });
+    const want = lines.map((l) => `${l}\r\n`).join('');
+    let got = '';
+    const timer = setTimeout(() => sock.destroy(), 5000);
+    sock.on('error', reject);
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+    sock.on('connect', async () => {
+      for (const l of lines) {
+        sock.write(`${l}\r\n`);
+        await sleep(30);
+      }
+    });
+    sock.on('data', (d) => {
+      got += d.toString();
+      if (got.length >= want.length) sock.end();
+    });
+  });
+}
 let server: Started | undefined;
 
 /** Runs a reader and returns exit code and stderr (never throws). */
@@ -33,7 +61,7 @@ async function readWith(cmd: string, args: string[]): Promise<{ code: number; st
 }
 
 beforeAll(async () => {
-  server = await start('ncat', ['-n', '-l', '-k', '127.0.0.1', String(PORT), '-e', '/bin/cat']);
+  server = await start('ncat', ['-n', '-l', '-k', SERVER, String(PORT), '-e', '/bin/cat']);
   await sleep(300);
 });
 afterAll(async () => {
@@ -42,7 +70,7 @@ afterAll(async () => {
 });
 
 describe('live capture on lo', () => {
-  const filter = `tcp port ${PORT}`;
+  const filter = `host ${SERVER} and tcp port ${PORT}`;
   const files = { pcap: join(dir, 'ours.pcap'), pcapng: join(dir, 'ours.pcapng'), tcpdump: join(dir, 'tcpdump.pcap') };
   let tStart = 0;
   let tEnd = 0;
@@ -53,7 +81,7 @@ describe('live capture on lo', () => {
     const td = await start('tcpdump', ['-n', '-i', 'lo', '--immediate-mode', '-w', files.tcpdump, filter], /listening on/);
     const a = await startCapture({ device: 'lo', filter, file: files.pcap });
     const b = await startCapture({ device: 'lo', filter, file: files.pcapng, snaplen: 65535 });
-    const echoed = await echoSession(PORT, ['Welcome', 'Ada Lovelace', 'Raed Hassan']);
+    const echoed = await echoClient(['Welcome', 'Ada Lovelace', 'Raed Hassan']);
     expect(echoed).toContain('Raed Hassan');
     await sleep(200);
     results = [await a.stop(), await b.stop()];
@@ -111,8 +139,7 @@ describe('live capture on lo', () => {
       'client > server [ACK]',
     ]);
     if ('errors' in parsed) throw new Error(JSON.stringify(parsed.errors));
-    // On lo both ends are 127.0.0.1: tell them apart by the server port.
-    const m = matchPackets(parsed.pattern, dec.packets, { hosts: { client: ['127.0.0.1'], server: [`127.0.0.1:${PORT}`] } }, { ignore: ['pure-acks'] });
+    const m = matchPackets(parsed.pattern, dec.packets, { hosts: { client: ['127.0.0.1'], server: [SERVER] } }, { ignore: ['pure-acks'] });
     expect(m.report).toMatch(/matched/);
     expect(m.ok).toBe(true);
     expect(m.mapping[0]).toEqual([1]);
@@ -141,12 +168,12 @@ describe('capture errors and host ops', () => {
 
   it('captureStart/captureStop via a host context; teardown flushes an unstopped capture', async () => {
     const ctx = new HostContext('local', dir);
-    const started = await captureStart({ device: 'any', filter: 'udp port 47313', file: 'ops.pcapng' }, ctx);
-    const left = await captureStart({ device: 'lo', filter: 'udp port 47313', file: 'left.pcap' }, ctx);
+    const started = await captureStart({ device: 'any', filter: `host ${SERVER} and udp port 47313`, file: 'ops.pcapng' }, ctx);
+    const left = await captureStart({ device: 'lo', filter: `host ${SERVER} and udp port 47313`, file: 'left.pcap' }, ctx);
     expect(started.linktype).toBe(113);
     const { createSocket } = await import('node:dgram');
     const sock = createSocket('udp4');
-    for (let i = 0; i < 5; i++) await new Promise<void>((r) => sock.send(`ping ${i}`, 47313, '127.0.0.1', () => r()));
+    for (let i = 0; i < 5; i++) await new Promise<void>((r) => sock.send(`ping ${i}`, 47313, SERVER, () => r()));
     sock.close();
     const res = await captureStop({ id: started.id }, ctx);
     expect(res.packets).toBe(5);

@@ -69,6 +69,15 @@ describe('matchPackets: the echo session', () => {
     expect(match(['client > server [SYN] {4,}', 'server > client [RST, ACK]'], syns).ok).toBe(false);
   });
 
+  it('{ any: [...] } takes a packet matching any alternative', () => {
+    const p = numbered([tcp('>', ['SYN']), tcp('<', ['RST']), tcp('>', ['SYN']), tcp('<', ['RST', 'ACK'])]);
+    const any = { any: ['server > client [RST, ACK]', 'server > client [RST]'] };
+    const m = match(['client > server [SYN]', any, 'client > server [SYN]', any], p);
+    expect(m.ok).toBe(true);
+    expect(m.mapping).toEqual([[1], [2], [3], [4]]);
+    expect(match(['client > server [SYN]', { any: ['server > client [SYN, ACK]', 'server > client [FIN]'] }, '...'], p).ok).toBe(false);
+  });
+
   it('greedy repeats give back packets the next item needs (backtracking)', () => {
     const acks = numbered([tcp('>', ['ACK']), tcp('>', ['ACK']), tcp('>', ['ACK'], { data: 'x' })]);
     const m = match(['client > server [ACK] +', 'client > server [ACK] len=1'], acks);

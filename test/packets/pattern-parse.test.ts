@@ -115,9 +115,19 @@ describe('parsePattern', () => {
     expect('errors' in r && r.errors.map((e) => [e.index, e.col])).toEqual([[1, 18], [2, 1], [3, 11]]);
   });
 
+  it('{ any: [...] } alternatives with an optional count; errors inside them', () => {
+    const r = parsePattern([{ any: ['server > client [RST, ACK]', 'server > client [RST]'], count: '+' }]);
+    if ('errors' in r) throw new Error(JSON.stringify(r.errors));
+    expect(r.pattern.items[0]).toMatchObject({ kind: 'packet', min: 1, max: Infinity, text: 'any of: server > client [RST, ACK] | server > client [RST] +' });
+    expect(r.pattern.items[0]!.anyOf).toHaveLength(2);
+    const bad = parsePattern([{ any: ['server > client [RST', 'client > server [SYN] +'], count: '{2' }, { any: [] }]);
+    expect('errors' in bad && bad.errors.map((e) => [e.index, e.col])).toEqual([[0, 21], [0, 1], [0, 3], [1, 1]]);
+  });
+
   it('unknownHosts finds names the topology does not have, with columns', () => {
-    expect(unknownHosts(['client > server [SYN]', 'sever > client [ACK]', '...'], ['client', 'server'])).toEqual([
+    expect(unknownHosts(['client > server [SYN]', 'sever > client [ACK]', '...', { any: ['client > srv [RST]'] }], ['client', 'server'])).toEqual([
       { index: 1, col: 1, message: 'unknown host "sever"', expected: ['client', 'server'] },
+      { index: 3, col: 10, message: 'unknown host "srv"', expected: ['client', 'server'] },
     ]);
   });
 });
