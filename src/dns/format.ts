@@ -48,7 +48,6 @@ export function formatNslookup(result: ResolveResult, defaultTypes: boolean): st
   // nslookup 9.18 prints no Server/Address header for a reverse lookup of an address
   const out: string[] = isIP(result.query) ? [] : [`Server:\t\t${address}`, `Address:\t${address}#${port}`, ''];
   const printed = new Set<string>();
-  let nonAuthSaid = false;
   let anyAnswer = false;
   const replies = finalReplies(result);
   for (const tx of replies) {
@@ -61,10 +60,8 @@ export function formatNslookup(result: ResolveResult, defaultTypes: boolean): st
       if (defaultTypes) break;
       continue;
     }
-    if (!tx.aa && !nonAuthSaid) {
-      out.push('Non-authoritative answer:');
-      nonAuthSaid = true;
-    }
+    // as BIND's nslookup: said for each non-AA reply, but in the A+AAAA default only for the A one
+    if (!tx.aa && (!defaultTypes || tx.question.type === 'A')) out.push('Non-authoritative answer:');
     for (const r of tx.answers) {
       const line = recordLines(r);
       if (r.type === 'CNAME' && printed.has(line)) continue;

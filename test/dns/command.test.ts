@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { register } from '../../src/commands/resolve.js';
 import { startDnsServer, type DnsServer } from '../../src/dns/server.js';
 import { LAB_ZONE, SEED_ZONES } from './lab-zone.js';
-import { nslookup } from './peers.js';
+import { nslookup, startDnsmasq } from './peers.js';
 
 const ADDR = '127.3.4.1';
 let server: DnsServer;
@@ -60,6 +60,31 @@ describe('wirelab resolve', () => {
       const b = await nslookup(ADDR, server.port, theirs);
       expect(a.stdout, ours.join(' ')).toBe(b.stdout);
       expect(a.code, ours.join(' ')).toBe(b.code === 0 ? 0 : 1);
+    }
+  });
+
+  it('prints "Non-authoritative answer:" as nslookup does, via a forwarding dnsmasq answering from its cache', async () => {
+    // like the seed's home router: dnsmasq forwards to the lab's authoritative server and caches
+    const masq = await startDnsmasq('127.3.4.53', 53531, [`--server=${ADDR}#${server.port}`]);
+    const via = '127.3.4.53:53531';
+    try {
+      const cases: [string[], string[]][] = [
+        [['www.lab.example'], ['www.lab.example']],
+        [['v4only.lab.example'], ['v4only.lab.example']],
+        [['--type', 'MX', 'lab.example'], ['-type=MX', 'lab.example']],
+        [['--type', 'AAAA', 'v4only.lab.example'], ['-type=AAAA', 'v4only.lab.example']],
+        [['nope.lab.example'], ['nope.lab.example']],
+      ];
+      // the first answer passes the fixture's AA through; later ones come from the cache, without AA
+      for (const [ours] of cases) await wirelabResolve([...ours, '--server', via]);
+      for (const [ours, theirs] of cases) {
+        const a = await wirelabResolve([...ours, '--server', via]);
+        const b = await nslookup('127.3.4.53', 53531, theirs);
+        expect(a.stdout, ours.join(' ')).toBe(b.stdout);
+      }
+      expect((await wirelabResolve(['www.lab.example', '--server', via])).stdout).toContain('\nNon-authoritative answer:\nwww.lab.example\tcanonical name = echo.lab.example.\n');
+    } finally {
+      await masq.stop();
     }
   });
 
