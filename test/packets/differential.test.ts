@@ -4,7 +4,9 @@
  * summary must equal tshark's, in single-pass and two-pass (-2) mode.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeFile, formatFieldsLine, formatTsharkLine } from '../../src/packets/index.js';
@@ -54,7 +56,9 @@ async function traffic(): Promise<void> {
   await runQuiet('nmap', ['-n', '-Pn', '-sT', '-p', ports, ECHO_IP]);
   await runQuiet('nmap', ['-n', '-Pn', '-sS', '-p', ports, ECHO_IP]);
 
-  const http = await start('python3', ['-m', 'http.server', '--bind', HTTP_IP, String(HTTP_PORT), '--directory', dir]);
+  // The real interpreter, not a pyenv-style shim, so the PID we stop is the server's own.
+  const { stdout: python } = await promisify(execFile)('python3', ['-c', 'import sys; print(sys.executable)']);
+  const http = await start(python.trim(), ['-m', 'http.server', '--bind', HTTP_IP, String(HTTP_PORT), '--directory', dir]);
   procs.push(http);
   await sleep(700);
   await runQuiet('curl', ['-s', '-o', '/dev/null', `http://${HTTP_IP}:${HTTP_PORT}/`]);
