@@ -5,16 +5,12 @@
  * not depend on anyone else's build. Namespaces: wlt2-<pid>-a / -b, 198.51.100.0/24.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { decodeFile } from '../../src/packets/decode-file.js';
 import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
-import { tsharkRows } from './live-captures.js';
-
-const run = promisify(execFile);
+import { complaints, run, tsharkList } from './live-helpers.js';
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'wlt2-netns-'));
 const A = `wlt2-${process.pid}-a`;
@@ -81,8 +77,8 @@ describe('capture inside a namespace', () => {
     expect(r.status).toBe(0);
     expect(r.linktype).toBe(1);
     expect(r.packets).toBe(6);
-    const rows = await tsharkRows(file, false);
-    expect(rows.map((l) => l.split('\t').slice(2, 5).join(' '))).toEqual([
+    const rows = await tsharkList(file);
+    expect(rows.map((r) => r.slice(2, 5).join(' '))).toEqual([
       '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
       '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
       '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
@@ -101,7 +97,7 @@ describe('capture inside a namespace', () => {
     expect(r.linktype).toBe(113);
     expect(r.packets).toBe(4);
     const { stdout, stderr } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'sll.pkttype', '-e', 'udp.dstport']);
-    expect(stderr.split('\n').filter((l) => l && !/^Running as user "root"/.test(l))).toEqual([]);
+    expect(complaints(stderr)).toEqual([]);
     expect(stdout.trim().split('\n')).toEqual(Array(4).fill('4\t47400'));
   });
 });

@@ -4,11 +4,9 @@
  * and the same packet list. Also: error mapping, host ops, and an end-to-end pattern match.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startCapture, linktypeNumber } from '../../src/packets/live.js';
 import { captureStart, captureStop } from '../../src/packets/live-ops.js';
 import { HostContext } from '../../src/hosts/context.js';
@@ -16,9 +14,8 @@ import { EnvironmentError, UsageError } from '../../src/errors.js';
 import { decodeFile } from '../../src/packets/decode-file.js';
 import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
 import { connect } from 'node:net';
-import { sleep, start, stop, tsharkRows, type Started } from './live-captures.js';
+import { complaints, run, sleep, startProc, stopProc, tsharkList, type Proc } from './live-helpers.js';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wlt2-live-'));
 const PORT = 47311;
 /** The server's own loopback address, so other tests' loopback traffic stays out of the filter. */
@@ -48,7 +45,7 @@ function echoClient(lines: string[]): Promise<string> {
     });
   });
 }
-let server: Started | undefined;
+let server: Proc | undefined;
 
 /** Runs a reader and returns exit code and stderr (never throws). */
 async function readWith(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -61,11 +58,11 @@ async function readWith(cmd: string, args: string[]): Promise<{ code: number; st
 }
 
 beforeAll(async () => {
-  server = await start('ncat', ['-n', '-l', '-k', SERVER, String(PORT), '-e', '/bin/cat']);
+  server = await startProc('ncat', ['-n', '-l', '-k', SERVER, String(PORT), '-e', '/bin/cat']);
   await sleep(300);
 });
 afterAll(async () => {
-  await stop(server, 'SIGTERM');
+  await stopProc(server, 'SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -78,7 +75,7 @@ describe('live capture on lo', () => {
 
   beforeAll(async () => {
     tStart = Date.now() / 1000;
-    const td = await start('tcpdump', ['-n', '-i', 'lo', '--immediate-mode', '-w', files.tcpdump, filter], /listening on/);
+    const td = await startProc('tcpdump', ['-n', '-i', 'lo', '--immediate-mode', '-w', files.tcpdump, filter], /listening on/);
     const a = await startCapture({ device: 'lo', filter, file: files.pcap });
     const b = await startCapture({ device: 'lo', filter, file: files.pcapng, snaplen: 65535 });
     const echoed = await echoClient(['Welcome', 'Ada Lovelace', 'Raed Hassan']);
@@ -86,7 +83,7 @@ describe('live capture on lo', () => {
     await sleep(200);
     results = [await a.stop(), await b.stop()];
     tEnd = Date.now() / 1000;
-    await stop(td);
+    await stopProc(td);
   });
 
   it('writes pcap and pcapng with the device link type', () => {
@@ -98,17 +95,17 @@ describe('live capture on lo', () => {
       const t = await readWith('tshark', ['-n', '-r', files[kind]]);
       expect(t.code).toBe(0);
       // tshark run as root always prints its 'Running as user "root"' notice; nothing else is allowed.
-      expect(t.stderr.split('\n').filter((l) => l && !/^Running as user "root"/.test(l))).toEqual([]);
+      expect(complaints(t.stderr)).toEqual([]);
       const d = await readWith('tcpdump', ['-n', '-r', files[kind]]);
       expect(d.code).toBe(0);
-      expect(d.stderr.trim().split('\n').filter((l) => !/^reading from file/.test(l))).toEqual([]);
-      const ref = await tsharkRows(files.tcpdump, false);
-      const ours = await tsharkRows(files[kind], false);
+      expect(complaints(d.stderr)).toEqual([]);
+      const ref = await tsharkList(files.tcpdump);
+      const ours = await tsharkList(files[kind]);
       // 3 handshake + 3×(data, echo, acks…) + teardown: at least 10 frames, one copy each.
       expect(ref.length).toBeGreaterThanOrEqual(10);
       expect(ours.length).toBe(ref.length);
       expect(results[kind === 'pcap' ? 0 : 1]!.packets).toBe(ref.length);
-      const noTime = (rows: string[]) => rows.map((r) => r.split('\t').filter((_, i) => i !== 1).join('\t'));
+      const noTime = (rows: string[][]) => rows.map((r) => r.filter((_, i) => i !== 1).join('\t'));
       expect(noTime(ours)).toEqual(noTime(ref));
     });
   }
@@ -179,10 +176,10 @@ describe('capture errors and host ops', () => {
     expect(res.packets).toBe(5);
     expect(ctx.has(started.id)).toBe(false);
     expect(await ctx.shutdown()).toEqual([]);
-    const rows = await tsharkRows(join(dir, 'left.pcap'), false);
+    const rows = await tsharkList(join(dir, 'left.pcap'));
     expect(rows).toHaveLength(5);
     expect(ctx.has(left.id)).toBe(false);
-    const anyRows = await tsharkRows(join(dir, 'ops.pcapng'), false);
-    expect(anyRows.map((r) => r.split('\t')[4])).toEqual(Array(5).fill('UDP'));
+    const anyRows = await tsharkList(join(dir, 'ops.pcapng'));
+    expect(anyRows.map((r) => r[4])).toEqual(Array(5).fill('UDP'));
   });
 });

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { CaptureWriter, openCaptureWriter, type CaptureFormat } from '../../src/packets/writer.js';
 import { readCaptureBytes, type Frame } from '../../src/packets/reader.js';
 import { wireLength } from '../../src/packets/wire-length.js';
+import { complaints } from './live-helpers.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wlt2-writer-'));
@@ -47,7 +48,7 @@ async function tsharkFields(file: string, fields: string[]): Promise<{ rows: str
   const { stdout, stderr } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])]);
   return {
     rows: stdout.trim().split('\n').map((l) => l.split('|')),
-    stderr: stderr.split('\n').filter((l) => l && !/^Running as user "root"/.test(l)),
+    stderr: complaints(stderr),
   };
 }
 
@@ -90,7 +91,7 @@ describe('CaptureWriter', () => {
       const { stdout, stderr } = await run('tcpdump', ['-n', '-r', file]);
       expect(stdout.trim().split('\n')).toHaveLength(3);
       expect(stdout).toContain('192.0.2.1.40000 > 192.0.2.2.9: UDP, length 10');
-      expect(stderr.trim().split('\n').filter((l) => !/^reading from file/.test(l))).toEqual([]);
+      expect(complaints(stderr)).toEqual([]);
     }
   });
 
