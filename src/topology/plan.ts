@@ -107,8 +107,8 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
     const lines = hostLines.get(name)!;
     lines.push('link set lo up');
     for (const f of ifaces) {
-      for (const a of f.addresses) lines.push(`addr add ${a.address}/${a.prefix} dev ${f.name}${a.family === 6 ? ' nodad' : ''}`);
       lines.push(`link set ${f.name} up`);
+      for (const a of f.addresses) lines.push(`addr add ${a.address}/${a.prefix} dev ${f.name}${a.family === 6 ? ' nodad' : ''}`);
     }
     const hostRoutes = routes.get(name)!;
     for (const r of hostRoutes) lines.push(`route add ${r.to === 'default' && r.family === 6 ? '::/0' : r.to} via ${r.via} dev ${r.dev}`);
