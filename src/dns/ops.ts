@@ -4,6 +4,7 @@
  * record), `resolve` runs the stub resolver from this host.
  */
 import { execFileSync } from 'node:child_process';
+import { isIPv4 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { HostContext, HostOp } from '../hosts/context.js';
 import { checkTarget } from '../probes/target.js';
@@ -16,7 +17,10 @@ export interface DnsServeArgs {
   /** One zone or several. */
   zone?: ZoneSpec;
   zones?: ZoneSpec[];
-  /** Address(es) to listen on. Default: 127.0.0.1 without a namespace; inside one, every address of the host. */
+  /**
+   * Address(es) to listen on. Default: 127.0.0.1 without a namespace; inside one, every address
+   * of the host. `0.0.0.0` means every IPv4 address of the host, `::` every address.
+   */
   address?: string | string[];
   port?: number;
 }
@@ -38,7 +42,10 @@ function hostAddresses(): string[] {
 
 export const dnsServe: HostOp<DnsServeArgs, { id: string; address: string; addresses: string[]; port: number }> = async (args, ctx: HostContext) => {
   const zones = [...(args.zone ? [args.zone] : []), ...(args.zones ?? [])];
-  const address = args.address ?? (ctx.netns ? hostAddresses() : '127.0.0.1');
+  // a wildcard would answer from whichever source address routing picks, so dig and the lab's
+  // resolvers would reject replies of a host with several addresses: bind each address instead
+  const wanted = [args.address ?? (ctx.netns ? '::' : '127.0.0.1')].flat();
+  const address = wanted.flatMap((a) => (a === '::' ? hostAddresses() : a === '0.0.0.0' ? hostAddresses().filter((x) => isIPv4(x)) : [a]));
   const server = await startDnsServer({ zones, address, port: args.port ?? 0 });
   const id = ctx.track('dns-server', server);
   return { id, address: server.address, addresses: server.addresses, port: server.port };

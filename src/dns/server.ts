@@ -31,12 +31,35 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
-function bindUdp(address: string, port: number): Promise<UdpSocket> {
+/**
+ * Binds a UDP socket; EADDRNOTAVAIL is retried for up to 3 s, since a new IPv6 address stays
+ * tentative (unbindable) during duplicate address detection just after a topology is built.
+ */
+async function bindUdp(address: string, port: number): Promise<UdpSocket> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await bindUdpOnce(address, port);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL' || attempt >= 30) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function bindUdpOnce(address: string, port: number): Promise<UdpSocket> {
   return new Promise((resolve, reject) => {
     const sock = isIPv6(address) ? createSocket({ type: 'udp6', ipv6Only: true }) : createSocket('udp4');
-    sock.once('error', reject);
+    const fail = (e: Error) => {
+      try {
+        sock.close();
+      } catch {
+        /* never bound */
+      }
+      reject(e);
+    };
+    sock.once('error', fail);
     sock.bind(port, address, () => {
-      sock.off('error', reject);
+      sock.off('error', fail);
       resolve(sock);
     });
   });

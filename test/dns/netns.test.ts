@@ -34,6 +34,9 @@ beforeAll(async () => {
   inNs(NS.cli, ['ip', 'addr', 'add', '198.51.100.2/24', 'dev', 'wlt3c0']);
   inNs(NS.srv, ['ip', 'addr', 'add', '203.0.113.53/24', 'dev', 'wlt3s0']);
   inNs(NS.srv, ['ip', 'addr', 'add', '198.51.100.53/24', 'dev', 'wlt3s0']);
+  // the server's IPv6 address goes through duplicate address detection (tentative at first)
+  inNs(NS.cli, ['ip', 'addr', 'add', '2001:db8::2/64', 'dev', 'wlt3c0', 'nodad']);
+  inNs(NS.srv, ['ip', 'addr', 'add', '2001:db8::53/64', 'dev', 'wlt3s0']);
   for (const [ns, dev] of [[NS.cli, 'wlt3c0'], [NS.srv, 'wlt3s0']]) inNs(ns, ['ip', 'link', 'set', dev, 'up']);
   srv = new AgentHost('server', { netns: NS.srv, workdir, agentPath });
   cli = new AgentHost('client', { netns: NS.cli, workdir, agentPath });
@@ -49,9 +52,9 @@ describe('DNS between namespaces', () => {
   it('serves on every address of its host and answers resolve and dig from another namespace', async () => {
     const zone = { origin: 'lab.example', records: [{ name: 'echo', type: 'A', value: '203.0.113.10' }] };
     const started = (await srv.call('dnsServe' as never, { zone, port: 0 } as never)) as { id: string; addresses: string[]; port: number };
-    expect(started.addresses).toEqual(expect.arrayContaining(['127.0.0.1', '203.0.113.53', '198.51.100.53']));
-    for (const server of ['203.0.113.53', '198.51.100.53']) {
-      const r = (await cli.call('resolve' as never, { name: 'echo.lab.example', server: `${server}:${started.port}`, allow: ['203.0.113.0/24', '198.51.100.0/24'], timeoutMs: 2000 } as never)) as {
+    expect(started.addresses).toEqual(expect.arrayContaining(['127.0.0.1', '203.0.113.53', '198.51.100.53', '2001:db8::53']));
+    for (const server of ['203.0.113.53', '198.51.100.53', '2001:db8::53']) {
+      const r = (await cli.call('resolve' as never, { name: 'echo.lab.example', server: `[${server}]:${started.port}`, allow: ['203.0.113.0/24', '198.51.100.0/24', '2001:db8::/64'], timeoutMs: 2000 } as never)) as {
         rcode: string; answers: Record<string, string[]>;
       };
       expect([server, r.rcode, r.answers]).toEqual([server, 'NOERROR', { A: ['203.0.113.10'], AAAA: [] }]);
@@ -65,6 +68,7 @@ describe('DNS between namespaces', () => {
     expect(log.transactions.map((t) => `${t.transport} ${t.client.address}`)).toEqual([
       'udp 203.0.113.2', 'udp 203.0.113.2', 'udp 203.0.113.2', 'tcp 203.0.113.2',
       'udp 198.51.100.2', 'udp 198.51.100.2', 'udp 198.51.100.2', 'tcp 198.51.100.2',
+      'udp 2001:db8::2', 'udp 2001:db8::2', 'udp 2001:db8::2', 'tcp 2001:db8::2',
     ]);
   });
 
