@@ -1,0 +1,89 @@
+import { cpus } from 'node:os';
+import type { Command } from 'commander';
+import { printDiagnostics } from '../cli/diagnostics-out.js';
+import { withExit } from '../cli/exit.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../sandbox/limits.js';
+import { gradeClass } from '../grade/class.js';
+import { mergeShards } from '../grade/merge.js';
+import { parseShard } from '../grade/submissions.js';
+import { summaryTable } from '../grade/table.js';
+import { readScenario } from '../scenario/read.js';
+
+function positiveInt(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} takes a positive whole number, got "${v}"`);
+  return n;
+}
+
+interface GradeFlags {
+  submissions?: string;
+  out?: string;
+  jobs?: string;
+  shard?: string;
+  force?: boolean;
+  sandbox: boolean;
+  cpu?: string;
+  memory?: string;
+  procs?: string;
+  fsize?: string;
+  nofile?: string;
+}
+
+export function register(program: Command): void {
+  const grade = program
+    .command('grade')
+    .description('grade every submission folder with a scenario: results.json + feedback per submission, grades.csv and junit.xml for the class')
+    .argument('<scenario>', 'scenario file (its commands use {{submission}} for the submission folder)')
+    .option('-s, --submissions <dir>', 'folder with one sub-folder per submission')
+    .option('-o, --out <dir>', 'output folder (OUT/SUB/results.json, OUT/grades.csv, OUT/junit.xml)')
+    .option('-j, --jobs <n>', 'submissions graded at once (default: number of CPUs)')
+    .option('--shard <i/n>', 'grade only the I-th of N deterministic slices (1-based; index mod N)')
+    .option('--force', 'regrade submissions that already have results.json')
+    .option('--no-sandbox', 'run student programs as the grading user, without limits (not recommended)')
+    .option('--cpu <seconds>', `sandbox CPU-time limit (default ${DEFAULT_LIMITS.cpu})`)
+    .option('--memory <MiB>', `sandbox address-space limit (default ${DEFAULT_LIMITS.memory / 2 ** 20})`)
+    .option('--procs <n>', `sandbox processes+threads per submission (default ${DEFAULT_LIMITS.procs})`)
+    .option('--fsize <MiB>', `sandbox largest file written (default ${DEFAULT_LIMITS.fsize / 2 ** 20})`)
+    .option('--nofile <n>', `sandbox open files (default ${DEFAULT_LIMITS.nofile})`)
+    .action(
+      withExit(async (scenario: string, o: GradeFlags) => {
+        if (!o.submissions) throw new UsageError('--submissions DIR is required');
+        if (!o.out) throw new UsageError('--out DIR is required');
+        const jobs = positiveInt('--jobs', o.jobs, cpus().length);
+        const shard = o.shard ? parseShard(o.shard) : undefined;
+        const sandbox = o.sandbox
+          ? {
+              cpu: positiveInt('--cpu', o.cpu, DEFAULT_LIMITS.cpu),
+              memory: positiveInt('--memory', o.memory, DEFAULT_LIMITS.memory / 2 ** 20) * 2 ** 20,
+              procs: positiveInt('--procs', o.procs, DEFAULT_LIMITS.procs),
+              fsize: positiveInt('--fsize', o.fsize, DEFAULT_LIMITS.fsize / 2 ** 20) * 2 ** 20,
+              nofile: positiveInt('--nofile', o.nofile, DEFAULT_LIMITS.nofile),
+            }
+          : undefined;
+        const r = await readScenario(scenario);
+        if (!r.ok) {
+          printDiagnostics(r.diagnostics);
+          return 2;
+        }
+        const res = await gradeClass({ scenarioFile: scenario, loaded: r.loaded, submissionsDir: o.submissions, outDir: o.out, jobs, shard, force: o.force, sandbox });
+        if (res.skipped.length) process.stderr.write(`skipped ${res.skipped.length} already graded (use --force to regrade)\n`);
+        process.stdout.write(summaryTable(res.rows));
+        return 0;
+      }),
+    );
+  grade
+    .command('merge')
+    .description('join the output folders of sharded grading runs into one grades.csv and junit.xml')
+    .argument('<dirs...>', 'output folders of the shards')
+    .option('-o, --out <dir>', 'folder for the merged grades.csv and junit.xml')
+    .action(
+      withExit(async (dirs: string[], o: { out?: string }) => {
+        if (!o.out) throw new UsageError('--out DIR is required');
+        const { rows } = await mergeShards(dirs, o.out);
+        process.stdout.write(summaryTable(rows));
+        return 0;
+      }),
+    );
+}

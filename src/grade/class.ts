@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { cpus } from 'node:os';
+import { durationMs } from '../interpreter/duration.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { DEFAULT_LIMITS, type SandboxSpec } from '../sandbox/limits.js';
+import { ensureSlotUsers, slotUser } from '../sandbox/users.js';
+import type { GradeRow } from './csv.js';
+import { gradesCsv } from './csv.js';
+import type { Grade } from './grades.js';
+import { junitXml } from './junit.js';
+import { plannedChecks } from './plan.js';
+import { runPool } from './pool.js';
+import { GradeProgress } from './progress.js';
+import { gradeSubmission, writeFileAtomic, type JobTiming } from './run-one.js';
+import { listSubmissions, shardOf, type Shard } from './submissions.js';
+
+export interface GradeClassOptions {
+  scenarioFile: string;
+  loaded: LoadedScenario;
+  submissionsDir: string;
+  outDir: string;
+  jobs?: number;
+  shard?: Shard;
+  force?: boolean;
+  /** Sandbox limits for the submissions' programs; absent: no sandbox. */
+  sandbox?: Omit<SandboxSpec, 'user' | 'match'>;
+  /** Extra seconds on top of the scenario's timeout before a run is killed (default 10). */
+  marginMs?: number;
+  progress?: GradeProgress;
+}
+
+export interface GradeClassResult {
+  rows: GradeRow[];
+  /** Submissions skipped because they already had results.json. */
+  skipped: string[];
+  timings: (JobTiming & { submission: string })[];
+}
+
+/** The per-submission wall-clock limit: the scenario's timeout (default 5 min) plus a margin. */
+export function submissionTimeoutMs(loaded: LoadedScenario, marginMs = 10_000): number {
+  return durationMs(loaded.scenario.timeout as string | number | undefined, 300_000) + marginMs;
+}
+
+/** Reads OUT/SUB/grade.json of every submission under OUT. */
+export async function readGrades(outDir: string): Promise<GradeRow[]> {
+  const rows: GradeRow[] = [];
+  for (const sub of await listSubmissions(outDir)) {
+    const f = join(outDir, sub, 'grade.json');
+    if (!existsSync(f) || !existsSync(join(outDir, sub, 'results.json'))) continue;
+    const g = JSON.parse(await readFile(f, 'utf8')) as { submission: string; grade: Grade };
+    rows.push({ submission: g.submission, grade: g.grade });
+  }
+  return rows;
+}
+
+/** Writes OUT/grades.csv and OUT/junit.xml from grade rows. */
+export async function writeClassFiles(outDir: string, rows: GradeRow[], scenario: string): Promise<void> {
+  await writeFileAtomic(join(outDir, 'grades.csv'), gradesCsv(rows));
+  await writeFileAtomic(join(outDir, 'junit.xml'), junitXml(rows, scenario));
+}
+
+/** Grades every submission folder (of this shard), then writes the class files. */
+export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassResult> {
+  const outDir = resolve(opts.outDir);
+  await mkdir(outDir, { recursive: true });
+  const all = shardOf(await listSubmissions(opts.submissionsDir), opts.shard);
+  const skipped = opts.force ? [] : all.filter((s) => existsSync(join(outDir, s, 'results.json')));
+  const todo = all.filter((s) => !skipped.includes(s));
+  const jobs = Math.max(1, opts.jobs ?? cpus().length);
+  const uids = opts.sandbox ? ensureSlotUsers(Math.min(jobs, Math.max(1, todo.length))) : [];
+  const planned = plannedChecks(opts.loaded);
+  const timeoutMs = submissionTimeoutMs(opts.loaded, opts.marginMs);
+  const progress = opts.progress ?? new GradeProgress(todo.length);
+  const results = await runPool(todo, jobs, async (sub, slot) => {
+    progress.started();
+    const r = await gradeSubmission({
+      scenarioFile: resolve(opts.scenarioFile),
+      scenarioName: opts.loaded.scenario.name,
+      submission: sub,
+      submissionDir: resolve(opts.submissionsDir, sub),
+      outDir: join(outDir, sub),
+      timeoutMs,
+      planned,
+      ...(opts.sandbox ? { sandbox: { ...opts.sandbox, user: slotUser(slot), uid: uids[slot] } } : {}),
+    });
+    progress.finished(sub, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
+    return r;
+  });
+  progress.end();
+  // The class files cover every graded submission of this shard, also those graded before.
+  const rows = (await readGrades(outDir)).filter((r) => all.includes(r.submission));
+  await writeClassFiles(outDir, rows, opts.loaded.scenario.name);
+  return { rows, skipped, timings: results.map((r) => ({ submission: r.submission, ...r.timing })) };
+}
+
+export { DEFAULT_LIMITS };

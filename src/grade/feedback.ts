@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Grade } from './grades.js';
+
+/** Plain Markdown feedback from a grade (used when there is no run record to render). */
+export function plainFeedback(submission: string, scenario: string, grade: Grade): string {
+  const out = [`# Feedback: ${submission}`, '', `Scenario **${scenario}**: **${grade.score} / ${grade.maxScore}** points.`, ''];
+  if (grade.error) out.push(`The submission could not be graded completely: ${grade.error}`, '');
+  for (const c of grade.checks) {
+    if (c.visibility !== 'visible') continue;
+    out.push(`## ${c.name} — ${c.status} (${c.score}/${c.maxScore})`, '', '```', c.output.replace(/```/g, "'''"), '```', '');
+  }
+  const hidden = grade.checks.filter((c) => c.visibility !== 'visible');
+  if (hidden.length) out.push(`## Hidden checks`, '', `${hidden.length} hidden check(s): ${hidden.reduce((a, c) => a + c.score, 0)} / ${hidden.reduce((a, c) => a + c.maxScore, 0)} points.`, '');
+  return out.join('\n');
+}
+
+/**
+ * The feedback text: the shipped Handlebars template `feedback` (src/report/render.ts) over the
+ * run record when there is one, the plain renderer otherwise; a run that was cut short gets the
+ * reason prepended.
+ */
+export async function feedbackText(runDir: string, submission: string, scenario: string, grade: Grade): Promise<string> {
+  if (existsSync(join(runDir, 'run.json'))) {
+    try {
+      const { renderReport } = await import('../report/render.js');
+      const text = await renderReport({ runDir, template: 'feedback', format: 'md' });
+      return grade.error ? `> **Note:** ${grade.error}\n\n${text}` : text;
+    } catch {
+      /* a record the renderer refuses: fall back to the plain text */
+    }
+  }
+  return plainFeedback(submission, scenario, grade);
+}

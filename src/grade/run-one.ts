@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunRecord } from '../generated/run-record.js';
+import { SANDBOX_ENV, type SandboxSpec } from '../sandbox/limits.js';
+import { reapUser } from '../sandbox/reap.js';
+import { PKG_ROOT } from '../util/paths.js';
+import { feedbackText } from './feedback.js';
+import { toGradescope } from './gradescope.js';
+import { errorGrade, gradeRun, type Grade, type GradeOptions } from './grades.js';
+import type { PlannedCheck } from './plan.js';
+
+/** One submission to grade. */
+export interface GradeJob {
+  /** Absolute path of the scenario file. */
+  scenarioFile: string;
+  scenarioName: string;
+  /** The submission's folder name (its row in grades.csv). */
+  submission: string;
+  /** Absolute path of the submission folder (`{{submission}}`). */
+  submissionDir: string;
+  /** OUT/SUB. */
+  outDir: string;
+  /** Wall-clock limit of the whole run child. */
+  timeoutMs: number;
+  planned: PlannedCheck[];
+  /** Sandbox for the submission's programs, with the slot user's uid for the final sweep. */
+  sandbox?: SandboxSpec & { uid: number };
+  gradeOptions?: GradeOptions;
+}
+
+/** Where the time of one submission went. */
+export interface JobTiming {
+  totalMs: number;
+  /** The scenario's own duration (run.json's run.durationMs). */
+  scenarioMs?: number;
+}
+
+export interface JobResult {
+  submission: string;
+  grade: Grade;
+  timing: JobTiming;
+}
+
+/** Writes a file so that readers never see half of it (tmp + rename). */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+function killGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    /* gone */
+  }
+}
+
+/**
+ * Grades one submission: `wirelab run` in a child process of its own (own process group), a
+ * wall-clock limit after which the group is killed, a sweep of the sandbox user's processes,
+ * then the grade from run.json. Always writes results.json, grade.json and feedback.md in
+ * OUT/SUB — also when the run crashed or timed out.
+ */
+export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
+  const t0 = performance.now();
+  const runDir = join(job.outDir, 'run');
+  await rm(runDir, { recursive: true, force: true });
+  await mkdir(runDir, { recursive: true });
+  const env = { ...process.env };
+  if (job.sandbox) env[SANDBOX_ENV] = JSON.stringify({ ...job.sandbox, uid: undefined, match: job.submissionDir });
+  else delete env[SANDBOX_ENV];
+  const child = spawn(process.execPath, [join(PKG_ROOT, 'bin', 'wirelab.js'), 'run', job.scenarioFile, '--out', runDir, '--var', `submission=${job.submissionDir}`, '--json'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    if (stderr.length < 16_384) stderr += d.toString('utf8');
+  });
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid!, 'SIGTERM');
+    killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), 3000);
+  }, job.timeoutMs);
+  const exit = await new Promise<{ code: number | null; signal: string | null; error?: string }>((res) => {
+    child.once('error', (e) => res({ code: null, signal: null, error: e.message }));
+    child.once('close', (code, signal) => res({ code, signal }));
+  });
+  clearTimeout(timer);
+  clearTimeout(killTimer);
+  killGroup(child.pid ?? 0, 'SIGKILL'); // anything left in the run's group
+  if (job.sandbox) await reapUser(job.sandbox.uid);
+
+  const recordFile = join(runDir, 'run.json');
+  let grade: Grade;
+  let scenarioMs: number | undefined;
+  const secs = Math.round(job.timeoutMs / 100) / 10;
+  if (existsSync(recordFile)) {
+    const record = JSON.parse(await readFile(recordFile, 'utf8')) as RunRecord;
+    scenarioMs = record.run.durationMs;
+    grade = gradeRun(record, job.gradeOptions);
+    if (timedOut) grade = { ...grade, status: 'error', error: `timed out after ${secs} s` };
+  } else {
+    const reason = timedOut
+      ? `timed out after ${secs} s`
+      : exit.error
+        ? `the grading run could not start: ${exit.error}`
+        : `the grading run ended without a run record (exit ${exit.code ?? exit.signal})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+    grade = errorGrade(reason, job.planned.reduce((a, c) => a + c.maxScore, 0), job.planned, job.gradeOptions);
+  }
+  const totalMs = performance.now() - t0;
+  const results = toGradescope(grade, { scenario: job.scenarioName, executionTime: totalMs / 1000 });
+  await writeFileAtomic(join(job.outDir, 'feedback.md'), await feedbackText(runDir, job.submission, job.scenarioName, grade));
+  await writeFileAtomic(join(job.outDir, 'grade.json'), `${JSON.stringify({ submission: job.submission, scenario: job.scenarioName, grade }, null, 2)}\n`);
+  // results.json last: its presence marks the submission as graded (resume skips it).
+  await writeFileAtomic(join(job.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  return { submission: job.submission, grade, timing: { totalMs, ...(scenarioMs !== undefined ? { scenarioMs } : {}) } };
+}
