@@ -170,6 +170,7 @@ export function compileZones(specs: ZoneSpec[], path = 'zones'): Zone[] {
       const cnames = rs.filter((r) => r.type === 'CNAME').length;
       if (cnames > 1 || (cnames === 1 && rs.length > 1)) throw new UsageError(`${path}: ${name} has a CNAME and other records (a CNAME must be alone)`);
     }
+    if (names.get(apex)?.some((r) => r.type === 'CNAME')) throw new UsageError(`${path}: ${apex || '.'} is an apex: it cannot have a CNAME`);
     const soas = (names.get(apex) ?? []).filter((r) => r.type === 'SOA');
     if (soas.length > 1) throw new UsageError(`${path}: ${apex} has ${soas.length} SOA records`);
     let soa = soas[0] as Zone['soa'] | undefined;

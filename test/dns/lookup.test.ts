@@ -27,6 +27,7 @@ describe('zone compilation', () => {
     expect(() => compileZones([{ origin: 'x.test', records: [{ name: 'a', type: 'CNAME', value: 'b' }, { name: 'a', type: 'A', value: '192.0.2.1' }] }])).toThrow(/CNAME and other records/);
     expect(() => compileZones([{ origin: 'x.test', records: [{ name: 'a', type: 'MX', value: { priority: -1, exchange: 'm' } }] }])).toThrow(/MX value/);
     expect(() => compileZones([{ records: [{ name: 'a.one', type: 'A', value: '192.0.2.1' }, { name: 'b.two', type: 'A', value: '192.0.2.2' }] }])).toThrow(/give an `origin`/);
+    expect(() => compileZones([{ origin: 'x.test', records: [{ name: '@', type: 'CNAME', value: 'y.test.' }] }])).toThrow(/apex: it cannot have a CNAME/);
     expect(() => compileZones([{ origin: 'x.test', records: [{ name: 'a'.repeat(64), type: 'A', value: '192.0.2.1' }] }])).toThrow(/longer than 63/);
   });
 

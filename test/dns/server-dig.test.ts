@@ -1,4 +1,6 @@
 /** The fixture server answered by real dig and nslookup on a loopback address. */
+import { createSocket } from 'node:dgram';
+import * as dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDnsServer, type DnsServer } from '../../src/dns/server.js';
 import { LAB_ZONE, SEED_ZONES } from './lab-zone.js';
@@ -89,6 +91,27 @@ describe('fixture server vs dig', () => {
     expect((await d(['echo.lab.example'])).raw).toMatch(/; EDNS: version: 0, flags:; udp: 1232/);
     expect((await d(['+noedns', 'echo.lab.example'])).raw).not.toMatch(/EDNS/);
     expect((await d(['+edns=1', '+noednsnegotiation', 'echo.lab.example'])).status).toBe('BADVERS');
+  });
+
+  it('FORMERR for a malformed query (same id), NOTIMP for another opcode, silence for a response', async () => {
+    const sock = createSocket('udp4');
+    const replies: Buffer[] = [];
+    sock.on('message', (m) => replies.push(m));
+    await new Promise<void>((r) => sock.bind(0, '127.3.1.2', () => r()));
+    const send = (b: Buffer) => new Promise<void>((r) => sock.send(b, server.port, ADDR, () => r()));
+    try {
+      await send(Buffer.from('beef0100000100000000000003777777', 'hex')); // question cut short
+      const notify = dnsPacket.encode({ type: 'query', id: 0x1234, questions: [{ name: 'lab.example', type: 'SOA' }] });
+      notify.writeUInt16BE(0x2000, 2); // opcode 4 (NOTIFY)
+      await send(notify);
+      await send(dnsPacket.encode({ type: 'response', id: 0x4321, questions: [{ name: 'lab.example', type: 'A' }] }));
+      await send(dnsPacket.encode({ type: 'query', id: 0x5555, questions: [{ name: 'echo.lab.example', type: 'A' }] }));
+      for (let i = 0; i < 50 && replies.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      const seen = replies.map((m) => dnsPacket.decode(m) as dnsPacket.DecodedPacket & { rcode: string; opcode: string });
+      expect(seen.map((p) => [p.id, p.rcode, p.opcode, p.flag_qr])).toEqual([[0xbeef, 'FORMERR', 'QUERY', true], [0x1234, 'NOTIMP', 'NOTIFY', true], [0x5555, 'NOERROR', 'QUERY', true]]);
+    } finally {
+      sock.close();
+    }
   });
 
   it('records every query and response it served', async () => {
