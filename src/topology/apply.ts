@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TopologyPlan } from './plan.js';
+import type { NamespaceSetup, TopologyPlan } from './plan.js';
 import { processStart, removeState, saveState, type RunState } from './state.js';
 import { runCmd } from './run-cmd.js';
 
@@ -8,9 +8,9 @@ import { runCmd } from './run-cmd.js';
 export const NETNS_ETC = '/etc/netns';
 
 /**
- * Builds a planned topology with few processes: one `ip -batch` for the namespaces, one per
- * namespace for sysctls + nftables, one `ip -batch` for every link, one `ip -n NS -batch` per
- * namespace for addresses, links and routes. The state file lists everything before it exists,
+ * Builds a planned topology with few processes, in two waves: one `ip -batch` adding the
+ * namespaces and creating every link straight into them, then one script per
+ * namespace (in parallel) for sysctls, addresses, routes, qdiscs and nftables. The state file lists everything before it exists,
  * so a killed run can be cleaned. On failure, whatever was made is removed and the error thrown.
  */
 export async function applyPlan(plan: TopologyPlan, state: RunState): Promise<void> {
@@ -18,19 +18,11 @@ export async function applyPlan(plan: TopologyPlan, state: RunState): Promise<vo
   state.netnsDirs = plan.setups.filter((s) => s.resolvConf).map((s) => join(NETNS_ETC, s.netns));
   saveState(state);
   try {
-    await runCmd('ip', ['-batch', '-'], plan.namespaces.map((n) => `netns add ${n}\n`).join(''));
-    await Promise.all(
-      plan.setups.map((s) => {
-        const sysctl = `sysctl -q -w ${Object.entries(s.sysctls).map(([k, v]) => `${k}=${v}`).join(' ')} >/dev/null`;
-        const script = s.nft ? `${sysctl} && exec nft -f -` : sysctl;
-        return runCmd('ip', ['netns', 'exec', s.netns, 'sh', '-c', script], s.nft);
-      }),
-    );
-    if (plan.linkBatch.length) await runCmd('ip', ['-batch', '-'], plan.linkBatch.map((l) => `${l}\n`).join(''));
+    const rootBatch = [...plan.namespaces.map((n) => `netns add ${n}`), ...plan.linkBatch];
+    await runCmd('ip', ['-batch', '-'], rootBatch.map((l) => `${l}\n`).join(''));
     await Promise.all(
       plan.setups.map(async (s) => {
-        await runCmd('ip', ['-n', s.netns, '-batch', '-'], s.ipBatch.map((l) => `${l}\n`).join(''));
-        if (s.tcBatch.length) await runCmd('tc', ['-n', s.netns, '-batch', '-'], s.tcBatch.map((l) => `${l}\n`).join(''));
+        await runCmd('ip', ['netns', 'exec', s.netns, 'sh', '-c', setupScript(s)]);
         if (s.resolvConf) {
           await mkdir(join(NETNS_ETC, s.netns), { recursive: true });
           await writeFile(join(NETNS_ETC, s.netns, 'resolv.conf'), s.resolvConf);
@@ -41,6 +33,21 @@ export async function applyPlan(plan: TopologyPlan, state: RunState): Promise<vo
     await teardownState(state);
     throw e;
   }
+}
+
+/**
+ * One shell script per namespace, run inside it: sysctls by writing /proc/sys (per namespace,
+ * and before the links go up so DAD is off), then `ip -batch`, `tc -batch` and `nft -f` from
+ * here-documents, so a namespace costs one `ip netns exec` process tree.
+ */
+export function setupScript(s: NamespaceSetup): string {
+  const lines = ['set -e'];
+  for (const [k, v] of Object.entries(s.sysctls)) lines.push(`echo ${v} > /proc/sys/${k.replaceAll('.', '/')}`);
+  const doc = (cmd: string, body: string) => lines.push(`${cmd} <<'WIRELAB_EOF'`, body.replace(/\n$/, ''), 'WIRELAB_EOF');
+  if (s.ipBatch.length) doc('ip -batch -', s.ipBatch.join('\n'));
+  if (s.tcBatch.length) doc('tc -batch -', s.tcBatch.join('\n'));
+  if (s.nft) doc('nft -f -', s.nft);
+  return lines.join('\n') + '\n';
 }
 
 /**

@@ -25,7 +25,7 @@ export interface PlannedHost {
   routes: RouteSpec[];
 }
 
-/** What one namespace needs once it exists: sysctls, then (after links) an `ip -batch`, nft, resolv.conf. */
+/** What one namespace needs once its links exist: sysctls, then an `ip -batch`, tc, nft, resolv.conf. */
 export interface NamespaceSetup {
   netns: string;
   sysctls: Record<string, string>;
@@ -120,12 +120,17 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
       addresses: ifaces.flatMap((f) => f.addresses.map((a) => a.address)),
       routes: hostRoutes,
     });
-    setups.push({ netns, sysctls: sysctls(!!h.forward), ipBatch: lines, nft: nftRuleset(h.firewall, h.icmp === 'silent'), resolvConf: resolvConf(h.resolver), tcBatch: tcLines.get(name)! });
+    const ifaceSysctls = Object.fromEntries(
+      ifaces.filter((f) => peers.get(`${name}:${f.name}`) !== 'none').map((f) => [`net.ipv6.conf.${f.name}.accept_dad`, '0']),
+    );
+    setups.push({ netns, sysctls: { ...sysctls(!!h.forward), ...ifaceSysctls }, ipBatch: lines, nft: nftRuleset(h.firewall, h.icmp === 'silent'), resolvConf: resolvConf(h.resolver), tcBatch: tcLines.get(name)! });
   }
   const namespaces = hosts.map((h) => h.netns);
   if (switchLines.length) {
     namespaces.push(switchNs);
-    setups.push({ netns: switchNs, sysctls: { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' }, ipBatch: switchLines, tcBatch: [] });
+    const ports = switchLines.filter((l) => l.endsWith(' up') && !l.includes(' br')).map((l) => l.split(' ')[2]);
+    const off = Object.fromEntries(['all', 'default', ...ports].map((d) => [`net.ipv6.conf.${d}.disable_ipv6`, '1']));
+    setups.push({ netns: switchNs, sysctls: off, ipBatch: switchLines, tcBatch: [] });
   }
   return { runId, hosts, namespaces, linkBatch, setups, subnets: [...g.segments.values()].flatMap((s) => s.subnets), needsNetem };
 }
