@@ -50,19 +50,19 @@ describe('AgentHost (agent without a namespace)', () => {
 
   it('rebuilds WirelabError subclasses so exit codes and fixes survive', async () => {
     const a = agent();
-    const env = await a.request('envFail', {}).catch((e) => e);
+    const env = (await a.request('envFail', {}).then(() => undefined, (e: unknown) => e)) as EnvironmentError;
     expect(env).toBeInstanceOf(EnvironmentError);
     expect(env.exitCode).toBe(3);
     expect(env.fix).toBe('apt-get install widget');
     expect(env.message).toBe('no widget\n  fix: apt-get install widget');
-    const refused = await a.request('refuse', {}).catch((e) => e);
+    const refused = (await a.request('refuse', {}).then(() => undefined, (e: unknown) => e)) as TargetRefusedError;
     expect(refused).toBeInstanceOf(TargetRefusedError);
     expect(refused.exitCode).toBe(2);
-    const crash = await a.request('crash', {}).catch((e) => e);
+    const crash = (await a.request('crash', {}).then(() => undefined, (e: unknown) => e)) as Error;
     expect(crash.name).toBe('TypeError');
     expect(crash.message).toContain('boom');
     expect(crash.message).toContain('h1');
-    const unknown = await a.request('nope', {}).catch((e) => e);
+    const unknown = (await a.request('nope', {}).then(() => undefined, (e: unknown) => e)) as Error;
     expect(unknown.message).toContain('unknown host op "nope"');
   });
 
