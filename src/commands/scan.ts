@@ -25,7 +25,7 @@ export async function runScan(target: string, opts: ScanCliOptions): Promise<num
   if (opts.connect && opts.syn) throw new UsageError('choose one of --connect and --syn');
   const ctx = new HostContext('local', process.cwd());
   const result = await scan({ target, ports: opts.ports, method: opts.syn ? 'syn' : 'connect', allow: opts.allowTarget ?? [] }, ctx);
-  process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : formatNmap(result, { reason: opts.reason === true }));
+  process.stdout.write(opts.json ? JSON.stringify(result) + '\n' : formatNmap(result, { reason: opts.reason === true }));
   return ExitCode.ok;
 }
 

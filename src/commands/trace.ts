@@ -45,7 +45,7 @@ export async function runTrace(target: string, opts: TraceCliOptions): Promise<n
     },
     ctx,
   );
-  const text = opts.json ? JSON.stringify(result, null, 2) + '\n' : opts.style === 'tracert' ? formatTracert(result) : formatTraceroute(result);
+  const text = opts.json ? JSON.stringify(result) + '\n' : opts.style === 'tracert' ? formatTracert(result) : formatTraceroute(result);
   process.stdout.write(text);
   return ExitCode.ok;
 }

@@ -16,6 +16,11 @@ function ipv4Bytes(addr: string): Buffer {
   return Buffer.from(addr.split('.').map(Number));
 }
 
+/** An IPv4 address as the unsigned 32-bit number `readUInt32BE` gives for its header bytes. */
+export function ipv4Int(addr: string): number {
+  return ipv4Bytes(addr).readUInt32BE(0);
+}
+
 /** TCP flag bits. */
 export const TCP = { FIN: 0x01, SYN: 0x02, RST: 0x04, PSH: 0x08, ACK: 0x10 } as const;
 

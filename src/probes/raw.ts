@@ -22,7 +22,7 @@ export class RawChannel {
    * `protocol` 'ip' opens an IPPROTO_RAW socket: send-only, the caller supplies the IP header,
    * and it never receives copies of incoming packets.
    */
-  constructor(protocol: 'tcp' | 'icmp' | 'udp' | 'ip', onPacket: (pkt: Buffer, source: string) => void, rcvbuf = 8 << 20) {
+  constructor(protocol: 'tcp' | 'icmp' | 'udp' | 'ip', onPacket: (pkt: Buffer, length: number) => void, rcvbuf = 8 << 20) {
     const raw = require('raw-socket') as typeof RawSocket;
     const proto = { tcp: raw.Protocol.TCP, icmp: raw.Protocol.ICMP, udp: raw.Protocol.UDP, ip: 255 }[protocol];
     try {
@@ -46,11 +46,13 @@ export class RawChannel {
     wrap.on('recvReady', () => this.drain(onPacket));
   }
 
-  /** Reads everything queued; `onPacket` gets a view of a reused buffer, valid during the call. */
-  private drain(onPacket: (pkt: Buffer, source: string) => void): void {
-    const deliver = (b: Buffer, bytes: number, source: string) => onPacket(b.subarray(0, bytes), source);
+  /**
+   * Reads everything queued. `onPacket` gets a reused buffer and the datagram's length: the
+   * bytes are valid only during the call (no allocation per packet on the scan's hot path).
+   */
+  private drain(onPacket: (pkt: Buffer, length: number) => void): void {
     try {
-      for (let i = 0; i < 100_000 && !this.closed; i++) this.sock.wrap.recv(this.buf, deliver);
+      for (let i = 0; i < 100_000 && !this.closed; i++) this.sock.wrap.recv(this.buf, onPacket);
     } catch {
       // EAGAIN: the queue is empty
     }

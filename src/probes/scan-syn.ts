@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import { parseIcmp, parseIpv4, parseTcp, routeSource, SynFactory, TCP, unreachReason } from './packet.js';
+import { ipv4Int, parseIcmp, parseIpv4, parseTcp, routeSource, SynFactory, TCP, unreachReason } from './packet.js';
 import { parsePorts } from './ports.js';
 import { RawChannel } from './raw.js';
 import { ScanEngine } from './scan-engine.js';
@@ -29,17 +29,21 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
   const seqOf = (port: number) => (base + port) >>> 0;
   const engine = new ScanEngine(ports, opts, SYN_WINDOW);
 
-  const onTcp = (pkt: Buffer) => {
-    const ip = parseIpv4(pkt);
-    if (!ip || ip.src !== address || ip.proto !== 6) return;
-    const tcp = parseTcp(ip.payload);
-    if (!tcp || tcp.dport !== sport || !(tcp.flags & (TCP.ACK | TCP.RST))) return;
-    if (tcp.ack !== ((seqOf(tcp.sport) + 1) >>> 0)) return;
-    if ((tcp.flags & (TCP.SYN | TCP.ACK)) === (TCP.SYN | TCP.ACK)) engine.answer(tcp.sport, 'open', 'syn-ack', 'SYN/ACK');
-    else if (tcp.flags & TCP.RST) engine.answer(tcp.sport, 'closed', 'reset', 'RST');
+  const targetInt = ipv4Int(address);
+  // hot path: one call per TCP datagram the host receives, so no parsing objects here
+  const onTcp = (pkt: Buffer, len: number) => {
+    if (len < 40 || pkt[9] !== 6 || pkt.readUInt32BE(12) !== targetInt) return;
+    const t = (pkt[0] & 0x0f) * 4;
+    if (len < t + 14 || pkt.readUInt16BE(t + 2) !== sport) return;
+    const flags = pkt[t + 13];
+    if (!(flags & (TCP.ACK | TCP.RST))) return;
+    const port = pkt.readUInt16BE(t);
+    if (pkt.readUInt32BE(t + 8) !== ((seqOf(port) + 1) >>> 0) || !engine.isWaiting(port)) return;
+    if ((flags & (TCP.SYN | TCP.ACK)) === (TCP.SYN | TCP.ACK)) engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
+    else if (flags & TCP.RST) engine.answer(port, 'closed', 'reset', 'RST');
   };
-  const onIcmp = (pkt: Buffer) => {
-    const ip = parseIpv4(pkt);
+  const onIcmp = (pkt: Buffer, len: number) => {
+    const ip = parseIpv4(pkt.subarray(0, len));
     const icmp = ip && ip.proto === 1 ? parseIcmp(ip.payload) : undefined;
     const q = icmp?.type === 3 ? icmp.quoted : undefined;
     if (!q || q.dst !== address || q.proto !== 6) return;

@@ -109,8 +109,8 @@ export function tcpProbes(target: string, source: string, onMatch: (m: ProbeMatc
     if (index < 0 || index >= 512 || tcp.ack !== ((seq + 1) >>> 0)) return undefined;
     return { index, address: ip!.src, final: true };
   };
-  const sock = new RawChannel('tcp', (pkt) => {
-    const m = onTcp(pkt);
+  const sock = new RawChannel('tcp', (pkt, len) => {
+    const m = onTcp(pkt.subarray(0, len));
     if (m) onMatch(m);
   });
   return {

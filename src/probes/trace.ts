@@ -113,8 +113,8 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       const now = performance.now();
       for (let i = 0; i < next; i++) if (!results[i] && now - sentAt[i] >= waitMs) settle(i, { address: null, rttMs: null });
     };
-    icmpSock = new RawChannel('icmp', (pkt) => {
-      const ip = parseIpv4(pkt);
+    icmpSock = new RawChannel('icmp', (pkt, len) => {
+      const ip = parseIpv4(pkt.subarray(0, len));
       const icmp = ip && ip.proto === 1 ? parseIcmp(ip.payload) : undefined;
       if (!icmp || ![0, 3, 11].includes(icmp.type)) return;
       const m = kind?.matchIcmp(ip!, icmp);
