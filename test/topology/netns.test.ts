@@ -41,6 +41,22 @@ describe('topologies in network namespaces', () => {
     await teardown(t);
   });
 
+  it('dual stack through a router: computed IPv6 routes and the gateway for both families', async () => {
+    const t = await build({
+      networks: { lan1: { subnet: '198.51.100.0/24', subnet6: '2001:db8:1::/64' }, lan2: { subnet: '203.0.113.0/24', subnet6: '2001:db8:2::/64' } },
+      hosts: {
+        client: { ip: ['198.51.100.55/24', '2001:db8:1::55/64'], gateway: 'r' },
+        r: { ip: ['198.51.100.1/24', '2001:db8:1::1/64', '203.0.113.1/24', '2001:db8:2::1/64'], forward: true },
+        server: { ip: ['203.0.113.10/24', '2001:db8:2::10/64'] },
+      },
+    });
+    expect(await nsRun(t, 'client', ['ip', '-6', 'route', 'show', 'default'])).toContain('via 2001:db8:1::1 dev eth0');
+    expect(await nsRun(t, 'client', ['ping', '-6', '-c1', '-W2', '-n', '2001:db8:2::10'])).toContain('1 received');
+    expect(await nsRun(t, 'server', ['ping', '-c1', '-W1', '-n', '198.51.100.55'])).toContain('1 received');
+    expect(t.hostOf('2001:db8:2::10')).toBe('server');
+    await teardown(t);
+  });
+
   it('a chain of four routers: computed routes, traceroute shows the 5 hops', async () => {
     const t = await build(chainModel(false));
     expect(await nsRun(t, 'client', ['ping', '-c1', '-W1', '-n', '203.0.113.10'])).toContain('1 received');
