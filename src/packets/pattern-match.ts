@@ -62,11 +62,15 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
   const totalItems = counted.filter(Boolean).length;
   const W = n + 1;
   const ign = packets.map((p) => ignorable(p, pattern.ignore));
-  const row = new Uint8Array(m);
-  const fillRow = (j: number): void => {
+  // Predicate results, computed once per (packet, item) in the backward pass, reused forward.
+  const hits = new Uint8Array(n * m);
+  let row = hits.subarray(0, m);
+  const fillRow = (j: number, compute: boolean): void => {
+    row = hits.subarray(j * m, j * m + m);
+    if (!compute) return;
+    const p = packets[j]!;
     for (let i = 0; i < m; i++) {
       const it = items[i]!;
-      const p = packets[j]!;
       row[i] = it.kind === 'gap' || (it.anyOf ? it.anyOf.some((sp) => packetMatches(p, sp, resolver)) : packetMatches(p, it.spec!, resolver)) ? 1 : 0;
     }
   };
@@ -94,16 +98,35 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
     else visit(null, F, 0);
   };
 
+  // Backward pass: best[j][s] = the best score from state s before packet j. Same moves as
+  // `moves` (which the forward walk uses), written out without closures for speed.
+  const isGap = items.map((it) => it.kind === 'gap');
   for (let j = n; j >= 0; j--) {
-    if (j < n) fillRow(j);
-    for (let s = S - 1; s >= 0; s--) {
-      const [i, c] = stateOf(s);
-      let b = NONE;
-      moves(i, c, j, (_st, _nx, score) => {
-        if (score > b) b = score;
-        return false;
-      });
-      best[j * S + s] = b;
+    if (j < n) fillRow(j, true);
+    const here = j * S;
+    const nextRow = (j + 1) * S;
+    const skip = j < n ? (ign[j] ? 0 : -1) : 0;
+    best[here + F] = j < n ? best[nextRow + F]! + skip : 0;
+    for (let i = m - 1; i >= 0; i--) {
+      const it = items[i]!;
+      const next = i + 1 < m ? off[i + 1]! : F;
+      const adv = best[here + next]! + (counted[i] ? W : 0);
+      const drop = best[here + next]!;
+      for (let c = cap[i]!; c >= 0; c--) {
+        const st = off[i]! + c;
+        let b = NONE;
+        if (c >= it.min) b = adv;
+        else b = drop;
+        if (j < n) {
+          if ((isGap[i] || row[i] === 1) && c < it.max) {
+            const v = best[nextRow + off[i]! + Math.min(c + 1, cap[i]!)]!;
+            if (v > b) b = v;
+          }
+          const v = best[nextRow + st]! + skip;
+          if (v > b) b = v;
+        }
+        best[here + st] = b;
+      }
     }
   }
 
@@ -127,7 +150,7 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
   let unexpected = 0;
   for (;;) {
     if (s === F && j === n) break;
-    if (j < n) fillRow(j);
+    if (j < n) fillRow(j, false);
     const [i, c] = stateOf(s);
     const want = best[j * S + s]!;
     let took: { step: AlignStep; next: number } | undefined;

@@ -15,8 +15,6 @@ interface Row {
   mark: string;
   item: string;
   packet: string;
-  /** Rows with the same group next to each other are collapsed beyond GROUP_SHOWN. */
-  group?: string;
 }
 
 const ITEM_W = 44;
@@ -31,50 +29,54 @@ function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignS
   const out: Row[] = [];
   let shown = -1; // item whose label has been printed
   let took = 0;
+  // Runs of rows of one group (an item's packets, ignored packets, unexpected packets) are cut
+  // after GROUP_SHOWN rows; the rest is counted, not formatted (captures can be large).
+  let group = '';
+  let run = 0;
+  let hidden = 0;
+  const flush = (): void => {
+    if (hidden) out.push({ mark: '', item: '', packet: `        … ${hidden} more packet${hidden === 1 ? '' : 's'} like these` });
+    hidden = 0;
+  };
+  const push = (row: () => Row, g?: string): void => {
+    if (g === undefined || g !== group) {
+      flush();
+      group = g ?? '';
+      run = 0;
+    }
+    if (g !== undefined && ++run > GROUP_SHOWN) hidden++;
+    else out.push(row());
+  };
   for (const st of steps) {
     switch (st.kind) {
-      case 'consume':
-        out.push({ mark: '', item: shown === st.item ? '' : label(pattern, st.item), packet: pkt(packets[st.packet]!), group: `item${st.item}` });
+      case 'consume': {
+        const first = shown !== st.item;
+        push(() => ({ mark: '', item: first ? label(pattern, st.item) : '', packet: pkt(packets[st.packet]!) }), `item${st.item}`);
         shown = st.item;
         took++;
         break;
+      }
       case 'advance':
-        if (shown !== st.item) out.push({ mark: '', item: label(pattern, st.item), packet: '        (none: optional or empty gap)' });
+        if (shown !== st.item) push(() => ({ mark: '', item: label(pattern, st.item), packet: '        (none: optional or empty gap)' }));
         shown = -1;
         took = 0;
         break;
-      case 'drop':
-        out.push({ mark: 'X', item: label(pattern, st.item), packet: took ? '        (too few packets for this item)' : '        (not found)' });
+      case 'drop': {
+        const some = took > 0;
+        push(() => ({ mark: 'X', item: label(pattern, st.item), packet: some ? '        (too few packets for this item)' : '        (not found)' }));
         shown = -1;
         took = 0;
         break;
+      }
       case 'skip':
-        out.push({ mark: '-', item: `     (ignored: ${st.reason})`, packet: pkt(packets[st.packet]!), group: 'skip' });
+        push(() => ({ mark: '-', item: `     (ignored: ${st.reason})`, packet: pkt(packets[st.packet]!) }), 'skip');
         break;
       case 'extra':
-        out.push({ mark: '+', item: '     (unexpected)', packet: pkt(packets[st.packet]!), group: 'extra' });
+        push(() => ({ mark: '+', item: '     (unexpected)', packet: pkt(packets[st.packet]!) }), 'extra');
         break;
     }
   }
-  return out;
-}
-
-/** Collapses long runs of rows of one group (gap contents, ignored packets) into one line. */
-function collapse(input: Row[]): Row[] {
-  const out: Row[] = [];
-  for (let i = 0; i < input.length; ) {
-    let k = i;
-    while (k < input.length && input[k]!.group !== undefined && input[k]!.group === input[i]!.group && input[k]!.mark !== '>>') k++;
-    const run = Math.max(1, k - i);
-    if (run > GROUP_SHOWN + 1) {
-      out.push(...input.slice(i, i + GROUP_SHOWN));
-      out.push({ mark: '', item: '', packet: `        … ${run - GROUP_SHOWN} more packets like these` });
-      i += run;
-    } else {
-      out.push(...input.slice(i, i + run));
-      i += run;
-    }
-  }
+  flush();
   return out;
 }
 
@@ -121,8 +123,8 @@ export function renderReport(pattern: Pattern, packets: readonly DecodedPacket[]
   if (div) lines.push(`first divergence: ${div.text}`);
   const table = rows(pattern, packets, a.steps.slice(0, div?.step));
   const rest = div ? rows(pattern, packets, a.steps.slice(div.step)) : [];
-  if (rest[0]) rest[0] = { ...rest[0], mark: '>>', group: undefined };
-  const all = collapse([...table, ...rest]);
+  if (rest[0]) rest[0] = { ...rest[0], mark: '>>' };
+  const all = [...table, ...rest];
   lines.push('', `${'     #  expected'.padEnd(ITEM_W + 6)}No.  Source → Destination  Info`);
   for (const row of all) lines.push(`${row.mark.padEnd(2)} ${row.item.padEnd(ITEM_W)} ${row.packet}`.trimEnd());
   lines.push('', 'legend: X expected but not found · + unexpected packet · - ignored · >> first divergence');
