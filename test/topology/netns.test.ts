@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
 import { cleanupRuns } from '../../src/topology/cleanup.js';
+import { TopologyHostSet } from '../../src/topology/host-set.js';
 import type { TopologyModel } from '../../src/topology/model.js';
 import { build, cleanupAll, leftovers, myRuns, nsRun, nsSpawn, teardown, until, workdir } from './netns-helper.js';
 
@@ -121,11 +122,15 @@ describe('topologies in network namespaces', () => {
 
   it('host agents run inside their namespace: real exec op and a test op table', async () => {
     const model: TopologyModel = { hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: '192.0.2.2/24' } } };
-    const t = await build(model);
-    const r = await t.host('b').call('exec', { run: ['ip', '-br', 'addr', 'show', 'eth0'], timeoutMs: 5000 });
+    const set = new TopologyHostSet(await build(model));
+    expect([...set.names]).toEqual(['a', 'b']);
+    expect(set.addresses.get('b')).toEqual(['192.0.2.2']);
+    expect(set.allowedTargets).toEqual(['192.0.2.0/24']);
+    const r = await set.host('b').call('exec', { run: ['ip', '-br', 'addr', 'show', 'eth0'], timeoutMs: 5000 });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('192.0.2.2/24');
-    await teardown(t);
+    await set.close();
+    expect(await leftovers()).toEqual([]);
 
     const t2 = await build(model, { agentPath: new URL('../hosts/test-agent.mjs', import.meta.url).pathname });
     const agent = t2.host('a') as unknown as { request(op: string, a: unknown): Promise<unknown>; pid: number };
