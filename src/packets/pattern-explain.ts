@@ -4,26 +4,33 @@
  */
 import type { DecodedPacket } from './types.js';
 import type { PacketSpec } from './pattern-types.js';
-import { packetMatches, type EndpointResolver } from './pattern-pred.js';
+import { numField, packetMatches, type EndpointResolver } from './pattern-pred.js';
+
+const probe = (p: DecodedPacket, key: string): number | undefined => numField(p, key);
 
 /** Each failing part of `spec` for packet `p` (empty when it matches). */
 export function mismatches(p: DecodedPacket, spec: PacketSpec, r: EndpointResolver): string[] {
   const out: string[] = [];
   const only = (part: Partial<PacketSpec>): boolean => packetMatches(p, { conds: [], ...part }, r);
-  if (spec.proto && !only({ proto: spec.proto })) out.push(`is ${p.protocol}, not ${spec.proto.toUpperCase()}`);
+  if (spec.proto && !only({ proto: spec.proto })) out.push(`protocol ${p.protocol}, expected ${spec.proto.toUpperCase()}`);
   if ((spec.src || spec.dst) && !only({ src: spec.src, dst: spec.dst, either: spec.either })) {
-    out.push(`goes ${p.source} → ${p.destination}, other endpoints`);
+    out.push(`${p.source} → ${p.destination} (ports ${p.tcp?.srcPort ?? p.udp?.srcPort ?? '-'} → ${p.tcp?.dstPort ?? p.udp?.dstPort ?? '-'}), other endpoints expected`);
   }
   if (spec.flags && p.tcp && !only({ flags: spec.flags })) {
     const want = `[${spec.flags.names.join(', ')}${spec.flags.atLeast ? ', *' : ''}]`;
-    out.push(`has [${p.tcp.flags.join(', ')}], expected ${want}`);
+    out.push(`flags [${p.tcp.flags.join(', ')}], expected ${want}`);
   }
   if (spec.dns && !only({ proto: 'dns', dns: spec.dns })) out.push('DNS question/answer differs');
-  if (spec.icmp && !only({ icmp: spec.icmp })) out.push(`ICMP type ${p.icmp?.type ?? '-'}/${p.icmp?.code ?? '-'}, expected ${spec.icmp.word}`);
+  if (spec.icmp && !only({ icmp: spec.icmp })) out.push(`ICMP type ${p.icmp?.type ?? '-'} code ${p.icmp?.code ?? '-'}, expected ${spec.icmp.word}`);
   for (const c of spec.conds) {
     if (only({ conds: [c] })) continue;
-    if ('value' in c) out.push(`${c.key} is not ${c.op === '=' ? '' : c.op}${c.value}`);
-    else out.push(`${c.key} does not ${c.op === '!=' ? 'avoid' : 'match'} ${c.regex ? String(c.regex) : JSON.stringify(c.text)}`);
+    if ('value' in c) {
+      const actual = probe(p, c.key);
+      out.push(`${actual === undefined ? `no ${c.key}` : `${c.key}=${actual}`}, expected ${c.key}${c.op}${c.value}`);
+    } else {
+      const what = c.regex ? `match ${String(c.regex)}` : `${c.op === '==' ? 'equal' : 'contain'} ${JSON.stringify(c.text)}`;
+      out.push(`${c.key === 'data' ? 'payload' : 'Info'} does ${c.op === '!=' ? '' : 'not '}${what}`);
+    }
   }
   return out;
 }

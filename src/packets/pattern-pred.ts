@@ -59,7 +59,8 @@ function optionValue(p: DecodedPacket, name: string): number | undefined {
   return o === undefined ? undefined : Number(o.slice(name.length + 1));
 }
 
-function numField(p: DecodedPacket, key: string): number | undefined {
+/** The value a numeric pattern field (`len`, `seq`, `mss` …) has in a packet, if it has one. */
+export function numField(p: DecodedPacket, key: string): number | undefined {
   switch (key) {
     case 'len': return p.tcp ? p.tcp.len : p.udp ? p.udp.len - 8 : p.payload?.length;
     case 'seq': return p.tcp?.seq ?? p.icmp?.seq;

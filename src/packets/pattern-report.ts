@@ -17,15 +17,15 @@ interface Row {
   packet: string;
 }
 
-const ITEM_W = 44;
+
 const INFO_MAX = 110;
 const GROUP_SHOWN = 3;
 
 const clip = (s: string, w: number): string => (s.length > w ? s.slice(0, w - 1) + '…' : s);
 const pkt = (p: DecodedPacket): string => `${String(p.no).padStart(5)}  ${p.source} → ${p.destination}  ${clip(p.info, INFO_MAX)}`;
-const label = (pattern: Pattern, i: number): string => `${String(i + 1).padStart(3)}  ${clip(pattern.items[i]!.text, ITEM_W - 5)}`;
+const label = (pattern: Pattern, i: number, w: number): string => `${String(i + 1).padStart(3)}  ${clip(pattern.items[i]!.text, w - 5)}`;
 
-function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignStep[]): Row[] {
+function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignStep[], w: number): Row[] {
   const out: Row[] = [];
   let shown = -1; // item whose label has been printed
   let took = 0;
@@ -51,19 +51,19 @@ function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignS
     switch (st.kind) {
       case 'consume': {
         const first = shown !== st.item;
-        push(() => ({ mark: '', item: first ? label(pattern, st.item) : '', packet: pkt(packets[st.packet]!) }), `item${st.item}`);
+        push(() => ({ mark: '', item: first ? label(pattern, st.item, w) : '', packet: pkt(packets[st.packet]!) }), `item${st.item}`);
         shown = st.item;
         took++;
         break;
       }
       case 'advance':
-        if (shown !== st.item) push(() => ({ mark: '', item: label(pattern, st.item), packet: '        (none: optional or empty gap)' }));
+        if (shown !== st.item) push(() => ({ mark: '', item: label(pattern, st.item, w), packet: '        (none: optional or empty gap)' }));
         shown = -1;
         took = 0;
         break;
       case 'drop': {
         const some = took > 0;
-        push(() => ({ mark: 'X', item: label(pattern, st.item), packet: some ? '        (too few packets for this item)' : '        (not found)' }));
+        push(() => ({ mark: 'X', item: label(pattern, st.item, w), packet: some ? '        (too few packets for this item)' : '        (not found)' }));
         shown = -1;
         took = 0;
         break;
@@ -101,7 +101,7 @@ function divergence(pattern: Pattern, packets: readonly DecodedPacket[], a: Alig
     if (item.spec && from >= 0) {
       const cands = Array.from({ length: Math.min(50, packets.length - from) }, (_, i) => from + i);
       const c = closest(packets, cands, item.spec, r);
-      if (c) text += `; closest: No. ${packets[c.index]!.no}, which ${c.reasons.join('; ') || 'matches but is needed elsewhere'}`;
+      if (c) text += `; closest: No. ${packets[c.index]!.no} (${c.reasons.join('; ') || 'it matches, but an earlier item needs it'})`;
     }
     return { step: k, text };
   }
@@ -114,6 +114,7 @@ function divergence(pattern: Pattern, packets: readonly DecodedPacket[], a: Alig
 /** Renders the report for an alignment computed by `align`. */
 export function renderReport(pattern: Pattern, packets: readonly DecodedPacket[], a: Alignment, r: EndpointResolver): string {
   const lines: string[] = [];
+  const w = Math.min(64, Math.max(30, ...pattern.items.map((it) => it.text.length + 5)));
   const extra = a.unexpected ? `; ${a.unexpected} unexpected packet${a.unexpected === 1 ? '' : 's'}` : '';
   lines.push(a.ok
     ? `packet pattern matched: all ${a.totalItems} expected items in ${packets.length} packets`
@@ -121,12 +122,12 @@ export function renderReport(pattern: Pattern, packets: readonly DecodedPacket[]
   if (pattern.ignore.length) lines.push(`ignoring: ${pattern.ignore.join(', ')}`);
   const div = divergence(pattern, packets, a, r);
   if (div) lines.push(`first divergence: ${div.text}`);
-  const table = rows(pattern, packets, a.steps.slice(0, div?.step));
-  const rest = div ? rows(pattern, packets, a.steps.slice(div.step)) : [];
+  const table = rows(pattern, packets, a.steps.slice(0, div?.step), w);
+  const rest = div ? rows(pattern, packets, a.steps.slice(div.step), w) : [];
   if (rest[0]) rest[0] = { ...rest[0], mark: '>>' };
   const all = [...table, ...rest];
-  lines.push('', `${'     #  expected'.padEnd(ITEM_W + 6)}No.  Source → Destination  Info`);
-  for (const row of all) lines.push(`${row.mark.padEnd(2)} ${row.item.padEnd(ITEM_W)} ${row.packet}`.trimEnd());
+  lines.push('', `${'     #  expected'.padEnd(w + 6)}No.  Source → Destination  Info`);
+  for (const row of all) lines.push(`${row.mark.padEnd(2)} ${row.item.padEnd(w)} ${row.packet}`.trimEnd());
   lines.push('', 'legend: X expected but not found · + unexpected packet · - ignored · >> first divergence');
   return lines.join('\n');
 }
