@@ -1,7 +1,5 @@
 import { Socket } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { parsePorts } from './ports.js';
-import { scanInWorkers } from './scan-split.js';
 import { ScanEngine } from './scan-engine.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
 import { checkTarget } from './target.js';
@@ -32,13 +30,6 @@ export const socketConnector: Connector = {
 /** Connect sockets in flight by default: far below the fd limit, enough to saturate loopback. */
 export const CONNECT_WINDOW = 256;
 
-/**
- * From this many ports on, the scan is split over worker threads (one per core, at most 2):
- * connect() and close() on loopback cost ~25 µs of kernel time each, which then runs on both
- * cores at once.
- */
-export const PARALLEL_THRESHOLD = 4096;
-
 /** errno of a failed connect() → nmap -sT state and reason. */
 const ERRORS: Record<string, { state: 'closed' | 'filtered'; reason: string; answer: string }> = {
   // RST, and also ICMP port-unreachable: the kernel reports both as ECONNREFUSED, so nmap -sT
@@ -53,25 +44,17 @@ const ERRORS: Record<string, { state: 'closed' | 'filtered'; reason: string; ans
 
 /**
  * TCP connect scan (nmap -sT) with non-blocking sockets: a bounded window of connects, the
- * engine's adaptive timeout and one retry. Connected → open (syn-ack), closed with RST by
- * `resetAndDestroy()` so no TIME_WAIT is left behind; ECONNREFUSED → closed (conn-refused);
+ * engine's adaptive timeout and one retry. Sockets are libuv TCP handles (tcp-handle.ts), or
+ * net.Socket objects with `useHandles: false` or where the handles are unavailable.
+ * Connected → open (syn-ack), closed with RST (uv_tcp_close_reset, as `resetAndDestroy()`) so
+ * no TIME_WAIT is left behind; ECONNREFUSED → closed (conn-refused);
  * ICMP host/net unreachable → filtered; silence twice → filtered (no-response).
  * A Linux self-connect (the kernel picked the scanned port as source port) is no listener and
  * counts as closed.
  */
-export async function connectScan(opts: ScanOptions & { workers?: number }): Promise<ScanResult> {
+export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
   const { address } = checkTarget(opts.target, opts.allow);
   const ports = parsePorts(opts.ports);
-  const workers = opts.workers ?? (ports.length >= PARALLEL_THRESHOLD ? Math.min(2, availableParallelism()) : 1);
-  if (workers > 1) {
-    const split = await scanInWorkers(address, ports, opts, workers);
-    if (split) return split;
-  }
-  return connectScanInThread(address, ports, opts);
-}
-
-/** The scan itself, in this thread, for an already checked address and parsed ports. */
-export async function connectScanInThread(address: string, ports: number[], opts: ScanOptions): Promise<ScanResult> {
   const engine = new ScanEngine(ports, opts, CONNECT_WINDOW);
   const family = address.includes(':') ? 6 : 4;
   const connector = (opts.useHandles ?? true) ? handleConnector() : undefined;

@@ -65,7 +65,7 @@ describe('loopback scans', () => {
   });
 
   it('scans all 65535 ports with bounded fds and records a capped probe log', async () => {
-    const res = await connectScan({ target: '127.0.0.1', ports: '-', maxRecordedProbes: 100, workers: 1 });
+    const res = await connectScan({ target: '127.0.0.1', ports: '-', maxRecordedProbes: 100 });
     expect(res.ports.length).toBe(65535);
     for (const p of open) expect(states(res).get(p)).toBe('open');
     expect(res.probes.length).toBe(100);
