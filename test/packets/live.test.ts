@@ -156,6 +156,18 @@ describe('capture errors and host ops', () => {
     expect(err.message).toMatch(/filter/);
   });
 
+  it('snaplen cuts what is stored, not the original length', async () => {
+    const file = join(dir, 'snap.pcapng');
+    const c = await startCapture({ device: 'lo', filter: `host ${SERVER} and udp port 47314`, file, snaplen: 64 });
+    const { createSocket } = await import('node:dgram');
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.send(Buffer.alloc(1000, 0x61), 47314, SERVER, () => r()));
+    sock.close();
+    expect((await c.stop()).packets).toBe(1);
+    const { stdout } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'frame.len', '-e', 'frame.cap_len']);
+    expect(stdout.trim()).toBe('1042\t64');
+  });
+
   it('maps cap link-type names to LINKTYPE numbers', () => {
     expect(['NULL', 'ETHERNET', 'LINKTYPE_LINUX_SLL', 'RAW'].map(linktypeNumber)).toEqual([0, 1, 113, 101]);
     expect(linktypeNumber('Unknown linktype 276')).toBe(276);
