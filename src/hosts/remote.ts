@@ -47,8 +47,14 @@ export class AgentHost implements Host {
     const argv = [script, this.name, this.opts.workdir, this.opts.netns ?? ''];
     const [cmd, args] = this.opts.netns ? ['ip', ['netns', 'exec', this.opts.netns, process.execPath, ...argv]] : [process.execPath, argv];
     return new Promise<void>((resolve, reject) => {
-      const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
       this.child = child;
+      // forwarded as is; the tail explains an agent that dies before it is ready
+      let errTail = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        process.stderr.write(d);
+        errTail = (errTail + d.toString()).slice(-2000);
+      });
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`host ${this.name}: agent did not start within ${this.opts.startTimeoutMs ?? 10000} ms`));
@@ -74,7 +80,8 @@ export class AgentHost implements Host {
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         this.exited = true;
-        const err = new Error(`host ${this.name}: agent exited (${signal ?? `code ${code}`})`);
+        const tail = errTail.trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 2).join(' | ');
+        const err = new Error(`host ${this.name}: agent exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`);
         reject(err);
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();

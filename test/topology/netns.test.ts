@@ -35,7 +35,7 @@ describe('topologies in network namespaces', () => {
     });
     expect(await nsRun(t, 'a', ['ping', '-c1', '-W1', '-n', '198.51.100.3'])).toContain('1 received');
     expect(await nsRun(t, 'b', ['ping', '-c1', '-W1', '-n', '198.51.100.2'])).toContain('1 received');
-    expect(await nsRun(t, 'a', ['ping', '-6', '-c1', '-W1', '-n', '2001:db8:1::3'])).toContain('1 received');
+    expect(await nsRun(t, 'a', ['ping', '-6', '-c1', '-W3', '-n', '2001:db8:1::3'])).toContain('1 received');
     expect(t.resolveTarget('b')).toBe('198.51.100.3');
     expect(t.resolveTarget('b', 6)).toBe('2001:db8:1::3');
     expect(t.allowedTargets).toEqual(['198.51.100.0/24', '2001:db8:1::/64']);
@@ -52,7 +52,7 @@ describe('topologies in network namespaces', () => {
       },
     });
     expect(await nsRun(t, 'client', ['ip', '-6', 'route', 'show', 'default'])).toContain('via 2001:db8:1::1 dev eth0');
-    expect(await nsRun(t, 'client', ['ping', '-6', '-c1', '-W2', '-n', '2001:db8:2::10'])).toContain('1 received');
+    expect(await nsRun(t, 'client', ['ping', '-6', '-c1', '-W3', '-n', '2001:db8:2::10'])).toContain('1 received');
     expect(await nsRun(t, 'server', ['ping', '-c1', '-W1', '-n', '198.51.100.55'])).toContain('1 received');
     expect(t.hostOf('2001:db8:2::10')).toBe('server');
     await teardown(t);
