@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parsePattern, parsePatternLine, unknownHosts, type PatternItem } from '../../src/packets/pattern.js';
+import { parse } from 'yaml';
+import { parsePattern, parsePatternLine, unknownHosts, type PatternEntry, type PatternItem } from '../../src/packets/pattern.js';
 
 function item(text: string): PatternItem {
   const r = parsePatternLine(text);
@@ -129,5 +130,35 @@ describe('parsePattern', () => {
       { index: 1, col: 1, message: 'unknown host "sever"', expected: ['client', 'server'] },
       { index: 3, col: 10, message: 'unknown host "srv"', expected: ['client', 'server'] },
     ]);
+  });
+});
+
+describe('patterns as scenario authors write them in YAML', () => {
+  it('plain (unquoted) block-list lines survive YAML, comments included', () => {
+    const doc = parse(`packets:
+  - ignore: pure-acks
+  - client > server [SYN]
+  - server > client [SYN, ACK] mss=1452
+  - server > client [PSH, ACK] len=37 data="Welcome"
+  - ...                      # any number of packets (gap)
+  - client > server [PSH, ACK] len=14 data=/Raeed/
+  - ?server > client [ACK]   # optional packet
+  - client > server [ACK] *
+  - client > server [SYN] {2}
+  - client:55182 > *:50007 [SYN]
+  - client > dns DNS query A compeng.example.home
+  - any:
+      - server > client [RST]
+      - server > client [RST, ACK]
+    count: "+"
+`) as { packets: PatternEntry[] };
+    const r = parsePattern(doc.packets);
+    if ('errors' in r) throw new Error(JSON.stringify(r.errors));
+    expect(r.pattern.ignore).toEqual(['pure-acks']);
+    expect(r.pattern.items.map((i) => [i.kind, i.min, i.max])).toEqual([
+      ['packet', 1, 1], ['packet', 1, 1], ['packet', 1, 1], ['gap', 0, Infinity], ['packet', 1, 1], ['packet', 0, 1],
+      ['packet', 0, Infinity], ['packet', 2, 2], ['packet', 1, 1], ['packet', 1, 1], ['packet', 1, Infinity],
+    ]);
+    expect(r.pattern.items[3]!.text).toBe('...');
   });
 });
