@@ -111,14 +111,18 @@ export class CaptureWriter {
 
   private pcapngHeaders(ifName: string | undefined): void {
     const b = this.buf;
-    // Section Header Block, no options, section length unknown (-1).
+    // Section Header Block: byte-order magic, version 1.0, section length unknown (-1), and
+    // shb_userappl (4) = "wirelab" so capinfos/Wireshark name the capturing application.
+    const shbOpts = Buffer.concat([option(4, Buffer.from('wirelab', 'utf8')), Buffer.alloc(4)]);
+    const shbLen = 28 + shbOpts.length;
     b.writeUInt32LE(0x0a0d0d0a, 0);
-    b.writeUInt32LE(28, 4);
+    b.writeUInt32LE(shbLen, 4);
     b.writeUInt32LE(0x1a2b3c4d, 8);
     b.writeUInt16LE(1, 12);
     b.writeUInt16LE(0, 14);
     b.writeBigInt64LE(-1n, 16);
-    b.writeUInt32LE(28, 24);
+    shbOpts.copy(b, 24);
+    b.writeUInt32LE(shbLen, 24 + shbOpts.length);
     // Interface Description Block with if_name (2) and if_tsresol (9) = 9 (10^-9 s).
     const opts: Buffer[] = [];
     if (ifName) opts.push(option(2, Buffer.from(ifName, 'utf8')));
@@ -126,7 +130,7 @@ export class CaptureWriter {
     opts.push(Buffer.alloc(4)); // opt_endofopt
     const body = Buffer.concat(opts);
     const len = 20 + body.length;
-    let o = 28;
+    let o = shbLen;
     b.writeUInt32LE(1, o);
     b.writeUInt32LE(len, o + 4);
     b.writeUInt16LE(this.linktype, o + 8);

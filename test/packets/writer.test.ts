@@ -110,6 +110,19 @@ describe('CaptureWriter', () => {
     ]);
   });
 
+  it('pcapng names wirelab as the capture application and µs/ns precision is what capinfos sees', async () => {
+    for (const format of ['pcap', 'pcapng'] as const) {
+      const file = join(dir, `info.${format}`);
+      const w = openCaptureWriter(file, { linktype: 1, format });
+      w.write({ tsNs: t0, data: links[1]!(ipv4Udp(10)) });
+      w.close();
+      const { stdout } = await run('capinfos', ['-M', file]);
+      expect(stdout).toMatch(/Number of packets:\s+1\n/);
+      expect(stdout).toMatch(format === 'pcap' ? /File timestamp precision:\s+microseconds \(6\)/ : /File timestamp precision:\s+nanoseconds \(9\)/);
+      if (format === 'pcapng') expect(stdout).toMatch(/Capture application:\s+wirelab/);
+    }
+  });
+
   it('flushes in chunks: 20,000 packets land whole', async () => {
     const file = join(dir, 'many.pcap');
     const w = openCaptureWriter(file, { linktype: 101 });
