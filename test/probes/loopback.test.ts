@@ -86,6 +86,15 @@ describe('loopback scans', () => {
     expect(res.probesOmitted).toBe(res.probesSent - 100);
   });
 
+  it('connect scan works over IPv6 loopback', async () => {
+    const s = createServer((c) => c.destroy());
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '::1', r));
+    const p6 = (s.address() as { port: number }).port;
+    const res = await connectScan({ target: '::1', ports: [p6, 1] });
+    expect(res.ports.map((p) => `${p.port}:${p.state}:${p.reason}`)).toEqual([`1:closed:conn-refused`, `${p6}:open:syn-ack`]);
+  });
+
   it('a port that is only a client socket source port is closed', async () => {
     const c = new Socket();
     await new Promise<void>((r) => c.connect(open[0], '127.0.0.1', r));
