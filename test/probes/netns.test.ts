@@ -2,7 +2,7 @@
  * Differential tests in namespaces (root only): our scanner and tracer run inside the client
  * namespace (`ip netns exec`, importing dist/) beside nmap and traceroute on the same targets.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +101,32 @@ describe.skipIf(!isRoot)('nmap layout of a big mixed scan', () => {
       expect(table(ours)).toEqual(table(peer));
     });
   }
+});
+
+describe.skipIf(!isRoot)('scan and trace commands', () => {
+  const cli = `${root}bench/scan-cli.mjs`;
+  const run = (args: string[], pre: string[] = []) => {
+    const r = spawnSync(pre[0] ?? process.execPath, [...pre.slice(1), ...(pre.length ? [process.execPath] : []), cli, ...args], { encoding: 'utf8', timeout: 30_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+
+  it('exit 3 with the fix when raw sockets are not permitted (CAP_NET_RAW dropped)', () => {
+    for (const args of [['scan', '127.0.0.1', '-p', '80', '--syn'], ['trace', '127.0.0.1']]) {
+      const r = run(args, ['setpriv', '--bounding-set=-net_raw']);
+      expect(r.code).toBe(3);
+      expect(r.err).toContain('CAP_NET_RAW');
+      expect(r.err).toContain('fix: ');
+    }
+  });
+
+  it('exit 2 for a refused target or bad ports; nmap layout on success', () => {
+    expect(run(['scan', '192.0.2.1', '-p', '80']).code).toBe(2);
+    expect(run(['trace', '192.0.2.1', '--probe', 'icmp']).code).toBe(2);
+    expect(run(['scan', '127.0.0.1', '-p', '70000']).code).toBe(2);
+    const ok = run(['scan', '127.0.0.1', '-p', '1-30']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/\nNot shown: \d+ closed tcp ports \(conn-refused\)\n/);
+  });
 });
 
 function shape(hops: Trace['hops']): string[][] {
