@@ -13,13 +13,12 @@
  *   DNS words := [query|response] [TYPE] [name] [answer…]        ICMP words: echo-request, time-exceeded…
  *
  * Example: `server > client [SYN, ACK] mss=1452`, `?server > client [ACK]`, `client > dns DNS query A lab.example`.
+ * In YAML, a plain line may not start with `*`, `{`, `[` (alias / flow syntax): write the repeat
+ * at the end (`client > server [ACK] *`) or quote the line. Comparisons take no blanks (`len>0`).
  */
 import { ParseFail, Scanner } from './pattern-scan.js';
 import { icmpKind, ICMP_WORDS } from './pattern-icmp.js';
-import {
-  IGNORE_KINDS, type Cmp, type Condition, type Endpoint, type IgnoreKind, type NumKey, type PacketSpec,
-  type Pattern, type PatternError, type PatternItem, type PatternListError,
-} from './pattern-types.js';
+import type { Cmp, Condition, Endpoint, NumKey, PacketSpec, PatternError, PatternItem } from './pattern-types.js';
 
 const FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const NUM_KEYS: NumKey[] = ['len', 'seq', 'ack', 'win', 'mss', 'ws', 'ttl', 'type', 'code', 'id', 'rcode'];
@@ -28,7 +27,8 @@ const DNS_TYPES = ['A', 'AAAA', 'PTR', 'CNAME', 'MX', 'NS', 'TXT', 'SOA', 'SRV',
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const NAME = /^[A-Za-z_][\w.-]*$/;
 
-function quantifier(s: Scanner): { min: number; max: number } | undefined {
+/** A repeat (`?`, `+`, `*`, `{n}`, `{n,}`, `{n,m}`) at the scanner, or undefined. */
+export function quantifier(s: Scanner): { min: number; max: number } | undefined {
   const ch = s.peek();
   if (ch === '?' || ch === '+' || ch === '*') {
     s.pos++;
@@ -211,86 +211,4 @@ export function parsePatternLine(text: string): PatternItem | { error: PatternEr
     if (e instanceof ParseFail) return { error: e.error };
     throw e;
   }
-}
-
-/**
- * Pattern list entries: a line; `{ ignore: kind | kind[] }` (applies to the whole pattern); or
- * `{ any: [line, …], count?: "?" | "+" | "*" | "{n,m}" }`: one item that takes a packet matching
- * any of the lines (which carry no repeat of their own), e.g. a closed port's [RST] or [RST, ACK].
- */
-export type PatternEntry = string | { ignore: string | string[] } | { any: string[]; count?: string };
-
-function anyItem(entry: { any: unknown; count?: unknown }, index: number, errors: PatternListError[]): PatternItem | undefined {
-  const lines = entry.any;
-  if (!Array.isArray(lines) || lines.length === 0 || !lines.every((l) => typeof l === 'string')) {
-    errors.push({ index, col: 1, message: '"any" needs a non-empty list of pattern lines', expected: ['list of strings'] });
-    return undefined;
-  }
-  const specs: PacketSpec[] = [];
-  for (const line of lines as string[]) {
-    const r = parsePatternLine(line);
-    if ('error' in r) errors.push({ index, ...r.error, message: `in "${line}": ${r.error.message}` });
-    else if (r.kind !== 'packet' || r.min !== 1 || r.max !== 1) errors.push({ index, col: 1, message: `"any" lines are single packets, not "${line}"`, expected: ['count: …'] });
-    else specs.push(r.spec!);
-  }
-  let q = { min: 1, max: 1 };
-  if (entry.count !== undefined) {
-    const s: Scanner = new Scanner(String(entry.count).trim());
-    try {
-      const got = quantifier(s);
-      if (!got || !s.done) s.fail(`bad count "${String(entry.count)}"`, ['?', '+', '*', '{n}', '{n,m}']);
-      q = got;
-    } catch (e) {
-      if (!(e instanceof ParseFail)) throw e;
-      errors.push({ index, ...e.error });
-    }
-  }
-  if (specs.length !== lines.length) return undefined;
-  return { kind: 'packet', text: `any of: ${(lines as string[]).join(' | ')}${entry.count !== undefined ? ` ${String(entry.count)}` : ''}`, ...q, spec: specs[0], anyOf: specs };
-}
-
-/** Parses a whole `packets:` list; errors carry the list index and the column. */
-export function parsePattern(entries: readonly PatternEntry[]): { pattern: Pattern } | { errors: PatternListError[] } {
-  const items: PatternItem[] = [];
-  const ignore: IgnoreKind[] = [];
-  const errors: PatternListError[] = [];
-  entries.forEach((entry, index) => {
-    if (typeof entry === 'string') {
-      const r = parsePatternLine(entry);
-      if ('error' in r) errors.push({ index, ...r.error });
-      else items.push(r);
-      return;
-    }
-    if (entry && typeof entry === 'object' && 'any' in entry) {
-      const it = anyItem(entry, index, errors);
-      if (it) items.push(it);
-      return;
-    }
-    const kinds = entry && typeof entry === 'object' && 'ignore' in entry ? [entry.ignore].flat() : undefined;
-    if (!kinds) {
-      errors.push({ index, col: 1, message: 'expected a pattern line, { ignore: … } or { any: [...] }', expected: ['string', 'ignore', 'any'] });
-      return;
-    }
-    for (const k of kinds) {
-      if (IGNORE_KINDS.includes(k as IgnoreKind)) ignore.includes(k as IgnoreKind) || ignore.push(k as IgnoreKind);
-      else errors.push({ index, col: 1, message: `unknown ignore kind "${k}"`, expected: [...IGNORE_KINDS] });
-    }
-  });
-  return errors.length ? { errors } : { pattern: { items, ignore } };
-}
-
-/** Host names a pattern uses that the context does not define (with their list index and column). */
-export function unknownHosts(entries: readonly PatternEntry[], hosts: readonly string[]): PatternListError[] {
-  const out: PatternListError[] = [];
-  entries.forEach((entry, index) => {
-    const lines = typeof entry === 'string' ? [entry] : entry && 'any' in entry && Array.isArray(entry.any) ? entry.any : [];
-    for (const line of lines) {
-      const r = typeof line === 'string' ? parsePatternLine(line) : undefined;
-      if (!r || 'error' in r || !r.spec) continue;
-      for (const e of [r.spec.src, r.spec.dst]) {
-        if (e?.host && !hosts.includes(e.host)) out.push({ index, col: e.col, message: `unknown host "${e.host}"`, expected: [...hosts] });
-      }
-    }
-  });
-  return out;
 }

@@ -10,7 +10,8 @@ import { renderReport } from './pattern-report.js';
 import { EndpointResolver } from './pattern-pred.js';
 
 export * from './pattern-types.js';
-export { parsePattern, parsePatternLine, unknownHosts, type PatternEntry } from './pattern-parse.js';
+export { parsePatternLine } from './pattern-parse.js';
+export { parsePattern, unknownHosts, type PatternEntry } from './pattern-list.js';
 export type { AlignStep } from './pattern-match.js';
 
 export interface MatchOptions {
