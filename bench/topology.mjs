@@ -1,7 +1,7 @@
 // Times building and tearing down the four-router chain (client–r1–r2–r3–r4–server) with
 // wirelab (batched: ip -batch, one process per namespace for sysctls/nft) beside the usual lab
 // shell script (one `ip`/`ip netns exec` process per command), median of N runs each, and
-// prints the ratios. Checks client → server ping in both. Needs root and a build
+// prints the ratios; also the start of the 6 host agents. Checks client → server ping in both. Needs root and a build
 // (npx tsc -p tsconfig.build.json). Usage: node bench/topology.mjs [runs=10]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { buildTopology } from '../dist/topology/index.js';
@@ -54,14 +54,18 @@ function sh(script) {
   return performance.now() - t;
 }
 
-const w = { up: [], down: [], total: [] };
+const w = { up: [], down: [], total: [], agents: [] };
 const p = { up: [], down: [], total: [] };
 for (let i = 0; i < runs + 1; i++) {
   let t = performance.now();
   const topo = await buildTopology({ hosts: chain }, { workdir: '/tmp' });
   const up = performance.now() - t;
+  let agents;
   try {
     if (!ping(topo.hosts.get('client').netns)) throw new Error('wirelab chain: no ping');
+    const ta = performance.now();
+    await Promise.all([...topo.hosts.keys()].map((h) => topo.host(h).start()));
+    agents = performance.now() - ta;
   } finally {
     t = performance.now();
     const errors = await topo.teardown();
@@ -77,7 +81,7 @@ for (let i = 0; i < runs + 1; i++) {
     pd = sh(peer.down.split('\n').map((l) => `${l} 2>/dev/null || true`).join('\n'));
   }
   if (i === 0) continue; // warm-up (first build also checks the environment)
-  w.up.push(up), w.down.push(down), w.total.push(up + down);
+  w.up.push(up), w.down.push(down), w.total.push(up + down), w.agents.push(agents);
   p.up.push(pu), p.down.push(pd), p.total.push(pu + pd);
 }
 console.log(`four-router chain (6 namespaces, 5 links), median of ${runs} runs, ms:`);
@@ -86,3 +90,4 @@ for (const k of ['up', 'down', 'total']) {
   const a = median(w[k]), b = median(p[k]);
   console.log(`${k.padEnd(9)} ${a.toFixed(1).padStart(7)}   ${b.toFixed(1).padStart(7)}                            ${(b / a).toFixed(2)}x`);
 }
+console.log(`wirelab only: 6 host agents started in parallel (ready handshake), median ${median(w.agents).toFixed(1)} ms (down includes stopping them)`);
