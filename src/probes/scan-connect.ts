@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import { parsePorts } from './ports.js';
 import { ScanEngine } from './scan-engine.js';
+import { loadServices } from './services.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
 import { checkTarget } from './target.js';
 import { type ConnectOutcome, type Connector, handleConnector } from './tcp-handle.js';
@@ -55,6 +56,7 @@ const ERRORS: Record<string, { state: 'closed' | 'filtered'; reason: string; ans
 export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
   const { address } = checkTarget(opts.target, opts.allow);
   const ports = parsePorts(opts.ports);
+  loadServices();
   const engine = new ScanEngine(ports, opts, CONNECT_WINDOW);
   const family = address.includes(':') ? 6 : 4;
   const connector = (opts.useHandles ?? true) ? handleConnector() : undefined;

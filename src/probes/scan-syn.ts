@@ -4,6 +4,7 @@ import { ipv4Int, parseIcmp, parseIpv4, parseTcp, routeSource, SynFactory, TCP, 
 import { parsePorts } from './ports.js';
 import { RawChannel } from './raw.js';
 import { ScanEngine } from './scan-engine.js';
+import { loadServices } from './services.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
 import { checkTarget } from './target.js';
 
@@ -27,6 +28,7 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
   const sport = opts.sourcePort ?? randomInt(40000, 60000);
   const base = randomInt(0, 2 ** 32);
   const seqOf = (port: number) => (base + port) >>> 0;
+  loadServices();
   const engine = new ScanEngine(ports, opts, SYN_WINDOW);
 
   const targetInt = ipv4Int(address);

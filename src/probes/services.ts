@@ -12,13 +12,28 @@ let cache: { file: string | null; tcp: Map<number, string>; udp: Map<number, str
  */
 export function parseServices(text: string): { tcp: Map<number, string>; udp: Map<number, string> } {
   const out = { tcp: new Map<number, string>(), udp: new Map<number, string>() };
-  for (const line of text.split('\n')) {
-    if (line === '' || line[0] === '#') continue;
-    const m = /^(\S+)\s+(\d+)\/(tcp|udp)\b/.exec(line);
-    if (!m) continue;
-    const table = out[m[3] as Proto];
-    const port = Number(m[2]);
-    if (!table.has(port)) table.set(port, m[1]);
+  // hand-rolled scan instead of split + regex: nmap-services has ~27,000 lines
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (text.charCodeAt(start) !== 35 /* # */) {
+      let i = start;
+      while (i < end && text.charCodeAt(i) > 32) i++;
+      const name = text.slice(start, i);
+      while (i < end && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      let port = 0;
+      const digits = i;
+      for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) port = port * 10 + (c - 48);
+      if (name && i > digits && text.charCodeAt(i) === 47 /* / */) {
+        const proto = text.slice(i + 1, i + 4);
+        const after = text.charCodeAt(i + 4);
+        if ((proto === 'tcp' || proto === 'udp') && (i + 4 >= end || after <= 32)) {
+          const table = out[proto];
+          if (!table.has(port)) table.set(port, name);
+        }
+      }
+    }
+    start = end + 1;
   }
   return out;
 }
@@ -40,6 +55,11 @@ function load(): NonNullable<typeof cache> {
 /** Service name for a port as nmap prints it (`ssh`, `http`), or `unknown`. Tables are read once. */
 export function serviceName(port: number, proto: Proto = 'tcp'): string {
   return load()[proto].get(port) ?? 'unknown';
+}
+
+/** Reads the table now (scans call this before their first probe so timing is not skewed). */
+export function loadServices(): void {
+  load();
 }
 
 /** The table file in use (null when none was readable). */
