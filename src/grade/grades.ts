@@ -21,6 +21,8 @@ export interface Grade {
   /** `graded`: the run completed; `error`: it could not (crash, timeout) — `error` says why. */
   status: 'graded' | 'error';
   error?: string;
+  /** Errors of steps worth no points (e.g. the submission's server did not start), in order. */
+  setupErrors?: string[];
   checks: GradedCheck[];
 }
 
@@ -62,8 +64,13 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 /** The steps worth points become checks; partial credit comes from `earned`. */
 export function gradeRun(record: RunRecord, opts: GradeOptions = {}): Grade {
   const checks: GradedCheck[] = [];
+  const setupErrors: string[] = [];
   for (const step of flatten(record.steps)) {
-    if (!step.points) continue;
+    if (!step.points) {
+      if (step.status === 'errored' && step.error) setupErrors.push(`${step.title}: ${excerpt(step.error.message)}`);
+      continue;
+    }
+    const cause = step.status === 'errored' && setupErrors.length ? `\nEarlier error in ${setupErrors[0]}` : '';
     const earned = step.status === 'errored' || step.status === 'skipped' ? 0 : Math.min(step.earned ?? (step.status === 'passed' ? step.points : 0), step.points);
     checks.push({
       name: step.title,
@@ -71,7 +78,7 @@ export function gradeRun(record: RunRecord, opts: GradeOptions = {}): Grade {
       maxScore: step.points,
       status: step.status,
       visibility: step.hidden ? (opts.hiddenVisibility ?? 'after_published') : 'visible',
-      output: step.status === 'skipped' ? 'Not run: the run stopped before this step.' : stepOutput(step),
+      output: step.status === 'skipped' ? 'Not run: the run stopped before this step.' : stepOutput(step) + cause,
     });
   }
   const score = round(checks.reduce((a, c) => a + c.score, 0));
@@ -82,6 +89,7 @@ export function gradeRun(record: RunRecord, opts: GradeOptions = {}): Grade {
     maxScore,
     status: interrupted ? 'error' : 'graded',
     ...(interrupted ? { error: `the run was stopped early (${interrupted})` } : {}),
+    ...(setupErrors.length ? { setupErrors } : {}),
     checks,
   };
 }

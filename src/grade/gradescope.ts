@@ -27,7 +27,7 @@ export function toGradescope(grade: Grade, opts: { scenario: string; executionTi
     score: grade.score,
     max_score: grade.maxScore,
     ...(opts.executionTime !== undefined ? { execution_time: Math.round(opts.executionTime * 1000) / 1000 } : {}),
-    output: grade.error ? `${head}\nThe submission could not be graded completely: ${grade.error}` : head,
+    output: [head, ...(grade.error ? [`The submission could not be graded completely: ${grade.error}`] : []), ...(grade.setupErrors ?? []).map((e) => `Error in ${e}`)].join('\n'),
     output_format: 'text',
     stdout_visibility: 'hidden',
     tests: grade.checks.map((c) => ({

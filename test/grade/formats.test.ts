@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type { RunRecord, StepRecord } from '../../src/generated/run-record.js';
 import { csvField, gradesCsv } from '../../src/grade/csv.js';
@@ -11,9 +8,8 @@ import { parseShard, shardOf } from '../../src/grade/submissions.js';
 import { summaryTable } from '../../src/grade/table.js';
 import { GradeProgress } from '../../src/grade/progress.js';
 import { findAll, parseXml } from './xml.js';
+import { validateResults } from './schema.js';
 
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../schemas/gradescope-results.schema.json'), 'utf8'));
-export const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
 
 function step(p: Partial<StepRecord>): StepRecord {
   return { path: 'steps[0]', kind: 'expect', title: 't', host: 'local', status: 'passed', startMs: 0, durationMs: 1, checks: [], ...p };
@@ -59,6 +55,10 @@ describe('grade model', () => {
     expect(g.checks[3].output).toContain('Error: connection refused');
     expect(gradeRun(rec, { hiddenVisibility: 'hidden' }).checks[4].visibility).toBe('hidden');
     expect(gradeRun(record([], 'SIGTERM')).error).toMatch(/SIGTERM/);
+    const broken = gradeRun(record([step({ title: 'serve', status: 'errored', error: { message: 'exited (exit 1)' } }), step({ title: 'c', points: 1, status: 'errored', error: { message: 'not open' } })]));
+    expect(broken.setupErrors).toEqual(['serve: exited (exit 1)']);
+    expect(broken.checks[0].output).toBe('Error: not open\nEarlier error in serve: exited (exit 1)');
+    expect(toGradescope(broken, { scenario: 's' }).output).toMatch(/\nError in serve: exited \(exit 1\)$/);
   });
 
   it('gives an error grade 0 of the planned points with the reason', () => {
