@@ -64,10 +64,13 @@ export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<v
   const exited = child.exitCode !== null || child.signalCode !== null;
   if (!exited) {
     signal('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
     const done = await Promise.race([
       child.then(() => true, () => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), graceMs)),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs))),
     ]);
+    // A pending grace timer would keep the process alive for up to graceMs after the run.
+    clearTimeout(timer);
     if (!done) signal('SIGKILL');
   }
   // Descendants that outlived the leader (background jobs of a shell) go too.

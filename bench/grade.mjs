@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Grading throughput: N generated submissions (copies of a correct and a faulty fixture
+// submission) graded with the echo grading scenario, `--jobs J`, sandbox on when root.
+//   npx tsc -p tsconfig.build.json && node bench/grade.mjs [N=100] [JOBS=2]
+// Prints submissions per minute and where the time goes: the per-run child process
+// (node start-up, module loading, scenario load, teardown) versus the scenario itself.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { gradeClass } = await import(join(ROOT, 'dist/grade/class.js'));
+const { loadScenario } = await import(join(ROOT, 'dist/scenario/load.js'));
+const { DEFAULT_LIMITS } = await import(join(ROOT, 'dist/sandbox/limits.js'));
+const { GradeProgress } = await import(join(ROOT, 'dist/grade/progress.js'));
+
+const N = Number(process.argv[2] ?? 100);
+const JOBS = Number(process.argv[3] ?? 2);
+const SCENARIO = join(ROOT, 'test/fixtures/echo-grading.yaml');
+const KINDS = ['py-correct', 'node-no-crlf'];
+
+const work = mkdtempSync(join(tmpdir(), 'wlt7-bench-'));
+chmodSync(work, 0o755);
+try {
+  const subs = join(work, 'subs');
+  for (let i = 0; i < N; i++) cpSync(join(ROOT, 'test/fixtures/submissions', KINDS[i % 2]), join(subs, `s${String(i).padStart(3, '0')}-${KINDS[i % 2]}`), { recursive: true });
+
+  // The bare cost of one child: node + wirelab's CLI modules, no scenario.
+  const t = performance.now();
+  for (let i = 0; i < 5; i++) execFileSync(process.execPath, [join(ROOT, 'bin/wirelab.js'), '--version'], { stdio: 'ignore' });
+  const cliStartMs = (performance.now() - t) / 5;
+
+  const r = await loadScenario(SCENARIO);
+  if (!r.ok) throw new Error('scenario does not load');
+  const sandbox = process.getuid?.() === 0 ? DEFAULT_LIMITS : undefined;
+  const t0 = performance.now();
+  const res = await gradeClass({ scenarioFile: SCENARIO, loaded: r.loaded, submissionsDir: subs, outDir: join(work, 'out'), jobs: JOBS, sandbox, progress: new GradeProgress(N, process.stderr, false) });
+  const wallS = (performance.now() - t0) / 1000;
+
+  const sum = (f) => res.timings.reduce((a, x) => a + f(x), 0);
+  const total = sum((x) => x.totalMs);
+  const scen = sum((x) => x.scenarioMs ?? 0);
+  const perKind = KINDS.map((k) => {
+    const ts = res.timings.filter((x) => x.submission.endsWith(k));
+    return `${k}: ${(ts.reduce((a, x) => a + x.totalMs, 0) / ts.length / 1000).toFixed(2)} s/run (scenario ${(ts.reduce((a, x) => a + (x.scenarioMs ?? 0), 0) / ts.length / 1000).toFixed(2)} s)`;
+  });
+  const scores = res.rows.map((x) => x.grade.score);
+  console.log(`graded ${res.rows.length} submissions with --jobs ${JOBS}${sandbox ? ' (sandboxed)' : ''} in ${wallS.toFixed(1)} s`);
+  console.log(`throughput: ${((res.rows.length / wallS) * 60).toFixed(1)} submissions/minute`);
+  console.log(`per run (mean): ${(total / N / 1000).toFixed(2)} s in all = scenario ${(scen / N / 1000).toFixed(2)} s + child process/overhead ${((total - scen) / N / 1000).toFixed(2)} s (${(((total - scen) / total) * 100).toFixed(0)}%)`);
+  console.log(`bare CLI start-up (node bin/wirelab.js --version): ${cliStartMs.toFixed(0)} ms`);
+  console.log(perKind.join('\n'));
+  console.log(`scores: ${scores.filter((s) => s === 6).length} × 6, ${scores.filter((s) => s === 2).length} × 2, others ${scores.filter((s) => s !== 6 && s !== 2).length}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
