@@ -7,9 +7,11 @@ import * as decode from '../commands/decode.js';
 import * as report from '../commands/report.js';
 import * as scan from '../commands/scan.js';
 import * as trace from '../commands/trace.js';
+import * as resolve from '../commands/resolve.js';
+import * as cleanup from '../commands/cleanup.js';
 
 /** Every subcommand, in the order `--help` lists them. */
-const commands: { register(p: Command): void }[] = [run, validate, report, decode, scan, trace];
+const commands: { register(p: Command): void }[] = [run, validate, report, decode, scan, resolve, trace, cleanup];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('wirelab')

@@ -10,26 +10,86 @@ export type Name = string;
  * The longest the whole run may take (default 10m). Past it the current step is stopped, the rest are skipped, and everything is torn down.
  */
 export type Duration = number | string;
-export type Step =
-  ServeStep | ConnectStep | SendStep | ExpectStep | CloseStep | ExecStep | ScanStep | TracerouteStep;
 /**
- * The fixture's name: `connect: { to: NAME }` connects to it; reports show it.
+ * An address with its prefix length: `198.51.100.55/24` or `2001:db8:1::55/64`.
+ */
+export type Cidr = string;
+/**
+ * Traffic a firewall rule matches: `tcp/PORT`, `tcp/LOW-HIGH`, `udp/PORT`, `udp/LOW-HIGH`, or `icmp` (ping and other ICMP/ICMPv6).
+ */
+export type PortRule = string;
+/**
+ * Two hosts on a shared subnet, `[a, b]`, or an object naming them with link properties.
+ */
+export type TopologyLink =
+  | [string, string]
+  | {
+      /**
+       * The two hosts, `[a, b]`.
+       *
+       * @minItems 2
+       * @maxItems 2
+       */
+      between: [string, string];
+      /**
+       * One-way delay added on both ends (`20ms`). Needs the kernel's netem module (sch_netem).
+       */
+      delay?: string;
+      /**
+       * Packet loss in percent on both ends (`5`). Needs the kernel's netem module (sch_netem).
+       */
+      loss?: number;
+    };
+export type Step =
+  | ServeStep
+  | ConnectStep
+  | SendStep
+  | ExpectStep
+  | CloseStep
+  | ExecStep
+  | ScanStep
+  | TracerouteStep
+  | CaptureStep
+  | InspectStep
+  | ResolveStep;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name1 = string;
 /**
- * The host it runs on (default `local`).
+ * A host of the topology, or `local` (this machine) when the scenario has no topology.
  */
 export type HostName = string;
 /**
- * The TCP port. 0 or absent: a free port is picked (so parallel runs never collide) and `to: NAME` finds it.
+ * The port (TCP; UDP too for `dns`). 0 or absent: a free port is picked (so parallel runs never collide) and `to: NAME` finds it; `dns` defaults to 53.
  */
 export type Port = number;
 /**
  * How long to wait for the port to accept connections (default 10s).
  */
 export type Duration1 = number | string;
+export type DnsRecord = {
+  /**
+   * The owner name. `*.name` is a wildcard for names below `name` that do not exist.
+   */
+  name: string;
+  /**
+   * The record type.
+   */
+  type: 'A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'PTR' | 'SOA' | 'TXT';
+  /**
+   * This record's TTL (default: the zone's `ttl`).
+   */
+  ttl?: number;
+  /**
+   * The record data; its shape depends on `type`.
+   */
+  value: {
+    [k: string]: unknown | undefined;
+  };
+};
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name2 = string;
 /**
@@ -37,15 +97,15 @@ export type Name2 = string;
  */
 export type Duration2 = number | string;
 /**
- * The connection's name, used by `send`, `expect` and `close`.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name3 = string;
 /**
- * The host the connection starts from (default `local`).
+ * A host of the topology, or `local` (this machine) when the scenario has no topology.
  */
 export type HostName1 = string;
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name4 = string;
 /**
@@ -53,11 +113,11 @@ export type Name4 = string;
  */
 export type Duration3 = number | string;
 /**
- * The connection (the `as` of a `connect` step).
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name5 = string;
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name6 = string;
 /**
@@ -65,7 +125,7 @@ export type Name6 = string;
  */
 export type Duration4 = number | string;
 /**
- * The connection (the `as` of a `connect` step).
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name7 = string;
 /**
@@ -73,7 +133,7 @@ export type Name7 = string;
  */
 export type Duration5 = number | string;
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name8 = string;
 /**
@@ -81,15 +141,15 @@ export type Name8 = string;
  */
 export type Duration6 = number | string;
 /**
- * The connection to close gracefully.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name9 = string;
 /**
- * The connection to close.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name10 = string;
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name11 = string;
 /**
@@ -97,7 +157,7 @@ export type Name11 = string;
  */
 export type Duration7 = number | string;
 /**
- * The host to run on (default `local`).
+ * A host of the topology, or `local` (this machine) when the scenario has no topology.
  */
 export type HostName2 = string;
 /**
@@ -147,7 +207,7 @@ export type TextMatch1 =
       empty?: boolean;
     };
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name12 = string;
 /**
@@ -155,12 +215,12 @@ export type Name12 = string;
  */
 export type Duration8 = number | string;
 /**
- * The host the scan runs on (default `local`).
+ * A host of the topology, or `local` (this machine) when the scenario has no topology.
  */
 export type HostName3 = string;
 export type Port1 = number;
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name13 = string;
 /**
@@ -168,7 +228,7 @@ export type Name13 = string;
  */
 export type Duration9 = number | string;
 /**
- * The host the probes leave from (default `local`).
+ * A host of the topology, or `local` (this machine) when the scenario has no topology.
  */
 export type HostName4 = string;
 /**
@@ -176,13 +236,71 @@ export type HostName4 = string;
  */
 export type Duration10 = number | string;
 /**
- * An identifier for this step, unique in the scenario; reports and grades refer to it.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name14 = string;
 /**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration11 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name15 = string;
+/**
+ * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ */
+export type HostName5 = string;
+export type Step1 =
+  | ServeStep
+  | ConnectStep
+  | SendStep
+  | ExpectStep
+  | CloseStep
+  | ExecStep
+  | ScanStep
+  | TracerouteStep
+  | CaptureStep
+  | InspectStep
+  | ResolveStep;
+/**
+ * An expected packet sequence, one packet per line, read like Wireshark's packet list and matched against the whole capture: `client > server [SYN] mss=1460`, `server > client [PSH, ACK] len=37 data="Welcome"`, `...` for any packets, `?` before an optional packet, `+`/`*`/`{n,m}` after a repeated one. Endpoints are host names, addresses, `host:port` or `*:port`.
+ *
+ * @minItems 1
+ */
+export type PacketPatterns = [string | PacketAlternatives, ...(string | PacketAlternatives)[]];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name16 = string;
+/**
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration12 = number | string;
+/**
+ * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ */
+export type HostName6 = string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name17 = string;
+/**
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration13 = number | string;
+/**
+ * The steps whose traffic is captured.
+ */
+export type Steps1 = Step1[];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name18 = string;
+/**
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration14 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -203,6 +321,7 @@ export interface Scenario {
   description?: string;
   timeout?: Duration;
   report?: ReportSpec;
+  topology?: Topology;
   steps: Steps;
 }
 /**
@@ -225,6 +344,143 @@ export interface ReportSpec {
   instructor?: boolean;
 }
 /**
+ * The lab network, built from Linux network namespaces for the run and removed after it (needs root). Without it, every step runs on this machine's loopback.
+ */
+export interface Topology {
+  /**
+   * Named networks (optional). Name one to give a LAN an IPv6 subnet beside its IPv4 subnet (so one interface carries both), or a default MTU. Without this section each distinct subnet is its own network.
+   */
+  networks?: {
+    [k: string]: TopologyNetwork | undefined;
+  };
+  /**
+   * The hosts, by name. The name is what steps, packet patterns and reports use.
+   */
+  hosts: {
+    [k: string]: TopologyHost | undefined;
+  };
+  /**
+   * Properties of the connection between two hosts that share a subnet (optional; hosts sharing a subnet are always connected).
+   */
+  links?: TopologyLink[];
+}
+/**
+ * A LAN or point-to-point network.
+ */
+export interface TopologyNetwork {
+  /**
+   * The IPv4 subnet, e.g. `198.51.100.0/24`. Addresses inside it belong to this network.
+   */
+  subnet?: string;
+  /**
+   * The IPv6 subnet, e.g. `2001:db8:1::/64`. Addresses inside it belong to this network.
+   */
+  subnet6?: string;
+  /**
+   * MTU of every interface on this network unless the interface sets its own (default 1500).
+   */
+  mtu?: number;
+}
+/**
+ * A host (its own network namespace): a client, a server or a router.
+ */
+export interface TopologyHost {
+  /**
+   * Address(es) with prefix length, each on its own interface (eth0, eth1, …) unless a named network groups an IPv4 and an IPv6 address; or interface objects `{ ip, mtu, network }`.
+   */
+  ip: Cidr | TopologyInterface | [Cidr | TopologyInterface, ...(Cidr | TopologyInterface)[]];
+  /**
+   * MTU of this host's interfaces that do not set their own (default: the network's MTU, else 1500).
+   */
+  mtu?: number;
+  /**
+   * Default gateway: a host name (a router on a shared subnet) or an IP address. Routes to all other subnets of the topology are computed anyway.
+   */
+  gateway?: string;
+  /**
+   * `true` makes the host a router: it forwards packets between its interfaces.
+   */
+  forward?: boolean;
+  /**
+   * `silent`: the host sends no ICMP errors (time exceeded, destination unreachable), so traceroute shows `* * *` for it. Default `normal`.
+   */
+  icmp?: 'normal' | 'silent';
+  firewall?: TopologyFirewall;
+  resolver?: TopologyResolver;
+  /**
+   * Extra static routes (computed routes cover the whole topology already).
+   */
+  routes?: TopologyRoute[];
+}
+/**
+ * One network interface: its addresses, and optionally its MTU and network.
+ */
+export interface TopologyInterface {
+  /**
+   * The interface's address(es) with prefix length (IPv4 and/or IPv6).
+   */
+  ip: Cidr | [Cidr, ...Cidr[]];
+  /**
+   * MTU of this interface (default: the network's MTU, else 1500).
+   */
+  mtu?: number;
+  /**
+   * The named network (from `networks:`) this interface is on (default: found from its addresses).
+   */
+  network?: string;
+}
+/**
+ * Filters traffic arriving at this host (not traffic it forwards). Replies to its own connections and loopback traffic always pass.
+ */
+export interface TopologyFirewall {
+  /**
+   * What happens to traffic no list matches: `accept` (default), `drop` (silently discarded: nmap shows `filtered`), `reject` (refused like a closed port: TCP RST, ICMP port unreachable for UDP: nmap shows `closed`).
+   */
+  policy?: 'accept' | 'drop' | 'reject';
+  /**
+   * Traffic accepted.
+   */
+  allow?: PortRule[];
+  /**
+   * Traffic silently discarded (nmap: `filtered`).
+   */
+  drop?: PortRule[];
+  /**
+   * Traffic refused like a closed port (TCP RST / ICMP port unreachable; nmap: `closed`).
+   */
+  reject?: PortRule[];
+}
+/**
+ * The host's DNS resolver configuration (its /etc/resolv.conf, seen by dig, nslookup and programs run on it).
+ */
+export interface TopologyResolver {
+  /**
+   * The name server address(es) (IP literals; at most 3 are used).
+   */
+  nameserver: string | [string] | [string, string] | [string, string, string];
+  /**
+   * Search suffixes tried for names with fewer dots than `ndots` (e.g. `[home, lab.example]`).
+   */
+  search?: string[];
+  /**
+   * Names with fewer dots than this are tried with the search suffixes first (default 1).
+   */
+  ndots?: number;
+}
+/**
+ * A static route added to this host besides the computed ones.
+ */
+export interface TopologyRoute {
+  /**
+   * Destination subnet (`203.0.113.0/24`) or `default` (`default6` for IPv6).
+   */
+  to: string;
+  /**
+   * Next hop: a host name on a shared subnet, or its IP address.
+   */
+  via: string;
+}
+/**
  * Starts a fixture (echo, HTTP or DNS server, or any program such as a student's server) that runs until the end of the scenario.
  */
 export interface ServeStep {
@@ -245,7 +501,7 @@ export interface ServeStep {
   timeout?: Duration2;
 }
 /**
- * A fixture. Exactly one of `echo`, `http`, `command` says what it serves.
+ * A fixture. Exactly one of `echo`, `http`, `command`, `dns` says what it serves.
  */
 export interface ServeBody {
   as: Name1;
@@ -258,6 +514,7 @@ export interface ServeBody {
   echo?: EchoFixture;
   http?: HttpFixture;
   command?: CommandFixture;
+  dns?: DnsFixture;
 }
 /**
  * A TCP echo server: sends an optional banner, then echoes what it receives.
@@ -304,6 +561,34 @@ export interface CommandFixture {
     [k: string]: string | undefined;
   };
   ready?: Duration1;
+}
+/**
+ * An authoritative DNS server (UDP and TCP) for zones written here; real `dig` and `nslookup` on any host can query it. Its port defaults to 53.
+ */
+export interface DnsFixture {
+  /**
+   * The zones it answers for; names outside them get REFUSED.
+   *
+   * @minItems 1
+   */
+  zones: [DnsZone, ...DnsZone[]];
+}
+/**
+ * Records served authoritatively by a `serve: dns` fixture. The server answers with the AA flag for names in the zone, NXDOMAIN or NODATA (with the SOA) for what is missing, and REFUSED for names outside every zone it serves.
+ */
+export interface DnsZone {
+  /**
+   * The zone apex, e.g. `lab.example`. `@` and single-label names are relative to it. Without it the apex is the SOA owner or the longest common suffix of the record names. Records outside the origin (such as PTR records under in-addr.arpa) make the server authoritative for their parent domain too.
+   */
+  origin?: string;
+  /**
+   * TTL of records that give none (default 300); also the negative-caching TTL of a synthesised SOA.
+   */
+  ttl?: number;
+  /**
+   * The resource records. An SOA is synthesised for each apex that lacks one (`ns.<apex>`, `hostmaster.<apex>`, serial 1), so negative answers carry one.
+   */
+  records?: DnsRecord[];
 }
 /**
  * Opens a TCP connection and names it for later send, expect and close steps.
@@ -599,4 +884,184 @@ export interface TracerouteExpect {
    * Whether the destination answers.
    */
   reached?: boolean;
+}
+/**
+ * Captures packets on a host's interface while nested steps run, writes a pcap file Wireshark opens, and checks the packet sequence.
+ */
+export interface CaptureStep {
+  capture: CaptureBody;
+  id?: Name18;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration14;
+}
+export interface CaptureBody {
+  as: Name15;
+  on?: HostName5;
+  /**
+   * The interface (default `lo` without a topology, the host's first interface with one; `any` for all).
+   */
+  interface?: string;
+  /**
+   * A BPF capture filter, as for tcpdump: `tcp port 50007`, `icmp`, `udp port 53`.
+   */
+  filter?: string;
+  /**
+   * File format (default `pcap`).
+   */
+  format?: 'pcap' | 'pcapng';
+  /**
+   * Bytes kept of each packet (default 262144).
+   */
+  snaplen?: number;
+  during: Steps1;
+  expect?: PacketExpect;
+}
+/**
+ * Checks a capture file given to the scenario (e.g. a student's own Wireshark capture, pcap or pcapng) against an expected packet sequence.
+ */
+export interface InspectStep {
+  inspect: InspectBody;
+  id?: Name16;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration12;
+}
+export interface InspectBody {
+  /**
+   * The capture file, relative to the scenario; `{{submission}}` is the submission's folder.
+   */
+  file: string;
+  /**
+   * Names for the addresses in the file, used in the patterns: `{ client: 192.168.2.55, server: 99.236.34.223 }`.
+   */
+  hosts?: {
+    [k: string]: string | string[] | undefined;
+  };
+  expect: PacketExpect;
+}
+export interface PacketExpect {
+  packets?: PacketPatterns;
+  /**
+   * Packets to leave out when they match no line: `pure-acks` (ACK-only segments the kernel may coalesce or split), `retransmissions`, `dup-acks`.
+   */
+  ignore?: ('pure-acks' | 'retransmissions' | 'dup-acks')[];
+  /**
+   * Bounds on the number of packets captured.
+   */
+  count?: {
+    min?: number;
+    max?: number;
+  };
+}
+/**
+ * One packet that matches any of the lines (e.g. a closed port's [RST] or [RST, ACK]).
+ */
+export interface PacketAlternatives {
+  /**
+   * @minItems 1
+   */
+  any: [string, ...string[]];
+  /**
+   * How many such packets: `?`, `+`, `*`, `{n}`, `{n,m}`.
+   */
+  count?: string;
+}
+/**
+ * Resolves a name with DNS like `nslookup`: walks the search list, asks for each type, records every query and answer.
+ */
+export interface ResolveStep {
+  resolve: ResolveBody;
+  id?: Name17;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration13;
+}
+export interface ResolveBody {
+  on?: HostName6;
+  /**
+   * The name to resolve (a final `.` makes it absolute: no search list).
+   */
+  name: string;
+  /**
+   * Record types asked for each candidate name, in order (default `[A, AAAA]`, like nslookup).
+   *
+   * @minItems 1
+   */
+  types?: [
+    'A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'PTR' | 'SOA' | 'TXT',
+    ...('A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'PTR' | 'SOA' | 'TXT')[]
+  ];
+  /**
+   * The DNS server `IP` or `IP:PORT`, or a fixture name (`as` of a `serve: dns`). Default: the host's resolver.
+   */
+  server?: string;
+  /**
+   * Search list (default: the host's resolver's).
+   */
+  search?: string[];
+  /**
+   * Dots a name needs to be tried as is first (default 1).
+   */
+  ndots?: number;
+  expect?: ResolveExpect;
+}
+/**
+ * Expected answers (by type) and response codes.
+ */
+export interface ResolveExpect {
+  /**
+   * The IPv4 addresses answered, in any order (`[]`: none).
+   */
+  A?: string[];
+  /**
+   * The IPv6 addresses answered (`[]`: none, e.g. NOERROR with no data).
+   */
+  AAAA?: string[];
+  CNAME?: string[];
+  /**
+   * `PRIORITY EXCHANGE` strings.
+   */
+  MX?: string[];
+  NS?: string[];
+  PTR?: string[];
+  TXT?: string[];
+  /**
+   * The response code of the final answer.
+   */
+  rcode?: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR' | 'NOTIMP';
+  /**
+   * Every query in order with its response code: `A compeng.example.home NXDOMAIN`.
+   */
+  queries?: string[];
 }

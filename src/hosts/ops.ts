@@ -4,6 +4,8 @@ import { fixtureOps } from '../fixtures/ops.js';
 import { exec } from '../exec/exec.js';
 import { release } from './release.js';
 import { probeOps } from '../probes/ops.js';
+import { dnsOps } from '../dns/ops.js';
+import { captureOps } from '../packets/live-ops.js';
 
 /**
  * Every operation a host can perform, by name. One line per module; the agent inside a
@@ -15,6 +17,8 @@ export const hostOps = {
   exec,
   release,
   ...probeOps,
+  ...dnsOps,
+  ...captureOps,
 } satisfies Record<string, HostOp>;
 
 export type HostOps = typeof hostOps;

@@ -25,6 +25,7 @@ export interface InterpreterOptions {
   addresses?: Map<string, string[]>;
   /** CIDRs probes may target besides loopback. */
   allowedTargets?: string[];
+  resolvers?: RunState['resolvers'];
 }
 
 class Interrupted extends Error {}
@@ -51,9 +52,11 @@ export class Interpreter {
       t0: performance.now(),
       connections: new Map(),
       fixtures: new Map(),
+      endpoints: new Map(),
       addresses: opts.addresses ?? new Map([['local', ['127.0.0.1', '::1']]]),
       vars: { dir: loaded.dir, ...opts.vars },
       allowedTargets: opts.allowedTargets ?? [],
+      resolvers: opts.resolvers ?? new Map(),
     };
   }
 

@@ -2,6 +2,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
 import { LocalHostSet, type HostSet } from './host-set.js';
+import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
+import type { TopologyModel } from '../topology/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { Interpreter } from './interpreter.js';
 import type { Reporter } from './reporter.js';
@@ -28,7 +30,15 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<{ record: RunRecord; runDir: string }> {
   const runDir = resolve(opts.out ?? join('reports', loaded.scenario.name));
   await mkdir(runDir, { recursive: true });
-  const hosts: HostSet = new LocalHostSet(runDir);
+  const topo = loaded.scenario.topology;
+  const hosts: HostSet = topo
+    ? await topologyHostSet(topo as unknown as TopologyModel, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
+    : new LocalHostSet(runDir);
+  const resolvers = new Map(
+    Object.entries(topo?.hosts ?? {}).flatMap(([name, h]) =>
+      h?.resolver ? [[name, { nameservers: [h.resolver.nameserver].flat(), search: h.resolver.search ?? [], ndots: h.resolver.ndots }] as const] : [],
+    ),
+  );
   const interp = new Interpreter(loaded, {
     runName: loaded.scenario.name,
     runDir,
@@ -37,6 +47,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     allowedTargets: [...hosts.allowedTargets, ...(opts.allowTargets ?? [])],
     reporter: opts.reporter,
     vars: opts.vars,
+    resolvers,
   });
   // Hosts go last: after every fixture, connection and capture was released.
   interp.teardown.push('hosts', () => hosts.close());
@@ -47,6 +58,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   }
   try {
     const record = await interp.run();
+    if (hosts instanceof TopologyHostSet) record.topology = hosts.topology.record();
     await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
     return { record, runDir };
   } finally {

@@ -28,8 +28,12 @@ export interface RunState {
   readonly t0: number;
   readonly connections: Map<string, ConnectionRef>;
   readonly fixtures: Map<string, FixtureRef>;
+  /** Fixture and connection names → their `address:port` (kept after a connection closes). */
+  readonly endpoints: Map<string, string>;
   /** Host names → addresses (loopback without a topology), for targets and packet patterns. */
   readonly addresses: Map<string, string[]>;
+  /** Each host's resolver settings (from the topology), for `resolve` defaults. */
+  readonly resolvers: Map<string, { nameservers: string[]; search: string[]; ndots?: number }>;
   /** CIDRs that probes and connections may target besides loopback. */
   readonly allowedTargets: string[];
   /** Substitutions for `{{name}}` in commands (`submission`, `dir`, …). */

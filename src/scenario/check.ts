@@ -48,6 +48,7 @@ export function checkNames(source: Source, scenario: Scenario, hosts: ReadonlySe
     kind.check?.(body, {
       ...scopeBase(),
       error: (p, code, message, onKey) => out.push(source.diag([...bodyPath, ...p], code, message, onKey)),
+      errorInValue: (p, col, code, message) => out.push(source.diag([...bodyPath, ...p], code, message, false, col)),
       define(space, name, p) {
         const names = defined.get(space) ?? new Map<string, Path>();
         defined.set(space, names);
@@ -63,6 +64,7 @@ export function checkNames(source: Source, scenario: Scenario, hosts: ReadonlySe
           : `unknown ${space} "${name}"${didYouMean(name, known)}${known.length ? `; defined so far: ${[...(defined.get(space)?.keys() ?? [])].join(', ') || 'none'}` : ''}`;
         out.push(source.diag([...bodyPath, ...p], known.includes(name) ? 'use-before-definition' : `unknown-${space}`, message));
       },
+      known: (space) => [...(everDefined.get(space) ?? [])],
       host(name, p) {
         if (name === undefined || hosts.has(name)) return;
         out.push(source.diag([...bodyPath, ...p], 'unknown-host', `unknown host "${name}"${didYouMean(name, hosts)}; hosts: ${[...hosts].join(', ')}`));
@@ -72,7 +74,7 @@ export function checkNames(source: Source, scenario: Scenario, hosts: ReadonlySe
   return out;
 
   function scopeBase(): CheckScope {
-    return { error: () => {}, hosts, define: () => {}, use: () => {}, host: () => {} };
+    return { error: () => {}, errorInValue: () => {}, hosts, define: () => {}, use: () => {}, host: () => {}, known: () => [] };
   }
 }
 

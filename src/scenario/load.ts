@@ -6,6 +6,8 @@ import { closest, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { schemas } from './schemas.js';
 import { Source, type Path } from './source.js';
 import { checkNames, stepKindOf, COMMON_KEYS } from './check.js';
+import { checkTopology } from '../topology/check.js';
+import type { TopologyModel } from '../topology/model.js';
 
 /** A scenario that passed every check: nothing runs unless `diagnostics` is empty. */
 export interface LoadedScenario {
@@ -35,7 +37,17 @@ function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult 
   if (syntax.length) return { ok: false, diagnostics: sortDiagnostics(syntax) };
   const value = source.toJS();
   const diagnostics = validate(source, value);
-  if (diagnostics.length === 0) diagnostics.push(...checkNames(source, value as Scenario));
+  if (diagnostics.length === 0) {
+    const scenario = value as Scenario;
+    const topo = scenario.topology as unknown as TopologyModel | undefined;
+    if (topo) {
+      for (const p of checkTopology(topo)) {
+        const path = p.path.split('/').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
+        diagnostics.push(source.diag(path, 'bad-topology', p.message));
+      }
+    }
+    diagnostics.push(...checkNames(source, scenario, topo ? new Set(Object.keys(topo.hosts)) : undefined));
+  }
   if (diagnostics.length) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
   return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario } };
 }

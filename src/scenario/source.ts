@@ -79,9 +79,13 @@ export class Source {
     return this.pos(node?.range?.[0]);
   }
 
-  diag(path: Path, code: string, message: string, onKey = false): Diagnostic {
+  diag(path: Path, code: string, message: string, onKey = false, colInValue?: number): Diagnostic {
     const { line, col } = onKey ? this.keyAt(path) : this.at(path);
-    return { file: this.file, line, col, code, message };
+    if (colInValue === undefined) return { file: this.file, line, col, code, message };
+    // A column inside a one-line string value: skip its opening quote, if any.
+    const node = this.walk(path).node;
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
+    return { file: this.file, line, col: col + quoted + colInValue - 1, code, message };
   }
 }
 

@@ -49,6 +49,7 @@ export const connect = defineStep<ConnectBody>({
       const id = r.id;
       ctx.onTeardown(`connection ${b.as}`, () => host.call('release', { id }));
       ctx.run.connections.set(b.as, { host: hostName, id, local: r.local!, remote: r.remote! });
+      ctx.run.endpoints.set(b.as, r.local!);
     }
     ctx.detail('connection', { name: b.as, outcome: r.outcome, ...(r.local ? { local: r.local, remote: r.remote } : { remote: `${address}:${port}` }) });
     ctx.transcript({ dir: 'info', conn: b.as, text: r.outcome === 'open' ? `connected ${r.local} → ${r.remote}` : `${r.outcome}: ${r.error ?? ''}`.trim() });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ExecBody, TextMatch } from '../generated/scenario.js';
 import { showCommand } from '../exec/process.js';
 import { show } from './data.js';
+import { substitute } from '../util/vars.js';
 import { StepTimeout } from '../interpreter/step-timeout.js';
 import { defineStep } from './kind.js';
 
@@ -14,10 +15,6 @@ export function textMatch(m: TextMatch, text: string): { passed: boolean; expect
   if (m.regex !== undefined) parts.push({ passed: new RegExp(m.regex, 'm').test(text), expected: `matches /${m.regex}/` });
   if (m.empty !== undefined) parts.push({ passed: (text.length === 0) === m.empty, expected: m.empty ? 'is empty' : 'is not empty' });
   return { passed: parts.every((p) => p.passed), expected: parts.map((p) => p.expected).join(' and ') };
-}
-
-function substitute(s: string, vars: Record<string, string>): string {
-  return s.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => vars[k] ?? m);
 }
 
 function clip(s: string, n = 2000): string {

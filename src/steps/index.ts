@@ -7,6 +7,9 @@ import { close } from './close.js';
 import { exec } from './exec.js';
 import { scan } from './scan.js';
 import { traceroute } from './traceroute.js';
+import { capture } from './capture.js';
+import { inspect } from './inspect.js';
+import { resolve } from './resolve.js';
 
 export type AnyStepKind = StepKind<any>;
 
@@ -15,5 +18,5 @@ export type AnyStepKind = StepKind<any>;
  * schemas/steps/, a module here, this line, a test in test/steps/ (a test checks they agree).
  */
 export const stepKinds: ReadonlyMap<string, AnyStepKind> = new Map(
-  [serve, connect, send, expect, close, exec, scan, traceroute].map((k) => [k.kind, k as AnyStepKind]),
+  [serve, connect, send, expect, close, exec, capture, inspect, scan, resolve, traceroute].map((k) => [k.kind, k as AnyStepKind]),
 );

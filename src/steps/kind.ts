@@ -9,12 +9,16 @@ import type { StepRunContext } from '../interpreter/step-context.js';
 export interface CheckScope {
   /** Report a problem at `path` below the step body (`[]` = the body itself). */
   error(path: Path, code: string, message: string, onKey?: boolean): void;
+  /** Report a problem at column `col` (from 1) inside the one-line string at `path`. */
+  errorInValue(path: Path, col: number, code: string, message: string): void;
   /** Host names that exist (`local` without a topology). */
   hosts: ReadonlySet<string>;
   /** Declares a name of a namespace ("conn", "fixture", "capture"); duplicate → error. */
   define(space: string, name: string, path: Path): void;
   /** Requires a name to be defined earlier; else "unknown …" or "… used before it is defined". */
   use(space: string, name: string, path: Path): void;
+  /** Every name of a namespace defined anywhere in the scenario (e.g. for packet patterns). */
+  known(space: string): string[];
   /** Checks a host name (`on:` / `from:`). */
   host(name: string | undefined, path: Path): void;
 }

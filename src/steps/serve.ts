@@ -2,9 +2,14 @@ import { resolve } from 'node:path';
 import type { ServeBody } from '../generated/scenario.js';
 import { durationMs } from '../interpreter/duration.js';
 import { defineStep } from './kind.js';
+import type { ZoneSpec } from '../dns/zone.js';
 
-function fixtureKind(b: ServeBody): 'echo' | 'http' | 'command' {
-  return b.echo ? 'echo' : b.http ? 'http' : 'command';
+function fixtureKind(b: ServeBody): 'echo' | 'http' | 'command' | 'dns' {
+  return b.echo ? 'echo' : b.http ? 'http' : b.dns ? 'dns' : 'command';
+}
+
+function endpoint(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 /** Starts a fixture that outlives the step; torn down at the end of the run. */
@@ -24,6 +29,16 @@ export const serve = defineStep<ServeBody>({
     const port = b.port ?? 0;
     const kind = fixtureKind(b);
     const dir = ctx.run.scenarioDir;
+    if (b.dns) {
+      // Without an address it listens on every address of its host (127.0.0.1 locally).
+      const d = await host.call('dnsServe', { zones: b.dns.zones as ZoneSpec[], address: b.address, port: b.port ?? (hostName === 'local' ? 0 : 53) });
+      ctx.onTeardown(`fixture ${b.as}`, () => host.call('release', { id: d.id }));
+      ctx.run.fixtures.set(b.as, { host: hostName, id: d.id, kind, address: d.address, port: d.port });
+      ctx.run.endpoints.set(b.as, endpoint(d.address, d.port));
+      ctx.detail('fixture', { name: b.as, kind, address: d.address, port: d.port });
+      ctx.transcript({ dir: 'info', text: `dns fixture ${b.as} answering on ${d.addresses.join(', ')} port ${d.port} (UDP and TCP)` });
+      return;
+    }
     const started = await host.call(
       'fixtureStart',
       b.echo
@@ -43,6 +58,7 @@ export const serve = defineStep<ServeBody>({
     );
     ctx.onTeardown(`fixture ${b.as}`, () => host.call('fixtureStop', { id: started.id }));
     ctx.run.fixtures.set(b.as, { host: hostName, id: started.id, kind, address, port: started.port });
+    ctx.run.endpoints.set(b.as, endpoint(address === '0.0.0.0' ? '127.0.0.1' : address, started.port));
     ctx.detail('fixture', { name: b.as, kind, address, port: started.port, ...(started.pid ? { pid: started.pid } : {}) });
     ctx.transcript({ dir: 'info', text: `${kind} fixture ${b.as} listening on ${address}:${started.port}` });
   },

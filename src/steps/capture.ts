@@ -1,0 +1,55 @@
+import { basename, join } from 'node:path';
+import type { CaptureBody, Step } from '../generated/scenario.js';
+import { decodeFile } from '../packets/decode-file.js';
+import type { PacketRow } from '../generated/run-record.js';
+import type { DecodedPacket } from '../packets/types.js';
+import { defineStep } from './kind.js';
+import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
+
+/** A packet-list row for the run record (no payload, no structured fields). */
+export function packetRow(p: DecodedPacket): PacketRow {
+  return { no: p.no, time: p.time, source: p.source, destination: p.destination, protocol: p.protocol, length: p.length, info: p.info };
+}
+
+/**
+ * Captures on a host's interface around nested steps. The capture is stopped and flushed in a
+ * `finally`, so it ends whatever the nested steps do; teardown stops it too if the run dies.
+ */
+export const capture = defineStep<CaptureBody>({
+  kind: 'capture',
+  describe: (b) => `capture ${b.as}${b.filter ? ` (${b.filter})` : ''}`,
+  host: (b) => b.on ?? 'local',
+  children: (b) => [{ path: ['during'], steps: b.during }],
+  check(b, scope) {
+    scope.host(b.on, ['on']);
+    scope.define('capture', b.as, ['as']);
+    checkPatterns(b.expect, scope, ['expect']);
+  },
+  async run(b, ctx) {
+    const hostName = b.on ?? 'local';
+    const host = ctx.host(hostName);
+    const format = b.format ?? 'pcap';
+    const file = join(ctx.run.runDir, `${b.as}.${format}`);
+    const device = b.interface ?? (hostName === 'local' ? 'lo' : 'eth0');
+    const started = await host.call('captureStart', { device, filter: b.filter, file, format, snaplen: b.snaplen });
+    ctx.onTeardown(`capture ${b.as}`, () => host.call('release', { id: started.id }));
+    let stats;
+    try {
+      await ctx.runChildren(b.during as Step[], ['during']);
+    } finally {
+      stats = await host.call('captureStop', { id: started.id });
+    }
+    const decoded = await decodeFile(stats.file);
+    ctx.detail('capture', {
+      file: basename(stats.file),
+      format,
+      interface: device,
+      ...(b.filter ? { filter: b.filter } : {}),
+      linktype: stats.linktype,
+      dropped: stats.dropped,
+      packets: decoded.packets.map(packetRow),
+    });
+    if (decoded.problem) throw new Error(`the capture file is damaged at byte ${decoded.problem.offset}: ${decoded.problem.message}`);
+    if (b.expect) checkPackets(b.expect, decoded.packets, patternHosts(ctx), ctx);
+  },
+});

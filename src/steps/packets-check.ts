@@ -1,0 +1,62 @@
+import type { PacketExpect } from '../generated/scenario.js';
+import type { DecodedPacket } from '../packets/types.js';
+import { matchPackets, parsePattern, unknownHosts, type IgnoreKind, type PatternEntry } from '../packets/pattern.js';
+import type { StepRunContext } from '../interpreter/step-context.js';
+import type { CheckScope } from './kind.js';
+
+/** Static checks of an `expect: packets:` list: syntax (with columns) and host names. */
+export function checkPatterns(expect: PacketExpect | undefined, scope: CheckScope, at: (string | number)[], extraHosts: string[] = []): void {
+  const entries = (expect?.packets ?? []) as PatternEntry[];
+  if (!entries.length) return;
+  const parsed = parsePattern(entries);
+  const where = (i: number) => (typeof entries[i] === 'string' ? [...at, 'packets', i] : [...at, 'packets', i]);
+  if ('errors' in parsed) {
+    for (const e of parsed.errors) {
+      const msg = `${e.message}${e.expected?.length ? `; expected ${e.expected.join(', ')}` : ''}`;
+      if (typeof entries[e.index] === 'string') scope.errorInValue(where(e.index), e.col, 'bad-packet-pattern', msg);
+      else scope.error(where(e.index), 'bad-packet-pattern', msg);
+    }
+    return;
+  }
+  for (const e of unknownHosts(entries, [...scope.hosts, ...scope.known('fixture'), ...scope.known('conn'), ...extraHosts])) {
+    if (typeof entries[e.index] === 'string') scope.errorInValue(where(e.index), e.col, 'unknown-host', e.message);
+    else scope.error(where(e.index), 'unknown-host', e.message);
+  }
+}
+
+/** Runs the packet expectations of a capture or inspect step and records the checks. */
+export function checkPackets(expect: PacketExpect, packets: DecodedPacket[], hosts: Record<string, string[]>, ctx: StepRunContext): void {
+  if (expect.count) {
+    const { min, max } = expect.count;
+    const n = packets.length;
+    ctx.check({
+      title: 'number of packets',
+      expected: [min !== undefined ? `at least ${min}` : '', max !== undefined ? `at most ${max}` : ''].filter(Boolean).join(' and '),
+      actual: String(n),
+      passed: (min === undefined || n >= min) && (max === undefined || n <= max),
+    });
+  }
+  if (!expect.packets?.length) return;
+  const parsed = parsePattern(expect.packets as PatternEntry[]);
+  if ('errors' in parsed) throw new Error(`invalid packet pattern: ${parsed.errors[0].message}`);
+  const m = matchPackets(parsed.pattern, packets, { hosts }, { ignore: (expect.ignore ?? []) as IgnoreKind[] });
+  ctx.check({
+    title: 'packet sequence',
+    expected: `${m.totalItems} expected packet line(s)`,
+    actual: m.ok ? `all matched (${packets.length} packets)` : `${m.matchedItems} of ${m.totalItems} matched${m.unexpected.length ? `, ${m.unexpected.length} unexpected packet(s)` : ''}`,
+    passed: m.ok,
+    fraction: m.fraction,
+    ...(m.ok ? {} : { detail: m.report }),
+  });
+}
+
+/**
+ * Names usable in patterns: the run's hosts (their addresses), fixtures and connections (their
+ * `address:port`, which tells the two ends apart on loopback), and the step's own names.
+ */
+export function patternHosts(ctx: StepRunContext, extra: Record<string, string | string[]> = {}): Record<string, string[]> {
+  const hosts: Record<string, string[]> = Object.fromEntries(ctx.run.addresses);
+  for (const [k, v] of ctx.run.endpoints) hosts[k] = [v];
+  for (const [k, v] of Object.entries(extra)) hosts[k] = [v].flat();
+  return hosts;
+}
