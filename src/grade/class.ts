@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { durationMs } from '../interpreter/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../sandbox/limits.js';
+import { claimSlots } from '../sandbox/slots.js';
 import { ensureSlotUsers, slotUser } from '../sandbox/users.js';
 import type { GradeRow } from './csv.js';
 import { gradesCsv } from './csv.js';
@@ -29,6 +30,8 @@ export interface GradeClassOptions {
   /** Extra seconds on top of the scenario's timeout before a run is killed (default 10). */
   marginMs?: number;
   progress?: GradeProgress;
+  /** Told the uids of the sandbox users this run claimed (for monitoring). */
+  onSandboxUsers?: (uids: number[]) => void;
 }
 
 export interface GradeClassResult {
@@ -69,11 +72,17 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   const skipped = opts.force ? [] : all.filter((s) => existsSync(join(outDir, s, 'results.json')));
   const todo = all.filter((s) => !skipped.includes(s));
   const jobs = Math.max(1, opts.jobs ?? cpus().length);
-  const uids = opts.sandbox ? ensureSlotUsers(Math.min(jobs, Math.max(1, todo.length))) : [];
+  const nslots = Math.min(jobs, Math.max(1, todo.length));
+  // Each pool slot gets a sandbox slot (user) no other grader on this machine is using.
+  const claim = opts.sandbox ? claimSlots(nslots) : { slots: [] as number[], release: () => {} };
+  const slotIds = claim.slots;
+  const uids = opts.sandbox ? ensureSlotUsers(Math.max(...slotIds) + 1) : [];
+  opts.onSandboxUsers?.(slotIds.map((n) => uids[n]));
   const planned = plannedChecks(opts.loaded);
   const timeoutMs = submissionTimeoutMs(opts.loaded, opts.marginMs);
   const progress = opts.progress ?? new GradeProgress(todo.length);
-  const results = await runPool(todo, jobs, async (sub, slot) => {
+  const results = await runPool(todo, jobs, async (sub, i) => {
+    const slot = slotIds[i] ?? i;
     progress.started();
     const r = await gradeSubmission({
       scenarioFile: resolve(opts.scenarioFile),
@@ -87,7 +96,7 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
     });
     progress.finished(sub, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
     return r;
-  });
+  }).finally(() => claim.release());
   progress.end();
   // The class files cover every graded submission of this shard, also those graded before.
   const rows = (await readGrades(outDir)).filter((r) => all.includes(r.submission));

@@ -11,7 +11,8 @@ import { GradeProgress } from '../../src/grade/progress.js';
 import { loadScenario, type LoadedScenario } from '../../src/scenario/load.js';
 import { DEFAULT_LIMITS } from '../../src/sandbox/limits.js';
 import { processesOf } from '../../src/sandbox/reap.js';
-import { ensureSlotUsers } from '../../src/sandbox/users.js';
+import { ensureSlotUsers, slotUser } from '../../src/sandbox/users.js';
+import { claimSlots } from '../../src/sandbox/slots.js';
 import { findAll, parseXml } from './xml.js';
 import { validateResults } from './schema.js';
 
@@ -42,7 +43,7 @@ function leftovers(dir: string): string[] {
 
 let loaded: LoadedScenario;
 let out: string;
-let uids: number[];
+let uids: number[] = [];
 let maxPerSlot = 0;
 const tmp: string[] = [];
 const mk = () => {
@@ -57,14 +58,13 @@ beforeAll(async () => {
   const r = await loadScenario(SCENARIO);
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
   loaded = r.loaded;
-  uids = ensureSlotUsers(2);
   out = mk();
   // Samples the slot users' process counts while the class is graded.
   const sampler = setInterval(() => {
     for (const u of uids) maxPerSlot = Math.max(maxPerSlot, processesOf(u).length);
   }, 100);
   try {
-    await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: SUBS, outDir: out, jobs: 2, sandbox: DEFAULT_LIMITS, progress: quiet() });
+    await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: SUBS, outDir: out, jobs: 2, sandbox: DEFAULT_LIMITS, progress: quiet(), onSandboxUsers: (u) => (uids = u) });
   } finally {
     clearInterval(sampler);
   }
@@ -98,9 +98,10 @@ describe('grading the fixture class (sandboxed, 2 jobs)', () => {
   });
 
   it('contains the fork bomb to the process limit and leaves nothing running', () => {
+    expect(uids).toHaveLength(2);
     expect(maxPerSlot).toBeGreaterThanOrEqual(16); // the bomb did fork…
     expect(maxPerSlot).toBeLessThanOrEqual(DEFAULT_LIMITS.procs); // …but not past RLIMIT_NPROC
-    for (const u of uids) expect(processesOf(u)).toEqual([]);
+    for (const u of uids) expect(processesOf(u, true)).toEqual([]); // not even zombies
     expect(leftovers(SUBS)).toEqual([]);
   });
 
@@ -159,6 +160,8 @@ describe('grading the fixture class (sandboxed, 2 jobs)', () => {
 describe('one submission that cannot finish', () => {
   it('a run past its wall-clock limit is killed and still gets results.json with the reason', async () => {
     const o = mk();
+    const claim = claimSlots(1);
+    const uid = ensureSlotUsers(claim.slots[0] + 1)[claim.slots[0]];
     const r = await gradeSubmission({
       scenarioFile: SCENARIO,
       scenarioName: 'echo-grading',
@@ -167,14 +170,14 @@ describe('one submission that cannot finish', () => {
       outDir: o,
       timeoutMs: 1500,
       planned: plannedChecks(loaded),
-      sandbox: { ...DEFAULT_LIMITS, user: 'wirelab-student', uid: uids[0] },
-    });
+      sandbox: { ...DEFAULT_LIMITS, user: slotUser(claim.slots[0]), uid },
+    }).finally(() => claim.release());
     expect(r.grade).toMatchObject({ status: 'error', error: 'timed out after 1.5 s' });
     const res = JSON.parse(readFileSync(join(o, 'results.json'), 'utf8'));
     expect(validateResults(res)).toBe(true);
     expect(res.output).toMatch(/timed out after 1\.5 s/);
     expect(readFileSync(join(o, 'feedback.md'), 'utf8')).toMatch(/timed out after 1\.5 s/);
-    expect(processesOf(uids[0])).toEqual([]);
+    expect(processesOf(uid)).toEqual([]);
     expect(leftovers(join(SUBS, 'py-hang'))).toEqual([]);
   }, 30_000);
 
