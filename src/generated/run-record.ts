@@ -64,6 +64,10 @@ export interface RunInfo {
  * The topology as built: each host with its interfaces and addresses.
  */
 export interface TopologyRecord {
+  /**
+   * The run's id: its namespaces were named `wl-<runId>-<host>`.
+   */
+  runId?: string;
   hosts: {
     name: string;
     router?: boolean;

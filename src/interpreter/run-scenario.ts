@@ -58,7 +58,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   }
   try {
     const record = await interp.run();
-    if (hosts instanceof TopologyHostSet) record.topology = hosts.topology.record();
+    if (hosts instanceof TopologyHostSet) record.topology = { runId: hosts.topology.runId, ...hosts.topology.record() };
     await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
     return { record, runDir };
   } finally {
