@@ -30,6 +30,29 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<{ record: RunRecord; runDir: string }> {
   const runDir = resolve(opts.out ?? join('reports', loaded.scenario.name));
   await mkdir(runDir, { recursive: true });
+  // Signals are caught from the start: one arriving while the topology is built stops the run
+  // as soon as the interpreter exists, so teardown removes what was built.
+  let interp: Interpreter | undefined;
+  let early: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => (interp ? interp.interrupt(sig) : (early ??= sig));
+  if (opts.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  try {
+    return await runWith(loaded, opts, runDir, (i) => {
+      interp = i;
+      if (early) i.interrupt(early);
+    });
+  } finally {
+    if (opts.handleSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}
+
+async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string, started: (i: Interpreter) => void): Promise<{ record: RunRecord; runDir: string }> {
   const topo = loaded.scenario.topology;
   const hosts: HostSet = topo
     ? await topologyHostSet(topo as unknown as TopologyModel, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
@@ -51,20 +74,9 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   });
   // Hosts go last: after every fixture, connection and capture was released.
   interp.teardown.push('hosts', () => hosts.close());
-  const onSignal = (sig: NodeJS.Signals) => interp.interrupt(sig);
-  if (opts.handleSignals) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-  try {
-    const record = await interp.run();
-    if (hosts instanceof TopologyHostSet) record.topology = { runId: hosts.topology.runId, ...hosts.topology.record() };
-    await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
-    return { record, runDir };
-  } finally {
-    if (opts.handleSignals) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
-  }
+  started(interp);
+  const record = await interp.run();
+  if (hosts instanceof TopologyHostSet) record.topology = { runId: hosts.topology.runId, ...hosts.topology.record() };
+  await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  return { record, runDir };
 }
