@@ -28,12 +28,20 @@ const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unkno
     mdcode: (v) => mdCode(v),
     mdcellcode: (v) => mdCellCode(v),
     mdfence: (v) => mdFence(v),
+    mdverb: (v, options) => mdVerbatim(v, options),
   },
 };
 
 /** Names of the escaping helpers a template of this format may use. */
 export function helperNames(format: TextFormat): string[] {
   return Object.keys(HELPERS[format]);
+}
+
+/** `{{mdverb x}}`: a line of a `{{#mdlisting}}` block, as it appears inside the code fence. */
+function mdVerbatim(v: unknown, options: unknown): string {
+  if (!(options as { data?: { mdlisting?: boolean } } | undefined)?.data?.mdlisting) throw new UsageError('{{mdverb x}} is only allowed inside a {{#mdlisting}} block (it writes unescaped code)', 'template');
+  const fenced = mdFence(v);
+  return fenced.slice(fenced.indexOf('\n') + 1, fenced.lastIndexOf('\n'));
 }
 
 /** `{{tex x break=12}}`: break tokens longer than 12 characters (narrow table columns). */
@@ -43,6 +51,61 @@ function breakOption(options: unknown): { breakLongTokens?: number } {
 }
 
 type Template = (context: unknown) => string;
+
+interface BlockOptions {
+  fn: (context: unknown) => string;
+  inverse: (context: unknown) => string;
+  hash: Record<string, unknown>;
+  data?: { root?: unknown };
+}
+type Section = { title?: unknown; kind?: unknown; capture?: { name?: unknown } | null; children?: Section[] };
+
+/** Depth first: the first section whose title or capture name is `name` (and whose kind is `kind`, if given). */
+export function findSection(sections: readonly Section[], name: string | null, kind: string | null = null): Section | null {
+  for (const s of sections) {
+    const named = name === null || s.title === name || s.capture?.name === name;
+    if (named && (kind === null || s.kind === kind)) return s;
+    const inner = findSection(s.children ?? [], name, kind);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/**
+ * Lookup blocks, the same in every format (they insert nothing themselves):
+ * `{{#step "title or capture name" [kind="scan"]}}…{{else}}not found{{/step}}` renders its body
+ * with the first matching section (depth first; inside a section's block, its children first, then
+ * the whole report) as context; the name may be left out to match by kind only;
+ * `{{#session "conn"}}…{{/session}}` does the same with the run's terminal session of a connection.
+ */
+const BLOCKS: Record<string, (...args: unknown[]) => string> = {
+  step(this: unknown, ...args: unknown[]) {
+    const options = args.pop() as BlockOptions;
+    const name = args.length ? String(args[0]) : null;
+    const kind = typeof options.hash.kind === 'string' ? options.hash.kind : null;
+    const root = (options.data?.root ?? {}) as { sections?: Section[] };
+    const here = (this as Section | null)?.children;
+    const found = (Array.isArray(here) ? findSection(here, name, kind) : null) ?? findSection(root.sections ?? [], name, kind);
+    return found ? options.fn(found) : options.inverse(this);
+  },
+  session(this: unknown, ...args: unknown[]) {
+    const options = args.pop() as BlockOptions;
+    const root = (options.data?.root ?? {}) as { sessions?: { conn?: unknown }[] };
+    const found = (root.sessions ?? []).find((x) => x.conn === String(args[0]));
+    return found ? options.fn(found) : options.inverse(this);
+  },
+};
+
+/**
+ * `{{#mdlisting lang="console"}}$ {{mdverb command}}…{{/mdlisting}}` (Markdown): a fenced code block
+ * assembled from several values; the fence is longer than any backtick run of the result.
+ */
+function mdListing(this: unknown, options: BlockOptions): string {
+  const data = Handlebars.createFrame(options.data ?? {}) as Record<string, unknown>;
+  data.mdlisting = true;
+  const body = (options.fn as (c: unknown, o: unknown) => string)(this, { data });
+  return `${mdFence(body.replace(/^\n+/, ''), typeof options.hash.lang === 'string' ? options.hash.lang : '')}\n`;
+}
 
 /** Marks every path strict and remembers `line:col → path` for error messages. */
 function strictify(node: unknown, paths: Map<string, string>): void {
@@ -74,6 +137,8 @@ export class ReportEnv {
 
   constructor(readonly format: TextFormat) {
     for (const [name, fn] of Object.entries(HELPERS[format])) this.hb.registerHelper(name, (value: unknown, options: unknown) => fn(value, options));
+    for (const [name, fn] of Object.entries(BLOCKS)) this.hb.registerHelper(name, fn);
+    if (format === 'md') this.hb.registerHelper('mdlisting', mdListing);
     const dir = join(TEMPLATE_DIR, 'partials', format);
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs')).sort()) {
       const partial = this.compile(readFileSync(join(dir, file), 'utf8'), `templates/partials/${format}/${file}`);

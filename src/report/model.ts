@@ -24,9 +24,29 @@ export interface PacketFigure {
   number: number;
   label: string;
   caption: string;
+  /** The capture's name: its file without the extension (`echo-session` for echo-session.pcap). */
+  name: string;
   file: string;
+  /** The capture filter, or null. */
+  filter: string | null;
   count: number;
   rows: { no: number; time: string; source: string; destination: string; protocol: string; length: number; info: string }[];
+}
+/** One connection as the client's terminal shows it (like an `ncat` session). */
+export interface SessionView {
+  /** The connection's name in the scenario. */
+  conn: string;
+  local: string | null;
+  remote: string | null;
+  /** The remote address and port apart (`203.0.113.10`, `50007`), or null. */
+  address: string | null;
+  port: string | null;
+  /** Some sent line ended in CR LF (ncat --crlf). */
+  crlf: boolean;
+  /** Sent and received text in order, line ends as `\n`: what the terminal shows. */
+  text: string;
+  /** Lines sent (without their line ends). */
+  sent: string[];
 }
 export interface TableView<T> {
   number: number;
@@ -57,6 +77,8 @@ export interface SectionView {
   traceroute: TableView<TracerouteView> | null;
   resolve: TableView<ResolveView> | null;
   probe: ListingView | null;
+  /** The connections used in this step and its (visible) children, as terminal sessions. */
+  sessions: SessionView[];
   children: SectionView[];
 }
 export interface GradedItem {
@@ -82,6 +104,8 @@ export interface ReportModel {
     points: { earned: number; max: number; percent: string };
   };
   graded: GradedItem[];
+  /** Every connection of the (visible) run, as terminal sessions, in order of first use. */
+  sessions: SessionView[];
   hidden: { any: boolean; steps: number; checks: number; earned: number; max: number };
   figures: { number: number; caption: string }[];
   tables: { number: number; caption: string }[];
@@ -127,6 +151,35 @@ export function execText(step: StepRecord): string {
   return [`$ ${x.command}`, ...body, ...end].join('\n');
 }
 
+/** The steps of a subtree, depth first, leaving out hidden ones unless `instructor`. */
+function subtree(steps: StepRecord[], instructor: boolean): StepRecord[] {
+  return steps.filter((s) => instructor || !s.hidden).flatMap((s) => [s, ...subtree(s.children ?? [], instructor)]);
+}
+
+/** Groups the transcripts of some steps by connection into terminal sessions. */
+export function sessionsOf(steps: StepRecord[]): SessionView[] {
+  const entries = steps.flatMap((s) => (s.transcript ?? []).filter((e) => e.conn && e.dir !== 'info'));
+  entries.sort((a, b) => a.t - b.t);
+  const byConn = new Map<string, SessionView>();
+  for (const e of entries) {
+    let v = byConn.get(e.conn!);
+    if (!v) {
+      const c = steps.find((s) => s.connection?.name === e.conn)?.connection;
+      const m = c?.remote ? /^\[?(.*?)\]?:(\d+)$/.exec(c.remote) : null;
+      v = { conn: e.conn!, local: c?.local ?? null, remote: c?.remote ?? null, address: m ? m[1] : null, port: m ? m[2] : null, crlf: false, text: '', sent: [] };
+      byConn.set(e.conn!, v);
+    }
+    if (e.dir === 'sent') {
+      if (/\r\n/.test(e.text)) v.crlf = true;
+      v.sent.push(...e.text.replace(/\r?\n$/, '').split(/\r?\n/));
+    }
+    const text = e.text.replace(/\r\n/g, '\n');
+    v.text += v.text === '' || v.text.endsWith('\n') ? text : `\n${text}`;
+  }
+  for (const v of byConn.values()) v.text = v.text.replace(/\n$/, '');
+  return [...byConn.values()];
+}
+
 function packetRow(p: PacketRow) {
   return { no: p.no, time: p.time.toFixed(6), source: p.source, destination: p.destination, protocol: p.protocol, length: p.length, info: p.info };
 }
@@ -162,7 +215,9 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
   const capture = s.capture
     ? {
         ...n.figure(`Packets captured in ${s.capture.file}${s.capture.filter ? ` (filter: ${s.capture.filter})` : ''}${s.capture.dropped ? `, ${s.capture.dropped} dropped` : ''}`),
+        name: s.capture.file.replace(/^.*\//, '').replace(/\.(pcapng|pcap)$/, ''),
         file: s.capture.file,
+        filter: s.capture.filter ?? null,
         count: s.capture.packets.length,
         rows: s.capture.packets.map(packetRow),
       }
@@ -198,6 +253,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
     traceroute,
     resolve,
     probe,
+    sessions: sessionsOf(subtree([s], opts.instructor ?? false)),
     children,
   };
 }
@@ -269,6 +325,7 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
         earned: step.points === undefined ? null : step.earned ?? 0,
         checks: step.checks.map(checkView),
       })),
+    sessions: sessionsOf(subtree(record.steps, instructor)),
     hidden: {
       any: hiddenSteps.length > 0,
       steps: hiddenSteps.length,
