@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cpus } from 'node:os';
+import { UsageError } from '../errors.js';
 import { durationMs } from '../interpreter/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../sandbox/limits.js';
 import { claimSlots } from '../sandbox/slots.js';
-import { ensureSlotUsers, slotUser } from '../sandbox/users.js';
+import { ensureSlotUsers, requireRoot, slotUser } from '../sandbox/users.js';
 import type { GradeRow } from './csv.js';
 import { gradesCsv } from './csv.js';
 import type { Grade } from './grades.js';
@@ -66,8 +67,13 @@ export async function writeClassFiles(outDir: string, rows: GradeRow[], scenario
 
 /** Grades every submission folder (of this shard), then writes the class files. */
 export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassResult> {
+  if (opts.sandbox) requireRoot();
   const outDir = resolve(opts.outDir);
-  await mkdir(outDir, { recursive: true });
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create the output folder ${outDir}: ${(e as Error).message}`);
+  }
   const all = shardOf(await listSubmissions(opts.submissionsDir), opts.shard);
   const skipped = opts.force ? [] : all.filter((s) => existsSync(join(outDir, s, 'results.json')));
   const todo = all.filter((s) => !skipped.includes(s));

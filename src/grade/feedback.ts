@@ -6,6 +6,7 @@ import type { Grade } from './grades.js';
 export function plainFeedback(submission: string, scenario: string, grade: Grade): string {
   const out = [`# Feedback: ${submission}`, '', `Scenario **${scenario}**: **${grade.score} / ${grade.maxScore}** points.`, ''];
   if (grade.error) out.push(`The submission could not be graded completely: ${grade.error}`, '');
+  if (grade.setupErrors?.length) out.push(errorSection({ ...grade, checks: [] }), '');
   for (const c of grade.checks) {
     if (c.visibility !== 'visible') continue;
     out.push(`## ${c.name} — ${c.status} (${c.score}/${c.maxScore})`, '', '```', c.output.replace(/```/g, "'''"), '```', '');
@@ -13,6 +14,16 @@ export function plainFeedback(submission: string, scenario: string, grade: Grade
   const hidden = grade.checks.filter((c) => c.visibility !== 'visible');
   if (hidden.length) out.push(`## Hidden checks`, '', `${hidden.length} hidden check(s): ${hidden.reduce((a, c) => a + c.score, 0)} / ${hidden.reduce((a, c) => a + c.maxScore, 0)} points.`, '');
   return out.join('\n');
+}
+
+/** A Markdown section with what went wrong: setup errors and the errors of visible errored checks. */
+export function errorSection(grade: Grade): string {
+  const items = [
+    ...(grade.setupErrors ?? []),
+    ...grade.checks.filter((c) => c.status === 'errored' && c.visibility === 'visible').map((c) => `${c.name}: ${c.output.split('\n')[0].replace(/^Error: /, '')}`),
+  ];
+  if (!items.length) return '';
+  return ['', '## Errors', '', ...items.map((e) => `- ${e.split('\n')[0]}${e.includes('\n') ? `\n\n  \`\`\`\n${e.split('\n').slice(1).join('\n').replace(/```/g, "'''").replace(/^/gm, '  ')}\n  \`\`\`` : ''}`), ''].join('\n');
 }
 
 /**
@@ -25,7 +36,8 @@ export async function feedbackText(runDir: string, submission: string, scenario:
     try {
       const { renderReport } = await import('../report/render.js');
       const text = await renderReport({ runDir, template: 'feedback', format: 'md' });
-      return grade.error ? `> **Note:** ${grade.error}\n\n${text}` : text;
+      const body = `${text.trimEnd()}\n${errorSection(grade)}`;
+      return grade.error ? `> **Note:** ${grade.error}\n\n${body}` : body;
     } catch {
       /* a record the renderer refuses: fall back to the plain text */
     }

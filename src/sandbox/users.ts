@@ -20,19 +20,24 @@ export function userId(name: string): number | undefined {
   return undefined;
 }
 
+/** Throws the environment error (exit 3) that says the sandbox needs root, unless we are root. */
+export function requireRoot(): void {
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError(
+      'the sandbox runs student code as a dedicated unprivileged user, which needs root',
+      'run wirelab grade as root (sudo), or grade without the sandbox: --no-sandbox',
+      'sandbox-needs-root',
+    );
+  }
+}
+
 /**
  * Makes sure the slot users exist, creating them (system users, no home, no login shell) on
  * first use. Needs root: setting another user id is what the sandbox is made of.
  * Returns the uid of each slot.
  */
 export function ensureSlotUsers(slots: number): number[] {
-  if (process.getuid?.() !== 0) {
-    throw new EnvironmentError(
-      'the sandbox runs student code as a dedicated unprivileged user, which needs root',
-      'run wirelab grade as root (sudo), or grade without --sandbox',
-      'sandbox-needs-root',
-    );
-  }
+  requireRoot();
   const uids: number[] = [];
   for (let i = 0; i < slots; i++) {
     const name = slotUser(i);

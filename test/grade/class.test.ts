@@ -94,6 +94,9 @@ describe('grading the fixture class (sandboxed, 2 jobs)', () => {
     const crash = JSON.parse(readFileSync(join(out, 'py-crash', 'results.json'), 'utf8'));
     expect(crash.output).toMatch(/Error in start the submitted server: the program exited before accepting connections \(exit 1\)/);
     expect(crash.output).toMatch(/RuntimeError: student server crashed at start/);
+    const fb = readFileSync(join(out, 'py-crash', 'feedback.md'), 'utf8');
+    expect(fb).toMatch(/## Errors\n\n- start the submitted server: the program exited before accepting connections \(exit 1\)/);
+    expect(fb).toMatch(/RuntimeError: student server crashed at start/);
     expect(crash.tests[0].output).toMatch(/Earlier error in start the submitted server: .*\n[^]*student server crashed at start/);
   });
 
@@ -207,5 +210,12 @@ describe('the grade command', () => {
     const s = spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', SCENARIO, '--submissions', SUBS, '--out', '/tmp/wlt7-never', '--shard', '3/2'], { encoding: 'utf8' });
     expect(s.status).toBe(2);
     expect(existsSync('/tmp/wlt7-never')).toBe(false);
+  });
+
+  it('exits 3 with the fix when the sandbox cannot be had (not root)', () => {
+    const o = mk();
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(ROOT, 'test/grade/cli.mjs'), 'grade', SCENARIO, '--submissions', SUBS, '--out', join(o, 'x')], { encoding: 'utf8' });
+    expect(r.stderr).toMatch(/needs root\n  fix: run wirelab grade as root/);
+    expect(r.status).toBe(3);
   });
 });
