@@ -1,17 +1,25 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { reportError } from './exit.js';
-import * as validate from '../commands/validate.js';
-import * as run from '../commands/run.js';
-import * as decode from '../commands/decode.js';
-import * as report from '../commands/report.js';
-import * as scan from '../commands/scan.js';
-import * as trace from '../commands/trace.js';
-import * as resolve from '../commands/resolve.js';
-import * as cleanup from '../commands/cleanup.js';
 
-/** Every subcommand, in the order `--help` lists them. */
-const commands: { register(p: Command): void }[] = [run, validate, report, decode, scan, resolve, trace, cleanup];
+type CommandModule = { register(p: Command): void };
+
+/**
+ * Every subcommand, in the order `--help` lists them. Modules load on demand: `wirelab scan`
+ * imports only the scanner, not the interpreter and every host op (start-up is felt by
+ * people who type one-off commands and by benchmarks that time them).
+ */
+const commands: [string, () => Promise<CommandModule>][] = [
+  ['run', () => import('../commands/run.js')],
+  ['validate', () => import('../commands/validate.js')],
+  ['grade', () => import('../commands/grade.js')],
+  ['report', () => import('../commands/report.js')],
+  ['decode', () => import('../commands/decode.js')],
+  ['scan', () => import('../commands/scan.js')],
+  ['resolve', () => import('../commands/resolve.js')],
+  ['trace', () => import('../commands/trace.js')],
+  ['cleanup', () => import('../commands/cleanup.js')],
+];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('wirelab')
@@ -19,7 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .showHelpAfterError('(run wirelab --help for usage)')
     .exitOverride();
-  for (const c of commands) c.register(program);
+  const wanted = commands.filter(([name]) => name === argv[0]);
+  for (const [, load] of wanted.length ? wanted : commands) (await load()).register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
