@@ -26,8 +26,9 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'folder for run.json and captures (default: reports/<scenario name>)')
     .option('--json', 'print the run record as JSON on stdout instead of the live display')
     .option('--var <name=value...>', 'values for {{name}} in commands (e.g. submission=DIR)', [])
+    .option('--allow-target <cidr...>', 'let probes and connections reach these subnets besides loopback and the topology', [])
     .action(
-      withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[] }) => {
+      withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[]; allowTarget: string[] }) => {
         const r = await readScenario(file);
         if (!r.ok) {
           printDiagnostics(r.diagnostics);
@@ -37,6 +38,7 @@ export function register(program: Command): void {
           out: opts.out,
           reporter: opts.json ? silentReporter : new LiveReporter(),
           vars: parseVars(opts.var),
+          allowTargets: opts.allowTarget,
           handleSignals: true,
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);

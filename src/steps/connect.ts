@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { ConnectBody } from '../generated/scenario.js';
 import type { StepRunContext } from '../interpreter/step-context.js';
 import { defineStep } from './kind.js';
+import { checkTarget } from '../probes/target.js';
 
 /** `NAME`, `HOST:PORT`, `IP:PORT` or `[IPv6]:PORT`. */
 export function parseTarget(to: string): { name?: string; host?: string; port?: number } {
@@ -16,7 +17,8 @@ export function parseTarget(to: string): { name?: string; host?: string; port?: 
 export function resolveTarget(to: string, ctx: StepRunContext): { address: string; port: number } {
   const t = parseTarget(to);
   if (t.name !== undefined) {
-    const f = ctx.run.fixtures.get(t.name)!;
+    const f = ctx.run.fixtures.get(t.name);
+    if (!f) throw new Error(`fixture ${t.name} is not running (its serve step did not succeed)`);
     const address = f.address === '0.0.0.0' ? '127.0.0.1' : f.address === '::' ? '::1' : f.address;
     return { address, port: f.port };
   }
@@ -42,6 +44,8 @@ export const connect = defineStep<ConnectBody>({
     const hostName = b.from ?? 'local';
     const host = ctx.host(hostName);
     const { address, port } = resolveTarget(b.to, ctx);
+    // Traffic goes only to loopback, the topology, or what the user allowed.
+    checkTarget(address, ctx.run.allowedTargets);
     const want = b.expect ?? 'open';
     const timeoutMs = Math.max(1, Math.min(want === 'timeout' ? 2000 : 5000, ctx.timeLeftMs() - 100));
     const r = await host.call('connOpen', { address, port, timeoutMs });

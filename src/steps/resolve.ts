@@ -13,7 +13,8 @@ function isServerLiteral(s: string): boolean {
 function serverFor(b: ResolveBody, ctx: StepRunContext): string {
   if (b.server !== undefined) {
     if (isServerLiteral(b.server)) return b.server;
-    const f = ctx.run.fixtures.get(b.server)!;
+    const f = ctx.run.fixtures.get(b.server);
+    if (!f) throw new Error(`fixture ${b.server} is not running (its serve step did not succeed)`);
     return isIP(f.address) === 6 ? `[${f.address}]:${f.port}` : `${f.address}:${f.port}`;
   }
   const r = ctx.run.resolvers.get(b.on ?? 'local');

@@ -76,3 +76,29 @@ steps:
     expect(record.steps.map((s) => s.status)).toEqual(Array(6).fill('passed'));
   });
 });
+
+describe('target safety', () => {
+  it('a connection to an address outside loopback and the topology is refused before any packet', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - connect: { to: "192.0.2.1:80", as: c }
+`);
+    expect(record.steps[0].status).toBe('errored');
+    expect(record.steps[0].error?.code).toBe('target-refused');
+    expect(record.steps[0].connection).toBeUndefined();
+  });
+});
+
+describe('a fixture that failed to start', () => {
+  it('makes the connect step error with a clear reason', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - serve: { as: bad, command: { run: "exit 1" } }
+  - connect: { to: bad, as: c }
+`);
+    expect(record.steps.map((s) => s.status)).toEqual(['errored', 'errored']);
+    expect(record.steps[1].error?.message).toBe('fixture bad is not running (its serve step did not succeed)');
+  });
+});
