@@ -12,7 +12,7 @@ describe.runIf(root)('scenarios/lab1-grading.yaml graded with wirelab grade', ()
     try {
       const r = await wirelab(['grade', 'scenarios/lab1-grading.yaml', '--submissions', 'scenarios/lab1-grading/submissions', '--out', out, '--jobs', '2'], { timeout: 120_000 });
       expect(r.exitCode, r.stderr).toBe(0);
-      const csv = (await readFile(join(out, 'grades.csv'), 'utf8')).trim().split('\n');
+      const csv = (await readFile(join(out, 'grades.csv'), 'utf8')).trim().split(/\r?\n/); // RFC 4180: CRLF
       expect(csv.slice(1)).toEqual([
         // serve, FIN teardown, connect, banner, CRLF echo, hidden second echo, student's capture
         'faulty,5.25,10,graded,1,1,0,0,0,3.25',
