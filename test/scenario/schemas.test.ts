@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stepKinds } from '../../src/steps/index.js';
 import { schemas } from '../../src/scenario/schemas.js';
-import { loadScenario } from '../../src/scenario/load.js';
+import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 // @ts-expect-error plain ESM script without types
 import { generate, targets } from '../../scripts/gen-types.mjs';
 
@@ -39,6 +39,13 @@ describe('schemas', () => {
     };
     for (const f of files) visit(JSON.parse(await readFile(join('schemas', f), 'utf8')), f);
     expect(open).toEqual([]);
+  });
+
+  it('the scenario shown in the README validates', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(readme)![1];
+    const r = loadScenarioText('README.md', block);
+    expect(r.ok ? [] : r.diagnostics).toEqual([]);
   });
 
   it('every shipped scenario in scenarios/ validates', async () => {
