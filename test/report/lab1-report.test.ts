@@ -139,9 +139,13 @@ describe('lab1-report on a record of another scenario', () => {
   it('renders both formats and says which captures are missing instead of failing', async () => {
     const md = await renderReport({ runDir: dir, template: 'lab1-report', format: 'md' });
     expect(md).toContain('*The scenario has no capture named `echo-session`.*');
+    expect(md).toContain('*The scenario has no step named “nmap -sT -p 50000-50009”.*');
     expect(md).toContain('## Checks and points');
     const tex = await renderReport({ runDir: dir, template: 'lab1-report', format: 'tex' });
     expect(tex).toContain('The scenario has no capture named dns-query.');
     expect(tex).toMatch(/\\end\{document\}\s*$/);
-  });
+    const pdf = join(dir, 'other.pdf');
+    await writeReport({ runDir: dir, template: 'lab1-report', format: 'pdf', out: pdf });
+    expect((await execa('pdftotext', [pdf, '-'])).stdout).toMatch(/no step named .nmap -sS -p 50000-50009/);
+  }, 60_000);
 });
