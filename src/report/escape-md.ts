@@ -33,7 +33,8 @@ function escapeLine(line: string, lineStart = true): string {
 /** Escapes text for a Markdown paragraph; newlines become hard line breaks. */
 export function mdEscape(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return visibleControls(String(value))
+  // Trailing newlines (YAML block scalars end in one) would become a stray hard break.
+  return visibleControls(String(value).replace(/\n+$/, ''))
     .split('\n')
     .map((l) => escapeLine(l))
     .join('\\\n');
