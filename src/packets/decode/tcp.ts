@@ -11,15 +11,6 @@ export const TH_CWR = 0x80;
 export const TH_AE = 0x100;
 
 /** One TCP option, in wire order. SACK blocks keep raw edges (made relative when printed). */
-export type TcpOption =
-  | { kind: 'mss'; value: number }
-  | { kind: 'ws'; shift: number }
-  | { kind: 'sackperm' }
-  | { kind: 'sack'; edges: number[] }
-  | { kind: 'ts'; val: number; ecr: number }
-  | { kind: 'tfo'; request: boolean }
-  | { kind: 'other'; code: number };
-
 export interface TcpHeader {
   srcPort: number;
   dstPort: number;
@@ -31,7 +22,7 @@ export interface TcpHeader {
   win: number;
   urg: number;
   hlen: number;
-  /** Option bytes: [optStart, optEnd) in the frame (parse with `parseTcpOptions`). */
+  /** Option bytes: [optStart, optEnd) in the frame (read with src/packets/tcp-options.ts). */
   optStart: number;
   optEnd: number;
   /** Payload offset and length in the frame. */
@@ -43,49 +34,6 @@ export interface TcpHeader {
 
 function u32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
-}
-
-/** Parses the options in b[o, end) (wire order; NOP/EOL dropped; stops at a malformed option). */
-export function parseTcpOptions(b: Uint8Array, o: number, end: number): TcpOption[] {
-  const opts: TcpOption[] = [];
-  while (o < end) {
-    const kind = b[o];
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
-    const len = b[o + 1];
-    if (len < 2 || o + len > end) break;
-    switch (kind) {
-      case 2:
-        if (len === 4) opts.push({ kind: 'mss', value: (b[o + 2] << 8) | b[o + 3] });
-        break;
-      case 3:
-        if (len === 3) opts.push({ kind: 'ws', shift: b[o + 2] });
-        break;
-      case 4:
-        if (len === 2) opts.push({ kind: 'sackperm' });
-        break;
-      case 5: {
-        const edges: number[] = [];
-        for (let p = o + 2; p + 8 <= o + len; p += 8) edges.push(u32(b, p), u32(b, p + 4));
-        opts.push({ kind: 'sack', edges });
-        break;
-      }
-      case 8:
-        if (len === 10) opts.push({ kind: 'ts', val: u32(b, o + 2), ecr: u32(b, o + 6) });
-        break;
-      case 34:
-        opts.push({ kind: 'tfo', request: len === 2 });
-        break;
-      default:
-        opts.push({ kind: 'other', code: kind });
-    }
-    o += len;
-  }
-  return opts;
 }
 
 /** Decodes the TCP header at `o`, with the IP payload ending at `end`. */
