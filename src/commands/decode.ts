@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { withExit } from '../cli/exit.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { decodeEach, decodeFile, formatTsharkLine, type DecodedPacket, type DecodeSummary } from '../packets/index.js';
+import { decodeEach, decodeEachText, decodeFile, formatTsharkLine, TsharkLineWriter, type DecodedPacket, type DecodeSummary } from '../packets/index.js';
 
 interface DecodeOptions {
   json?: boolean;
@@ -66,6 +66,28 @@ class OutBuffer {
   }
 }
 
+/** Streams JSON lines, encoded into a byte buffer at once (no string outlives its packet). */
+async function decodeJsonLines(file: string): Promise<DecodeSummary> {
+  const out = new OutBuffer();
+  const summary = await decodeEach(file, (p) => out.line(render(p, true)), { payload: false, fields: true }, () => out.flush());
+  await out.flush();
+  return summary;
+}
+
+/** Streams tshark lines written straight into byte buffers (no per-packet line string). */
+async function decodeTextLines(file: string): Promise<DecodeSummary> {
+  const ready: Uint8Array[] = [];
+  const lines = new TsharkLineWriter((bytes) => ready.push(bytes), 1 << 20, true);
+  const drain = async (): Promise<void> => {
+    for (let i = 0; i < ready.length; i++) await write(ready[i]);
+    ready.length = 0;
+  };
+  const summary = await decodeEachText(file, (p, tcp) => lines.line(p, 9, tcp), drain);
+  lines.flush();
+  await drain();
+  return summary;
+}
+
 /** Runs the command; returns the exit code. */
 export async function runDecode(file: string, opts: DecodeOptions): Promise<number> {
   const json = opts.json === true;
@@ -84,11 +106,7 @@ export async function runDecode(file: string, opts: DecodeOptions): Promise<numb
       if (out) await write(out);
       summary = res;
     } else {
-      // Lines are encoded into a byte buffer at once, so no string outlives its packet
-      // (keeps the garbage collector's young generation cheap on million-packet files).
-      const out = new OutBuffer();
-      summary = await decodeEach(file, (p) => out.line(render(p, json)), { payload: false, fields: json }, () => out.flush());
-      await out.flush();
+      summary = json ? await decodeJsonLines(file) : await decodeTextLines(file);
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import type { DecodedPacket, ReadProblem } from './types.js';
 import { CaptureParser, readCaptureBytes, readCaptureFile, type CaptureInfo, type Frame } from './reader.js';
 import { Summarizer, type SummaryOptions } from './summary.js';
+import type { TcpInfoParts } from './tcp-summary.js';
 
 export interface DecodeSummary {
   /** Number of packets decoded. */
@@ -50,6 +51,40 @@ export async function decodeEach(
     onPacket(p);
   }), 1 << 20, afterChunk, opts.payload === false && opts.fields === false);
   return summaryOf(res.info, count, res.problem);
+}
+
+/**
+ * `decodeEach` for text writers: packets come with the Info pieces of plain TCP rows
+ * (`tcpText`, then `p.info` is ''; see SummaryOptions.textParts). Both are valid only during
+ * the callback. Only the packet-list columns are computed (no fields, no payload).
+ */
+export async function decodeEachText(
+  path: string, onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefined) => void, afterChunk?: () => Promise<void> | void,
+): Promise<DecodeSummary> {
+  const t = textAdder(onPacket);
+  const res = await readCaptureFile(path, t.sink, 1 << 20, afterChunk, true);
+  return summaryOf(res.info, t.count(), res.problem);
+}
+
+/** decodeEachText for bytes already in memory. Never throws. */
+export function decodeBytesText(bytes: Uint8Array, onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefined) => void): DecodeSummary {
+  const t = textAdder(onPacket);
+  const res = readCaptureBytes(bytes, t.sink);
+  return summaryOf(res.info, t.count(), res.problem);
+}
+
+function textAdder(onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefined) => void): { sink: (f: Frame) => void; count: () => number } {
+  let count = 0;
+  const sum = new Summarizer({ payload: false, fields: false, textParts: true });
+  return {
+    sink: (f) => {
+      const p = sum.add(f);
+      p.timeDigits = f.timeDigits;
+      count++;
+      onPacket(p, sum.tcpText);
+    },
+    count: () => count,
+  };
 }
 
 /** Decodes a whole file into memory: what `tshark -r` (or `tshark -2 -r` with twoPass) prints. */

@@ -15,7 +15,7 @@ import { decodeIcmp, type IcmpLayer } from './decode/icmp.js';
 import { decodeIcmpv6 } from './decode/icmpv6.js';
 import { decodeDns } from './decode/dns.js';
 import { IcmpMatcher } from './icmp-match.js';
-import { TcpSummarizer } from './tcp-summary.js';
+import { TcpSummarizer, type TcpInfoParts } from './tcp-summary.js';
 
 export interface SummaryOptions {
   /** Match `tshark -2`: ICMP requests get "(reply in N)" / "(no response found!)". */
@@ -27,6 +27,11 @@ export interface SummaryOptions {
    * only the packet-list columns, which is all `wirelab decode` prints (faster).
    */
   fields?: boolean;
+  /**
+   * With `fields: false`: plain TCP rows leave Info empty and its pieces in
+   * `Summarizer.tcpText` (valid until the next `add`), for byte writers (TsharkLineWriter).
+   */
+  textParts?: boolean;
 }
 
 const IP_PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' };
@@ -44,13 +49,19 @@ export class Summarizer {
 
   constructor(private readonly opts: SummaryOptions = {}) {
     this.icmp = new IcmpMatcher(opts.twoPass === true);
-    this.tcp = new TcpSummarizer(opts.twoPass === true);
+    this.tcp = new TcpSummarizer(opts.twoPass === true, opts.textParts === true);
     this.keepPayload = opts.payload !== false;
     this.fields = opts.fields !== false;
   }
 
+  /** Text-parts mode: the Info pieces of the packet last added, if its `info` was left ''. */
+  get tcpText(): TcpInfoParts | undefined {
+    return this.tcp.parts;
+  }
+
   /** Summarises the next frame of the file. Never throws on malformed bytes. */
   add(frame: Frame): DecodedPacket {
+    this.tcp.parts = undefined;
     const no = ++this.no;
     if (no === 1) {
       this.sec0 = frame.sec;

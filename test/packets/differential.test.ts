@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFile, formatFieldsLine, formatTsharkLine } from '../../src/packets/index.js';
+import { decodeFile, formatFieldsLine, formatTsharkLine, renderTsharkText } from '../../src/packets/index.js';
 import { echoSession, runQuiet, sleep, start, stop, tsharkRows, tsharkText, type Started } from './live-captures.js';
 
 const ECHO_PORT = 40000 + Math.floor(Math.random() * 9000);
@@ -116,6 +116,9 @@ describe.each(['pcap', 'pcapng', 'sll', 'sll2'])('capture %s', (kind) => {
     const expected = await tsharkText(files[kind]);
     const res = await decodeFile(files[kind]);
     expect(diff(expected, res.packets.map((p) => formatTsharkLine(p)))).toEqual([]);
+    const written = renderTsharkText(await readFile(files[kind])).text.split('\n');
+    expect(written.pop()).toBe('');
+    expect(diff(expected, written)).toEqual([]);
   });
 });
 

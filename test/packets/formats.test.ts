@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFile, formatFieldsLine, formatTsharkLine } from '../../src/packets/index.js';
+import { decodeFile, formatFieldsLine, formatTsharkLine, renderTsharkText } from '../../src/packets/index.js';
 import { tsharkRows, tsharkText } from './live-captures.js';
 import { ether, icmpEcho, ipv4, pcapFile, pcapngFile, tcp, udp, type SynthFrame } from './synth.js';
 
@@ -130,5 +130,10 @@ describe.each(Object.keys((build(), FILES)))('%s', (name) => {
     const res = await decodeFile(file);
     const lines = res.packets.map((p) => formatTsharkLine(p));
     expect(text.flatMap((e, i) => (e === lines[i] ? [] : [`tshark : ${e}\nwirelab: ${lines[i]}`]))).toEqual([]);
+    // The byte-writer path of `wirelab decode` prints the same lines.
+    const written = renderTsharkText(FILES[name]).text.split('\n');
+    expect(written.pop()).toBe('');
+    expect(written.length).toBe(text.length);
+    expect(text.flatMap((e, i) => (e === written[i] ? [] : [`tshark : ${e}\nwriter : ${written[i]}`]))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * summariser throw; damaged files end in a ReadProblem that says where.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, formatTsharkLine, readCaptureBytes } from '../../src/packets/index.js';
+import { decodeBytes, formatTsharkLine, readCaptureBytes, renderTsharkText } from '../../src/packets/index.js';
 import { ether, icmpEcho, ipv4, pcapFile, pcapngFile, prng, tcp, udp, type SynthFrame } from './synth.js';
 
 function baseFrames(): SynthFrame[] {
@@ -81,7 +81,13 @@ describe.each(Object.keys(BASES))('fuzzing %s', (name) => {
       let res: ReturnType<typeof decodeBytes>;
       try {
         res = decodeBytes(bytes, { twoPass: i % 2 === 0 });
-        for (const p of res.packets) formatTsharkLine(p);
+        const lines = res.packets.map((p) => formatTsharkLine(p));
+        if (i % 2 === 1) {
+          // The byte writer of `wirelab decode` prints exactly the string formatter's lines.
+          const written = renderTsharkText(bytes);
+          expect(written.text).toBe(lines.map((l) => l + '\n').join(''));
+          expect(written.summary.problem).toEqual(res.problem);
+        }
       } catch (err) {
         throw new Error(`case ${i} (${bytes.length} bytes) threw: ${(err as Error).stack}`);
       }

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFile, formatFieldsLine } from '../../src/packets/index.js';
-import { tsharkRows } from './live-captures.js';
+import { readFile } from 'node:fs/promises';
+import { decodeFile, formatFieldsLine, renderTsharkText } from '../../src/packets/index.js';
+import { tsharkRows, tsharkText } from './live-captures.js';
 import { ether, ipv4, pcapFile, tcp, type SynthFrame, type TcpSpec } from './synth.js';
 
 const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16, URG = 32, ECE = 64, CWR = 128;
@@ -113,6 +114,15 @@ describe.each(Object.keys(SCENARIOS))('%s', (name) => {
       expect(diffs).toEqual([]);
     });
   }
+
+  it('text path of wirelab decode equals tshark text', async () => {
+    const file = join(dir, `${name}.pcap`);
+    const expected = await tsharkText(file);
+    const got = renderTsharkText(await readFile(file)).text.split('\n');
+    expect(got.pop()).toBe('');
+    expect(got.length).toBe(expected.length);
+    expect(expected.flatMap((e, i) => (e === got[i] ? [] : [`#${i + 1}\n  tshark : ${e}\n  wirelab: ${got[i]}`]))).toEqual([]);
+  });
 });
 
 it('labels the analysis cases it was built for', async () => {
