@@ -18,13 +18,12 @@ function addressColumnsText(src: string, dst: string): string {
   return l + ' → ' + r + ' ';
 }
 
-/** Number of decimal digits of a non-negative integer. */
+/** Number of decimal digits of a non-negative integer below 2^53. */
 function digitCount(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
+  if (n < 100000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : 5;
+  if (n < 10000000000) return n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+  let d = 11;
+  for (let m = 100000000000; n >= m && d < 17; m *= 10) d++;
   return d;
 }
 
@@ -74,8 +73,13 @@ export class TsharkLineWriter {
     for (let i = d; i < width; i++) b[p++] = 32;
     let e = p + d;
     this.pos = e;
-    do {
+    while (n >= 2147483648) {
       const q = Math.floor(n / 10);
+      b[--e] = 48 + n - q * 10;
+      n = q;
+    }
+    do {
+      const q = (n / 10) | 0; // int32 arithmetic below 2^31
       b[--e] = 48 + n - q * 10;
       n = q;
     } while (n > 0);

@@ -192,7 +192,8 @@ export interface ReadResult {
 /**
  * Streams `path` in chunks and calls `sink` for every frame, synchronously per chunk;
  * `afterChunk` (optional) is awaited after each chunk, e.g. to flush output with backpressure.
- * `reuseBuffer`: read every chunk into the same buffer (only if no frame's `data` is kept).
+ * `reuseBuffer`: read the chunks into two alternating buffers (only if no frame's `data` is kept
+ * past its sink call); the next chunk is then read while the current one is parsed.
  * Rejects only if the file cannot be opened (ENOENT, EACCES…); bad content is a `problem`.
  */
 export async function readCaptureFile(
@@ -200,20 +201,30 @@ export async function readCaptureFile(
 ): Promise<ReadResult> {
   const fh = await open(path, 'r');
   const parser = new CaptureParser(sink);
-  let spare: Buffer | undefined;
+  // With reuseBuffer two buffers alternate: the next chunk is read while this one is parsed.
+  const buffers = reuseBuffer ? [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)] : undefined;
+  let turn = 0;
+  const readNext = (): Promise<{ bytesRead: number; buffer: Buffer }> => {
+    // A fresh buffer per chunk unless the caller keeps no frame data past its sink call.
+    const buf = buffers ? buffers[turn++ & 1] : Buffer.allocUnsafe(chunkSize);
+    return fh.read(buf, 0, chunkSize, null); // issued only after the previous read completed
+  };
+  let next: Promise<{ bytesRead: number; buffer: Buffer }> | undefined;
   try {
+    next = readNext();
     for (;;) {
-      // A fresh buffer per chunk unless the caller keeps no frame data past its sink call.
-      const buf = reuseBuffer ? (spare ??= Buffer.allocUnsafe(chunkSize)) : Buffer.allocUnsafe(chunkSize);
-      const { bytesRead } = await fh.read(buf, 0, chunkSize, null);
+      const { bytesRead, buffer } = await next;
+      next = undefined;
       if (bytesRead === 0) break;
-      parser.push(buf.subarray(0, bytesRead));
+      next = readNext();
+      parser.push(buffer.subarray(0, bytesRead));
       if (afterChunk) await afterChunk();
       if (parser.problem) break;
     }
   } catch (err) {
     if (!parser.problem) parser.problem = { offset: 0, frame: parser.frames + 1, message: `read error: ${(err as Error).message}` };
   } finally {
+    await next?.catch(() => undefined); // never close the handle under a pending read
     await fh.close();
   }
   parser.finish();
