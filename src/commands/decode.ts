@@ -110,6 +110,8 @@ export async function runDecode(file: string, opts: DecodeOptions): Promise<numb
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    // The reader went away (`wirelab decode F | head`): stop quietly, like tshark.
+    if (e.code === 'EPIPE') return ExitCode.ok;
     throw new UsageError(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, 'unreadable-capture');
   }
   const problem = summary?.problem;
