@@ -65,7 +65,7 @@ export type HostName = string;
  */
 export type Port = number;
 /**
- * How long to wait for the port to accept connections (default 10s).
+ * How long to wait for the program to listen on its port (default 10s).
  */
 export type Duration1 = number | string;
 export type DnsRecord = {
@@ -543,7 +543,7 @@ export interface HttpFixture {
   root: string;
 }
 /**
- * Any program that listens on `port`, e.g. a student's server. It is ready when its port accepts connections.
+ * Any program that listens on `port`, e.g. a student's server. It is ready when it listens on its port (seen in the host's socket table; wirelab does not connect to find out, so the program's first connection is the scenario's).
  */
 export interface CommandFixture {
   /**

@@ -80,6 +80,20 @@ steps:
     expect(record.steps[3].error?.message).toMatch(/exited before accepting connections \(exit 7\)[\s\S]*oops/);
   });
 
+  it('command readiness does not connect: a program that serves one connection serves the scenario', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - serve:
+      as: once
+      command: { run: [node, -e, "const srv = require('net').createServer(s => { srv.close(); s.end('first\\\\n'); }); srv.listen(+process.argv[1], '127.0.0.1')", "{{port}}"] }
+  - connect: { to: once, as: c }
+  - expect: { conn: c, line: first }
+  - expect: { conn: c, eof: true }
+`);
+    expect(record.steps.map((s) => s.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
+  });
+
   it('a port already in use is an error naming the port', async () => {
     const port = await freePort('127.0.0.1');
     const { record } = await runText(`
