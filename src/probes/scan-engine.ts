@@ -6,33 +6,50 @@ import type { PortResult, PortState, ProbeRecord, ScanOptions } from './scan-typ
 export interface ScanTransport {
   /** Sends probe number `attempt` (1-based) for `port`. May call `engine.answer` synchronously. */
   send(port: number, attempt: number): void;
-  /** Forgets an unanswered probe (connect scan: destroys its socket). */
+  /** Forgets an unanswered probe (connect scan: closes its socket). */
   cancel(port: number): void;
-  /** Called after each round of sends, for transports that batch them. */
+  /** Called after each round of sends, for transports that batch them. May call `engine.answer`. */
   flush?(): void;
 }
 
-interface InFlight {
-  sentAt: number;
-  attempt: number;
-  record?: ProbeRecord;
-}
+const STATES: PortState[] = ['open', 'closed', 'filtered'];
+const NONE = 255;
 
 /**
  * The part both scan methods share: a bounded window of probes in flight, an nmap-style
  * adaptive timeout, one retransmission for unanswered ports (`tries`, default 2) and the probe
  * log. Timeouts are judged in a setImmediate after the timer fires, i.e. after the event loop
  * has polled for I/O, so answers already waiting in the kernel are read before a probe expires.
+ *
+ * Per-port state lives in typed arrays indexed by port number: a full-range scan makes 65535
+ * answers, and the engine's share of the work per answer is a few array writes.
  */
 export class ScanEngine {
-  readonly results = new Map<number, PortResult>();
   readonly probes: ProbeRecord[] = [];
   probesSent = 0;
   probesOmitted = 0;
-  private readonly queue: number[];
+  transport!: ScanTransport;
+
+  private readonly queue: readonly number[];
   private next = 0;
-  private readonly inflight = new Map<number, InFlight>();
   private readonly retry: number[] = [];
+  private retryHead = 0;
+  /** Send order: port and send time of every probe; entries whose probe was answered are skipped. */
+  private readonly order: Int32Array;
+  private readonly orderAt: Float64Array;
+  private orderHead = 0;
+  private orderTail = 0;
+  private readonly sentAt = new Float64Array(65536);
+  private readonly attempts = new Uint8Array(65536);
+  private readonly waiting = new Uint8Array(65536);
+  private inflight = 0;
+  private readonly state = new Uint8Array(65536).fill(NONE);
+  private readonly reasonOf = new Uint8Array(65536);
+  private readonly rttOf = new Float64Array(65536);
+  private readonly reasons: string[] = [];
+  private readonly reasonIndex = new Map<string, number>();
+  private readonly records = new Map<number, ProbeRecord>();
+  private decided = 0;
   private readonly rtt: RttEstimator;
   private readonly window: number;
   private readonly tries: number;
@@ -40,15 +57,19 @@ export class ScanEngine {
   private readonly start = performance.now();
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
-  private done!: () => void;
-  transport!: ScanTransport;
+  private filling = false;
+  private refill = false;
+  private done: (() => void) | undefined;
 
-  constructor(ports: number[], opts: ScanOptions, defaultWindow: number) {
+  /** `ports`: distinct and ascending, as `parsePorts` gives them. */
+  constructor(ports: readonly number[], opts: ScanOptions, defaultWindow: number) {
     this.queue = ports;
     this.window = Math.max(1, opts.window ?? defaultWindow);
-    this.tries = Math.max(1, opts.tries ?? 2);
+    this.tries = Math.min(255, Math.max(1, opts.tries ?? 2));
     this.maxRecorded = opts.maxRecordedProbes ?? 2000;
     this.rtt = new RttEstimator(opts.initialTimeoutMs, opts.minTimeoutMs, opts.maxTimeoutMs);
+    this.order = new Int32Array(ports.length * this.tries + 1);
+    this.orderAt = new Float64Array(ports.length * this.tries + 1);
   }
 
   /** Runs until every port has a state. */
@@ -57,7 +78,7 @@ export class ScanEngine {
       this.done = resolve;
       this.fill();
       this.finishIfDone();
-      if (this.results.size < this.queue.length) this.timer = setInterval(() => this.scheduleCheck(), 5);
+      if (this.decided < this.queue.length) this.timer = setInterval(() => this.scheduleCheck(), 5);
     });
   }
 
@@ -67,47 +88,99 @@ export class ScanEngine {
 
   /** Is a probe for `port` waiting for an answer? */
   isWaiting(port: number): boolean {
-    return this.inflight.has(port);
+    return this.waiting[port] === 1;
   }
 
   /** Records the answer for `port`; answers for ports not in flight (late, duplicate) are ignored. */
   answer(port: number, state: PortState, reason: string, answer: string): void {
-    const probe = this.inflight.get(port);
-    if (!probe) return;
-    this.inflight.delete(port);
-    const rttMs = performance.now() - probe.sentAt;
+    if (this.waiting[port] !== 1) return;
+    this.waiting[port] = 0;
+    this.inflight--;
+    const rttMs = performance.now() - this.sentAt[port];
     this.rtt.sample(rttMs);
-    if (probe.record) probe.record.answer = answer;
-    this.results.set(port, { port, proto: 'tcp', state, reason, service: serviceName(port), rttMs: round3(rttMs) });
+    if (this.records.size) {
+      const record = this.records.get(port);
+      if (record) {
+        record.answer = answer;
+        this.records.delete(port);
+      }
+    }
+    this.decide(port, state, reason, rttMs);
     this.fill();
     this.finishIfDone();
   }
 
-  private sendProbe(port: number, attempt: number): void {
+  /**
+   * Runs `fn`, which answers many probes, and sends the probes that free up afterwards in one
+   * round, so a transport that batches sends sees whole batches.
+   */
+  batch(fn: () => void): void {
+    const outer = this.filling;
+    this.filling = true;
+    try {
+      fn();
+    } finally {
+      this.filling = outer;
+    }
+    if (!outer && this.refill) this.fill();
+    this.finishIfDone();
+  }
+
+  private decide(port: number, state: PortState, reason: string, rttMs: number): void {
+    let r = this.reasonIndex.get(reason);
+    if (r === undefined) {
+      r = this.reasons.push(reason) - 1;
+      this.reasonIndex.set(reason, r);
+    }
+    this.state[port] = STATES.indexOf(state);
+    this.reasonOf[port] = r;
+    this.rttOf[port] = rttMs;
+    this.decided++;
+  }
+
+  private sendProbe(port: number): void {
     const sentAt = performance.now();
-    const entry: InFlight = { sentAt, attempt };
+    const attempt = ++this.attempts[port];
     if (this.probes.length < this.maxRecorded) {
-      entry.record = { time: round3(sentAt - this.start), port, sent: 'SYN', answer: 'none' };
-      this.probes.push(entry.record);
+      const record: ProbeRecord = { time: round3(sentAt - this.start), port, sent: 'SYN', answer: 'none' };
+      this.probes.push(record);
+      this.records.set(port, record);
     } else {
+      this.records.delete(port);
       this.probesOmitted++;
     }
-    this.inflight.set(port, entry);
+    this.sentAt[port] = sentAt;
+    this.waiting[port] = 1;
+    this.inflight++;
+    this.order[this.orderTail] = port;
+    this.orderAt[this.orderTail++] = sentAt;
     this.probesSent++;
     this.transport.send(port, attempt);
   }
 
+  /** Sends until the window is full; re-entrant calls (answers during a flush) only ask for another round. */
   private fill(): void {
-    while (this.inflight.size < this.window) {
-      const port = this.retry.length ? this.retry.shift()! : this.next < this.queue.length ? this.queue[this.next++] : undefined;
-      if (port === undefined) break;
-      const prev = this.attempts.get(port) ?? 0;
-      this.attempts.set(port, prev + 1);
-      this.sendProbe(port, prev + 1);
+    if (this.filling) {
+      this.refill = true;
+      return;
     }
-    this.transport.flush?.();
+    this.filling = true;
+    try {
+      do {
+        this.refill = false;
+        while (this.inflight < this.window) {
+          let port: number;
+          if (this.retryHead < this.retry.length) port = this.retry[this.retryHead++];
+          else if (this.next < this.queue.length) port = this.queue[this.next++];
+          else break;
+          this.sendProbe(port);
+        }
+        this.transport.flush?.();
+      } while (this.refill);
+    } finally {
+      this.filling = false;
+    }
   }
-  private readonly attempts = new Map<number, number>();
 
   private scheduleCheck(): void {
     if (this.checking) return;
@@ -120,27 +193,48 @@ export class ScanEngine {
 
   private expire(): void {
     const deadline = performance.now() - this.rtt.timeoutMs();
-    for (const [port, probe] of this.inflight) {
-      if (probe.sentAt > deadline) break; // in send order: the rest are younger
-      this.inflight.delete(port);
+    while (this.orderHead < this.orderTail) {
+      const port = this.order[this.orderHead];
+      const at = this.orderAt[this.orderHead];
+      if (this.waiting[port] !== 1 || this.sentAt[port] !== at) {
+        this.orderHead++; // answered, or superseded by its retransmission
+        continue;
+      }
+      if (at > deadline) break; // in send order: the rest are younger
+      this.orderHead++;
+      this.waiting[port] = 0;
+      this.inflight--;
       this.transport.cancel(port);
-      if (probe.attempt < this.tries) this.retry.push(port);
-      else this.results.set(port, { port, proto: 'tcp', state: 'filtered', reason: 'no-response', service: serviceName(port) });
+      if (this.attempts[port] < this.tries) this.retry.push(port);
+      else {
+        this.records.delete(port);
+        this.decide(port, 'filtered', 'no-response', NaN);
+      }
     }
     this.fill();
     this.finishIfDone();
   }
 
   private finishIfDone(): void {
-    if (this.results.size < this.queue.length) return;
+    if (this.decided < this.queue.length || !this.done) return;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.done?.();
+    const done = this.done;
+    this.done = undefined;
+    done();
   }
 
   /** Results in port order. */
   sortedResults(): PortResult[] {
-    return [...this.results.values()].sort((a, b) => a.port - b.port);
+    const out: PortResult[] = [];
+    for (const port of this.queue) {
+      const s = this.state[port];
+      if (s === NONE) continue;
+      const r: PortResult = { port, proto: 'tcp', state: STATES[s], reason: this.reasons[this.reasonOf[port]], service: serviceName(port) };
+      if (!Number.isNaN(this.rttOf[port])) r.rttMs = round3(this.rttOf[port]);
+      out.push(r);
+    }
+    return out;
   }
 }
 
