@@ -1,7 +1,9 @@
 // Times `wirelab scan` (connect and SYN) beside nmap in the same run and prints ratios:
 //   1. all 65535 loopback ports: wirelab --connect vs nmap -sT -T5, wirelab --syn vs nmap -sS -T5
 //   2. ports 50000-50009 of a namespace host (2 open, 8 dropped): vs nmap -sT / -sS (default timing)
-// States must agree (exit 1 otherwise). Needs root, nmap, and a build (npx tsc -p tsconfig.build.json).
+//   (and, not counted, the loopback scans on one sending thread and on the portable path)
+// States must agree (exit 1 otherwise). Needs root, nmap, and a build (npm ci builds the native
+// scan module; npx tsc -p tsconfig.build.json the rest).
 // Usage: node bench/scan.mjs [repetitions=3]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,9 +24,12 @@ function timed(cmd, args) {
 /** port → state from wirelab's JSON; only non-closed ports are kept. */
 function wirelabStates(json) {
   const m = new Map();
-  for (const p of JSON.parse(json).ports) if (p.state !== 'closed') m.set(p.port, p.state);
+  const r = JSON.parse(json);
+  engines.add(r.engine);
+  for (const p of r.ports) if (p.state !== 'closed') m.set(p.port, p.state);
   return m;
 }
+const engines = new Set();
 /** port → state from nmap -oX; ports in <extraports> are the closed ones here. */
 function nmapStates(xml) {
   const m = new Map();
@@ -52,7 +57,9 @@ function compare(name, ours, peer) {
     } else if (i === 0) console.log(`  states agree: ${show(sa)}`);
   }
   const mo = median(times.ours), mp = median(times.peer);
-  console.log(`${name.padEnd(44)} wirelab ${mo.toFixed(3)} s  nmap ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}  (runs: ${times.ours.map((t) => t.toFixed(2)).join(', ')} | ${times.peer.map((t) => t.toFixed(2)).join(', ')})`);
+  const engine = [...engines].join('+');
+  engines.clear();
+  console.log(`${name.padEnd(44)} wirelab [${engine}] ${mo.toFixed(3)} s  nmap ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}  (runs: ${times.ours.map((t) => t.toFixed(2)).join(', ')} | ${times.peer.map((t) => t.toFixed(2)).join(', ')})`);
   if (mismatch) console.log(`  STATES DIFFER in a run: ${mismatch}`);
   return { faster: mo < mp, agree: !mismatch };
 }
@@ -83,6 +90,11 @@ const results = [];
 console.log(`scan benchmark, ${reps} runs each, medians`);
 results.push(compare('loopback 1-65535 connect vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
 results.push(compare('loopback 1-65535 SYN vs nmap -sS -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--syn', '--json']], ['nmap', ['-n', '-Pn', '-sS', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
+// for the record, not in the tally: the connect scan on one core, and the portable path
+console.log('(not counted) the same on one sending thread, and without the native module:');
+compare('  connect --threads 1 vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--threads', '1', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
+compare('  connect --portable vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
+compare('  SYN --portable vs nmap -sS -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--syn', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sS', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
 setupNamespaces();
 let listener;
 try {

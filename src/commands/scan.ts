@@ -1,5 +1,6 @@
 /**
- * `wirelab scan TARGET -p PORTS [--connect|--syn] [--reason] [--json] [--allow-target CIDR...]`:
+ * `wirelab scan TARGET -p PORTS [--connect|--syn] [--reason] [--json] [--allow-target CIDR...]
+ *  [--threads N] [--portable]`:
  * a TCP port scan laid out like nmap's normal output (or the JSON scan result).
  * Exit codes: 0 scanned; 2 bad ports/target or a target outside loopback and the allow-list;
  * 3 raw sockets not permitted (--syn without root/CAP_NET_RAW).
@@ -18,13 +19,23 @@ interface ScanCliOptions {
   json?: boolean;
   reason?: boolean;
   allowTarget?: string[];
+  threads?: string;
+  portable?: boolean;
 }
 
 /** Runs the command; returns the exit code. */
 export async function runScan(target: string, opts: ScanCliOptions): Promise<number> {
   if (opts.connect && opts.syn) throw new UsageError('choose one of --connect and --syn');
+  let threads: number | undefined;
+  if (opts.threads !== undefined) {
+    threads = Number(opts.threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 8) throw new UsageError(`--threads wants a whole number from 1 to 8, not "${opts.threads}"`);
+  }
   const ctx = new HostContext('local', process.cwd());
-  const result = await scan({ target, ports: opts.ports, method: opts.syn ? 'syn' : 'connect', allow: opts.allowTarget ?? [] }, ctx);
+  const result = await scan(
+    { target, ports: opts.ports, method: opts.syn ? 'syn' : 'connect', allow: opts.allowTarget ?? [], threads, portable: opts.portable === true },
+    ctx,
+  );
   process.stdout.write(opts.json ? JSON.stringify(result) + '\n' : formatNmap(result, { reason: opts.reason === true }));
   return ExitCode.ok;
 }
@@ -40,5 +51,7 @@ export function register(program: Command): void {
     .option('--reason', "add nmap's REASON column")
     .option('--json', 'print the scan result as JSON')
     .option('--allow-target <cidr...>', 'subnets besides loopback that may be scanned')
+    .option('--threads <n>', 'threads that send probes (default: connect scan one per core up to 4, SYN scan 1)')
+    .option('--portable', 'use the portable scanner (raw-socket, Node TCP handles) even where the native one is built')
     .action(withExit(async (target: string, opts: ScanCliOptions) => runScan(target, opts)));
 }

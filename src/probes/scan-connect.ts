@@ -1,4 +1,6 @@
 import { Socket } from 'node:net';
+import { constants as osConstants } from 'node:os';
+import { NATIVE, nativeProbe, sendThreads, type NativeProbe } from './native.js';
 import { parsePorts } from './ports.js';
 import { ScanEngine } from './scan-engine.js';
 import { loadServices } from './services.js';
@@ -27,6 +29,59 @@ export const socketConnector: Connector = {
     };
   },
 };
+
+/** errno numbers (Linux) of the errors a connect() can end with, for the native transport's -errno codes. */
+const ERRNO_NAMES = new Map<number, string>(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
+
+/**
+ * Connect errors that say nothing about the port: this machine ran out of something. The probe
+ * stays unanswered, times out and is sent again, as if the SYN had been lost.
+ */
+const LOCAL_TROUBLE = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EAGAIN', 'EADDRNOTAVAIL', 'ETIMEDOUT', 'EINTR']);
+
+/** errno name of a failed connect() → the engine's answer (none for local trouble). */
+function settleError(engine: ScanEngine, port: number, code: string): void {
+  const known = ERRORS[code];
+  if (known) engine.answer(port, known.state, known.reason, known.answer);
+  else if (!LOCAL_TROUBLE.has(code)) engine.answer(port, 'filtered', code.toLowerCase(), code);
+}
+
+/**
+ * The native transport: non-blocking connects made and collected (epoll) by native/probe.c,
+ * answers handed over as (port, code) pairs. Returns the function that closes the scanner.
+ */
+function nativeConnectTransport(native: NativeProbe, engine: ScanEngine, address: string, threads: number): () => void {
+  const answers = new Int32Array(2 * 4096);
+  const now = new Int32Array(2 * 65536);
+  const settle = (buf: Int32Array, pairs: number) => {
+    for (let i = 0; i < 2 * pairs; i += 2) {
+      const port = buf[i];
+      const code = buf[i + 1];
+      if (code === NATIVE.OPEN) engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
+      else if (code === NATIVE.SELF_CONNECT) engine.answer(port, 'closed', 'conn-refused', 'RST');
+      else settleError(engine, port, ERRNO_NAMES.get(-code) ?? `E${-code}`);
+    }
+  };
+  const scanner = native.open({ mode: 'connect', target: address, threads }, answers, (pairs) => engine.batch(() => settle(answers, pairs)));
+  const pending = new Uint16Array(65536);
+  let count = 0;
+  engine.transport = {
+    send(port) {
+      pending[count++] = port;
+    },
+    cancel(port) {
+      native.cancel(scanner, port);
+    },
+    flush() {
+      if (!count) return;
+      const n = count;
+      count = 0;
+      const pairs = native.send(scanner, pending, n, now);
+      if (pairs) engine.batch(() => settle(now, pairs));
+    },
+  };
+  return () => native.close(scanner);
+}
 
 /** Connect sockets in flight by default: far below the fd limit, enough to saturate loopback. */
 export const CONNECT_WINDOW = 256;
@@ -59,6 +114,16 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
   loadServices();
   const engine = new ScanEngine(ports, opts, CONNECT_WINDOW);
   const family = address.includes(':') ? 6 : 4;
+  const native = opts.portable ? undefined : nativeProbe();
+  if (native) {
+    const close = nativeConnectTransport(native, engine, address, sendThreads('connect', opts.threads));
+    try {
+      await engine.run();
+    } finally {
+      close();
+    }
+    return result(address, engine, 'native');
+  }
   const connector = (opts.useHandles ?? true) ? handleConnector() : undefined;
   const cancels = new Map<number, () => void>();
   const settle = (port: number, outcome: ConnectOutcome) => {
@@ -68,9 +133,7 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
       else engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
       return;
     }
-    const known = ERRORS[outcome.code];
-    if (known) engine.answer(port, known.state, known.reason, known.answer);
-    else if (outcome.code !== 'ETIMEDOUT') engine.answer(port, 'filtered', outcome.code.toLowerCase(), outcome.code);
+    settleError(engine, port, outcome.code);
   };
   engine.transport = {
     send(port) {
@@ -86,9 +149,14 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
   } finally {
     for (const cancel of cancels.values()) cancel();
   }
+  return result(address, engine, 'portable');
+}
+
+function result(address: string, engine: ScanEngine, kind: ScanResult['engine']): ScanResult {
   return {
     target: address,
     method: 'connect',
+    engine: kind,
     ports: engine.sortedResults(),
     probesSent: engine.probesSent,
     elapsedMs: engine.elapsedMs(),

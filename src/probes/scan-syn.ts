@@ -1,12 +1,56 @@
 import { randomInt } from 'node:crypto';
-import { UsageError } from '../errors.js';
+import { EnvironmentError, UsageError } from '../errors.js';
 import { ipv4Int, parseIcmp, parseIpv4, parseTcp, routeSource, SynFactory, TCP, unreachReason } from './packet.js';
 import { parsePorts } from './ports.js';
-import { RawChannel } from './raw.js';
-import { ScanEngine } from './scan-engine.js';
+import { RAW_FIX, RawChannel } from './raw.js';
+import { NATIVE, nativeProbe, sendThreads, type NativeProbe, type NativeScanner } from './native.js';
+import { ScanEngine, type ScanTransport } from './scan-engine.js';
 import { loadServices } from './services.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
 import { checkTarget } from './target.js';
+
+/**
+ * The native transport: SYNs built and sent in batches by native/probe.c, answers read there
+ * behind a BPF filter and handed over as (port, code) pairs, many per call.
+ */
+function nativeSynTransport(
+  native: NativeProbe,
+  engine: ScanEngine,
+  options: { source: string; target: string; sport: number; seqBase: number; threads: number },
+  onClose: (close: () => void) => void,
+): ScanTransport {
+  const answers = new Int32Array(2 * 4096);
+  let scanner: NativeScanner;
+  try {
+    scanner = native.open({ mode: 'syn', ...options }, answers, (pairs) =>
+      engine.batch(() => {
+        for (let i = 0; i < 2 * pairs; i += 2) {
+          if (answers[i + 1] === NATIVE.OPEN) engine.answer(answers[i], 'open', 'syn-ack', 'SYN/ACK');
+          else engine.answer(answers[i], 'closed', 'reset', 'RST');
+        }
+      }),
+    );
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EPERM') {
+      throw new EnvironmentError(`raw sockets are not permitted for this process (${(err as Error).message}); SYN scans need CAP_NET_RAW`, RAW_FIX, 'raw-not-permitted');
+    }
+    throw err;
+  }
+  onClose(() => native.close(scanner));
+  const pending = new Uint16Array(65536);
+  const none = new Int32Array(0);
+  let count = 0;
+  return {
+    send(port) {
+      pending[count++] = port;
+    },
+    cancel() {},
+    flush() {
+      if (count) native.send(scanner, pending, count, none);
+      count = 0;
+    },
+  };
+}
 
 /** SYNs in flight by default; replies wait in an 8 MiB raw receive buffer. */
 export const SYN_WINDOW = 2048;
@@ -55,25 +99,38 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
     engine.answer(tcp.dport, 'filtered', reason, `ICMP ${reason}`);
   };
 
-  const tcpSock = new RawChannel('tcp', onTcp);
+  const native = opts.portable ? undefined : nativeProbe();
+  let closeTcp: () => void = () => {};
   let icmpSock: RawChannel | undefined;
   try {
+    if (native) {
+      engine.transport = nativeSynTransport(
+        native,
+        engine,
+        { source, target: address, sport, seqBase: base, threads: sendThreads('syn', opts.threads) },
+        (close) => (closeTcp = close),
+      );
+    } else {
+      const tcpSock = new RawChannel('tcp', onTcp);
+      closeTcp = () => tcpSock.close();
+      const syn = new SynFactory(source, address, sport);
+      engine.transport = {
+        send(port) {
+          tcpSock.send(syn.build(port, seqOf(port)), address);
+        },
+        cancel() {},
+      };
+    }
     icmpSock = new RawChannel('icmp', onIcmp, 1 << 20);
-    const syn = new SynFactory(source, address, sport);
-    engine.transport = {
-      send(port) {
-        tcpSock.send(syn.build(port, seqOf(port)), address);
-      },
-      cancel() {},
-    };
     await engine.run();
   } finally {
-    tcpSock.close();
+    closeTcp();
     icmpSock?.close();
   }
   return {
     target: address,
     method: 'syn',
+    engine: native ? 'native' : 'portable',
     ports: engine.sortedResults(),
     probesSent: engine.probesSent,
     elapsedMs: engine.elapsedMs(),

@@ -34,6 +34,8 @@ export interface ProbeRecord {
 export interface ScanResult {
   target: string;
   method: 'connect' | 'syn';
+  /** Which implementation sent the probes: `native` (native/probe.c) or `portable` (raw-socket, Node's TCP handles). */
+  engine: 'native' | 'portable';
   ports: PortResult[];
   probesSent: number;
   elapsedMs: number;
@@ -62,7 +64,14 @@ export interface ScanOptions {
   tries?: number;
   /** Cap on recorded probes (default 2000). */
   maxRecordedProbes?: number;
-  /** Connect scan: use Node's TCP handles directly (default) instead of net.Socket objects. */
+  /**
+   * Use the portable path even where the native module (native/probe.c) is built: raw-socket
+   * for SYN scans, Node's TCP handles for connect scans.
+   */
+  portable?: boolean;
+  /** Native path: threads that send probes (default: connect one per core, at most 4; SYN 1). */
+  threads?: number;
+  /** Connect scan on the portable path: use Node's TCP handles directly (default) instead of net.Socket objects. */
   useHandles?: boolean;
   /** SYN scan: the TCP source port of every probe (default: random in 40000-59999). */
   sourcePort?: number;

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TargetRefusedError } from '../../src/errors.js';
@@ -5,6 +6,7 @@ import { connectScan } from '../../src/probes/scan-connect.js';
 import { synScan } from '../../src/probes/scan-syn.js';
 import { RawChannel } from '../../src/probes/raw.js';
 import { probeOps } from '../../src/probes/ops.js';
+import { nativeProbe, nativeProbeError } from '../../src/probes/native.js';
 import { checkTarget } from '../../src/probes/target.js';
 import { nmapStates } from './peers.js';
 
@@ -47,43 +49,64 @@ async function withNmap(ours: () => Promise<{ ports: { port: number; state: stri
   return pair;
 }
 
-describe('loopback scans', () => {
+describe('the native scan module', () => {
+  it('is built by npm ci and loads (else scans fall back to the portable path)', () => {
+    expect(nativeProbeError()).toBeUndefined();
+    expect(nativeProbe()).toBeDefined();
+  });
+});
+
+describe.each([
+  { engine: 'native', portable: false },
+  { engine: 'portable', portable: true },
+] as const)('loopback scans ($engine)', ({ engine, portable }) => {
   it('connect scan finds our listeners open and the rest closed, like nmap -sT', async () => {
-    const res = await connectScan({ target: '127.0.0.1', ports });
+    const res = await connectScan({ target: '127.0.0.1', ports, portable });
+    expect(res.engine).toBe(engine);
     const mine = states(res);
     for (const p of open) expect(mine.get(p)).toBe('open');
     expect(mine.get(1)).toBe('closed');
     expect(res.ports.find((p) => p.port === open[0])?.reason).toBe('syn-ack');
     expect(res.ports.find((p) => p.port === 1)?.reason).toBe('conn-refused');
-    const [again, peer] = await withNmap(() => connectScan({ target: '127.0.0.1', ports }), '-sT');
+    const [again, peer] = await withNmap(() => connectScan({ target: '127.0.0.1', ports, portable }), '-sT');
     for (const p of ports) expect(again.get(p), `port ${p}`).toBe(peer.get(p));
     expect(res.probesSent).toBe(ports.length);
     expect(res.probes.every((p) => p.sent === 'SYN')).toBe(true);
   });
 
-  it('the net.Socket connector gives the same states as the handle connector', async () => {
-    const viaHandles = states(await connectScan({ target: '127.0.0.1', ports }));
-    const viaSockets = states(await connectScan({ target: '127.0.0.1', ports, useHandles: false }));
+  it.skipIf(!portable)('the net.Socket connector gives the same states as the handle connector', async () => {
+    const viaHandles = states(await connectScan({ target: '127.0.0.1', ports, portable }));
+    const viaSockets = states(await connectScan({ target: '127.0.0.1', ports, portable, useHandles: false }));
     expect(viaSockets).toEqual(viaHandles);
     for (const p of open) expect(viaSockets.get(p)).toBe('open');
   });
 
   it.skipIf(!isRoot)('SYN scan agrees with nmap -sS', async () => {
-    const res = await synScan({ target: '127.0.0.1', ports });
+    const res = await synScan({ target: '127.0.0.1', ports, portable });
+    expect(res.engine).toBe(engine);
     const mine = states(res);
     for (const p of open) expect(mine.get(p)).toBe('open');
     expect(res.ports.find((p) => p.port === 1)?.reason).toBe('reset');
     expect(res.probes.find((p) => p.port === open[0])?.answer).toBe('SYN/ACK');
-    const [again, peer] = await withNmap(() => synScan({ target: '127.0.0.1', ports }), '-sS');
+    const [again, peer] = await withNmap(() => synScan({ target: '127.0.0.1', ports, portable }), '-sS');
     for (const p of ports) expect(again.get(p), `port ${p}`).toBe(peer.get(p));
   });
 
   it('scans all 65535 ports with bounded fds and records a capped probe log', async () => {
-    const res = await connectScan({ target: '127.0.0.1', ports: '-', maxRecordedProbes: 100 });
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const res = await connectScan({ target: '127.0.0.1', ports: '-', maxRecordedProbes: 100, portable });
+    expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(fdsBefore);
     expect(res.ports.length).toBe(65535);
     for (const p of open) expect(states(res).get(p)).toBe('open');
     expect(res.probes.length).toBe(100);
     expect(res.probesOmitted).toBe(res.probesSent - 100);
+  });
+
+  it.skipIf(!isRoot)('SYN scan of all 65535 ports: our listeners open, nothing lost to filtered', async () => {
+    const res = await synScan({ target: '127.0.0.1', ports: '-', maxRecordedProbes: 10, portable });
+    expect(res.ports.length).toBe(65535);
+    for (const p of open) expect(states(res).get(p)).toBe('open');
+    expect(res.ports.filter((p) => p.state === 'filtered').map((p) => p.port)).toEqual([]);
   });
 
   it('connect scan works over IPv6 loopback', async () => {
@@ -91,14 +114,14 @@ describe('loopback scans', () => {
     servers.push(s);
     await new Promise<void>((r) => s.listen(0, '::1', r));
     const p6 = (s.address() as { port: number }).port;
-    const res = await connectScan({ target: '::1', ports: [p6, 1] });
+    const res = await connectScan({ target: '::1', ports: [p6, 1], portable });
     expect(res.ports.map((p) => `${p.port}:${p.state}:${p.reason}`)).toEqual([`1:closed:conn-refused`, `${p6}:open:syn-ack`]);
   });
 
   it('a port that is only a client socket source port is closed', async () => {
     const c = new Socket();
     await new Promise<void>((r) => c.connect(open[0], '127.0.0.1', r));
-    const res = await connectScan({ target: '127.0.0.1', ports: [c.localPort!] });
+    const res = await connectScan({ target: '127.0.0.1', ports: [c.localPort!], portable });
     c.destroy();
     expect(res.ports[0].state).toBe('closed');
   });

@@ -48,18 +48,22 @@ describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
   });
   afterAll(() => lab?.destroy());
 
-  for (const [method, flag, closedReason] of [['connect', '-sT', 'conn-refused'], ['syn', '-sS', 'reset']] as const) {
-    it(`${method} scan gives the same states as nmap ${flag}`, () => {
-      const res = runProbe<Scan>(lab!.cli, 'scan', { target: '198.51.100.2', ports: '50000-50009', method, allow: ['198.51.100.0/24'] });
-      const mine = new Map(res.ports.map((p) => [p.port, p]));
-      for (const p of spec.open) expect(mine.get(p)).toMatchObject({ state: 'open', reason: 'syn-ack' });
-      for (const p of spec.reset) expect(mine.get(p)).toMatchObject({ state: 'closed', reason: closedReason });
-      for (const p of spec.drop) expect(mine.get(p)).toMatchObject({ state: 'filtered', reason: 'no-response' });
-      // two probes per filtered port (one retransmission), one per answered port
-      expect(res.probesSent).toBe(spec.open.length + spec.reset.length + 2 * spec.drop.length);
-      const peer = nmapStates([flag], '198.51.100.2', '50000-50009', lab!.cli);
-      for (let p = 50000; p <= 50009; p++) expect(mine.get(p)?.state, `port ${p}`).toBe(peer.get(p));
-    });
+  const engines = [['native', false], ['portable', true]] as const;
+  for (const [engine, portable] of engines) {
+    for (const [method, flag, closedReason] of [['connect', '-sT', 'conn-refused'], ['syn', '-sS', 'reset']] as const) {
+      it(`${method} scan (${engine}) gives the same states as nmap ${flag}`, () => {
+        const res = runProbe<Scan & { engine: string }>(lab!.cli, 'scan', { target: '198.51.100.2', ports: '50000-50009', method, portable, allow: ['198.51.100.0/24'] });
+        expect(res.engine).toBe(engine);
+        const mine = new Map(res.ports.map((p) => [p.port, p]));
+        for (const p of spec.open) expect(mine.get(p)).toMatchObject({ state: 'open', reason: 'syn-ack' });
+        for (const p of spec.reset) expect(mine.get(p)).toMatchObject({ state: 'closed', reason: closedReason });
+        for (const p of spec.drop) expect(mine.get(p)).toMatchObject({ state: 'filtered', reason: 'no-response' });
+        // two probes per filtered port (one retransmission), one per answered port
+        expect(res.probesSent).toBe(spec.open.length + spec.reset.length + 2 * spec.drop.length);
+        const peer = nmapStates([flag], '198.51.100.2', '50000-50009', lab!.cli);
+        for (let p = 50000; p <= 50009; p++) expect(mine.get(p)?.state, `port ${p}`).toBe(peer.get(p));
+      });
+    }
   }
 
   it('ICMP port-unreachable is closed for a connect scan and filtered for a SYN scan, as in nmap', async () => {
@@ -88,10 +92,11 @@ describe.skipIf(!isRoot)('nmap layout of a big mixed scan', () => {
   });
   afterAll(() => lab?.destroy());
 
-  for (const [method, flag] of [['syn', '-sS'], ['connect', '-sT']] as const) {
-    it(`${method}: same "Not shown:" line and table as nmap ${flag}`, () => {
+  for (const [method, flag, portable] of [['syn', '-sS', false], ['connect', '-sT', false], ['syn', '-sS', true], ['connect', '-sT', true]] as const) {
+    it(`${method}${portable ? ' (portable)' : ''}: same "Not shown:" line and table as nmap ${flag}`, () => {
       const ports = '50000-50070,50100-50130';
-      const res = runProbe<ScanResult>(lab!.cli, 'scan', { target: '198.51.100.2', ports, method, allow: ['198.51.100.0/24'] });
+      const res = runProbe<ScanResult>(lab!.cli, 'scan', { target: '198.51.100.2', ports, method, portable, allow: ['198.51.100.0/24'] });
+      expect(res.engine).toBe(portable ? 'portable' : 'native');
       const ours = formatNmap(res).split('\n');
       const peer = inNs(lab!.cli, 'nmap', ['-n', '-Pn', flag, '-p', ports, '198.51.100.2']).split('\n');
       const notShown = (lines: string[]) => lines.find((l) => l.startsWith('Not shown:'));

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "wirelab_probe",
+      "sources": ["probe.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers"]
+    }
+  ]
+}

@@ -1,0 +1,721 @@
+/*
+ * wirelab_probe: the per-port hot path of wirelab's port scans, in C.
+ *
+ * A full-range loopback scan is 65535 probes and as many answers; done one JavaScript call per
+ * packet, the calls cost more than the kernel's own work. This module moves only the per-packet
+ * work here and hands answers to JavaScript in batches:
+ *
+ *   - SYN scan: builds each SYN (same bytes as src/probes/packet.ts SynFactory) and sends it on
+ *     a raw TCP socket; a classic BPF filter on that socket keeps only segments from the target
+ *     to our source port, so our own SYNs (looped back on lo) and the kernel's RSTs never reach
+ *     user space; answers (SYN/ACK → open, RST → closed, both acknowledging our sequence number)
+ *     are read in batches with recvmmsg.
+ *   - Connect scan: non-blocking connect() per port, completions collected from one epoll set;
+ *     connected sockets are closed with RST (SO_LINGER 0), so no TIME_WAIT is left.
+ *
+ * The scan engine (window, adaptive timeout, retransmission, probe log) stays in TypeScript
+ * (src/probes/scan-engine.ts). JavaScript sees:
+ *
+ *   open({ mode: 'syn', source, target, sport, seqBase }, out: Int32Array, onAnswers(n))
+ *   open({ mode: 'connect', target, family }, out, onAnswers(n))  → scanner
+ *   send(scanner, ports: Uint16Array, count, out: Int32Array) → pairs written to out now
+ *   cancel(scanner, port)     (connect: abandons the socket of an unanswered probe)
+ *   close(scanner)
+ *
+ * Answers are (port, code) pairs of int32: code 1 open, 2 closed, 3 self-connect (connect scan:
+ * the kernel picked the scanned port as our source port; no listener), or -errno (connect scan:
+ * the error connect() reported, e.g. -ECONNREFUSED, -EHOSTUNREACH).
+ */
+#define NAPI_VERSION 8
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#define MODE_SYN 1
+#define MODE_CONNECT 2
+#define CODE_OPEN 1
+#define CODE_CLOSED 2
+#define CODE_SELF 3
+#define BATCH 64
+#define SYN_LEN 24
+#define MAX_THREADS 8
+#define SPLIT_MIN 32 /* fewer ports than this per thread are not worth a thread */
+
+typedef struct {
+  int mode;
+  int fd; /* raw TCP socket (syn) or epoll set (connect) */
+  int closed;
+  uint32_t threads; /* sending threads, 1 or more */
+  int in_callback;  /* on_ready is calling JavaScript: the finalizer must not free us now */
+  int free_pending; /* the finalizer ran during that call */
+  uv_poll_t *poll;
+  napi_env env;
+  napi_ref callback;
+  napi_ref out_ref;
+  napi_async_context async;
+  int32_t *out;
+  size_t out_pairs;
+  /* syn */
+  struct sockaddr_in dst;
+  uint32_t saddr, daddr; /* network order */
+  uint16_t sport;
+  uint32_t seq_base;
+  uint32_t base_sum;
+  /* connect */
+  int family;
+  struct sockaddr_storage target;
+  socklen_t target_len;
+  int32_t *fds; /* 65536 entries, -1 when no socket */
+} Scanner;
+
+#define CHECK(call)                                                        \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, NULL, "wirelab_probe: N-API call failed: " #call); \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+static napi_value throw_errno(napi_env env, const char *what, int err) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
+  napi_throw_error(env, err == EPERM || err == EACCES ? "EPERM" : NULL, msg);
+  return NULL;
+}
+
+/* ---- SYN segments ------------------------------------------------------------------------ */
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum) {
+  for (size_t i = 0; i + 1 < n; i += 2) sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+  if (n & 1) sum += (uint32_t)p[n - 1] << 8;
+  return sum;
+}
+
+static uint16_t fold(uint32_t sum) {
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+  return (uint16_t)sum;
+}
+
+/* The constant part of the checksum: pseudo-header and the SYN with port, seq and sum zero. */
+static void syn_template(Scanner *s, uint8_t *seg) {
+  memset(seg, 0, SYN_LEN);
+  seg[0] = s->sport >> 8;
+  seg[1] = s->sport & 0xff;
+  seg[12] = 6 << 4; /* data offset: 6 words */
+  seg[13] = 0x02;   /* SYN */
+  seg[14] = 1024 >> 8; /* window 1024 */
+  seg[15] = 1024 & 0xff;
+  seg[20] = 2; /* MSS 1460 */
+  seg[21] = 4;
+  seg[22] = 1460 >> 8;
+  seg[23] = 1460 & 0xff;
+  uint8_t pseudo[12];
+  memcpy(pseudo, &s->saddr, 4);
+  memcpy(pseudo + 4, &s->daddr, 4);
+  pseudo[8] = 0;
+  pseudo[9] = IPPROTO_TCP;
+  pseudo[10] = 0;
+  pseudo[11] = SYN_LEN;
+  s->base_sum = fold(sum16(seg, SYN_LEN, sum16(pseudo, 12, 0)));
+}
+
+static void syn_fill(Scanner *s, uint8_t *seg, uint16_t port) {
+  uint32_t seq = s->seq_base + port;
+  seg[2] = port >> 8;
+  seg[3] = port & 0xff;
+  seg[4] = seq >> 24;
+  seg[5] = seq >> 16;
+  seg[6] = seq >> 8;
+  seg[7] = seq;
+  uint16_t sum = ~fold(s->base_sum + port + (seq >> 16) + (seq & 0xffff));
+  seg[16] = sum >> 8;
+  seg[17] = sum & 0xff;
+}
+
+/* Keeps only IPv4 datagrams from `daddr` whose TCP destination port is `sport`. */
+static int attach_filter(int fd, uint32_t daddr, uint16_t sport) {
+  struct sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 12),             /* IP source */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ntohl(daddr), 0, 3),
+      BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),             /* X = IP header length */
+      BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),              /* TCP destination port */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sport, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0xffff),
+  };
+  struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
+  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
+/* Reads queued answers into s->out; returns pairs written (stops when out is full). */
+static size_t syn_drain(Scanner *s, size_t *pairs) {
+  uint8_t bufs[BATCH][128];
+  struct iovec iov[BATCH];
+  struct mmsghdr msgs[BATCH];
+  size_t n = 0;
+  for (;;) {
+    if (n + BATCH > s->out_pairs) break;
+    for (int i = 0; i < BATCH; i++) {
+      iov[i].iov_base = bufs[i];
+      iov[i].iov_len = sizeof bufs[i];
+      memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = recvmmsg(s->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+    if (got <= 0) break;
+    for (int i = 0; i < got; i++) {
+      const uint8_t *p = bufs[i];
+      size_t len = msgs[i].msg_len;
+      if (len < 20) continue;
+      size_t ihl = (size_t)(p[0] & 0x0f) * 4;
+      if (p[9] != IPPROTO_TCP || len < ihl + 14 || memcmp(p + 12, &s->daddr, 4) != 0) continue;
+      const uint8_t *t = p + ihl;
+      if ((uint16_t)(t[2] << 8 | t[3]) != s->sport) continue;
+      uint16_t port = (uint16_t)(t[0] << 8 | t[1]);
+      uint32_t ack = (uint32_t)t[8] << 24 | (uint32_t)t[9] << 16 | (uint32_t)t[10] << 8 | t[11];
+      if (ack != (uint32_t)(s->seq_base + port + 1)) continue;
+      uint8_t flags = t[13];
+      int code;
+      if ((flags & 0x12) == 0x12) code = CODE_OPEN;
+      else if (flags & 0x04) code = CODE_CLOSED;
+      else continue;
+      s->out[2 * n] = port;
+      s->out[2 * n + 1] = code;
+      n++;
+    }
+    if (got < BATCH) break;
+  }
+  *pairs = n;
+  return n;
+}
+
+/* ---- connect ----------------------------------------------------------------------------- */
+
+static void set_port(Scanner *s, struct sockaddr_storage *a, uint16_t port) {
+  *a = s->target;
+  if (s->family == 6) ((struct sockaddr_in6 *)a)->sin6_port = htons(port);
+  else ((struct sockaddr_in *)a)->sin_port = htons(port);
+}
+
+/* Closes with RST (no TIME_WAIT), like uv_tcp_close_reset. */
+static void close_reset(int fd) {
+  struct linger l = {1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  close(fd);
+}
+
+/* An established socket: open, or a self-connect when our own port is the scanned one. */
+static int connected_code(Scanner *s, int fd, uint16_t port) {
+  struct sockaddr_storage me;
+  socklen_t len = sizeof me;
+  int code = CODE_OPEN;
+  if (getsockname(fd, (struct sockaddr *)&me, &len) == 0) {
+    if (s->family == 6) {
+      struct sockaddr_in6 *m = (struct sockaddr_in6 *)&me, *t = (struct sockaddr_in6 *)&s->target;
+      if (ntohs(m->sin6_port) == port && memcmp(&m->sin6_addr, &t->sin6_addr, 16) == 0) code = CODE_SELF;
+    } else {
+      struct sockaddr_in *m = (struct sockaddr_in *)&me, *t = (struct sockaddr_in *)&s->target;
+      if (ntohs(m->sin_port) == port && m->sin_addr.s_addr == t->sin_addr.s_addr) code = CODE_SELF;
+    }
+  }
+  close_reset(fd);
+  return code;
+}
+
+static size_t connect_drain(Scanner *s, size_t *pairs) {
+  struct epoll_event ev[BATCH];
+  size_t n = 0;
+  for (;;) {
+    if (n + BATCH > s->out_pairs) break;
+    int got = epoll_wait(s->fd, ev, BATCH, 0);
+    if (got <= 0) break;
+    for (int i = 0; i < got; i++) {
+      uint16_t port = (uint16_t)ev[i].data.u32;
+      int fd = s->fds[port];
+      if (fd < 0) continue;
+      s->fds[port] = -1;
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+      int code;
+      if (err == 0) code = connected_code(s, fd, port);
+      else {
+        code = -err;
+        close(fd);
+      }
+      s->out[2 * n] = port;
+      s->out[2 * n + 1] = code;
+      n++;
+    }
+    if (got < BATCH) break;
+  }
+  *pairs = n;
+  return n;
+}
+
+/* ---- libuv readiness → one JavaScript call per batch --------------------------------------- */
+
+static void on_ready(uv_poll_t *handle, int status, int events) {
+  (void)events;
+  Scanner *s = handle->data;
+  if (s->closed || status < 0) return;
+  napi_env env = s->env;
+  for (;;) {
+    size_t pairs = 0;
+    if (s->mode == MODE_SYN) syn_drain(s, &pairs);
+    else connect_drain(s, &pairs);
+    if (pairs == 0) return;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    napi_value cb, recv, arg, result;
+    napi_get_reference_value(env, s->callback, &cb);
+    napi_get_global(env, &recv);
+    napi_create_uint32(env, (uint32_t)pairs, &arg);
+    s->in_callback++;
+    napi_status st = napi_make_callback(env, s->async, recv, cb, 1, &arg, &result);
+    s->in_callback--;
+    napi_close_handle_scope(env, scope);
+    if (s->free_pending && !s->in_callback) {
+      if (s->async) napi_async_destroy(env, s->async);
+      free(s);
+      return;
+    }
+    if (st != napi_ok || s->closed || pairs + BATCH <= s->out_pairs) return;
+  }
+}
+
+static void free_poll(uv_handle_t *h) { free(h); }
+
+static void scanner_close(Scanner *s) {
+  if (s->closed) return;
+  s->closed = 1;
+  if (s->poll) {
+    uv_poll_stop(s->poll);
+    uv_close((uv_handle_t *)s->poll, free_poll);
+    s->poll = NULL;
+  }
+  if (s->fds) {
+    for (int p = 0; p < 65536; p++)
+      if (s->fds[p] >= 0) close(s->fds[p]);
+    free(s->fds);
+    s->fds = NULL;
+  }
+  if (s->fd >= 0) close(s->fd);
+  s->fd = -1;
+  if (s->callback) napi_delete_reference(s->env, s->callback);
+  if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
+  s->callback = s->out_ref = NULL;
+}
+
+static void scanner_finalize(napi_env env, void *data, void *hint) {
+  (void)hint;
+  Scanner *s = data;
+  scanner_close(s);
+  if (s->in_callback) {
+    s->free_pending = 1; /* on_ready frees it when JavaScript returns */
+    return;
+  }
+  if (s->async) napi_async_destroy(env, s->async);
+  free(s);
+}
+
+/* ---- exported functions ------------------------------------------------------------------ */
+
+static int get_prop_string(napi_env env, napi_value obj, const char *key, char *buf, size_t cap) {
+  napi_value v;
+  size_t len;
+  if (napi_get_named_property(env, obj, key, &v) != napi_ok) return -1;
+  if (napi_get_value_string_utf8(env, v, buf, cap, &len) != napi_ok) return -1;
+  return (int)len;
+}
+
+static int get_prop_u32(napi_env env, napi_value obj, const char *key, uint32_t *out) {
+  napi_value v;
+  if (napi_get_named_property(env, obj, key, &v) != napi_ok) return -1;
+  return napi_get_value_uint32(env, v, out) == napi_ok ? 0 : -1;
+}
+
+static Scanner *get_scanner(napi_env env, napi_value v) {
+  Scanner *s = NULL;
+  if (napi_get_value_external(env, v, (void **)&s) != napi_ok || !s) {
+    napi_throw_type_error(env, NULL, "wirelab_probe: not a scanner");
+    return NULL;
+  }
+  if (s->closed) {
+    napi_throw_error(env, NULL, "wirelab_probe: the scanner is closed");
+    return NULL;
+  }
+  return s;
+}
+
+static int get_int32_array(napi_env env, napi_value v, int32_t **data, size_t *length) {
+  napi_typedarray_type type;
+  void *p = NULL;
+  if (napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "wirelab_probe: expected an Int32Array");
+    return -1;
+  }
+  *data = p;
+  return 0;
+}
+
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "wirelab_probe.open(options, out, onAnswers)");
+    return NULL;
+  }
+  char mode[16], target[64], source[64];
+  if (get_prop_string(env, argv[0], "mode", mode, sizeof mode) < 0 ||
+      get_prop_string(env, argv[0], "target", target, sizeof target) < 0) {
+    napi_throw_type_error(env, NULL, "wirelab_probe.open: options need mode and target");
+    return NULL;
+  }
+  size_t out_len;
+  int32_t *out;
+  if (get_int32_array(env, argv[1], &out, &out_len) < 0) return NULL;
+  if (out_len < 2 * BATCH) {
+    napi_throw_range_error(env, NULL, "wirelab_probe.open: the answer buffer is too small");
+    return NULL;
+  }
+
+  Scanner *s = calloc(1, sizeof *s);
+  if (!s) return throw_errno(env, "wirelab_probe.open", ENOMEM);
+  s->fd = -1;
+  s->env = env;
+  if (get_prop_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
+  s->out = out;
+  s->out_pairs = out_len / 2;
+
+  if (strcmp(mode, "syn") == 0) {
+    uint32_t sport, seq_base;
+    if (get_prop_string(env, argv[0], "source", source, sizeof source) < 0 || get_prop_u32(env, argv[0], "sport", &sport) < 0 ||
+        get_prop_u32(env, argv[0], "seqBase", &seq_base) < 0 || inet_pton(AF_INET, source, &s->saddr) != 1 ||
+        inet_pton(AF_INET, target, &s->daddr) != 1) {
+      free(s);
+      napi_throw_type_error(env, NULL, "wirelab_probe.open: a SYN scan needs IPv4 source and target, sport and seqBase");
+      return NULL;
+    }
+    s->mode = MODE_SYN;
+    s->sport = (uint16_t)sport;
+    s->seq_base = seq_base;
+    s->dst.sin_family = AF_INET;
+    s->dst.sin_addr.s_addr = s->daddr;
+    s->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+    if (s->fd < 0) {
+      int e = errno;
+      free(s);
+      return throw_errno(env, "raw TCP socket", e);
+    }
+    int size = 8 << 20;
+    if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+      setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    attach_filter(s->fd, s->daddr, s->sport); /* without it, answers are still checked below */
+  } else if (strcmp(mode, "connect") == 0) {
+    s->mode = MODE_CONNECT;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&s->target;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&s->target;
+    if (inet_pton(AF_INET, target, &a4->sin_addr) == 1) {
+      s->family = 4;
+      a4->sin_family = AF_INET;
+      s->target_len = sizeof *a4;
+    } else if (inet_pton(AF_INET6, target, &a6->sin6_addr) == 1) {
+      s->family = 6;
+      a6->sin6_family = AF_INET6;
+      s->target_len = sizeof *a6;
+    } else {
+      free(s);
+      napi_throw_type_error(env, NULL, "wirelab_probe.open: target is not an IP address");
+      return NULL;
+    }
+    s->fds = malloc(65536 * sizeof *s->fds);
+    if (!s->fds) {
+      free(s);
+      return throw_errno(env, "wirelab_probe.open", ENOMEM);
+    }
+    memset(s->fds, 0xff, 65536 * sizeof *s->fds);
+    s->fd = epoll_create1(EPOLL_CLOEXEC);
+    if (s->fd < 0) {
+      int e = errno;
+      free(s->fds);
+      free(s);
+      return throw_errno(env, "epoll_create1", e);
+    }
+  } else {
+    free(s);
+    napi_throw_type_error(env, NULL, "wirelab_probe.open: mode is 'syn' or 'connect'");
+    return NULL;
+  }
+
+  uv_loop_t *loop;
+  napi_value name;
+  s->poll = malloc(sizeof *s->poll);
+  if (!s->poll || napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, s->poll, s->fd) != 0) {
+    free(s->poll);
+    s->poll = NULL;
+    scanner_close(s);
+    free(s);
+    napi_throw_error(env, NULL, "wirelab_probe.open: cannot watch the socket");
+    return NULL;
+  }
+  s->poll->data = s;
+  uv_poll_start(s->poll, UV_READABLE, on_ready);
+  CHECK(napi_create_reference(env, argv[2], 1, &s->callback));
+  CHECK(napi_create_reference(env, argv[1], 1, &s->out_ref));
+  CHECK(napi_create_string_utf8(env, "wirelab_probe", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_async_init(env, NULL, name, &s->async));
+  napi_value ext;
+  CHECK(napi_create_external(env, s, scanner_finalize, NULL, &ext));
+  return ext;
+}
+
+/* Sends SYNs for ports[0..count). */
+static void syn_send(Scanner *s, const uint16_t *ports, uint32_t count) {
+  uint8_t tmpl[SYN_LEN], segs[BATCH][SYN_LEN];
+  struct iovec iov[BATCH];
+  struct mmsghdr msgs[BATCH];
+  syn_template(s, tmpl);
+  for (uint32_t i = 0; i < count; i += BATCH) {
+    uint32_t m = count - i < BATCH ? count - i : BATCH;
+    for (uint32_t j = 0; j < m; j++) {
+      memcpy(segs[j], tmpl, SYN_LEN);
+      syn_fill(s, segs[j], ports[i + j]);
+      iov[j].iov_base = segs[j];
+      iov[j].iov_len = SYN_LEN;
+      memset(&msgs[j].msg_hdr, 0, sizeof msgs[j].msg_hdr);
+      msgs[j].msg_hdr.msg_name = &s->dst;
+      msgs[j].msg_hdr.msg_namelen = sizeof s->dst;
+      msgs[j].msg_hdr.msg_iov = &iov[j];
+      msgs[j].msg_hdr.msg_iovlen = 1;
+    }
+    /* a refused send (ENOBUFS) leaves the probe unanswered: the engine retransmits it */
+    uint32_t done = 0;
+    while (done < m) {
+      int r = sendmmsg(s->fd, msgs + done, m - done, 0);
+      if (r <= 0) {
+        if (r < 0 && errno == EINTR) continue;
+        done++; /* skip the one the kernel refused */
+      } else
+        done += (uint32_t)r;
+    }
+  }
+}
+
+/* Starts connects for ports[0..count); answers known at once go to out; returns how many. */
+static uint32_t connect_send(Scanner *s, const uint16_t *ports, uint32_t count, int32_t *out) {
+  uint32_t written = 0;
+  struct sockaddr_storage a;
+  int domain = s->family == 6 ? AF_INET6 : AF_INET;
+  for (uint32_t i = 0; i < count; i++) {
+    uint16_t port = ports[i];
+    if (s->fds[port] >= 0) {
+      close(s->fds[port]);
+      s->fds[port] = -1;
+    }
+    int fd = socket(domain, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      out[2 * written] = port;
+      out[2 * written + 1] = -errno;
+      written++;
+      continue;
+    }
+    set_port(s, &a, port);
+    int code = 0, pending = 0;
+    if (connect(fd, (struct sockaddr *)&a, s->target_len) == 0) code = connected_code(s, fd, port);
+    else if (errno != EINPROGRESS) {
+      code = -errno;
+      close(fd);
+    } else {
+      /* Over loopback and veth the answer is often in already: the kernel handles the SYN's
+       * reply while connect() still holds the socket, so look before waiting for it. */
+      int err = 0;
+      socklen_t elen = sizeof err;
+      struct sockaddr_storage peer;
+      socklen_t plen = sizeof peer;
+      if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err != 0) {
+        code = -err;
+        close(fd);
+      } else if (getpeername(fd, (struct sockaddr *)&peer, &plen) == 0) {
+        code = connected_code(s, fd, port);
+      } else {
+        pending = 1;
+      }
+    }
+    if (pending) {
+      struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = port};
+      if (epoll_ctl(s->fd, EPOLL_CTL_ADD, fd, &ev) == 0) s->fds[port] = fd;
+      else {
+        code = -errno;
+        close(fd);
+      }
+    }
+    if (code != 0) {
+      out[2 * written] = port;
+      out[2 * written + 1] = code;
+      written++;
+    }
+  }
+  return written;
+}
+
+/* One share of a send() done on another thread. */
+typedef struct {
+  Scanner *s;
+  const uint16_t *ports;
+  uint32_t count;
+  int32_t *out;
+  uint32_t written;
+} Share;
+
+static void *share_run(void *arg) {
+  Share *sh = arg;
+  if (sh->s->mode == MODE_SYN) syn_send(sh->s, sh->ports, sh->count);
+  else sh->written = connect_send(sh->s, sh->ports, sh->count, sh->out);
+  return NULL;
+}
+
+/*
+ * Sends on up to s->threads threads. On loopback and veth the kernel answers a probe inside
+ * the call that sent it (the target's TCP stack runs in the sender's context), so that work is
+ * most of a scan's time, and each thread brings one more core to it. Probes are independent:
+ * each thread has its own ports and its own part of the answers.
+ */
+static uint32_t send_split(Scanner *s, const uint16_t *ports, uint32_t count, int32_t *out) {
+  uint32_t threads = s->threads;
+  if (threads > MAX_THREADS) threads = MAX_THREADS;
+  if (count < 2 * SPLIT_MIN) threads = 1;
+  else if (threads > count / SPLIT_MIN) threads = count / SPLIT_MIN;
+  if (threads <= 1) {
+    if (s->mode == MODE_SYN) {
+      syn_send(s, ports, count);
+      return 0;
+    }
+    return connect_send(s, ports, count, out);
+  }
+  Share shares[MAX_THREADS];
+  pthread_t tids[MAX_THREADS];
+  int started[MAX_THREADS] = {0};
+  int32_t *tmp = s->mode == MODE_CONNECT ? malloc((size_t)count * 2 * sizeof *tmp) : NULL;
+  if (s->mode == MODE_CONNECT && !tmp) return connect_send(s, ports, count, out);
+  uint32_t per = count / threads, at = 0;
+  for (uint32_t t = 0; t < threads; t++) {
+    uint32_t n = t == threads - 1 ? count - at : per;
+    shares[t] = (Share){s, ports + at, n, tmp ? tmp + 2 * at : NULL, 0};
+    at += n;
+  }
+  for (uint32_t t = 1; t < threads; t++) started[t] = pthread_create(&tids[t], NULL, share_run, &shares[t]) == 0;
+  share_run(&shares[0]);
+  for (uint32_t t = 1; t < threads; t++) {
+    if (started[t]) pthread_join(tids[t], NULL);
+    else share_run(&shares[t]); /* no thread: do its share here */
+  }
+  uint32_t written = 0;
+  if (tmp) {
+    for (uint32_t t = 0; t < threads; t++) {
+      memcpy(out + 2 * written, shares[t].out, (size_t)shares[t].written * 2 * sizeof *out);
+      written += shares[t].written;
+    }
+    free(tmp);
+  }
+  return written;
+}
+
+/* send(scanner, ports: Uint16Array, count, out: Int32Array) → pairs written to out */
+static napi_value js_send(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 4) {
+    napi_throw_type_error(env, NULL, "wirelab_probe.send(scanner, ports, count, out)");
+    return NULL;
+  }
+  Scanner *s = get_scanner(env, argv[0]);
+  if (!s) return NULL;
+  napi_typedarray_type type;
+  size_t len, out_len;
+  void *data;
+  uint32_t count;
+  if (napi_get_typedarray_info(env, argv[1], &type, &len, &data, NULL, NULL) != napi_ok || type != napi_uint16_array) {
+    napi_throw_type_error(env, NULL, "wirelab_probe.send: ports must be a Uint16Array");
+    return NULL;
+  }
+  CHECK(napi_get_value_uint32(env, argv[2], &count));
+  int32_t *out;
+  if (get_int32_array(env, argv[3], &out, &out_len) < 0) return NULL;
+  if (count > len) count = (uint32_t)len;
+  if (s->mode == MODE_CONNECT && out_len / 2 < count) {
+    napi_throw_range_error(env, NULL, "wirelab_probe.send: out must hold two int32 per port");
+    return NULL;
+  }
+  const uint16_t *ports = data;
+  uint32_t written = send_split(s, ports, count, out);
+  napi_value result;
+  CHECK(napi_create_uint32(env, written, &result));
+  return result;
+}
+
+static napi_value js_cancel(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint32_t port;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  Scanner *s = get_scanner(env, argv[0]);
+  if (!s) return NULL;
+  CHECK(napi_get_value_uint32(env, argv[1], &port));
+  if (s->mode == MODE_CONNECT && port < 65536 && s->fds[port] >= 0) {
+    close(s->fds[port]);
+    s->fds[port] = -1;
+  }
+  return NULL;
+}
+
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Scanner *s = NULL;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1 && napi_get_value_external(env, argv[0], (void **)&s) == napi_ok && s) scanner_close(s);
+  return NULL;
+}
+
+/* Open sockets of a connect scanner (for tests: nothing may be left open). */
+static napi_value js_open_sockets(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Scanner *s = NULL;
+  uint32_t n = 0;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 1 && napi_get_value_external(env, argv[0], (void **)&s) == napi_ok && s && s->fds)
+    for (int p = 0; p < 65536; p++) n += s->fds[p] >= 0;
+  napi_value result;
+  CHECK(napi_create_uint32(env, n, &result));
+  return result;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
+      {"send", NULL, js_send, NULL, NULL, NULL, napi_default, NULL},
+      {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+      {"openSockets", NULL, js_open_sockets, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
