@@ -1,5 +1,5 @@
 /**
- * `wirelab scan TARGET -p PORTS [--connect|--syn] [--reason] [--json] [--allow-target CIDR...]
+ * `wirelab scan TARGET -p PORTS [--connect|--syn|--udp] [--reason] [--json] [--allow-target CIDR...]
  *  [--threads N] [--portable]`:
  * a TCP port scan laid out like nmap's normal output (or the JSON scan result).
  * Exit codes: 0 scanned; 2 bad ports/target or a target outside loopback and the allow-list;
@@ -16,6 +16,7 @@ interface ScanCliOptions {
   ports: string;
   connect?: boolean;
   syn?: boolean;
+  udp?: boolean;
   json?: boolean;
   reason?: boolean;
   allowTarget?: string[];
@@ -25,7 +26,8 @@ interface ScanCliOptions {
 
 /** Runs the command; returns the exit code. */
 export async function runScan(target: string, opts: ScanCliOptions): Promise<number> {
-  if (opts.connect && opts.syn) throw new UsageError('choose one of --connect and --syn');
+  if ([opts.connect, opts.syn, opts.udp].filter(Boolean).length > 1) throw new UsageError('choose one of --connect, --syn and --udp');
+  const method = opts.syn ? 'syn' : opts.udp ? 'udp' : 'connect';
   let threads: number | undefined;
   if (opts.threads !== undefined) {
     threads = Number(opts.threads);
@@ -33,7 +35,7 @@ export async function runScan(target: string, opts: ScanCliOptions): Promise<num
   }
   const ctx = new HostContext('local', process.cwd());
   const result = await scan(
-    { target, ports: opts.ports, method: opts.syn ? 'syn' : 'connect', allow: opts.allowTarget ?? [], threads, portable: opts.portable === true },
+    { target, ports: opts.ports, method, allow: opts.allowTarget ?? [], threads, portable: opts.portable === true },
     ctx,
   );
   process.stdout.write(opts.json ? JSON.stringify(result) + '\n' : formatNmap(result, { reason: opts.reason === true }));
@@ -43,11 +45,12 @@ export async function runScan(target: string, opts: ScanCliOptions): Promise<num
 export function register(program: Command): void {
   program
     .command('scan')
-    .description('TCP port scan (connect or SYN) of an IP address, output like nmap')
+    .description('port scan (TCP connect or SYN, or UDP) of an IP address, output like nmap')
     .argument('<target>', 'IP address: loopback, or inside an --allow-target subnet')
     .requiredOption('-p, --ports <spec>', 'ports: 50000-50009, 22,80,443, - (all)')
     .option('--connect', 'connect scan, like nmap -sT (default)')
     .option('--syn', 'SYN scan over raw sockets, like nmap -sS (needs root or CAP_NET_RAW)')
+    .option('--udp', "UDP scan with nmap's payloads, like nmap -sU (open, closed, filtered, open|filtered)")
     .option('--reason', "add nmap's REASON column")
     .option('--json', 'print the scan result as JSON')
     .option('--allow-target <cidr...>', 'subnets besides loopback that may be scanned')

@@ -786,7 +786,7 @@ export interface ExecExpect {
   stderr?: TextMatch1;
 }
 /**
- * Scans TCP ports of a host, like `nmap -sT` (connect) or `nmap -sS` (SYN), and checks their states. Targets must be in the topology or on loopback.
+ * Scans ports of a host, like `nmap -sT` (TCP connect), `nmap -sS` (TCP SYN) or `nmap -sU` (UDP), and checks their states. Targets must be in the topology or on loopback.
  */
 export interface ScanStep {
   scan: ScanBody;
@@ -816,9 +816,9 @@ export interface ScanBody {
    */
   ports: string | number | Port1[];
   /**
-   * `connect` (default; full handshake, like `nmap -sT`) or `syn` (half-open with raw sockets, like `nmap -sS`; needs root).
+   * `connect` (default; full handshake, like `nmap -sT`), `syn` (half-open with raw sockets, like `nmap -sS`; needs root) or `udp` (a datagram per port with nmap's payload for it, like `nmap -sU`: a reply is open, ICMP port-unreachable closed, other ICMP unreachables filtered, silence after a retransmission open|filtered).
    */
-  method?: 'connect' | 'syn';
+  method?: 'connect' | 'syn' | 'udp';
   expect?: ScanExpect;
 }
 /**
@@ -826,17 +826,21 @@ export interface ScanBody {
  */
 export interface ScanExpect {
   /**
-   * Ports that must be open.
+   * Ports that must be open (TCP: SYN/ACK; UDP: a reply came).
    */
   open?: Port1[] | 'rest';
   /**
-   * Ports that must be closed (RST / connection refused).
+   * Ports that must be closed (TCP: RST / connection refused; UDP: ICMP port-unreachable).
    */
   closed?: Port1[] | 'rest';
   /**
-   * Ports that must be filtered (no answer, or ICMP unreachable).
+   * Ports that must be filtered (TCP: no answer, or ICMP unreachable; UDP: an ICMP unreachable other than port-unreachable).
    */
   filtered?: Port1[] | 'rest';
+  /**
+   * UDP scans: ports that must be open|filtered (no answer to the probe or its retransmission).
+   */
+  'open|filtered'?: Port1[] | 'rest';
 }
 /**
  * Traces the route to a host: probes with increasing TTL, three per hop, `*` for silence, like `traceroute` (UDP), `tracert` (ICMP) or `traceroute -T` (TCP).

@@ -11,7 +11,7 @@ export interface NmapFormatOptions {
 /**
  * Lays a scan result out like nmap 7.93's normal output: the `Not shown:` summary for every
  * closed/filtered state with more than 25 ports (largest state first, one entry per reason:
- * `N closed tcp ports (conn-refused)`, singular `port` for 1), then the `PORT STATE SERVICE` table whose columns are
+ * `N closed tcp ports (conn-refused)`, `N open|filtered udp ports (no-response)`, singular `port` for 1), then the `PORT STATE SERVICE` table whose columns are
  * padded to the widest cell plus one space. When every port is hidden nmap prints `All N
  * scanned ports on T are in ignored states.` instead of the table. As in nmap, the blank line
  * before the table appears only when there is no `Not shown:` line.
@@ -43,7 +43,7 @@ export function formatNmap(result: ScanResult, opts: NmapFormatOptions = {}): st
     lines.push(...table([header, ...rows]));
   }
   if (shown.length === 0 && ignored.length) lines.push('');
-  const kind = result.method === 'syn' ? 'SYN' : 'connect';
+  const kind = { syn: 'SYN', connect: 'connect', udp: 'UDP' }[result.method];
   lines.push(
     '',
     `wirelab done: ${result.ports.length} port${result.ports.length === 1 ? '' : 's'} (${kind} scan, ${result.probesSent} probes) scanned in ${(result.elapsedMs / 1000).toFixed(2)} seconds`,
@@ -51,8 +51,8 @@ export function formatNmap(result: ScanResult, opts: NmapFormatOptions = {}): st
   return lines.join('\n') + '\n';
 }
 
-/** nmap's state numbering (closed < filtered), which breaks ties between equally large states. */
-const STATE_ORDER = ['closed', 'open', 'filtered'];
+/** nmap's state numbering (closed < open < filtered < open|filtered), which breaks ties between equally large states. */
+const STATE_ORDER = ['closed', 'open', 'filtered', 'open|filtered'];
 
 /**
  * One entry per reason of a hidden state, largest first: `40 filtered tcp ports
@@ -63,7 +63,7 @@ function notShown(state: string, list: PortResult[]): string[] {
   for (const p of list) reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
   return [...reasons.entries()]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([reason, n]) => `${n} ${state} tcp port${n === 1 ? '' : 's'} (${reason})`);
+    .map(([reason, n]) => `${n} ${state} ${list[0].proto} port${n === 1 ? '' : 's'} (${reason})`);
 }
 
 /** Left-aligned columns, each as wide as its widest cell plus one space; the last is not padded. */

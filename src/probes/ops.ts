@@ -2,10 +2,11 @@ import type { HostOp } from '../hosts/context.js';
 import { UsageError } from '../errors.js';
 import { connectScan } from './scan-connect.js';
 import { synScan } from './scan-syn.js';
+import { udpScan } from './scan-udp.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
 import { trace as runTrace, type TraceOptions, type TraceResult } from './trace.js';
 
-export type ScanArgs = ScanOptions & { method?: 'connect' | 'syn' };
+export type ScanArgs = ScanOptions & { method?: 'connect' | 'syn' | 'udp' };
 
 /**
  * Host op: port scan from this host. `method` defaults to `connect`; the target must be
@@ -15,7 +16,8 @@ export const scan: HostOp<ScanArgs, ScanResult> = async (args) => {
   const method = args.method ?? 'connect';
   if (method === 'connect') return connectScan(args);
   if (method === 'syn') return synScan(args);
-  throw new UsageError(`unknown scan method "${String(method)}" (connect or syn)`);
+  if (method === 'udp') return udpScan(args);
+  throw new UsageError(`unknown scan method "${String(method)}" (connect, syn or udp)`);
 };
 
 /** Host op: traceroute from this host (UDP, ICMP or TCP probes). */

@@ -12,7 +12,18 @@ export interface ScanTransport {
   flush?(): void;
 }
 
-const STATES: PortState[] = ['open', 'closed', 'filtered'];
+const STATES: PortState[] = ['open', 'closed', 'filtered', 'open|filtered'];
+
+/** What kind of scan the engine runs: TCP (silence → filtered) or UDP (silence → open|filtered). */
+export interface ScanKind {
+  proto: 'tcp' | 'udp';
+  /** State of a port that never answered. */
+  silent: PortState;
+  /** How the probe log names a probe. */
+  sent: ProbeRecord['sent'];
+}
+export const TCP_SCAN: ScanKind = { proto: 'tcp', silent: 'filtered', sent: 'SYN' };
+export const UDP_SCAN: ScanKind = { proto: 'udp', silent: 'open|filtered', sent: 'UDP' };
 const NONE = 255;
 
 /**
@@ -62,7 +73,12 @@ export class ScanEngine {
   private done: (() => void) | undefined;
 
   /** `ports`: distinct and ascending, as `parsePorts` gives them. */
-  constructor(ports: readonly number[], opts: ScanOptions, defaultWindow: number) {
+  constructor(
+    ports: readonly number[],
+    opts: ScanOptions,
+    defaultWindow: number,
+    private readonly kind: ScanKind = TCP_SCAN,
+  ) {
     this.queue = ports;
     this.window = Math.max(1, opts.window ?? defaultWindow);
     this.tries = Math.min(255, Math.max(1, opts.tries ?? 2));
@@ -142,7 +158,7 @@ export class ScanEngine {
     const sentAt = performance.now();
     const attempt = ++this.attempts[port];
     if (this.probes.length < this.maxRecorded) {
-      const record: ProbeRecord = { time: round3(sentAt - this.start), port, sent: 'SYN', answer: 'none' };
+      const record: ProbeRecord = { time: round3(sentAt - this.start), port, sent: this.kind.sent, answer: 'none' };
       this.probes.push(record);
       this.records.set(port, record);
     } else {
@@ -208,7 +224,7 @@ export class ScanEngine {
       if (this.attempts[port] < this.tries) this.retry.push(port);
       else {
         this.records.delete(port);
-        this.decide(port, 'filtered', 'no-response', NaN);
+        this.decide(port, this.kind.silent, 'no-response', NaN);
       }
     }
     this.fill();
@@ -230,7 +246,7 @@ export class ScanEngine {
     for (const port of this.queue) {
       const s = this.state[port];
       if (s === NONE) continue;
-      const r: PortResult = { port, proto: 'tcp', state: STATES[s], reason: this.reasons[this.reasonOf[port]], service: serviceName(port) };
+      const r: PortResult = { port, proto: this.kind.proto, state: STATES[s], reason: this.reasons[this.reasonOf[port]], service: serviceName(port, this.kind.proto) };
       if (!Number.isNaN(this.rttOf[port])) r.rttMs = round3(this.rttOf[port]);
       out.push(r);
     }

@@ -1,5 +1,9 @@
-/** Port states as nmap names them for TCP connect and SYN scans. */
-export type PortState = 'open' | 'closed' | 'filtered';
+/**
+ * Port states as nmap names them: TCP connect and SYN scans give open, closed or filtered; a
+ * UDP scan gives open|filtered to a port that never answered (nothing tells an open port that
+ * ignores the probe from a firewall that drops it).
+ */
+export type PortState = 'open' | 'closed' | 'filtered' | 'open|filtered';
 
 /**
  * Why a port got its state, in nmap's `--reason` words: `syn-ack`, `conn-refused` (connect
@@ -11,7 +15,7 @@ export type PortReason = string;
 
 export interface PortResult {
   port: number;
-  proto: 'tcp';
+  proto: 'tcp' | 'udp';
   state: PortState;
   reason: PortReason;
   /** Service name from nmap-services (or /etc/services), `unknown` when not listed. */
@@ -25,7 +29,8 @@ export interface ProbeRecord {
   /** Milliseconds since the scan started, when the probe was sent. */
   time: number;
   port: number;
-  sent: 'SYN';
+  /** `SYN` (TCP scans) or `UDP` (a datagram, with nmap's payload for the port when it has one). */
+  sent: 'SYN' | 'UDP';
   /** `SYN/ACK`, `RST`, `none`, or `ICMP <kind>` (e.g. `ICMP host-unreach`). */
   answer: string;
 }
@@ -33,7 +38,7 @@ export interface ProbeRecord {
 /** What `scan` returns; JSON-serialisable so it crosses the namespace agent unchanged. */
 export interface ScanResult {
   target: string;
-  method: 'connect' | 'syn';
+  method: 'connect' | 'syn' | 'udp';
   /** Which implementation sent the probes: `native` (native/probe.c) or `portable` (raw-socket, Node's TCP handles). */
   engine: 'native' | 'portable';
   ports: PortResult[];

@@ -4,9 +4,10 @@ import type { PortState } from '../probes/scan-types.js';
 import { defineStep } from './kind.js';
 import { checkTarget, targetAddress } from './target.js';
 
-const STATES: PortState[] = ['open', 'closed', 'filtered'];
+const STATES: PortState[] = ['open', 'closed', 'filtered', 'open|filtered'];
+const METHOD_NAMES = { connect: 'connect', syn: 'SYN', udp: 'UDP' } as const;
 
-/** The state each port must have, from `open`/`closed`/`filtered` lists and one `rest`. */
+/** The state each port must have, from `open`/`closed`/`filtered`/`open|filtered` lists and one `rest`. */
 export function expectedStates(expect: NonNullable<ScanBody['expect']>, scanned: number[]): Map<number, PortState> {
   const want = new Map<number, PortState>();
   let rest: PortState | undefined;
@@ -21,7 +22,7 @@ export function expectedStates(expect: NonNullable<ScanBody['expect']>, scanned:
 
 export const scan = defineStep<ScanBody>({
   kind: 'scan',
-  describe: (b) => `${b.method === 'syn' ? 'SYN' : 'connect'} scan of ${b.target} ports ${Array.isArray(b.ports) ? formatPorts(b.ports) : b.ports}`,
+  describe: (b) => `${METHOD_NAMES[b.method ?? 'connect']} scan of ${b.target} ports ${Array.isArray(b.ports) ? formatPorts(b.ports) : b.ports}`,
   host: (b) => b.from ?? 'local',
   defaultTimeoutMs: 120_000,
   check(b, scope) {
@@ -35,6 +36,9 @@ export const scan = defineStep<ScanBody>({
     }
     const e = b.expect ?? {};
     if (STATES.filter((s) => e[s] === 'rest').length > 1) scope.error(['expect'], 'bad-value', 'only one state can be "rest"');
+    if (e['open|filtered'] !== undefined && b.method !== 'udp') {
+      scope.error(['expect', 'open|filtered'], 'bad-value', 'open|filtered is a state of UDP scans only; expected method: udp, or filtered for a TCP scan');
+    }
     for (const s of STATES) {
       const v = e[s];
       if (!Array.isArray(v)) continue;

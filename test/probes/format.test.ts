@@ -10,6 +10,16 @@ function scanOf(ports: PortResult[], method: 'connect' | 'syn' = 'connect'): Sca
 const port = (p: number, state: PortResult['state'], reason: string, service = 'unknown'): PortResult => ({ port: p, proto: 'tcp', state, reason, service });
 
 describe('formatNmap', () => {
+  it('lays out a UDP scan like nmap -sU: udp ports, open|filtered, and its "Not shown" words', () => {
+    const closed = Array.from({ length: 30 }, (_, i) => ({ ...port(40000 + i, 'closed', 'port-unreach'), proto: 'udp' as const }));
+    const out = formatNmap({
+      ...scanOf([{ ...port(53, 'open', 'udp-response', 'domain'), proto: 'udp' }, { ...port(69, 'open|filtered', 'no-response', 'tftp'), proto: 'udp' }, ...closed]),
+      method: 'udp',
+    });
+    expect(out.split('\n').slice(1, 5)).toEqual(['Not shown: 30 closed udp ports (port-unreach)', 'PORT   STATE         SERVICE', '53/udp open          domain', '69/udp open|filtered tftp']);
+    expect(out).toContain('(UDP scan, 32 probes)');
+  });
+
   it('pads columns to the widest cell like nmap 7.93', () => {
     const out = formatNmap(scanOf([port(22, 'closed', 'conn-refused', 'ssh'), port(2024, 'open', 'syn-ack', 'xinuexpansion4')]));
     expect(out.split('\n').slice(0, 5)).toEqual([

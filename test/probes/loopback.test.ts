@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
+import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { promisify } from 'node:util';
 import { readdirSync } from 'node:fs';
 import { createServer, type Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TargetRefusedError } from '../../src/errors.js';
 import { connectScan } from '../../src/probes/scan-connect.js';
 import { synScan } from '../../src/probes/scan-syn.js';
+import { udpScan } from '../../src/probes/scan-udp.js';
 import { RawChannel } from '../../src/probes/raw.js';
 import { probeOps } from '../../src/probes/ops.js';
 import { nativeProbe, nativeProbeError } from '../../src/probes/native.js';
@@ -127,6 +131,36 @@ describe.each([
   });
 });
 
+describe('loopback UDP scan', () => {
+  it('tells a replying port (open), a silent one (open|filtered) and closed ones apart, like nmap -sU', async () => {
+    const answering = createSocket('udp4');
+    const silent = createSocket('udp4');
+    answering.on('message', (_m, r) => answering.send('pong', r.port, r.address));
+    const bind = (s: DgramSocket) => new Promise<number>((r) => s.bind(0, '127.0.0.1', () => r(s.address().port)));
+    try {
+      const a = await bind(answering);
+      const q = await bind(silent);
+      const list = [...new Set([a, q, a + 1, q + 1, 9])].sort((x, y) => x - y);
+      const res = await udpScan({ target: '127.0.0.1', ports: list });
+      const mine = states(res);
+      expect(mine.get(a)).toBe('open');
+      expect(mine.get(q)).toBe('open|filtered');
+      expect(res.ports.find((p) => p.port === a)).toMatchObject({ proto: 'udp', reason: 'udp-response' });
+      expect(res.ports.find((p) => p.port === 9)).toMatchObject({ state: 'closed', reason: 'port-unreach', service: 'discard' });
+      expect(res.probes.every((p) => p.sent === 'UDP')).toBe(true);
+      if (isRoot) {
+        // nmap runs asynchronously: the replying socket lives in this process's event loop
+        const { stdout } = await promisify(execFile)('nmap', ['-n', '-Pn', '-sU', '-p', list.join(','), '-oX', '-', '127.0.0.1']);
+        const peer = new Map([...stdout.matchAll(/portid="(\d+)"><state state="([a-z|]+)"/g)].map((m) => [Number(m[1]), m[2]]));
+        for (const p of list) expect(mine.get(p), `port ${p}`).toBe(peer.get(p) ?? 'closed');
+      }
+    } finally {
+      answering.close();
+      silent.close();
+    }
+  });
+});
+
 describe('target refusal', () => {
   it('throws synchronously in the gate, before any socket exists', () => {
     expect(() => checkTarget('192.0.2.1')).toThrow(TargetRefusedError);
@@ -142,7 +176,7 @@ describe('target refusal', () => {
     const connect = vi.spyOn(Socket.prototype, 'connect');
     const raw = vi.spyOn(RawChannel.prototype, 'send');
     try {
-      for (const method of ['connect', 'syn'] as const) {
+      for (const method of ['connect', 'syn', 'udp'] as const) {
         await expect(probeOps.scan({ target: '192.0.2.1', ports: '80', method }, {} as never)).rejects.toBeInstanceOf(TargetRefusedError);
       }
       for (const probe of ['udp', 'icmp', 'tcp'] as const) {

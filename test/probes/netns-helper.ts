@@ -73,6 +73,23 @@ export class Lab {
     });
   }
 
+  /** UDP sockets on `answer` ports (each datagram gets a reply) and `silent` ports (never reply) inside `ns`. */
+  async listenUdp(ns: string, answer: number[], silent: number[]): Promise<void> {
+    const code = `const d=require('dgram');const all=${JSON.stringify([...answer.map((p) => [p, 1]), ...silent.map((p) => [p, 0])])};let n=0;for(const [p,a] of all){const s=d.createSocket('udp4');s.on('message',(m,r)=>{if(a)s.send('reply',r.port,r.address)});s.bind(p,'0.0.0.0',()=>{if(++n===all.length)console.log('ready')})}`;
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('UDP listener did not start')), 10_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      child.once('exit', (c) => reject(new Error(`UDP listener exited ${c}`)));
+    });
+  }
+
   destroy(): void {
     for (const c of this.children) if (c.pid && c.exitCode === null) c.kill('SIGKILL');
     for (const ns of this.namespaces.reverse()) {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNmap } from '../../src/probes/format-nmap.js';
 import type { ScanResult } from '../../src/probes/scan-types.js';
-import { CHAIN, inNs, routerChain, serverPair, type Lab } from './netns-helper.js';
+import { CHAIN, inNs, Lab, routerChain, serverPair } from './netns-helper.js';
 import { nmapStates, tracerouteHops } from './peers.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -81,6 +81,39 @@ describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
     } finally {
       icmpLab.destroy();
     }
+  });
+});
+
+describe.skipIf(!isRoot)('UDP scan of a firewalled server namespace', () => {
+  // 50100 answers, 50105 listens but never answers, 50104 has no socket (the kernel's ICMP
+  // port-unreachable); the firewall drops 50101 and answers 50102/50103 with other ICMP kinds
+  const ports = '50100-50105';
+  const want = { 50100: 'open', 50101: 'open|filtered', 50102: 'filtered', 50103: 'filtered', 50104: 'closed', 50105: 'open|filtered' };
+  let lab: Lab | undefined;
+  let cli = '';
+  beforeAll(async () => {
+    lab = new Lab(`${tag}u`);
+    cli = lab.addNs('cli');
+    const srv = lab.addNs('srv');
+    lab.link(cli, 'c0', '198.51.100.1/24', srv, 's0', '198.51.100.2/24');
+    lab.nft(
+      srv,
+      'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n udp dport 50101 drop\n udp dport 50102 reject with icmp type admin-prohibited\n udp dport 50103 reject with icmp type host-unreachable\n }\n}\n',
+    );
+    await lab.listenUdp(srv, [50100], [50105]);
+  });
+  afterAll(() => lab?.destroy());
+
+  it('gives the same states as nmap -sU, with a retransmission for each silent port', () => {
+    const res = runProbe<Scan & { method: string }>(cli, 'scan', { target: '198.51.100.2', ports, method: 'udp', allow: ['198.51.100.0/24'] });
+    expect(res.method).toBe('udp');
+    const mine = Object.fromEntries(res.ports.map((p) => [p.port, p.state]));
+    expect(mine).toEqual(want);
+    expect(res.ports.find((p) => p.port === 50100)?.reason).toBe('udp-response');
+    expect(res.ports.find((p) => p.port === 50104)?.reason).toBe('port-unreach');
+    expect(res.probesSent).toBe(6 + 2);
+    const peer = nmapStates(['-sU'], '198.51.100.2', ports, cli);
+    for (let p = 50100; p <= 50105; p++) expect(mine[p], `port ${p}`).toBe(peer.get(p));
   });
 });
 

@@ -6,7 +6,7 @@ export function nmapStates(flags: string[], target: string, ports: string, ns?: 
   const args = ['-n', '-Pn', ...flags, '-p', ports, '-oX', '-', target];
   const xml = ns ? sh('ip', ['netns', 'exec', ns, 'nmap', ...args]) : sh('nmap', args);
   const states = new Map<number, string>();
-  for (const m of xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="([a-z|]+)"/g)) states.set(Number(m[1]), m[2]);
+  for (const m of xml.matchAll(/<port protocol="(?:tcp|udp)" portid="(\d+)"><state state="([a-z|]+)"/g)) states.set(Number(m[1]), m[2]);
   // ports summarised in <extraports> are all in that state: fill them in from the list scanned
   const extra = [...xml.matchAll(/<extraports state="([a-z|]+)" count="(\d+)">/g)];
   return Object.assign(states, { extra: extra.map((m) => ({ state: m[1], count: Number(m[2]) })) });

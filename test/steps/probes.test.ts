@@ -1,8 +1,18 @@
+import { createSocket, type Socket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/fixtures/command.js';
 import { diagnostics, runText } from '../helpers/scenario.js';
 
 const root = process.getuid?.() === 0;
+
+const bound = (s: Socket) => new Promise<number>((resolve) => s.bind(0, '127.0.0.1', () => resolve(s.address().port)));
+/** A UDP port nothing listens on (bound once by us, then released). */
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  const port = await bound(s);
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
 
 describe('scan and traceroute steps on loopback', () => {
   it.each(root ? ['connect', 'syn'] : ['connect'])('a %s scan checks open and closed ports, with partial credit', async (method) => {
@@ -24,6 +34,34 @@ steps:
     expect(failed.actual).toContain(`${open + 1} is closed`);
     // open check: 1 of 2 ports right; closed check: 2 of 2 → (0.5 + 1) / 2 of 4 points
     expect(bad.earned).toBe(3);
+  });
+
+  it('a UDP scan tells open, closed and open|filtered apart and checks each list', async () => {
+    const answering = createSocket('udp4');
+    const silent = createSocket('udp4');
+    answering.on('message', (_m, r) => answering.send('pong', r.port, r.address));
+    try {
+      const a = await bound(answering);
+      const q = await bound(silent);
+      const closed = await freeUdpPort();
+      const { record } = await runText(`
+name: t
+steps:
+  - scan: { target: 127.0.0.1, ports: [${a}, ${q}, ${closed}], method: udp, expect: { open: [${a}], "open|filtered": [${q}], closed: rest } }
+`);
+      expect(record.steps[0].status).toBe('passed');
+      expect(record.steps[0].probe).toMatchObject({ kind: 'scan', method: 'udp' });
+      expect(record.steps[0].checks.map((c) => c.title)).toEqual(['open ports', 'closed ports', 'open|filtered ports']);
+    } finally {
+      answering.close();
+      silent.close();
+    }
+  });
+
+  it('open|filtered is a UDP state: expecting it of a TCP scan is a validation error', () => {
+    const d = diagnostics('name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, expect: { "open|filtered": rest } }\n');
+    expect(d.map((x) => [x.line, x.code])).toEqual([[3, 'bad-value']]);
+    expect(d[0].message).toContain('method: udp');
   });
 
   it('refuses targets outside loopback and the topology before sending anything', async () => {

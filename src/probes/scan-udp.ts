@@ -1,0 +1,146 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { EnvironmentError } from '../errors.js';
+import { parseIcmp, parseIpv4, parseUdpPorts, unreachReason } from './packet.js';
+import { RawChannel } from './raw.js';
+import { parsePorts } from './ports.js';
+import { udpPayload } from './payloads.js';
+import { ScanEngine, UDP_SCAN } from './scan-engine.js';
+import { loadServices } from './services.js';
+import type { ScanOptions, ScanResult } from './scan-types.js';
+import { checkTarget } from './target.js';
+
+/** UDP probes in flight by default: each holds a socket, and closed ports answer through ICMP. */
+export const UDP_WINDOW = 64;
+
+/**
+ * How the kernel reports what came back for a connected UDP socket (Linux icmp_err_convert):
+ * port-unreachable is ECONNREFUSED (closed); the other destination-unreachable codes are the
+ * errors below (filtered). Host-prohibited and admin-prohibited arrive as EHOSTUNREACH too, so
+ * the reason names the errno's ICMP kind; the state is nmap's either way.
+ */
+const ERRORS: Record<string, { state: 'closed' | 'filtered'; reason: string; answer: string }> = {
+  ECONNREFUSED: { state: 'closed', reason: 'port-unreach', answer: 'ICMP port-unreach' },
+  EHOSTUNREACH: { state: 'filtered', reason: 'host-unreach', answer: 'ICMP host-unreach' },
+  ENETUNREACH: { state: 'filtered', reason: 'net-unreach', answer: 'ICMP net-unreach' },
+  ENOPROTOOPT: { state: 'filtered', reason: 'proto-unreach', answer: 'ICMP proto-unreach' },
+  EACCES: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
+  EPERM: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
+};
+
+/**
+ * UDP scan (nmap -sU): one connected UDP socket per probe in flight, so the kernel hands the
+ * ICMP error a probe provokes to that socket. Linux reports only the "hard" errors that way
+ * (port, protocol and admin-prohibited unreachables); where the process may open a raw ICMP
+ * socket (root, CAP_NET_RAW), that socket reads every destination-unreachable quoting one of
+ * our probes, so host- and net-unreachable count as filtered too, with nmap's exact reason.
+ * Without it those two look like silence (open|filtered). IPv6 targets use the socket errors.
+ * Each probe carries nmap's payload for the port (from nmap-payloads when nmap is installed;
+ * the retransmission takes the port's next payload, as nmap's try number does), else nothing.
+ * Any datagram back → open (udp-response); ICMP port-unreachable → closed; other ICMP
+ * unreachables → filtered; silence after `tries` probes → open|filtered (no-response).
+ */
+export async function udpScan(opts: ScanOptions): Promise<ScanResult> {
+  const { address, family } = checkTarget(opts.target, opts.allow);
+  const ports = parsePorts(opts.ports);
+  loadServices();
+  const engine = new ScanEngine(ports, opts, UDP_WINDOW, UDP_SCAN);
+  const sockets = new Map<number, Socket>();
+  /** our source port → scanned port, for matching the probes that ICMP errors quote */
+  const bySource = new Map<number, number>();
+  const drop = (port: number) => {
+    const s = sockets.get(port);
+    if (!s) return;
+    sockets.delete(port);
+    try {
+      bySource.delete(s.address().port);
+    } catch {
+      // never bound
+    }
+    s.removeAllListeners();
+    s.on('error', () => {});
+    s.close();
+  };
+  const icmp =
+    family === 4
+      ? openIcmp(address, bySource, (port, state, reason) => {
+          drop(port);
+          engine.answer(port, state, reason, `ICMP ${reason}`);
+        })
+      : undefined;
+  engine.transport = {
+    send(port, attempt) {
+      drop(port);
+      const s = createSocket(family === 6 ? 'udp6' : 'udp4');
+      sockets.set(port, s);
+      s.once('message', () => {
+        drop(port);
+        engine.answer(port, 'open', 'udp-response', 'UDP');
+      });
+      // an ICMP error arrives as an error of the next receive; a send can fail at once (no route)
+      const settle = (err: NodeJS.ErrnoException | null) => {
+        if (!err || sockets.get(port) !== s) return;
+        const known = ERRORS[err.code ?? ''];
+        if (!known && err.syscall !== 'recvmsg') return; // a local failure to send: the probe times out and is sent again
+        drop(port);
+        if (known) engine.answer(port, known.state, known.reason, known.answer);
+        else engine.answer(port, 'filtered', (err.code ?? 'error').toLowerCase(), err.code ?? 'error');
+      };
+      s.on('error', settle);
+      s.connect(port, address, () => {
+        if (sockets.get(port) !== s) return;
+        bySource.set(s.address().port, port);
+        s.send(udpPayload(port, attempt), settle);
+      });
+    },
+    cancel(port) {
+      drop(port);
+    },
+  };
+  try {
+    await engine.run();
+  } finally {
+    for (const port of [...sockets.keys()]) drop(port);
+    icmp?.close();
+  }
+  return {
+    target: address,
+    method: 'udp',
+    engine: 'portable',
+    ports: engine.sortedResults(),
+    probesSent: engine.probesSent,
+    elapsedMs: engine.elapsedMs(),
+    probes: engine.probes,
+    probesOmitted: engine.probesOmitted,
+  };
+}
+
+/**
+ * A raw ICMP socket that answers probes from the destination-unreachable messages quoting them
+ * (port-unreachable → closed, any other code → filtered); undefined when raw sockets are not
+ * permitted to this process.
+ */
+function openIcmp(
+  target: string,
+  bySource: Map<number, number>,
+  answer: (port: number, state: 'closed' | 'filtered', reason: string) => void,
+): RawChannel | undefined {
+  try {
+    return new RawChannel(
+      'icmp',
+      (pkt, len) => {
+        const ip = parseIpv4(pkt.subarray(0, len));
+        const msg = ip?.proto === 1 ? parseIcmp(ip.payload) : undefined;
+        const q = msg?.type === 3 ? msg.quoted : undefined;
+        if (!q || q.dst !== target || q.proto !== 17) return;
+        const udp = parseUdpPorts(q.payload);
+        const port = udp && bySource.get(udp.sport);
+        if (port === undefined || port !== udp!.dport) return;
+        answer(port, msg!.code === 3 ? 'closed' : 'filtered', unreachReason(msg!.code));
+      },
+      1 << 20,
+    );
+  } catch (err) {
+    if (err instanceof EnvironmentError) return undefined;
+    throw err;
+  }
+}
