@@ -1,7 +1,8 @@
 // Times `wirelab scan` (connect and SYN) beside nmap in the same run and prints ratios:
 //   1. all 65535 loopback ports: wirelab --connect vs nmap -sT -T5, wirelab --syn vs nmap -sS -T5
 //   2. ports 50000-50009 of a namespace host (2 open, 8 dropped): vs nmap -sT / -sS (default timing)
-//   (and, not counted, the loopback scans on one sending thread and on the portable path)
+//   (and, not counted, the loopback scans on one sending thread and on the portable path, and
+//   UDP scans vs nmap -sU: all loopback ports, and the namespace ports, 8 of them dropped)
 // States must agree (exit 1 otherwise). Needs root, nmap, and a build (npm ci builds the native
 // scan module; npx tsc -p tsconfig.build.json the rest).
 // Usage: node bench/scan.mjs [repetitions=3]
@@ -33,7 +34,7 @@ const engines = new Set();
 /** port → state from nmap -oX; ports in <extraports> are the closed ones here. */
 function nmapStates(xml) {
   const m = new Map();
-  for (const x of xml.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="([a-z|]+)"/g)) if (x[2] !== 'closed') m.set(Number(x[1]), x[2]);
+  for (const x of xml.matchAll(/<port protocol="(?:tcp|udp)" portid="(\d+)"><state state="([a-z|]+)"/g)) if (x[2] !== 'closed') m.set(Number(x[1]), x[2]);
   return m;
 }
 const show = (m) => [...m].map(([p, s]) => `${p}:${s}`).join(' ') || '(none)';
@@ -79,7 +80,7 @@ function setupNamespaces() {
     sh('ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0');
   }
   execFileSync('ip', ['netns', 'exec', NS.srv, 'nft', '-f', '-'], {
-    input: 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n tcp dport 50000-50009 tcp dport != { 50007, 50008 } drop\n }\n}\n',
+    input: 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n meta l4proto { tcp, udp } th dport 50000-50009 th dport != { 50007, 50008 } drop\n }\n}\n',
   });
 }
 function teardown() {
@@ -95,6 +96,10 @@ console.log('(not counted) the same on one sending thread, and without the nativ
 compare('  connect --threads 1 vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--threads', '1', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
 compare('  connect --portable vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
 compare('  SYN --portable vs nmap -sS -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--syn', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sS', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
+console.log('(not counted) UDP scans, which the target does not cover:');
+const udpCases = [];
+udpCases.push(compare('  loopback 1-65535 UDP vs nmap -sU -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--udp', '--json']], ['nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
+udpCases.push(compare('  loopback 1-65535 UDP --portable vs -sU -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--udp', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
 setupNamespaces();
 let listener;
 try {
@@ -107,11 +112,12 @@ try {
   const target = ['198.51.100.2'];
   results.push(compare('netns 50000-50009 (8 filtered) connect vs -sT', inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--connect', '--json', '--allow-target', '198.51.100.0/24']), inCli('nmap', ['-n', '-Pn', '-sT', '-p', '50000-50009', '-oX', '-', ...target])));
   results.push(compare('netns 50000-50009 (8 filtered) SYN vs -sS', inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--syn', '--json', '--allow-target', '198.51.100.0/24']), inCli('nmap', ['-n', '-Pn', '-sS', '-p', '50000-50009', '-oX', '-', ...target])));
+  udpCases.push(compare('  netns 50000-50009 (8 dropped) UDP vs -sU', inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--udp', '--json', '--allow-target', '198.51.100.0/24']), inCli('nmap', ['-n', '-Pn', '-sU', '-p', '50000-50009', '-oX', '-', ...target])));
 } finally {
   if (listener?.pid && listener.exitCode === null) listener.kill('SIGKILL');
   teardown();
 }
 const slower = results.filter((r) => !r.faster).length;
-const differ = results.filter((r) => !r.agree).length;
+const differ = [...results, ...udpCases].filter((r) => !r.agree).length;
 console.log(`${results.length - slower} of ${results.length} cases faster than nmap; states ${differ ? `differ in ${differ} case(s)` : 'agree in every case'}`);
 process.exitCode = differ ? 1 : 0;

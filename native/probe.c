@@ -30,6 +30,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
 #include <node_api.h>
@@ -44,6 +45,9 @@
 
 #define MODE_SYN 1
 #define MODE_CONNECT 2
+#define MODE_UDP 3
+#define CODE_ICMP4 1000 /* + code of an ICMP destination-unreachable */
+#define CODE_ICMP6 2000 /* + code of an ICMPv6 destination-unreachable */
 #define CODE_OPEN 1
 #define CODE_CLOSED 2
 #define CODE_SELF 3
@@ -77,6 +81,14 @@ typedef struct {
   struct sockaddr_storage target;
   socklen_t target_len;
   int32_t *fds; /* 65536 entries, -1 when no socket */
+  /* udp: an epoll set holding fd, watched instead of fd itself, because libuv stops a poll
+   * handle whose descriptor reports POLLERR, and ICMP errors queued by IP_RECVERR do */
+  int ep;
+  /* udp: the port fd is bound to. A probe to it would come back to fd and look like a reply;
+   * the kernel gave us the port because nothing had it, so it is answered as closed (CODE_SELF),
+   * as the kernel itself would answer without us, and never sent */
+  uint16_t local_port;
+  int local_is_target;
 } Scanner;
 
 #define CHECK(call)                                                        \
@@ -265,6 +277,172 @@ static size_t connect_drain(Scanner *s, size_t *pairs) {
   return n;
 }
 
+/* ---- UDP --------------------------------------------------------------------------------- */
+
+/* Parses an IPv4 or IPv6 address into s->target; 0 on success. */
+static int parse_target(Scanner *s, const char *target) {
+  struct sockaddr_in *a4 = (struct sockaddr_in *)&s->target;
+  struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&s->target;
+  if (inet_pton(AF_INET, target, &a4->sin_addr) == 1) {
+    s->family = 4;
+    a4->sin_family = AF_INET;
+    s->target_len = sizeof *a4;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, target, &a6->sin6_addr) == 1) {
+    s->family = 6;
+    a6->sin6_family = AF_INET6;
+    s->target_len = sizeof *a6;
+    return 0;
+  }
+  return -1;
+}
+
+/* The port of `a` when its address is the target's, else -1. */
+static int target_port(Scanner *s, const struct sockaddr_storage *a) {
+  if (s->family == 6) {
+    const struct sockaddr_in6 *m = (const struct sockaddr_in6 *)a, *t = (const struct sockaddr_in6 *)&s->target;
+    return m->sin6_family == AF_INET6 && memcmp(&m->sin6_addr, &t->sin6_addr, 16) == 0 ? ntohs(m->sin6_port) : -1;
+  }
+  const struct sockaddr_in *m = (const struct sockaddr_in *)a, *t = (const struct sockaddr_in *)&s->target;
+  return m->sin_family == AF_INET && m->sin_addr.s_addr == t->sin_addr.s_addr ? ntohs(m->sin_port) : -1;
+}
+
+/* Errors the kernel reports on the next call after an ICMP error (sk_err): not ours to act on. */
+static int async_error(int e) {
+  return e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH || e == ENOPROTOOPT || e == EPROTO || e == EACCES || e == EHOSTDOWN;
+}
+
+/* One datagram per port from one unconnected socket; payload i is payloads[offsets[i]..offsets[i+1]). */
+static uint32_t udp_send(Scanner *s, const uint16_t *ports, uint32_t count, const uint8_t *payloads, const uint32_t *offsets, int32_t *out) {
+  struct sockaddr_storage a;
+  uint32_t written = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    if (ports[i] == s->local_port && s->local_is_target) {
+      out[2 * written] = ports[i];
+      out[2 * written + 1] = CODE_SELF;
+      written++;
+      continue;
+    }
+    set_port(s, &a, ports[i]);
+    const uint8_t *p = payloads ? payloads + offsets[i] : (const uint8_t *)"";
+    size_t len = payloads ? offsets[i + 1] - offsets[i] : 0;
+    /* a send may return the error an earlier probe's ICMP left on the socket: send again */
+    for (int tries = 0; tries < 3; tries++) {
+      if (sendto(s->fd, p, len, 0, (struct sockaddr *)&a, s->target_len) >= 0) break;
+      if (errno != EINTR && !async_error(errno)) break; /* EAGAIN, ENOBUFS: the engine retransmits */
+    }
+  }
+  return written;
+}
+
+/* Replies (open) and ICMP errors from the error queue (IP_RECVERR) of one socket, into s->out from n on. */
+static size_t udp_drain_fd(Scanner *s, int fd, size_t n) {
+  uint8_t data[BATCH][64];
+  struct sockaddr_storage from[BATCH];
+  struct iovec iov[BATCH];
+  struct mmsghdr msgs[BATCH];
+  for (int spins = 0; n + BATCH <= s->out_pairs && spins < 1024; spins++) {
+    for (int i = 0; i < BATCH; i++) {
+      iov[i].iov_base = data[i];
+      iov[i].iov_len = sizeof data[i];
+      memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
+      msgs[i].msg_hdr.msg_name = &from[i];
+      msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+    if (got < 0) {
+      if (errno == EINTR || async_error(errno)) continue; /* the pending error is cleared now */
+      break;
+    }
+    for (int i = 0; i < got; i++) {
+      int port = target_port(s, &from[i]);
+      if (port < 0 || (port == s->local_port && s->local_is_target)) continue;
+      s->out[2 * n] = port;
+      s->out[2 * n + 1] = CODE_OPEN;
+      n++;
+    }
+    if (got < BATCH) break;
+  }
+  while (n < s->out_pairs) {
+    uint8_t quoted[64], control[512];
+    struct sockaddr_storage dst;
+    struct iovec v = {quoted, sizeof quoted};
+    struct msghdr m = {0};
+    m.msg_name = &dst;
+    m.msg_namelen = sizeof dst;
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) break;
+    int port = target_port(s, &dst);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c && port >= 0; c = CMSG_NXTHDR(&m, c)) {
+      if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) || (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR))) continue;
+      const struct sock_extended_err *ee = (const struct sock_extended_err *)CMSG_DATA(c);
+      int code = -1;
+      if (ee->ee_origin == SO_EE_ORIGIN_ICMP && ee->ee_type == 3) code = CODE_ICMP4 + ee->ee_code;
+      else if (ee->ee_origin == SO_EE_ORIGIN_ICMP6 && ee->ee_type == 1) code = CODE_ICMP6 + ee->ee_code;
+      if (code < 0) continue;
+      s->out[2 * n] = port;
+      s->out[2 * n + 1] = code;
+      n++;
+      break;
+    }
+  }
+  return n;
+}
+
+static size_t udp_drain(Scanner *s, size_t *pairs) {
+  size_t n = udp_drain_fd(s, s->fd, 0);
+  struct epoll_event ev;
+  epoll_wait(s->ep, &ev, 1, 0); /* let the set re-check the socket */
+  *pairs = n;
+  return n;
+}
+
+/*
+ * A non-blocking UDP socket with IP_RECVERR and a big receive buffer, bound to the address this
+ * host sends from towards the target (so a probe reaches the socket itself only when the target
+ * is that very address: *local_is_target); -1 with errno.
+ */
+static int udp_socket(Scanner *s, uint16_t *port, int *local_is_target) {
+  int domain = s->family == 6 ? AF_INET6 : AF_INET;
+  struct sockaddr_storage a, t = s->target;
+  socklen_t len = sizeof a;
+  int route = socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (route < 0) return -1;
+  set_port(s, &t, 9);
+  if (connect(route, (struct sockaddr *)&t, s->target_len) != 0 || getsockname(route, (struct sockaddr *)&a, &len) != 0) {
+    int e = errno;
+    close(route);
+    errno = e;
+    return -1;
+  }
+  close(route);
+  *local_is_target = target_port(s, &a) >= 0;
+  if (s->family == 6) ((struct sockaddr_in6 *)&a)->sin6_port = 0; /* any free port */
+  else ((struct sockaddr_in *)&a)->sin_port = 0;
+  int fd = socket(domain, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int on = 1, size = 8 << 20;
+  if (s->family == 6) setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
+  else setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof on);
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
+  len = s->target_len;
+  if (bind(fd, (struct sockaddr *)&a, len) != 0 || getsockname(fd, (struct sockaddr *)&a, &len) != 0 || epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  *port = ntohs(s->family == 6 ? ((struct sockaddr_in6 *)&a)->sin6_port : ((struct sockaddr_in *)&a)->sin_port);
+  return fd;
+}
+
 /* ---- libuv readiness → one JavaScript call per batch --------------------------------------- */
 
 static void on_ready(uv_poll_t *handle, int status, int events) {
@@ -275,6 +453,7 @@ static void on_ready(uv_poll_t *handle, int status, int events) {
   for (;;) {
     size_t pairs = 0;
     if (s->mode == MODE_SYN) syn_drain(s, &pairs);
+    else if (s->mode == MODE_UDP) udp_drain(s, &pairs);
     else connect_drain(s, &pairs);
     if (pairs == 0) return;
     napi_handle_scope scope;
@@ -314,6 +493,8 @@ static void scanner_close(Scanner *s) {
   }
   if (s->fd >= 0) close(s->fd);
   s->fd = -1;
+  if (s->ep >= 0) close(s->ep);
+  s->ep = -1;
   if (s->callback) napi_delete_reference(s->env, s->callback);
   if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
   s->callback = s->out_ref = NULL;
@@ -396,6 +577,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   Scanner *s = calloc(1, sizeof *s);
   if (!s) return throw_errno(env, "wirelab_probe.open", ENOMEM);
   s->fd = -1;
+  s->ep = -1;
   s->env = env;
   if (get_prop_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
   s->out = out;
@@ -427,17 +609,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     attach_filter(s->fd, s->daddr, s->sport); /* without it, answers are still checked below */
   } else if (strcmp(mode, "connect") == 0) {
     s->mode = MODE_CONNECT;
-    struct sockaddr_in *a4 = (struct sockaddr_in *)&s->target;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&s->target;
-    if (inet_pton(AF_INET, target, &a4->sin_addr) == 1) {
-      s->family = 4;
-      a4->sin_family = AF_INET;
-      s->target_len = sizeof *a4;
-    } else if (inet_pton(AF_INET6, target, &a6->sin6_addr) == 1) {
-      s->family = 6;
-      a6->sin6_family = AF_INET6;
-      s->target_len = sizeof *a6;
-    } else {
+    if (parse_target(s, target) < 0) {
       free(s);
       napi_throw_type_error(env, NULL, "wirelab_probe.open: target is not an IP address");
       return NULL;
@@ -455,16 +627,31 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
       free(s);
       return throw_errno(env, "epoll_create1", e);
     }
+  } else if (strcmp(mode, "udp") == 0) {
+    s->mode = MODE_UDP;
+    if (parse_target(s, target) < 0) {
+      free(s);
+      napi_throw_type_error(env, NULL, "wirelab_probe.open: target is not an IP address");
+      return NULL;
+    }
+    /* every ICMP error a probe provokes comes back on the socket's error queue, with the probe's destination */
+    s->ep = epoll_create1(EPOLL_CLOEXEC);
+    if (s->ep < 0 || (s->fd = udp_socket(s, &s->local_port, &s->local_is_target)) < 0) {
+      int e = errno;
+      scanner_close(s);
+      free(s);
+      return throw_errno(env, "UDP socket", e);
+    }
   } else {
     free(s);
-    napi_throw_type_error(env, NULL, "wirelab_probe.open: mode is 'syn' or 'connect'");
+    napi_throw_type_error(env, NULL, "wirelab_probe.open: mode is 'syn', 'connect' or 'udp'");
     return NULL;
   }
 
   uv_loop_t *loop;
   napi_value name;
   s->poll = malloc(sizeof *s->poll);
-  if (!s->poll || napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, s->poll, s->fd) != 0) {
+  if (!s->poll || napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, s->poll, s->mode == MODE_UDP ? s->ep : s->fd) != 0) {
     free(s->poll);
     s->poll = NULL;
     scanner_close(s);
@@ -636,8 +823,8 @@ static uint32_t send_split(Scanner *s, const uint16_t *ports, uint32_t count, in
 
 /* send(scanner, ports: Uint16Array, count, out: Int32Array) → pairs written to out */
 static napi_value js_send(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 4) {
     napi_throw_type_error(env, NULL, "wirelab_probe.send(scanner, ports, count, out)");
@@ -662,7 +849,36 @@ static napi_value js_send(napi_env env, napi_callback_info info) {
     return NULL;
   }
   const uint16_t *ports = data;
-  uint32_t written = send_split(s, ports, count, out);
+  uint32_t written = 0;
+  if (s->mode == MODE_UDP) {
+    /* payloads: Uint8Array, offsets: Uint32Array of count + 1 (absent: empty datagrams) */
+    const uint8_t *payloads = NULL;
+    const uint32_t *offsets = NULL;
+    if (argc >= 6) {
+      size_t plen, olen;
+      void *pd, *od;
+      napi_typedarray_type pt, ot;
+      if (napi_get_typedarray_info(env, argv[4], &pt, &plen, &pd, NULL, NULL) != napi_ok || pt != napi_uint8_array ||
+          napi_get_typedarray_info(env, argv[5], &ot, &olen, &od, NULL, NULL) != napi_ok || ot != napi_uint32_array || olen < (size_t)count + 1) {
+        napi_throw_type_error(env, NULL, "wirelab_probe.send: UDP payloads are a Uint8Array and count + 1 Uint32Array offsets");
+        return NULL;
+      }
+      for (uint32_t i = 0; i < count; i++)
+        if (((const uint32_t *)od)[i] > ((const uint32_t *)od)[i + 1] || ((const uint32_t *)od)[i + 1] > plen) {
+          napi_throw_range_error(env, NULL, "wirelab_probe.send: a payload offset is out of range");
+          return NULL;
+        }
+      payloads = pd ? pd : (const uint8_t *)"";
+      offsets = od;
+    }
+    if (out_len / 2 < count) {
+      napi_throw_range_error(env, NULL, "wirelab_probe.send: out must hold two int32 per port");
+      return NULL;
+    }
+    written = udp_send(s, ports, count, payloads, offsets, out);
+  } else {
+    written = send_split(s, ports, count, out);
+  }
   napi_value result;
   CHECK(napi_create_uint32(env, written, &result));
   return result;

@@ -13,15 +13,18 @@ export type NativeScanner = { readonly __brand: 'wirelab_probe scanner' };
 
 export interface NativeProbe {
   open(
-    options: ({ mode: 'syn'; source: string; target: string; sport: number; seqBase: number } | { mode: 'connect'; target: string }) & {
+    options: ({ mode: 'syn'; source: string; target: string; sport: number; seqBase: number } | { mode: 'connect' | 'udp'; target: string }) & {
       /** Threads that send (default 1); see `sendThreads`. */
       threads?: number;
     },
     out: Int32Array,
     onAnswers: (pairs: number) => void,
   ): NativeScanner;
-  /** Sends probes for `ports[0..count)`; answers known at once go to `out`; returns how many pairs. */
-  send(scanner: NativeScanner, ports: Uint16Array, count: number, out: Int32Array): number;
+  /**
+   * Sends probes for `ports[0..count)`; answers known at once go to `out`; returns how many
+   * pairs. UDP: datagram i carries `payloads[offsets[i]..offsets[i+1])` (empty without them).
+   */
+  send(scanner: NativeScanner, ports: Uint16Array, count: number, out: Int32Array, payloads?: Uint8Array, offsets?: Uint32Array): number;
   cancel(scanner: NativeScanner, port: number): void;
   close(scanner: NativeScanner): void;
   /** Connect scanner: sockets still open (0 after close). */
@@ -40,8 +43,11 @@ export function sendThreads(method: 'syn' | 'connect', requested?: number): numb
   return method === 'syn' ? 1 : Math.min(4, availableParallelism());
 }
 
-/** Answer codes in the (port, code) pairs; a negative code is -errno of a failed connect(). */
-export const NATIVE = { OPEN: 1, CLOSED: 2, SELF_CONNECT: 3 } as const;
+/**
+ * Answer codes in the (port, code) pairs: a negative code is -errno of a failed connect();
+ * UDP scans report ICMP destination-unreachables as ICMP4 + code and ICMP6 + code.
+ */
+export const NATIVE = { OPEN: 1, CLOSED: 2, SELF_CONNECT: 3, ICMP4: 1000, ICMP6: 2000 } as const;
 
 const path = fileURLToPath(new URL('../../native/build/Release/wirelab_probe.node', import.meta.url));
 let loaded: { probe?: NativeProbe; error?: string } | undefined;

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { EnvironmentError } from '../errors.js';
 import { parseIcmp, parseIpv4, parseUdpPorts, unreachReason } from './packet.js';
+import { NATIVE, nativeProbe, type NativeProbe } from './native.js';
 import { RawChannel } from './raw.js';
 import { parsePorts } from './ports.js';
 import { udpPayload } from './payloads.js';
@@ -9,8 +10,76 @@ import { loadServices } from './services.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
 import { checkTarget } from './target.js';
 
-/** UDP probes in flight by default: each holds a socket, and closed ports answer through ICMP. */
+/** UDP probes in flight by default on the portable path, where each holds a socket. */
 export const UDP_WINDOW = 64;
+/** ... and on the native path, where all share one socket. */
+export const UDP_WINDOW_NATIVE = 512;
+
+/**
+ * The probe log's answer for the port the scanner's own socket holds when the target is this
+ * very address: such a probe would come back to the scanner itself. The kernel handed out the
+ * port because no one had it, so it is closed, as the kernel answers without the scanner.
+ */
+const OWN_PORT = "not sent: the scanner's own port (free when the kernel gave it out: closed)";
+
+/** nmap's reason words for ICMPv6 destination-unreachable codes. */
+const ICMP6_REASONS: Record<number, string> = { 0: 'no-route', 1: 'admin-prohibited', 2: 'beyond-scope', 3: 'addr-unreach', 4: 'port-unreach' };
+
+/**
+ * The native transport: one unconnected UDP socket in native/probe.c with IP_RECVERR, so every
+ * ICMP error a probe provokes comes back with the probe's destination port and the exact ICMP
+ * code, with no privilege; replies are matched by their source port.
+ */
+function nativeUdpTransport(native: NativeProbe, engine: ScanEngine, address: string): () => void {
+  const answers = new Int32Array(2 * 4096);
+  const settle = (buf: Int32Array, pairs: number) =>
+    engine.batch(() => {
+      for (let i = 0; i < 2 * pairs; i += 2) {
+        const port = buf[i];
+        const code = buf[i + 1];
+        if (code === NATIVE.OPEN) engine.answer(port, 'open', 'udp-response', 'UDP');
+        else if (code === NATIVE.SELF_CONNECT) engine.answer(port, 'closed', 'port-unreach', OWN_PORT);
+        else if (code >= NATIVE.ICMP6) {
+          const c = code - NATIVE.ICMP6;
+          const reason = ICMP6_REASONS[c] ?? `unreach-code-${c}`;
+          engine.answer(port, c === 4 ? 'closed' : 'filtered', reason, `ICMPv6 ${reason}`);
+        } else if (code >= NATIVE.ICMP4) {
+          const c = code - NATIVE.ICMP4;
+          const reason = unreachReason(c);
+          engine.answer(port, c === 3 ? 'closed' : 'filtered', reason, `ICMP ${reason}`);
+        }
+      }
+    });
+  const scanner = native.open({ mode: 'udp', target: address }, answers, (pairs) => settle(answers, pairs));
+  const now = new Int32Array(2 * 65536);
+  const ports = new Uint16Array(65536);
+  const attempts = new Uint8Array(65536);
+  let count = 0;
+  engine.transport = {
+    send(port, attempt) {
+      ports[count] = port;
+      attempts[count++] = attempt;
+    },
+    cancel() {},
+    flush() {
+      if (!count) return;
+      const offsets = new Uint32Array(count + 1);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for (let i = 0; i < count; i++) {
+        const p = udpPayload(ports[i], attempts[i]);
+        chunks.push(p);
+        size += p.length;
+        offsets[i + 1] = size;
+      }
+      const n = count;
+      count = 0;
+      const pairs = native.send(scanner, ports, n, now, Buffer.concat(chunks, size), offsets);
+      if (pairs) settle(now, pairs);
+    },
+  };
+  return () => native.close(scanner);
+}
 
 /**
  * How the kernel reports what came back for a connected UDP socket (Linux icmp_err_convert):
@@ -43,6 +112,17 @@ export async function udpScan(opts: ScanOptions): Promise<ScanResult> {
   const { address, family } = checkTarget(opts.target, opts.allow);
   const ports = parsePorts(opts.ports);
   loadServices();
+  const native = opts.portable ? undefined : nativeProbe();
+  if (native) {
+    const engine = new ScanEngine(ports, opts, UDP_WINDOW_NATIVE, UDP_SCAN);
+    const close = nativeUdpTransport(native, engine, address);
+    try {
+      await engine.run();
+    } finally {
+      close();
+    }
+    return result(address, engine, 'native');
+  }
   const engine = new ScanEngine(ports, opts, UDP_WINDOW, UDP_SCAN);
   const sockets = new Map<number, Socket>();
   /** our source port → scanned port, for matching the probes that ICMP errors quote */
@@ -72,9 +152,12 @@ export async function udpScan(opts: ScanOptions): Promise<ScanResult> {
       drop(port);
       const s = createSocket(family === 6 ? 'udp6' : 'udp4');
       sockets.set(port, s);
-      s.once('message', () => {
+      s.once('message', (_msg, from) => {
+        const own = from.port === s.address().port && from.address === s.address().address;
         drop(port);
-        engine.answer(port, 'open', 'udp-response', 'UDP');
+        // a socket whose kernel-chosen port is the scanned one reads its own probe (see OWN_PORT)
+        if (own) engine.answer(port, 'closed', 'port-unreach', OWN_PORT);
+        else engine.answer(port, 'open', 'udp-response', 'UDP');
       });
       // an ICMP error arrives as an error of the next receive; a send can fail at once (no route)
       const settle = (err: NodeJS.ErrnoException | null) => {
@@ -102,10 +185,14 @@ export async function udpScan(opts: ScanOptions): Promise<ScanResult> {
     for (const port of [...sockets.keys()]) drop(port);
     icmp?.close();
   }
+  return result(address, engine, 'portable');
+}
+
+function result(address: string, engine: ScanEngine, kind: ScanResult['engine']): ScanResult {
   return {
     target: address,
     method: 'udp',
-    engine: 'portable',
+    engine: kind,
     ports: engine.sortedResults(),
     probesSent: engine.probesSent,
     elapsedMs: engine.elapsedMs(),

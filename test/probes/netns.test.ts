@@ -104,13 +104,18 @@ describe.skipIf(!isRoot)('UDP scan of a firewalled server namespace', () => {
   });
   afterAll(() => lab?.destroy());
 
-  it('gives the same states as nmap -sU, with a retransmission for each silent port', () => {
-    const res = runProbe<Scan & { method: string }>(cli, 'scan', { target: '198.51.100.2', ports, method: 'udp', allow: ['198.51.100.0/24'] });
-    expect(res.method).toBe('udp');
+  it.each([
+    { engine: 'native', portable: false },
+    { engine: 'portable', portable: true },
+  ])('$engine: gives the same states as nmap -sU, with a retransmission for each silent port', ({ engine, portable }) => {
+    const res = runProbe<Scan & { method: string; engine: string }>(cli, 'scan', { target: '198.51.100.2', ports, method: 'udp', portable, allow: ['198.51.100.0/24'] });
+    expect(res).toMatchObject({ method: 'udp', engine });
     const mine = Object.fromEntries(res.ports.map((p) => [p.port, p.state]));
     expect(mine).toEqual(want);
     expect(res.ports.find((p) => p.port === 50100)?.reason).toBe('udp-response');
     expect(res.ports.find((p) => p.port === 50104)?.reason).toBe('port-unreach');
+    expect(res.ports.find((p) => p.port === 50102)?.reason).toBe('admin-prohibited');
+    expect(res.ports.find((p) => p.port === 50103)?.reason).toBe('host-unreach');
     expect(res.probesSent).toBe(6 + 2);
     const peer = nmapStates(['-sU'], '198.51.100.2', ports, cli);
     for (let p = 50100; p <= 50105; p++) expect(mine[p], `port ${p}`).toBe(peer.get(p));
