@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv4At, ipv6At } from '../packets/decode/addr.js';
 
 /**
  * Listening TCP sockets of this process's network namespace, read from /proc/self/net/tcp{,6}.
@@ -9,49 +10,36 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 const LISTEN = '0A';
 
-/** `0100007F` → `127.0.0.1` (the kernel prints each 32-bit word in host order, little-endian here). */
-function word(hex: string): number[] {
-  const n = parseInt(hex, 16);
-  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
-}
-
+/**
+ * `0100007F` → `127.0.0.1`: the kernel prints an address as 32-bit words in host order
+ * (little-endian here), one word for IPv4 and four for IPv6.
+ */
 export function procAddress(hex: string): string {
-  if (hex.length === 8) return word(hex).join('.');
-  const bytes: number[] = [];
-  for (let i = 0; i < 32; i += 8) bytes.push(...word(hex.slice(i, i + 8)));
-  if (bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) return `::ffff:${bytes.slice(12).join('.')}`;
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
-  return compressV6(groups);
-}
-
-/** RFC 5952 text: lower-case hex, the longest run (2 or more) of zero groups as `::`. */
-function compressV6(groups: number[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [best, bestLen] = [i, j - i];
-    i = j;
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let w = 0; w < bytes.length; w += 4) {
+    const n = parseInt(hex.slice(2 * w, 2 * w + 8), 16);
+    bytes.set([n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24], w);
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  return bytes.length === 4 ? ipv4At(bytes, 0) : ipv6At(bytes, 0);
 }
 
 /** The same text for any spelling of an IPv6 address (`2001:DB8:0:0::1` → `2001:db8::1`). */
 export function canonicalV6(address: string): string {
+  const groups = (part: string | undefined): number[] =>
+    part
+      ? part.split(':').flatMap((g) => {
+          if (!g.includes('.')) return [parseInt(g, 16)];
+          const [a, b, c, d] = g.split('.').map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        })
+      : [];
   const [head, tail] = address.toLowerCase().split('::');
-  const part = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
-  const h = part(head);
-  const t = tail === undefined ? [] : part(tail);
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill(0), ...t];
-  return compressV6(groups);
+  const h = groups(head);
+  const t = groups(tail);
+  const all = tail === undefined ? h : [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
+  const bytes = new Uint8Array(16);
+  all.forEach((g, i) => bytes.set([g >> 8, g & 0xff], 2 * i));
+  return ipv6At(bytes, 0);
 }
 
 export interface ListenSocket {

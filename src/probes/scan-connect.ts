@@ -2,6 +2,7 @@ import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { NATIVE, nativeProbe, sendThreads, type NativeProbe } from './native.js';
 import { parsePorts } from './ports.js';
+import { UNREACHABLE_ERRORS, type ErrnoAnswer } from './scan-errors.js';
 import { ScanEngine } from './scan-engine.js';
 import { loadServices } from './services.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
@@ -87,15 +88,11 @@ function nativeConnectTransport(native: NativeProbe, engine: ScanEngine, address
 export const CONNECT_WINDOW = 256;
 
 /** errno of a failed connect() → nmap -sT state and reason. */
-const ERRORS: Record<string, { state: 'closed' | 'filtered'; reason: string; answer: string }> = {
+const ERRORS: Record<string, ErrnoAnswer> = {
   // RST, and also ICMP port-unreachable: the kernel reports both as ECONNREFUSED, so nmap -sT
   // shows `closed (conn-refused)` for a `reject` (ICMP) firewall rule too.
   ECONNREFUSED: { state: 'closed', reason: 'conn-refused', answer: 'RST' },
-  EHOSTUNREACH: { state: 'filtered', reason: 'host-unreach', answer: 'ICMP host-unreach' },
-  ENETUNREACH: { state: 'filtered', reason: 'net-unreach', answer: 'ICMP net-unreach' },
-  ENOPROTOOPT: { state: 'filtered', reason: 'proto-unreach', answer: 'ICMP proto-unreach' },
-  EACCES: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
-  EPERM: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
+  ...UNREACHABLE_ERRORS,
 };
 
 /**
@@ -122,7 +119,7 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
     } finally {
       close();
     }
-    return result(address, engine, 'native');
+    return engine.result(address, 'connect', 'native');
   }
   const connector = (opts.useHandles ?? true) ? handleConnector() : undefined;
   const cancels = new Map<number, () => void>();
@@ -149,18 +146,5 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
   } finally {
     for (const cancel of cancels.values()) cancel();
   }
-  return result(address, engine, 'portable');
-}
-
-function result(address: string, engine: ScanEngine, kind: ScanResult['engine']): ScanResult {
-  return {
-    target: address,
-    method: 'connect',
-    engine: kind,
-    ports: engine.sortedResults(),
-    probesSent: engine.probesSent,
-    elapsedMs: engine.elapsedMs(),
-    probes: engine.probes,
-    probesOmitted: engine.probesOmitted,
-  };
+  return engine.result(address, 'connect', 'portable');
 }

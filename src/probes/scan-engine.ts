@@ -1,6 +1,6 @@
 import { RttEstimator } from './rtt.js';
 import { serviceName } from './services.js';
-import type { PortResult, PortState, ProbeRecord, ScanOptions } from './scan-types.js';
+import type { PortResult, PortState, ProbeRecord, ScanOptions, ScanResult } from './scan-types.js';
 
 /** How an engine puts probes on the wire; the transport reports answers via `engine.answer`. */
 export interface ScanTransport {
@@ -238,6 +238,20 @@ export class ScanEngine {
     const done = this.done;
     this.done = undefined;
     done();
+  }
+
+  /** The scan's result record: states in port order and the probe log. */
+  result(target: string, method: ScanResult['method'], engine: ScanResult['engine']): ScanResult {
+    return {
+      target,
+      method,
+      engine,
+      ports: this.sortedResults(),
+      probesSent: this.probesSent,
+      elapsedMs: this.elapsedMs(),
+      probes: this.probes,
+      probesOmitted: this.probesOmitted,
+    };
   }
 
   /** Results in port order. */

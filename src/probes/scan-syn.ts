@@ -127,14 +127,5 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
     closeTcp();
     icmpSock?.close();
   }
-  return {
-    target: address,
-    method: 'syn',
-    engine: native ? 'native' : 'portable',
-    ports: engine.sortedResults(),
-    probesSent: engine.probesSent,
-    elapsedMs: engine.elapsedMs(),
-    probes: engine.probes,
-    probesOmitted: engine.probesOmitted,
-  };
+  return engine.result(address, 'syn', native ? 'native' : 'portable');
 }

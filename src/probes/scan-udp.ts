@@ -4,6 +4,7 @@ import { parseIcmp, parseIpv4, parseUdpPorts, unreachReason } from './packet.js'
 import { NATIVE, nativeProbe, type NativeProbe } from './native.js';
 import { RawChannel } from './raw.js';
 import { parsePorts } from './ports.js';
+import { UNREACHABLE_ERRORS, type ErrnoAnswer } from './scan-errors.js';
 import { udpPayload } from './payloads.js';
 import { ScanEngine, UDP_SCAN } from './scan-engine.js';
 import { loadServices } from './services.js';
@@ -87,13 +88,9 @@ function nativeUdpTransport(native: NativeProbe, engine: ScanEngine, address: st
  * errors below (filtered). Host-prohibited and admin-prohibited arrive as EHOSTUNREACH too, so
  * the reason names the errno's ICMP kind; the state is nmap's either way.
  */
-const ERRORS: Record<string, { state: 'closed' | 'filtered'; reason: string; answer: string }> = {
+const ERRORS: Record<string, ErrnoAnswer> = {
   ECONNREFUSED: { state: 'closed', reason: 'port-unreach', answer: 'ICMP port-unreach' },
-  EHOSTUNREACH: { state: 'filtered', reason: 'host-unreach', answer: 'ICMP host-unreach' },
-  ENETUNREACH: { state: 'filtered', reason: 'net-unreach', answer: 'ICMP net-unreach' },
-  ENOPROTOOPT: { state: 'filtered', reason: 'proto-unreach', answer: 'ICMP proto-unreach' },
-  EACCES: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
-  EPERM: { state: 'filtered', reason: 'admin-prohibited', answer: 'local firewall' },
+  ...UNREACHABLE_ERRORS,
 };
 
 /**
@@ -121,7 +118,7 @@ export async function udpScan(opts: ScanOptions): Promise<ScanResult> {
     } finally {
       close();
     }
-    return result(address, engine, 'native');
+    return engine.result(address, 'udp', 'native');
   }
   const engine = new ScanEngine(ports, opts, UDP_WINDOW, UDP_SCAN);
   const sockets = new Map<number, Socket>();
@@ -185,20 +182,7 @@ export async function udpScan(opts: ScanOptions): Promise<ScanResult> {
     for (const port of [...sockets.keys()]) drop(port);
     icmp?.close();
   }
-  return result(address, engine, 'portable');
-}
-
-function result(address: string, engine: ScanEngine, kind: ScanResult['engine']): ScanResult {
-  return {
-    target: address,
-    method: 'udp',
-    engine: kind,
-    ports: engine.sortedResults(),
-    probesSent: engine.probesSent,
-    elapsedMs: engine.elapsedMs(),
-    probes: engine.probes,
-    probesOmitted: engine.probesOmitted,
-  };
+  return engine.result(address, 'udp', 'portable');
 }
 
 /**

@@ -57,36 +57,29 @@ export class Lab {
   }
 
   /** Starts TCP listeners on `ports` inside `ns` (a node process, killed by PID on destroy). */
-  async listen(ns: string, ports: number[]): Promise<void> {
-    const code = `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){net.createServer(s=>s.destroy()).listen(p,'0.0.0.0',()=>{if(++n===${ports.length})console.log('ready')})}`;
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
-    this.children.push(child);
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('listener did not start')), 10_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        if (d.toString().includes('ready')) {
-          clearTimeout(t);
-          resolve();
-        }
-      });
-      child.once('exit', (c) => reject(new Error(`listener exited ${c}`)));
-    });
+  listen(ns: string, ports: number[]): Promise<void> {
+    return this.helper(ns, `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){net.createServer(s=>s.destroy()).listen(p,'0.0.0.0',()=>{if(++n===${ports.length})console.log('ready')})}`);
   }
 
   /** UDP sockets on `answer` ports (each datagram gets a reply) and `silent` ports (never reply) inside `ns`. */
-  async listenUdp(ns: string, answer: number[], silent: number[]): Promise<void> {
-    const code = `const d=require('dgram');const all=${JSON.stringify([...answer.map((p) => [p, 1]), ...silent.map((p) => [p, 0])])};let n=0;for(const [p,a] of all){const s=d.createSocket('udp4');s.on('message',(m,r)=>{if(a)s.send('reply',r.port,r.address)});s.bind(p,'0.0.0.0',()=>{if(++n===all.length)console.log('ready')})}`;
+  listenUdp(ns: string, answer: number[], silent: number[]): Promise<void> {
+    const all = JSON.stringify([...answer.map((p) => [p, 1]), ...silent.map((p) => [p, 0])]);
+    return this.helper(ns, `const d=require('dgram');const all=${all};let n=0;for(const [p,a] of all){const s=d.createSocket('udp4');s.on('message',(m,r)=>{if(a)s.send('reply',r.port,r.address)});s.bind(p,'0.0.0.0',()=>{if(++n===all.length)console.log('ready')})}`);
+  }
+
+  /** Runs `code` with node inside `ns` until destroy; resolves when it prints `ready`. */
+  private async helper(ns: string, code: string): Promise<void> {
     const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     this.children.push(child);
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('UDP listener did not start')), 10_000);
+      const t = setTimeout(() => reject(new Error('the helper in the namespace did not start')), 10_000);
       child.stdout!.on('data', (d: Buffer) => {
         if (d.toString().includes('ready')) {
           clearTimeout(t);
           resolve();
         }
       });
-      child.once('exit', (c) => reject(new Error(`UDP listener exited ${c}`)));
+      child.once('exit', (c) => reject(new Error(`the helper in the namespace exited ${c}`)));
     });
   }
 
