@@ -58,6 +58,13 @@ function killGroup(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/** The message of a crash's stderr: its lines up to the first stack frame, at most three. */
+export function errorLines(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  const frame = lines.findIndex((l) => /^\s+at /.test(l));
+  return (frame > 0 ? lines.slice(0, frame) : lines.slice(-3)).slice(0, 3).join(' ');
+}
+
 /**
  * Grades one submission: `wirelab run` in a child process of its own (own process group), a
  * wall-clock limit after which the group is killed, a sweep of the sandbox user's processes,
@@ -107,11 +114,13 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
     grade = gradeRun(record, job.gradeOptions);
     if (timedOut) grade = { ...grade, status: 'error', error: `timed out after ${secs} s` };
   } else {
+    // the whole stderr stays beside the run for the TA; the reason quotes its message lines
+    if (stderr) await writeFileAtomic(join(runDir, 'stderr.txt'), stderr);
     const reason = timedOut
       ? `timed out after ${secs} s`
       : exit.error
         ? `the grading run could not start: ${exit.error}`
-        : `the grading run ended without a run record (exit ${exit.code ?? exit.signal})${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+        : `the grading run ended without a run record (exit ${exit.code ?? exit.signal})${stderr ? `: ${errorLines(stderr)} (all of it in run/stderr.txt)` : ''}`;
     grade = errorGrade(reason, job.planned.reduce((a, c) => a + c.maxScore, 0), job.planned, job.gradeOptions);
   }
   const totalMs = performance.now() - t0;

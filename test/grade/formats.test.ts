@@ -3,6 +3,7 @@ import type { RunRecord, StepRecord } from '../../src/generated/run-record.js';
 import { csvField, gradesCsv } from '../../src/grade/csv.js';
 import { toGradescope } from '../../src/grade/gradescope.js';
 import { errorGrade, gradeRun } from '../../src/grade/grades.js';
+import { errorLines } from '../../src/grade/run-one.js';
 import { junitXml, xmlEscape } from '../../src/grade/junit.js';
 import { parseShard, shardOf } from '../../src/grade/submissions.js';
 import { summaryTable } from '../../src/grade/table.js';
@@ -163,5 +164,13 @@ describe('shards, table, progress', () => {
     p.finished('a', '1/1', false);
     expect(lines).toEqual(['[1/4] a: 1/1\n']);
     expect(p.bar(8)).toBe('[##------] 1/4 done · 0 failed · 1 running');
+  });
+});
+
+describe('errorLines', () => {
+  it("quotes a crash's message, not the tail of its stack", () => {
+    const stderr = 'wirelab: unexpected error (this is a bug)\nError: spawn EAGAIN\n    at ChildProcess.spawn (node:internal/child_process:421:11)\n    at async Module.main (file:///x/dist/cli/main.js:28:10)\n';
+    expect(errorLines(stderr)).toBe('wirelab: unexpected error (this is a bug) Error: spawn EAGAIN');
+    expect(errorLines('one\ntwo\nthree\nfour')).toBe('two three four');
   });
 });
