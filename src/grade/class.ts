@@ -99,6 +99,8 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
       timeoutMs,
       planned,
       ...(opts.sandbox ? { sandbox: { ...opts.sandbox, user: slotUser(slot), uid: uids[slot] } } : {}),
+      // sandboxed (so root) and without a topology: the submission gets a loopback of its own
+      isolate: opts.sandbox !== undefined && opts.loaded.scenario.topology === undefined,
     });
     progress.finished(sub, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
     return r;

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
 import { SANDBOX_ENV, type SandboxSpec } from '../sandbox/limits.js';
 import { reapUser } from '../sandbox/reap.js';
+import { runCmd } from '../topology/run-cmd.js';
+import { claimRun, removeState, saveState } from '../topology/state.js';
 import { PKG_ROOT } from '../util/paths.js';
 import { feedbackText } from './feedback.js';
 import { toGradescope } from './gradescope.js';
@@ -27,7 +29,36 @@ export interface GradeJob {
   planned: PlannedCheck[];
   /** Sandbox for the submission's programs, with the slot user's uid for the final sweep. */
   sandbox?: SandboxSpec & { uid: number };
+  /**
+   * Run in a network namespace of its own that holds only a loopback interface (root; for
+   * scenarios without a topology, which would otherwise share this machine's network): the
+   * submission has no route anywhere, and parallel jobs do not share ports.
+   */
+  isolate?: boolean;
   gradeOptions?: GradeOptions;
+}
+
+/**
+ * A fresh network namespace `wl-<run id>-grade` with only `lo` up, recorded in a state file
+ * first so `wirelab cleanup` removes it if this grader is killed; `remove` deletes both.
+ */
+async function isolatedNamespace(): Promise<{ name: string; remove: () => Promise<void> }> {
+  const state = claimRun();
+  const name = `wl-${state.runId}-grade`;
+  state.namespaces.push(name);
+  saveState(state);
+  const remove = async () => {
+    await runCmd('ip', ['netns', 'del', name]).catch(() => {});
+    removeState(state.runId);
+  };
+  try {
+    await runCmd('ip', ['netns', 'add', name]);
+    await runCmd('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+  return { name, remove };
 }
 
 /** Where the time of one submission went. */
@@ -79,11 +110,11 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   const env = { ...process.env };
   if (job.sandbox) env[SANDBOX_ENV] = JSON.stringify({ ...job.sandbox, uid: undefined, match: job.submissionDir });
   else delete env[SANDBOX_ENV];
-  const child = spawn(process.execPath, [join(PKG_ROOT, 'bin', 'wirelab.js'), 'run', job.scenarioFile, '--out', runDir, '--var', `submission=${job.submissionDir}`, '--json'], {
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env,
-  });
+  const netns = job.isolate ? await isolatedNamespace() : undefined;
+  const argv = [process.execPath, join(PKG_ROOT, 'bin', 'wirelab.js'), 'run', job.scenarioFile, '--out', runDir, '--var', `submission=${job.submissionDir}`, '--json'];
+  // `ip netns exec` execs the command in place: the child's pid stays the process group leader
+  const [cmd, ...args] = netns ? ['ip', 'netns', 'exec', netns.name, ...argv] : argv;
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     if (stderr.length < 16_384) stderr += d.toString('utf8');
@@ -103,6 +134,7 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   clearTimeout(killTimer);
   killGroup(child.pid ?? 0, 'SIGKILL'); // anything left in the run's group
   if (job.sandbox) await reapUser(job.sandbox.uid);
+  await netns?.remove();
 
   const recordFile = join(runDir, 'run.json');
   let grade: Grade;

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +200,52 @@ describe('one submission that cannot finish', () => {
     expect(r.grade.checks).toHaveLength(4);
     expect(validateResults(JSON.parse(readFileSync(join(o, 'results.json'), 'utf8')))).toBe(true);
   }, 30_000);
+});
+
+describe('loopback grading in a namespace of its own', () => {
+  // the scenario reports the network its run sees: interfaces and routes
+  const probe = (o: string) => {
+    const file = join(o, 'net.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: net-view',
+        'steps:',
+        '  - exec: { run: [sh, -c, "ip -o link | wc -l"], expect: { stdout: { equals: "1" } } }',
+        '    name: only a loopback interface',
+        '    points: 1',
+        '  - exec: { run: [sh, -c, "ip -o link show lo | grep -c LOOPBACK,UP"], expect: { stdout: { equals: "1" } } }',
+        '    name: loopback is up',
+        '    points: 1',
+        '  - exec: { run: [sh, -c, "ip route; ip -6 route | grep -v ^::1 || true"], expect: { stdout: { empty: true } } }',
+        '    name: no route anywhere',
+        '    points: 1',
+        '',
+      ].join('\n'),
+    );
+    return file;
+  };
+  const grade = async (isolate: boolean) => {
+    const o = mk();
+    const file = probe(o);
+    const r = await loadScenario(file);
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    return gradeSubmission({ scenarioFile: file, scenarioName: 'net-view', submission: 'x', submissionDir: join(SUBS, 'py-correct'), outDir: join(o, 'x'), timeoutMs: 20_000, planned: plannedChecks(r.loaded), isolate });
+  };
+
+  it('sees only an up loopback and no route; the namespace is gone afterwards', async () => {
+    const before = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    const r = await grade(true);
+    expect(r.grade.score).toBe(3);
+    // nothing new is left (other test files may be building their own namespaces meanwhile)
+    const grade_ns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => /^wl-[0-9a-f]{6}-grade\b/.test(l) && !before.includes(l));
+    expect(grade_ns).toEqual([]);
+  });
+
+  it('without isolation the same scenario sees the machine (the check can fail)', async () => {
+    const r = await grade(false);
+    expect(r.grade.checks.find((c) => c.name === 'only a loopback interface')?.score).toBe(0);
+  });
 });
 
 describe('the grade command', () => {
