@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <linux/filter.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <node_api.h>
 #include <pthread.h>
@@ -89,6 +90,9 @@ typedef struct {
    * as the kernel itself would answer without us, and never sent */
   uint16_t local_port;
   int local_is_target;
+  /* IPv6 SYN: the raw ICMPv6 socket that reads destination-unreachables quoting our SYNs
+   * (IPv4 SYN scans read ICMP in JavaScript, src/probes/scan-syn.ts) */
+  int icmp_fd;
 } Scanner;
 
 #define CHECK(call)                                                        \
@@ -150,6 +154,7 @@ static void syn_fill(Scanner *s, uint8_t *seg, uint16_t port) {
   seg[5] = seq >> 16;
   seg[6] = seq >> 8;
   seg[7] = seq;
+  if (s->family == 6) return; /* the kernel fills in the checksum (IPV6_CHECKSUM) */
   uint16_t sum = ~fold(s->base_sum + port + (seq >> 16) + (seq & 0xffff));
   seg[16] = sum >> 8;
   seg[17] = sum & 0xff;
@@ -168,6 +173,50 @@ static int attach_filter(int fd, uint32_t daddr, uint16_t sport) {
   };
   struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
   return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
+/* IPv6 raw sockets deliver the TCP segment without the IP header (the socket is connected to the
+ * target, which filters the source): keep segments whose destination port is `sport`. */
+static int attach_filter6(int fd, uint16_t sport) {
+  struct sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2), /* TCP destination port */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sport, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0xffff),
+  };
+  struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
+  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
+/* The answer a TCP segment to our source port gives (open, closed), or 0. */
+static int syn_answer(Scanner *s, const uint8_t *t, size_t len, uint16_t *port) {
+  if (len < 14 || (uint16_t)(t[2] << 8 | t[3]) != s->sport) return 0;
+  *port = (uint16_t)(t[0] << 8 | t[1]);
+  uint32_t ack = (uint32_t)t[8] << 24 | (uint32_t)t[9] << 16 | (uint32_t)t[10] << 8 | t[11];
+  if (ack != (uint32_t)(s->seq_base + *port + 1)) return 0;
+  if ((t[13] & 0x12) == 0x12) return CODE_OPEN;
+  if (t[13] & 0x04) return CODE_CLOSED;
+  return 0;
+}
+
+/* ICMPv6 destination-unreachables quoting one of our SYNs (IPv6 header, then its TCP header). */
+static size_t syn6_icmp_drain(Scanner *s, size_t n) {
+  uint8_t b[256];
+  const struct sockaddr_in6 *t6 = (const struct sockaddr_in6 *)&s->target;
+  while (n < s->out_pairs) {
+    ssize_t len = recv(s->icmp_fd, b, sizeof b, MSG_DONTWAIT);
+    if (len < 0) break;
+    if (len < 8 + 40 + 8 || b[0] != ICMP6_DST_UNREACH) continue;
+    const uint8_t *ip = b + 8, *t = b + 8 + 40;
+    if (ip[6] != IPPROTO_TCP || memcmp(ip + 24, &t6->sin6_addr, 16) != 0) continue;
+    uint16_t sport = (uint16_t)(t[0] << 8 | t[1]), port = (uint16_t)(t[2] << 8 | t[3]);
+    uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
+    if (sport != s->sport || seq != (uint32_t)(s->seq_base + port)) continue;
+    s->out[2 * n] = port;
+    s->out[2 * n + 1] = CODE_ICMP6 + b[1];
+    n++;
+  }
+  return n;
 }
 
 /* Reads queued answers into s->out; returns pairs written (stops when out is full). */
@@ -190,24 +239,26 @@ static size_t syn_drain(Scanner *s, size_t *pairs) {
     for (int i = 0; i < got; i++) {
       const uint8_t *p = bufs[i];
       size_t len = msgs[i].msg_len;
-      if (len < 20) continue;
-      size_t ihl = (size_t)(p[0] & 0x0f) * 4;
-      if (p[9] != IPPROTO_TCP || len < ihl + 14 || memcmp(p + 12, &s->daddr, 4) != 0) continue;
-      const uint8_t *t = p + ihl;
-      if ((uint16_t)(t[2] << 8 | t[3]) != s->sport) continue;
-      uint16_t port = (uint16_t)(t[0] << 8 | t[1]);
-      uint32_t ack = (uint32_t)t[8] << 24 | (uint32_t)t[9] << 16 | (uint32_t)t[10] << 8 | t[11];
-      if (ack != (uint32_t)(s->seq_base + port + 1)) continue;
-      uint8_t flags = t[13];
+      uint16_t port;
       int code;
-      if ((flags & 0x12) == 0x12) code = CODE_OPEN;
-      else if (flags & 0x04) code = CODE_CLOSED;
-      else continue;
+      if (s->family == 6) code = syn_answer(s, p, len, &port);
+      else {
+        if (len < 20) continue;
+        size_t ihl = (size_t)(p[0] & 0x0f) * 4;
+        if (p[9] != IPPROTO_TCP || len < ihl + 14 || memcmp(p + 12, &s->daddr, 4) != 0) continue;
+        code = syn_answer(s, p + ihl, len - ihl, &port);
+      }
+      if (!code) continue;
       s->out[2 * n] = port;
       s->out[2 * n + 1] = code;
       n++;
     }
     if (got < BATCH) break;
+  }
+  if (s->icmp_fd >= 0) {
+    n = syn6_icmp_drain(s, n);
+    struct epoll_event ev;
+    epoll_wait(s->ep, &ev, 1, 0); /* let the set re-check the sockets */
   }
   *pairs = n;
   return n;
@@ -495,6 +546,8 @@ static void scanner_close(Scanner *s) {
   s->fd = -1;
   if (s->ep >= 0) close(s->ep);
   s->ep = -1;
+  if (s->icmp_fd >= 0) close(s->icmp_fd);
+  s->icmp_fd = -1;
   if (s->callback) napi_delete_reference(s->env, s->callback);
   if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
   s->callback = s->out_ref = NULL;
@@ -578,6 +631,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (!s) return throw_errno(env, "wirelab_probe.open", ENOMEM);
   s->fd = -1;
   s->ep = -1;
+  s->icmp_fd = -1;
   s->env = env;
   if (get_prop_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
   s->out = out;
@@ -585,28 +639,53 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
 
   if (strcmp(mode, "syn") == 0) {
     uint32_t sport, seq_base;
-    if (get_prop_string(env, argv[0], "source", source, sizeof source) < 0 || get_prop_u32(env, argv[0], "sport", &sport) < 0 ||
-        get_prop_u32(env, argv[0], "seqBase", &seq_base) < 0 || inet_pton(AF_INET, source, &s->saddr) != 1 ||
-        inet_pton(AF_INET, target, &s->daddr) != 1) {
+    if (get_prop_u32(env, argv[0], "sport", &sport) < 0 || get_prop_u32(env, argv[0], "seqBase", &seq_base) < 0 || parse_target(s, target) < 0 ||
+        (s->family == 4 && (get_prop_string(env, argv[0], "source", source, sizeof source) < 0 || inet_pton(AF_INET, source, &s->saddr) != 1))) {
       free(s);
-      napi_throw_type_error(env, NULL, "wirelab_probe.open: a SYN scan needs IPv4 source and target, sport and seqBase");
+      napi_throw_type_error(env, NULL, "wirelab_probe.open: a SYN scan needs a target address, sport and seqBase (and the IPv4 source)");
       return NULL;
     }
     s->mode = MODE_SYN;
     s->sport = (uint16_t)sport;
     s->seq_base = seq_base;
-    s->dst.sin_family = AF_INET;
-    s->dst.sin_addr.s_addr = s->daddr;
-    s->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-    if (s->fd < 0) {
-      int e = errno;
-      free(s);
-      return throw_errno(env, "raw TCP socket", e);
-    }
     int size = 8 << 20;
-    if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
-      setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-    attach_filter(s->fd, s->daddr, s->sport); /* without it, answers are still checked below */
+    if (s->family == 4) {
+      s->daddr = ((struct sockaddr_in *)&s->target)->sin_addr.s_addr;
+      s->dst.sin_family = AF_INET;
+      s->dst.sin_addr.s_addr = s->daddr;
+      s->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+      if (s->fd < 0) {
+        int e = errno;
+        free(s);
+        return throw_errno(env, "raw TCP socket", e);
+      }
+      if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+        setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+      attach_filter(s->fd, s->daddr, s->sport); /* without it, answers are still checked below */
+    } else {
+      /* TCP and ICMPv6 raw sockets, both connected to the target (so only its packets arrive),
+       * watched through one epoll set */
+      int checksum_at = 16;
+      struct icmp6_filter only_unreach;
+      ICMP6_FILTER_SETBLOCKALL(&only_unreach);
+      ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &only_unreach);
+      struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
+      s->fd = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+      s->icmp_fd = s->fd < 0 ? -1 : socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+      s->ep = s->icmp_fd < 0 ? -1 : epoll_create1(EPOLL_CLOEXEC);
+      if (s->ep < 0 || setsockopt(s->fd, IPPROTO_IPV6, IPV6_CHECKSUM, &checksum_at, sizeof checksum_at) != 0 ||
+          connect(s->fd, (struct sockaddr *)&s->target, s->target_len) != 0 ||
+          setsockopt(s->icmp_fd, IPPROTO_ICMPV6, ICMP6_FILTER, &only_unreach, sizeof only_unreach) != 0 ||
+          epoll_ctl(s->ep, EPOLL_CTL_ADD, s->fd, &ev) != 0 || epoll_ctl(s->ep, EPOLL_CTL_ADD, s->icmp_fd, &ev) != 0) {
+        int e = errno;
+        scanner_close(s);
+        free(s);
+        return throw_errno(env, "raw IPv6 sockets", e);
+      }
+      if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+        setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+      attach_filter6(s->fd, s->sport);
+    }
   } else if (strcmp(mode, "connect") == 0) {
     s->mode = MODE_CONNECT;
     if (parse_target(s, target) < 0) {
@@ -651,7 +730,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   uv_loop_t *loop;
   napi_value name;
   s->poll = malloc(sizeof *s->poll);
-  if (!s->poll || napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, s->poll, s->mode == MODE_UDP ? s->ep : s->fd) != 0) {
+  if (!s->poll || napi_get_uv_event_loop(env, &loop) != napi_ok || uv_poll_init(loop, s->poll, s->ep >= 0 ? s->ep : s->fd) != 0) {
     free(s->poll);
     s->poll = NULL;
     scanner_close(s);
@@ -684,8 +763,8 @@ static void syn_send(Scanner *s, const uint16_t *ports, uint32_t count) {
       iov[j].iov_base = segs[j];
       iov[j].iov_len = SYN_LEN;
       memset(&msgs[j].msg_hdr, 0, sizeof msgs[j].msg_hdr);
-      msgs[j].msg_hdr.msg_name = &s->dst;
-      msgs[j].msg_hdr.msg_namelen = sizeof s->dst;
+      msgs[j].msg_hdr.msg_name = s->family == 6 ? (void *)&s->target : (void *)&s->dst;
+      msgs[j].msg_hdr.msg_namelen = s->family == 6 ? s->target_len : sizeof s->dst;
       msgs[j].msg_hdr.msg_iov = &iov[j];
       msgs[j].msg_hdr.msg_iovlen = 1;
     }

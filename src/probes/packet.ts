@@ -180,6 +180,11 @@ export function unreachReason(code: number): string {
   }
 }
 
+/** nmap's reason word for an ICMPv6 destination-unreachable code. */
+export function unreach6Reason(code: number): string {
+  return ['no-route', 'admin-prohibited', 'beyond-scope', 'addr-unreach', 'port-unreach'][code] ?? `unreach-code-${code}`;
+}
+
 /**
  * The source address the kernel would use towards `target`: connects a UDP socket (which
  * sends nothing) and reads its local address.

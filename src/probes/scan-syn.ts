@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { EnvironmentError, UsageError } from '../errors.js';
-import { ipv4Int, parseIcmp, parseIpv4, parseTcp, routeSource, SynFactory, TCP, unreachReason } from './packet.js';
+import { ipv4Int, parseIcmp, parseIpv4, parseTcp, routeSource, SynFactory, TCP, unreach6Reason, unreachReason } from './packet.js';
 import { parsePorts } from './ports.js';
 import { RAW_FIX, RawChannel } from './raw.js';
-import { NATIVE, nativeProbe, sendThreads, type NativeProbe, type NativeScanner } from './native.js';
+import { NATIVE, nativeProbe, nativeProbeError, sendThreads, type NativeProbe, type NativeScanner } from './native.js';
 import { ScanEngine, type ScanTransport } from './scan-engine.js';
 import { loadServices } from './services.js';
 import type { ScanOptions, ScanResult } from './scan-types.js';
@@ -25,8 +25,13 @@ function nativeSynTransport(
     scanner = native.open({ mode: 'syn', ...options }, answers, (pairs) =>
       engine.batch(() => {
         for (let i = 0; i < 2 * pairs; i += 2) {
-          if (answers[i + 1] === NATIVE.OPEN) engine.answer(answers[i], 'open', 'syn-ack', 'SYN/ACK');
-          else engine.answer(answers[i], 'closed', 'reset', 'RST');
+          const code = answers[i + 1];
+          if (code === NATIVE.OPEN) engine.answer(answers[i], 'open', 'syn-ack', 'SYN/ACK');
+          else if (code === NATIVE.CLOSED) engine.answer(answers[i], 'closed', 'reset', 'RST');
+          else if (code >= NATIVE.ICMP6) {
+            const reason = unreach6Reason(code - NATIVE.ICMP6);
+            engine.answer(answers[i], 'filtered', reason, `ICMPv6 ${reason}`);
+          }
         }
       }),
     );
@@ -62,12 +67,16 @@ export const SYN_WINDOW = 2048;
  * acknowledge our sequence number. A raw ICMP socket reads destination-unreachable errors that
  * quote our probe → filtered (port-unreach, host-unreach, admin-prohibited…). No answer after
  * `tries` probes (default 2) → filtered (no-response). The kernel has no socket for our source
- * port, so it answers every SYN/ACK with a RST itself, as with nmap. IPv4 only.
+ * port, so it answers every SYN/ACK with a RST itself, as with nmap. IPv6 targets need the
+ * native module, which also reads their ICMPv6 unreachables; the portable path is IPv4 only.
  */
 export async function synScan(opts: ScanOptions): Promise<ScanResult> {
   const { address, family } = checkTarget(opts.target, opts.allow);
   const ports = parsePorts(opts.ports);
-  if (family !== 4) throw new UsageError('SYN scan supports IPv4 targets only; use --connect for IPv6');
+  const native = opts.portable ? undefined : nativeProbe();
+  if (family !== 4 && !native) {
+    throw new UsageError(`SYN scan of IPv6 targets needs the native scan module (${nativeProbeError() ?? 'not in use'}); use --connect for IPv6`);
+  }
   const source = await routeSource(address);
   const sport = opts.sourcePort ?? randomInt(40000, 60000);
   const base = randomInt(0, 2 ** 32);
@@ -75,7 +84,7 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
   loadServices();
   const engine = new ScanEngine(ports, opts, SYN_WINDOW);
 
-  const targetInt = ipv4Int(address);
+  const targetInt = family === 4 ? ipv4Int(address) : 0;
   // hot path: one call per TCP datagram the host receives, so no parsing objects here
   const onTcp = (pkt: Buffer, len: number) => {
     if (len < 40 || pkt[9] !== 6 || pkt.readUInt32BE(12) !== targetInt) return;
@@ -99,7 +108,6 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
     engine.answer(tcp.dport, 'filtered', reason, `ICMP ${reason}`);
   };
 
-  const native = opts.portable ? undefined : nativeProbe();
   let closeTcp: () => void = () => {};
   let icmpSock: RawChannel | undefined;
   try {
@@ -121,7 +129,8 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
         cancel() {},
       };
     }
-    icmpSock = new RawChannel('icmp', onIcmp, 1 << 20);
+    // IPv4 ICMP is read here; the native module reads ICMPv6 itself
+    if (family === 4) icmpSock = new RawChannel('icmp', onIcmp, 1 << 20);
     await engine.run();
   } finally {
     closeTcp();

@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { EnvironmentError } from '../errors.js';
-import { parseIcmp, parseIpv4, parseUdpPorts, unreachReason } from './packet.js';
+import { parseIcmp, parseIpv4, parseUdpPorts, unreach6Reason, unreachReason } from './packet.js';
 import { NATIVE, nativeProbe, type NativeProbe } from './native.js';
 import { RawChannel } from './raw.js';
 import { parsePorts } from './ports.js';
@@ -23,9 +23,6 @@ export const UDP_WINDOW_NATIVE = 512;
  */
 const OWN_PORT = "not sent: the scanner's own port (free when the kernel gave it out: closed)";
 
-/** nmap's reason words for ICMPv6 destination-unreachable codes. */
-const ICMP6_REASONS: Record<number, string> = { 0: 'no-route', 1: 'admin-prohibited', 2: 'beyond-scope', 3: 'addr-unreach', 4: 'port-unreach' };
-
 /**
  * The native transport: one unconnected UDP socket in native/probe.c with IP_RECVERR, so every
  * ICMP error a probe provokes comes back with the probe's destination port and the exact ICMP
@@ -42,7 +39,7 @@ function nativeUdpTransport(native: NativeProbe, engine: ScanEngine, address: st
         else if (code === NATIVE.SELF_CONNECT) engine.answer(port, 'closed', 'port-unreach', OWN_PORT);
         else if (code >= NATIVE.ICMP6) {
           const c = code - NATIVE.ICMP6;
-          const reason = ICMP6_REASONS[c] ?? `unreach-code-${c}`;
+          const reason = unreach6Reason(c);
           engine.answer(port, c === 4 ? 'closed' : 'filtered', reason, `ICMPv6 ${reason}`);
         } else if (code >= NATIVE.ICMP4) {
           const c = code - NATIVE.ICMP4;

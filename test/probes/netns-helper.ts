@@ -58,7 +58,7 @@ export class Lab {
 
   /** Starts TCP listeners on `ports` inside `ns` (a node process, killed by PID on destroy). */
   listen(ns: string, ports: number[]): Promise<void> {
-    return this.helper(ns, `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){net.createServer(s=>s.destroy()).listen(p,'0.0.0.0',()=>{if(++n===${ports.length})console.log('ready')})}`);
+    return this.helper(ns, `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){net.createServer(s=>s.destroy()).listen(p,'::',()=>{if(++n===${ports.length})console.log('ready')})}`);
   }
 
   /** UDP sockets on `answer` ports (each datagram gets a reply) and `silent` ports (never reply) inside `ns`. */

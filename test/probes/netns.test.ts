@@ -82,6 +82,44 @@ describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
   });
 });
 
+describe.skipIf(!isRoot)('IPv6 SYN scan of a firewalled server namespace', () => {
+  // 2001:db8::2 listens on 50207; the firewall resets 50200, drops 50201 and answers 50202 with
+  // ICMPv6 admin-prohibited; 50203 has nothing (the kernel's RST)
+  const ports = '50200-50203,50207';
+  const want = { 50200: 'closed', 50201: 'filtered', 50202: 'filtered', 50203: 'closed', 50207: 'open' };
+  let lab: Lab | undefined;
+  let cli = '';
+  beforeAll(async () => {
+    lab = new Lab(`${tag}6`);
+    cli = lab.addNs('cli');
+    const srv = lab.addNs('srv');
+    lab.link(cli, 'c0', '198.51.100.1/24', srv, 's0', '198.51.100.2/24');
+    inNs(cli, 'ip', ['addr', 'add', '2001:db8::1/64', 'dev', 'c0', 'nodad']);
+    inNs(srv, 'ip', ['addr', 'add', '2001:db8::2/64', 'dev', 's0', 'nodad']);
+    lab.nft(
+      srv,
+      'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n tcp dport 50200 reject with tcp reset\n tcp dport 50201 drop\n tcp dport 50202 reject with icmpv6 type admin-prohibited\n }\n}\n',
+    );
+    await lab.listen(srv, [50207]);
+  });
+  afterAll(() => lab?.destroy());
+
+  it('gives the same states as nmap -6 -sS, with the reasons of the ICMPv6 answers', () => {
+    const res = runProbe<Scan & { engine: string }>(cli, 'scan', { target: '2001:db8::2', ports, method: 'syn', allow: ['2001:db8::/64'] });
+    expect(res.engine).toBe('native');
+    const mine = Object.fromEntries(res.ports.map((p) => [p.port, p.state]));
+    expect(mine).toEqual(want);
+    expect(res.ports.find((p) => p.port === 50202)?.reason).toBe('admin-prohibited');
+    expect(res.ports.find((p) => p.port === 50201)?.reason).toBe('no-response');
+    const peer = nmapStates(['-6', '-sS'], '2001:db8::2', ports, cli);
+    for (const p of Object.keys(want).map(Number)) expect(mine[p], `port ${p}`).toBe(peer.get(p));
+  });
+
+  it('the portable path says it cannot, and how to scan IPv6 instead', () => {
+    expect(() => runProbe(cli, 'scan', { target: '2001:db8::2', ports, method: 'syn', portable: true, allow: ['2001:db8::/64'] })).toThrow(/use --connect for IPv6/);
+  });
+});
+
 describe.skipIf(!isRoot)('UDP scan of a firewalled server namespace', () => {
   // 50100 answers, 50105 listens but never answers, 50104 has no socket (the kernel's ICMP
   // port-unreachable); the firewall drops 50101 and answers 50102/50103 with other ICMP kinds
