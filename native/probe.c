@@ -160,6 +160,11 @@ static void syn_fill(Scanner *s, uint8_t *seg, uint16_t port) {
   seg[17] = sum & 0xff;
 }
 
+static int set_filter(int fd, struct sock_filter *code, unsigned short len) {
+  struct sock_fprog prog = {.len = len, .filter = code};
+  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+}
+
 /* Keeps only IPv4 datagrams from `daddr` whose TCP destination port is `sport`. */
 static int attach_filter(int fd, uint32_t daddr, uint16_t sport) {
   struct sock_filter code[] = {
@@ -171,8 +176,7 @@ static int attach_filter(int fd, uint32_t daddr, uint16_t sport) {
       BPF_STMT(BPF_RET | BPF_K, 0),
       BPF_STMT(BPF_RET | BPF_K, 0xffff),
   };
-  struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
-  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+  return set_filter(fd, code, sizeof code / sizeof code[0]);
 }
 
 /* IPv6 raw sockets deliver the TCP segment without the IP header (the socket is connected to the
@@ -184,8 +188,7 @@ static int attach_filter6(int fd, uint16_t sport) {
       BPF_STMT(BPF_RET | BPF_K, 0),
       BPF_STMT(BPF_RET | BPF_K, 0xffff),
   };
-  struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
-  return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+  return set_filter(fd, code, sizeof code / sizeof code[0]);
 }
 
 /* The answer a TCP segment to our source port gives (open, closed), or 0. */
@@ -387,8 +390,10 @@ static uint32_t udp_send(Scanner *s, const uint16_t *ports, uint32_t count, cons
   return written;
 }
 
-/* Replies (open) and ICMP errors from the error queue (IP_RECVERR) of one socket, into s->out from n on. */
-static size_t udp_drain_fd(Scanner *s, int fd, size_t n) {
+/* Replies (open) and ICMP errors from the error queue (IP_RECVERR), into s->out. */
+static size_t udp_drain(Scanner *s, size_t *pairs) {
+  int fd = s->fd;
+  size_t n = 0;
   uint8_t data[BATCH][64];
   struct sockaddr_storage from[BATCH];
   struct iovec iov[BATCH];
@@ -443,11 +448,6 @@ static size_t udp_drain_fd(Scanner *s, int fd, size_t n) {
       break;
     }
   }
-  return n;
-}
-
-static size_t udp_drain(Scanner *s, size_t *pairs) {
-  size_t n = udp_drain_fd(s, s->fd, 0);
   struct epoll_event ev;
   epoll_wait(s->ep, &ev, 1, 0); /* let the set re-check the socket */
   *pairs = n;

@@ -93,7 +93,7 @@ export type DnsRecord = {
  */
 export type Name2 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration2 = number | string;
 /**
@@ -137,7 +137,7 @@ export type Duration5 = number | string;
  */
 export type Name8 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration6 = number | string;
 /**
@@ -211,7 +211,7 @@ export type TextMatch1 =
  */
 export type Name12 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration8 = number | string;
 /**
@@ -224,7 +224,7 @@ export type Port1 = number;
  */
 export type Name13 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration9 = number | string;
 /**
@@ -240,7 +240,7 @@ export type Duration10 = number | string;
  */
 export type Name14 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration11 = number | string;
 /**
@@ -274,7 +274,7 @@ export type PacketPatterns = [string | PacketAlternatives, ...(string | PacketAl
  */
 export type Name16 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 60s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration12 = number | string;
 /**
@@ -286,7 +286,7 @@ export type HostName6 = string;
  */
 export type Name17 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration13 = number | string;
 /**
@@ -298,7 +298,7 @@ export type Steps1 = Step1[];
  */
 export type Name18 = string;
 /**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default: no limit of its own; the run's timeout bounds it); past it the step is `errored` and what it started is torn down.
  */
 export type Duration14 = number | string;
 /**

@@ -13,7 +13,6 @@ import type { RunState, StepRunContext } from './step-context.js';
 import { TeardownStack } from './teardown.js';
 import { buildRecord, pathString } from './record.js';
 
-const DEFAULT_STEP_TIMEOUT_MS = 10_000;
 const DEFAULT_RUN_TIMEOUT_MS = 10 * 60_000;
 
 export interface InterpreterOptions {

@@ -47,7 +47,7 @@ export class Summarizer {
   /** Reused for every frame (read synchronously, never kept). */
   private readonly ipScratch = {} as IpLayer;
 
-  constructor(private readonly opts: SummaryOptions = {}) {
+  constructor(opts: SummaryOptions = {}) {
     this.icmp = new IcmpMatcher(opts.twoPass === true);
     this.tcp = new TcpSummarizer(opts.twoPass === true, opts.textParts === true);
     this.keepPayload = opts.payload !== false;

@@ -24,6 +24,16 @@ describe('schemas', () => {
     expect(refs.sort()).toEqual([...stepKinds.keys()].sort());
   });
 
+  it("each step schema documents its kind's real default timeout", async () => {
+    for (const [name, kind] of stepKinds) {
+      const schema = JSON.parse(await readFile(join('schemas', 'steps', `${name}.schema.json`), 'utf8'));
+      const text: string = schema.properties.timeout.description;
+      const documented = /\(default (\d+)s\)/.exec(text);
+      if (kind.defaultTimeoutMs === undefined) expect(documented, name).toBeNull();
+      else expect(Number(documented?.[1]) * 1000, name).toBe(kind.defaultTimeoutMs);
+    }
+  });
+
   it('every object in every schema rejects unknown keys', async () => {
     const files = [
       ...readdirSync('schemas').filter((f) => f.endsWith('.schema.json')),
