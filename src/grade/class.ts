@@ -7,7 +7,7 @@ import { durationMs } from '../interpreter/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../sandbox/limits.js';
 import { claimSlots } from '../sandbox/slots.js';
-import { ensureSlotUsers, requireRoot, slotUser } from '../sandbox/users.js';
+import { ensureSlotUsers, requireReadable, requireRoot, slotUser } from '../sandbox/users.js';
 import type { GradeRow } from './csv.js';
 import { gradesCsv } from './csv.js';
 import type { Grade } from './grades.js';
@@ -83,6 +83,14 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   const claim = opts.sandbox ? claimSlots(nslots) : { slots: [] as number[], release: () => {} };
   const slotIds = claim.slots;
   const uids = opts.sandbox ? ensureSlotUsers(Math.max(...slotIds) + 1) : [];
+  if (opts.sandbox) {
+    try {
+      requireReadable(slotUser(slotIds[0] ?? 0), todo.map((sub) => resolve(opts.submissionsDir, sub)), resolve(opts.submissionsDir));
+    } catch (e) {
+      claim.release();
+      throw e;
+    }
+  }
   opts.onSandboxUsers?.(slotIds.map((n) => uids[n]));
   const planned = plannedChecks(opts.loaded);
   const timeoutMs = submissionTimeoutMs(opts.loaded, opts.marginMs);

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { EnvironmentError } from '../errors.js';
 
@@ -57,4 +57,25 @@ export function ensureSlotUsers(slots: number): number[] {
     uids.push(uid);
   }
   return uids;
+}
+
+/**
+ * Throws an environment error (exit 3) when `user` cannot read every file of the submission
+ * folders (and enter every folder): student programs run as that user, and a submission it
+ * cannot read would fail to start and be graded 0 for a reason that is not the student's.
+ * Typical cause: submissions under a private home folder (0700).
+ */
+export function requireReadable(user: string, dirs: string[], root: string): void {
+  if (!dirs.length) return;
+  const r = spawnSync('runuser', ['-u', user, '--', 'find', ...dirs, '!', '-readable', '-print', '-prune'], { encoding: 'utf8' });
+  // find also reports folders it cannot enter on stderr ("Permission denied")
+  const denied = [...r.stdout.split('\n'), ...r.stderr.split('\n').map((l) => /^find: [‘'](.*)[’']: Permission denied$/.exec(l)?.[1] ?? '')].filter(Boolean);
+  if (r.error) throw new EnvironmentError(`cannot check what the sandbox user can read: ${r.error.message}`, 'install util-linux (runuser) and findutils', 'sandbox-check');
+  if (!denied.length && r.status === 0) return;
+  const first = denied[0] ?? dirs[0];
+  throw new EnvironmentError(
+    `the sandbox user ${user} cannot read ${first}${denied.length > 1 ? ` (and ${denied.length - 1} more)` : ''}; student programs run as that user`,
+    `let other users read the submissions: chmod -R o+rX ${root} and chmod o+x on each folder above it, or copy them to a folder such as /srv/grading`,
+    'submissions-unreadable',
+  );
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
   if (asRoot && (await execa('runuser', ['-u', 'nobody', '--', 'test', '-r', BIN], { reject: false })).exitCode !== 0) {
     // The checkout is not readable by nobody (e.g. cloned into a 0700 temp dir): use a copy.
     root = join(out, 'pkg');
-    for (const d of ['bin', 'dist', 'schemas', 'scenarios', 'templates', 'package.json', 'node_modules']) {
+    for (const d of ['bin', 'dist', 'schemas', 'scenarios', 'templates', 'package.json', 'node_modules', 'native/build', 'test/fixtures']) {
       await cp(d, join(root, d), { recursive: true }).catch(() => undefined);
     }
     await execa('chmod', ['-R', 'a+rX', root]);
@@ -44,5 +44,12 @@ describe('without root', () => {
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/needs root[\s\S]*fix: /);
     expect(r.stderr).not.toMatch(/topology teardown/);
+  });
+
+  it.runIf(asRoot)('wirelab grade exits 3 with the fix when the sandbox cannot be had', async () => {
+    const fixtures = join(root, 'test/fixtures');
+    const r = await asUser(['grade', join(fixtures, 'echo-grading.yaml'), '--submissions', join(fixtures, 'submissions'), '--out', join(out, 'grades')]);
+    expect(r.stderr).toMatch(/needs root\n  fix: run wirelab grade as root/);
+    expect(r.exitCode).toBe(3);
   });
 });

@@ -5,7 +5,7 @@
  * not depend on anyone else's build. Namespaces: wlt2-<pid>-a / -b, 198.51.100.0/24.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decodeFile } from '../../src/packets/decode-file.js';
@@ -49,7 +49,10 @@ beforeAll(async () => {
   await run('npx', ['tsc', '--outDir', dir, '--rootDir', join(root, 'src'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
     '--target', 'ES2022', '--skipLibCheck', '--types', 'node', join(root, 'src/packets/live.ts')], { cwd: root, timeout: 120_000 });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  // a copy of the one package it needs, not a link into the checkout: the unprivileged test
+  // user must read it even where the checkout is private (a clone in a 0700 temp dir)
+  cpSync(join(root, 'node_modules', 'cap'), join(dir, 'node_modules', 'cap'), { recursive: true });
+  await run('chmod', ['-R', 'a+rX', dir]);
   writeFileSync(join(dir, 'run.mjs'), script);
   writeFileSync(join(dir, 'perm.mjs'), permScript);
   chmodSync(dir, 0o755);

@@ -3,14 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { wirelab } from '../helpers/cli.js';
+import { readableByAll } from '../helpers/readable.js';
 
 const root = process.getuid?.() === 0;
 
 describe.runIf(root)('scenarios/lab1-grading.yaml graded with wirelab grade', () => {
   it('gives the correct submission full marks and the faulty one exactly what it earned', async () => {
     const out = await mkdtemp(join(tmpdir(), 'wirelab-lab1-grade-'));
+    const subs = readableByAll(join(process.cwd(), 'scenarios/lab1-grading/submissions'));
     try {
-      const r = await wirelab(['grade', 'scenarios/lab1-grading.yaml', '--submissions', 'scenarios/lab1-grading/submissions', '--out', out, '--jobs', '2'], { timeout: 120_000 });
+      const r = await wirelab(['grade', 'scenarios/lab1-grading.yaml', '--submissions', subs.path, '--out', out, '--jobs', '2'], { timeout: 120_000 });
       expect(r.exitCode, r.stderr).toBe(0);
       const csv = (await readFile(join(out, 'grades.csv'), 'utf8')).trim().split(/\r?\n/); // RFC 4180: CRLF
       expect(csv.slice(1)).toEqual([
@@ -25,6 +27,7 @@ describe.runIf(root)('scenarios/lab1-grading.yaml graded with wirelab grade', ()
       expect(feedback).toContain('it sends a welcome banner ending in a newline');
     } finally {
       await rm(out, { recursive: true, force: true });
+      if (subs.cleanup) await rm(subs.cleanup, { recursive: true, force: true });
     }
   }, 150_000);
 });
