@@ -67,7 +67,8 @@ export function ensureSlotUsers(slots: number): number[] {
  */
 export function requireReadable(user: string, dirs: string[], root: string): void {
   if (!dirs.length) return;
-  const r = spawnSync('runuser', ['-u', user, '--', 'find', ...dirs, '!', '-readable', '-print', '-prune'], { encoding: 'utf8' });
+  // from /: find returns to its starting folder, which the user may not be able to enter
+  const r = spawnSync('runuser', ['-u', user, '--', 'find', ...dirs, '!', '-readable', '-print', '-prune'], { encoding: 'utf8', cwd: '/' });
   // find also reports folders it cannot enter on stderr ("Permission denied")
   const denied = [...r.stdout.split('\n'), ...r.stderr.split('\n').map((l) => /^find: [‘'](.*)[’']: Permission denied$/.exec(l)?.[1] ?? '')].filter(Boolean);
   if (r.error) throw new EnvironmentError(`cannot check what the sandbox user can read: ${r.error.message}`, 'install util-linux (runuser) and findutils', 'sandbox-check');
