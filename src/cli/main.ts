@@ -22,6 +22,11 @@ const commands: [string, () => Promise<CommandModule>][] = [
 ];
 
 export async function main(argv: string[]): Promise<number> {
+  // `--version` needs no command: answer before loading any (what commander would print).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   const program = new Command('wirelab')
     .description('Declarative network labs: run, check, grade and report scenarios written in YAML.')
     .version(VERSION)

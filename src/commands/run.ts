@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { reportError, withExit } from '../cli/exit.js';
-import { writeScenarioReports } from './report.js';
 import { printDiagnostics } from '../cli/diagnostics-out.js';
 import { LiveReporter } from '../cli/live.js';
 import { UsageError } from '../errors.js';
@@ -46,6 +45,8 @@ export function register(program: Command): void {
         const spec = r.loaded.scenario.report;
         if (!spec || record.run.interrupted) return record.run.exitCode;
         try {
+          // Handlebars and the PDF path load only when there is a report to render.
+          const { writeScenarioReports } = await import('./report.js');
           for (const f of await writeScenarioReports(runDir, spec, r.loaded.dir)) process.stderr.write(`report: ${f}\n`);
         } catch (e) {
           // The checks' verdict stands; a report that could not be written is said and, on an

@@ -7,6 +7,8 @@ import { schemas } from '../../src/scenario/schemas.js';
 import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 // @ts-expect-error plain ESM script without types
 import { generate, targets } from '../../scripts/gen-types.mjs';
+// @ts-expect-error plain ESM script without types
+import { generate as generateValidators, OUT, OUT_TYPES } from '../../scripts/gen-validators.mjs';
 
 describe('schemas', () => {
   it('generated TypeScript types match the JSON Schemas (no drift)', async () => {
@@ -17,9 +19,17 @@ describe('schemas', () => {
     }
   });
 
+  it('the validators compiled at build time match the JSON Schemas (no drift)', async () => {
+    const { code, types } = generateValidators() as { code: string; types: string };
+    expect(await readFile(OUT, 'utf8'), `${OUT} is stale: run npm run gen:types`).toBe(code);
+    expect(await readFile(OUT_TYPES, 'utf8'), `${OUT_TYPES} is stale: run npm run gen:types`).toBe(types);
+  });
+
   it('every step kind has a schema, a runner and a line in the scenario schema', async () => {
     const scenario = JSON.parse(await readFile('schemas/scenario.schema.json', 'utf8'));
     const refs = scenario.$defs.step.oneOf.map((r: { $ref: string }) => r.$ref.replace(/^steps\/(.*)\.schema\.json$/, '$1'));
+    const files = readdirSync('schemas/steps').map((f) => f.replace(/\.schema\.json$/, ''));
+    expect([...stepKinds.keys()].sort()).toEqual(files.sort());
     expect([...stepKinds.keys()].sort()).toEqual([...schemas().stepKinds].sort());
     expect(refs.sort()).toEqual([...stepKinds.keys()].sort());
   });
