@@ -3,6 +3,7 @@ import type { Counts, RunRecord, StepRecord } from '../generated/run-record.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Path } from '../scenario/source.js';
 import { VERSION } from '../version.js';
+import { EXIT_CODES, type ExitClass } from '../errors.js';
 
 export function pathString(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
@@ -19,12 +20,17 @@ function counts<T>(items: T[], status: (t: T) => string): Counts {
   return c;
 }
 
-/** Exit code of a finished run: 0 all passed, 1 a check failed, 3 environment, 4 bug. */
+/**
+ * Exit code of a finished run, from the exit-code table: the highest code among its steps, where
+ * a failed step counts as `checks-failed` (1) and an errored one as its error's exit class.
+ */
 export function exitCodeOf(steps: StepRecord[]): number {
-  const all = allSteps(steps);
-  if (all.some((s) => s.status === 'errored' && s.error?.code === 'environment')) return 3;
-  if (all.some((s) => s.status === 'failed' || s.status === 'errored')) return 1;
-  return 0;
+  let code: number = EXIT_CODES.passed;
+  for (const s of allSteps(steps)) {
+    const cls: ExitClass | undefined = s.status === 'failed' ? 'checks-failed' : s.status === 'errored' ? (s.error?.exit ?? 'checks-failed') : undefined;
+    if (cls) code = Math.max(code, EXIT_CODES[cls]);
+  }
+  return code;
 }
 
 export function buildRecord(a: {
