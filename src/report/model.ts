@@ -4,6 +4,7 @@
  * Every field is always present (`null` when absent) because templates run in strict mode.
  */
 import type { Check, PacketRow, RunRecord, StepRecord } from '../generated/run-record.js';
+import { checksText } from '../interpreter/record.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
 
 export interface CheckView {
@@ -100,7 +101,8 @@ export interface ReportModel {
   summary: {
     rows: { number: string; title: string; status: string; checks: string; points: string | null }[];
     steps: { total: number; passed: number; failed: number; errored: number; skipped: number };
-    checks: { total: number; passed: number; failed: number };
+    /** `text`: `3/7 checks passed`, as the terminal and the grade table say it. */
+    checks: { total: number; passed: number; failed: number; text: string };
     points: { earned: number; max: number; percent: string };
   };
   graded: GradedItem[];
@@ -311,7 +313,7 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
           points: step.points === undefined ? null : `${num(step.earned ?? 0)}/${num(step.points)}`,
         })),
       steps: record.summary.steps,
-      checks: { total: record.summary.checks.total, passed: record.summary.checks.passed, failed: record.summary.checks.total - record.summary.checks.passed },
+      checks: { total: record.summary.checks.total, passed: record.summary.checks.passed, failed: record.summary.checks.total - record.summary.checks.passed, text: checksText(record.summary.checks) },
       points: { earned: points.earned, max: points.max, percent: points.max > 0 ? `${Math.round((points.earned / points.max) * 100)}%` : 'n/a' },
     },
     graded: visible
