@@ -45,7 +45,8 @@ export function fromWire(w: WireError, host: string): Error {
         e = new WirelabError(w.message, w.exitClass, w.code);
         e.name = w.name;
       } else {
-        e = new Error(`${w.message} (on host ${host})`);
+        // the host goes on the first line: a message may go on with a program's output
+        e = new Error(w.message.replace(/^[^\n]*/, (first) => `${first} (on host ${host})`));
         e.name = w.name;
       }
   }
