@@ -1,5 +1,6 @@
 import type { RunRecord, StepRecord } from '../generated/run-record.js';
 import type { Reporter } from '../interpreter/reporter.js';
+import { checksText } from '../interpreter/record.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -93,7 +94,7 @@ export class LiveReporter implements Reporter {
   runFinished(rec: RunRecord): void {
     this.clearSpinner();
     const s = rec.summary;
-    const parts = [`${s.checks.passed}/${s.checks.total} checks passed`];
+    const parts = [checksText(s.checks)];
     if (s.steps.failed) parts.push(`${s.steps.failed} step(s) failed`);
     if (s.steps.errored) parts.push(`${s.steps.errored} errored`);
     if (s.steps.skipped) parts.push(`${s.steps.skipped} skipped`);

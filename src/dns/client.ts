@@ -183,3 +183,14 @@ export async function resolveName(args: ResolveArgs): Promise<ResolveResult> {
   const rcode = finals.some((t) => t.rcode === 'NOERROR') ? 'NOERROR' : (finals[0]?.rcode ?? (finals[0]?.error?.startsWith('timeout') ? 'TIMEOUT' : 'ERROR'));
   return { query: args.name, server, candidates, name, rcode, authoritative: finals.length > 0 && finals.every((t) => t.aa), answers, aliases, transactions };
 }
+
+/**
+ * The data a resolution gives for `type`: the answers of that type along the CNAME chain. For
+ * CNAME when it was not asked, the targets of the aliases followed: an A answer for an alias
+ * holds its CNAME records, as nslookup's "canonical name =" lines show.
+ */
+export function answerData(result: Pick<ResolveResult, 'answers' | 'aliases'>, type: string): string[] {
+  const asked = result.answers[type];
+  if (asked !== undefined) return asked;
+  return type === 'CNAME' ? result.aliases.map(([, target]) => target) : [];
+}

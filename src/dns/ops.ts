@@ -28,16 +28,20 @@ export interface DnsServeArgs {
 /**
  * Every address of this host (inside a namespace agent: the namespace's) except link-local
  * ones, from `ip -j addr` (node's networkInterfaces() omits interfaces whose carrier is not up yet).
+ * The host's own (global) addresses come first and loopback last, so the first one, which the
+ * record reports and other hosts are pointed at, is an address the host is reached at.
  */
 function hostAddresses(): string[] {
-  const out = new Set<string>();
+  const global = new Set<string>();
+  const loopback = new Set<string>();
   try {
     const links = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 5000 })) as { addr_info?: { local?: string; scope?: string }[] }[];
-    for (const l of links) for (const a of l.addr_info ?? []) if (a.local && a.scope !== 'link') out.add(a.local);
+    for (const l of links) for (const a of l.addr_info ?? []) if (a.local && a.scope !== 'link') (a.scope === 'host' ? loopback : global).add(a.local);
   } catch {
-    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.address.startsWith('fe80:')) out.add(a.address);
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.address.startsWith('fe80:')) (a.internal ? loopback : global).add(a.address);
   }
-  return out.size ? [...out] : ['127.0.0.1'];
+  const out = [...global, ...loopback];
+  return out.length ? out : ['127.0.0.1'];
 }
 
 export const dnsServe: HostOp<DnsServeArgs, { id: string; address: string; addresses: string[]; port: number }> = async (args, ctx: HostContext) => {

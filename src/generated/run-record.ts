@@ -114,6 +114,10 @@ export interface StepRecord {
   error?: {
     message: string;
     code?: string;
+    /**
+     * The error's exit class, from the one exit-code table (src/errors.ts): `checks-failed` 1 (the step could not do what the scenario asked: a program that exited early, a timeout), `bad-input` 2, `environment` 3 (the machine lacks something; the message gives the fix), `bug` 4. The run's exit code is the highest code among its steps (a failed step counts as 1).
+     */
+    exit?: 'checks-failed' | 'bad-input' | 'environment' | 'bug';
   };
   checks: Check[];
   transcript?: TranscriptEntry[];

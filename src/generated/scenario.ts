@@ -1052,6 +1052,9 @@ export interface ResolveExpect {
    * The IPv6 addresses answered (`[]`: none, e.g. NOERROR with no data).
    */
   AAAA?: string[];
+  /**
+   * The canonical names answered. Without CNAME in `types`: every alias target the answers' CNAME chain holds, in any order (an A answer for an alias carries its CNAME records).
+   */
   CNAME?: string[];
   /**
    * `PRIORITY EXCHANGE` strings.

@@ -24,6 +24,11 @@ export interface Grade {
   /** Errors of steps worth no points (e.g. the submission's server did not start), in order. */
   setupErrors?: string[];
   checks: GradedCheck[];
+  /**
+   * The run's checks (`summary.checks` of run.json: every expectation recorded), the count the
+   * terminal, the grade table, Gradescope and the feedback sheet all show. Absent without a record.
+   */
+  recordChecks?: { passed: number; total: number };
 }
 
 export interface GradeOptions {
@@ -91,6 +96,7 @@ export function gradeRun(record: RunRecord, opts: GradeOptions = {}): Grade {
     ...(interrupted ? { error: `the run was stopped early (${interrupted})` } : {}),
     ...(setupErrors.length ? { setupErrors } : {}),
     checks,
+    recordChecks: { passed: record.summary.checks.passed, total: record.summary.checks.total },
   };
 }
 

@@ -1,3 +1,4 @@
+import { checksText } from '../interpreter/record.js';
 import type { Grade } from './grades.js';
 
 /** Gradescope's results.json (autograder specification; schemas/gradescope-results.schema.json). */
@@ -21,8 +22,7 @@ export interface GradescopeResults {
 
 /** A grade as Gradescope results: one test per graded step; errored/skipped steps are failed tests. */
 export function toGradescope(grade: Grade, opts: { scenario: string; executionTime?: number }): GradescopeResults {
-  const passed = grade.checks.filter((c) => c.status === 'passed').length;
-  const head = `Scenario ${opts.scenario}: ${passed}/${grade.checks.length} checks passed, ${grade.score}/${grade.maxScore} points.`;
+  const head = `Scenario ${opts.scenario}: ${grade.recordChecks ? `${checksText(grade.recordChecks)}, ` : ''}${grade.score}/${grade.maxScore} points.`;
   return {
     score: grade.score,
     max_score: grade.maxScore,

@@ -1,3 +1,4 @@
+import { checksFraction } from '../interpreter/record.js';
 import type { GradeRow } from './csv.js';
 
 /** The class summary for the terminal: one line per submission, then the totals. */
@@ -6,9 +7,8 @@ export function summaryTable(rows: GradeRow[]): string {
   const w = Math.max(10, ...sorted.map((r) => r.submission.length));
   const out = [`${'submission'.padEnd(w)}  ${'score'.padStart(9)}  checks   note`];
   for (const { submission, grade } of sorted) {
-    const passed = grade.checks.filter((c) => c.status === 'passed').length;
     const note = grade.error ?? (grade.checks.find((c) => c.status !== 'passed')?.name ? `first miss: ${grade.checks.find((c) => c.status !== 'passed')!.name}` : '');
-    out.push(`${submission.padEnd(w)}  ${`${grade.score}/${grade.maxScore}`.padStart(9)}  ${`${passed}/${grade.checks.length}`.padEnd(7)}  ${note.split('\n')[0].slice(0, 60)}`);
+    out.push(`${submission.padEnd(w)}  ${`${grade.score}/${grade.maxScore}`.padStart(9)}  ${(grade.recordChecks ? checksFraction(grade.recordChecks) : '-').padEnd(7)}  ${note.split('\n')[0].slice(0, 60)}`);
   }
   const full = sorted.filter((r) => r.grade.score === r.grade.maxScore).length;
   const errs = sorted.filter((r) => r.grade.status === 'error').length;

@@ -1,10 +1,10 @@
-import { EnvironmentError, TargetRefusedError, UsageError, WirelabError, type ExitCodeValue } from '../errors.js';
+import { EnvironmentError, isErrorExitClass, TargetRefusedError, UsageError, WirelabError, type ErrorExitClass } from '../errors.js';
 
 /** Controller → agent: one op call. `$shutdown` closes everything and ends the agent. */
 export interface AgentRequest { id: number; op: string; args: unknown }
 
 /** An error as it crosses the IPC channel. */
-export interface WireError { name: string; message: string; code?: string; exitCode?: number; fix?: string; stack?: string }
+export interface WireError { name: string; message: string; code?: string; exitClass?: ErrorExitClass; fix?: string; stack?: string }
 
 /** Agent → controller: `ready` once, then one response per request. */
 export type AgentMessage =
@@ -18,7 +18,7 @@ export function toWire(e: unknown): WireError {
   const w: WireError = { name: e.name, message: e.message, stack: e.stack };
   if (e instanceof WirelabError) {
     w.code = e.code;
-    w.exitCode = e.exitCode;
+    w.exitClass = e.exitClass;
     if (e instanceof EnvironmentError) {
       w.fix = e.fix;
       w.message = e.message.slice(0, e.message.length - `\n  fix: ${e.fix}`.length);
@@ -41,11 +41,12 @@ export function fromWire(w: WireError, host: string): Error {
       e = new TargetRefusedError(w.message);
       break;
     default:
-      if (w.exitCode !== undefined && w.code !== undefined) {
-        e = new WirelabError(w.message, w.exitCode as ExitCodeValue, w.code);
+      if (isErrorExitClass(w.exitClass) && w.code !== undefined) {
+        e = new WirelabError(w.message, w.exitClass, w.code);
         e.name = w.name;
       } else {
-        e = new Error(`${w.message} (on host ${host})`);
+        // the host goes on the first line: a message may go on with a program's output
+        e = new Error(w.message.replace(/^[^\n]*/, (first) => `${first} (on host ${host})`));
         e.name = w.name;
       }
   }

@@ -5,7 +5,7 @@ import type { Host } from '../hosts/host.js';
 import { stepKindOf } from '../scenario/check.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Path } from '../scenario/source.js';
-import { WirelabError } from '../errors.js';
+import { exitClassOf, WirelabError } from '../errors.js';
 import { durationMs } from './duration.js';
 import { StepTimeout } from './step-timeout.js';
 import type { Reporter } from './reporter.js';
@@ -50,6 +50,7 @@ export class Interpreter {
       runDir: opts.runDir,
       t0: performance.now(),
       connections: new Map(),
+      connectionHosts: new Map(),
       fixtures: new Map(),
       endpoints: new Map(),
       addresses: opts.addresses ?? new Map([['local', ['127.0.0.1', '::1']]]),
@@ -109,7 +110,7 @@ export class Interpreter {
       kind: kind.kind,
       ...(step.id ? { id: step.id } : {}),
       title: step.name ?? kind.describe(body),
-      host: kind.host(body),
+      host: kind.host(body, this.state),
       status: 'skipped',
       startMs: round(performance.now() - this.state.t0),
       durationMs: 0,
@@ -141,7 +142,7 @@ export class Interpreter {
     } catch (e) {
       rec.status = e instanceof Interrupted && this.interruptReason !== 'timeout' ? 'skipped' : 'errored';
       const message = e instanceof Interrupted ? (e.message === 'timeout' ? 'the run went past its timeout' : `interrupted by ${e.message}`) : e instanceof Error ? e.message : String(e);
-      rec.error = { message, ...(e instanceof WirelabError ? { code: e.code } : e instanceof StepTimeout ? { code: 'timeout' } : {}) };
+      rec.error = { message, ...(e instanceof WirelabError ? { code: e.code } : e instanceof StepTimeout ? { code: 'timeout' } : {}), exit: exitClassOf(e) };
       if (e instanceof StepTimeout) {
         stepAbort.abort(e);
         // Stopped because the run's time ran out, not the step's own: the run is over.

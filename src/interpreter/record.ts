@@ -3,6 +3,7 @@ import type { Counts, RunRecord, StepRecord } from '../generated/run-record.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Path } from '../scenario/source.js';
 import { VERSION } from '../version.js';
+import { EXIT_CODES, type ExitClass } from '../errors.js';
 
 export function pathString(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
@@ -19,12 +20,41 @@ function counts<T>(items: T[], status: (t: T) => string): Counts {
   return c;
 }
 
-/** Exit code of a finished run: 0 all passed, 1 a check failed, 3 environment, 4 bug. */
-export function exitCodeOf(steps: StepRecord[]): number {
+/**
+ * The one definition of "checks": every expectation a step recorded (nested steps included),
+ * passed or not; a check of an errored step counts as errored. The run record's
+ * `summary.checks` holds it, and every surface (terminal, grade table, Gradescope, feedback and
+ * reports) shows it through `checksFraction` / `checksText`.
+ */
+export function checkCounts(steps: StepRecord[]): Counts {
   const all = allSteps(steps);
-  if (all.some((s) => s.status === 'errored' && s.error?.code === 'environment')) return 3;
-  if (all.some((s) => s.status === 'failed' || s.status === 'errored')) return 1;
-  return 0;
+  return counts(
+    all.flatMap((s) => s.checks.map((c) => (c.passed ? 'passed' : s.status === 'errored' ? 'errored' : 'failed'))),
+    (c) => c,
+  );
+}
+
+/** `3/7`: checks passed of checks recorded. */
+export function checksFraction(c: Pick<Counts, 'passed' | 'total'>): string {
+  return `${c.passed}/${c.total}`;
+}
+
+/** `3/7 checks passed`. */
+export function checksText(c: Pick<Counts, 'passed' | 'total'>): string {
+  return `${checksFraction(c)} checks passed`;
+}
+
+/**
+ * Exit code of a finished run, from the exit-code table: the highest code among its steps, where
+ * a failed step counts as `checks-failed` (1) and an errored one as its error's exit class.
+ */
+export function exitCodeOf(steps: StepRecord[]): number {
+  let code: number = EXIT_CODES.passed;
+  for (const s of allSteps(steps)) {
+    const cls: ExitClass | undefined = s.status === 'failed' ? 'checks-failed' : s.status === 'errored' ? (s.error?.exit ?? 'checks-failed') : undefined;
+    if (cls) code = Math.max(code, EXIT_CODES[cls]);
+  }
+  return code;
 }
 
 export function buildRecord(a: {
@@ -36,7 +66,6 @@ export function buildRecord(a: {
   interrupted?: string;
 }): RunRecord {
   const all = allSteps(a.steps);
-  const checks = all.flatMap((s) => s.checks.map((c) => (c.passed ? 'passed' : s.status === 'errored' ? 'errored' : 'failed')));
   const graded = all.filter((s) => s.points !== undefined);
   let exitCode = exitCodeOf(a.steps);
   if (a.interrupted && a.interrupted !== 'timeout') exitCode = a.interrupted === 'SIGINT' ? 130 : 143;
@@ -64,7 +93,7 @@ export function buildRecord(a: {
     steps: a.steps,
     summary: {
       steps: counts(all, (s) => s.status),
-      checks: counts(checks, (c) => c),
+      checks: checkCounts(a.steps),
       points: {
         earned: Math.round(graded.reduce((n, s) => n + (s.earned ?? 0), 0) * 1000) / 1000,
         max: graded.reduce((n, s) => n + (s.points ?? 0), 0),

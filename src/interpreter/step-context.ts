@@ -27,6 +27,8 @@ export interface RunState {
   /** performance.now() at the start of the run; records hold offsets from it. */
   readonly t0: number;
   readonly connections: Map<string, ConnectionRef>;
+  /** Connection names → the host their `connect` step ran on (set before it connects, kept after). */
+  readonly connectionHosts: Map<string, string>;
   readonly fixtures: Map<string, FixtureRef>;
   /** Fixture and connection names → their `address:port` (kept after a connection closes). */
   readonly endpoints: Map<string, string>;

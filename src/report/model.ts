@@ -4,6 +4,7 @@
  * Every field is always present (`null` when absent) because templates run in strict mode.
  */
 import type { Check, PacketRow, RunRecord, StepRecord } from '../generated/run-record.js';
+import { checksText } from '../interpreter/record.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
 
 export interface CheckView {
@@ -67,7 +68,7 @@ export interface SectionView {
   hidden: boolean;
   points: number | null;
   earned: number | null;
-  error: { message: string; code: string | null } | null;
+  error: ErrorView | null;
   facts: { label: string; value: string }[];
   checks: CheckView[];
   transcript: ListingView | null;
@@ -81,14 +82,41 @@ export interface SectionView {
   sessions: SessionView[];
   children: SectionView[];
 }
+/**
+ * Why a step errored. `summary`: the message's first line; `output`: the rest (e.g. the program's
+ * output after "its output:"), bounded to OUTPUT_LINES lines and OUTPUT_CHARS characters, or null.
+ */
+export interface ErrorView {
+  message: string;
+  code: string | null;
+  summary: string;
+  output: string | null;
+}
 export interface GradedItem {
   number: string;
   title: string;
   status: string;
   passed: boolean;
+  errored: boolean;
   points: number | null;
   earned: number | null;
+  error: ErrorView | null;
   checks: CheckView[];
+}
+
+const OUTPUT_LINES = 40;
+const OUTPUT_CHARS = 4000;
+
+/** The error of a step for a report: its first line, then its bounded remainder. */
+export function errorView(e: { message: string; code?: string }): ErrorView {
+  const [summary, ...rest] = e.message.split('\n');
+  let lines = rest;
+  while (lines.length && lines.at(-1)!.trim() === '') lines = lines.slice(0, -1);
+  let output = lines.slice(0, OUTPUT_LINES).join('\n');
+  if (output.length > OUTPUT_CHARS) output = output.slice(0, OUTPUT_CHARS);
+  const cut = lines.join('\n').length - output.length;
+  if (cut > 0) output += `\n… (${cut} more characters${lines.length > OUTPUT_LINES ? `, ${lines.length - OUTPUT_LINES} more lines` : ''} in run.json)`;
+  return { message: e.message, code: e.code ?? null, summary, output: lines.length ? output : null };
 }
 export interface ReportModel {
   instructor: boolean;
@@ -100,7 +128,8 @@ export interface ReportModel {
   summary: {
     rows: { number: string; title: string; status: string; checks: string; points: string | null }[];
     steps: { total: number; passed: number; failed: number; errored: number; skipped: number };
-    checks: { total: number; passed: number; failed: number };
+    /** `text`: `3/7 checks passed`, as the terminal and the grade table say it. */
+    checks: { total: number; passed: number; failed: number; text: string };
     points: { earned: number; max: number; percent: string };
   };
   graded: GradedItem[];
@@ -243,7 +272,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
     hidden: s.hidden ?? false,
     points: s.points ?? null,
     earned: s.points === undefined ? null : s.earned ?? 0,
-    error: s.error ? { message: s.error.message, code: s.error.code ?? null } : null,
+    error: s.error ? errorView(s.error) : null,
     facts,
     checks: s.checks.map(checkView),
     transcript,
@@ -311,18 +340,21 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
           points: step.points === undefined ? null : `${num(step.earned ?? 0)}/${num(step.points)}`,
         })),
       steps: record.summary.steps,
-      checks: { total: record.summary.checks.total, passed: record.summary.checks.passed, failed: record.summary.checks.total - record.summary.checks.passed },
+      checks: { total: record.summary.checks.total, passed: record.summary.checks.passed, failed: record.summary.checks.total - record.summary.checks.passed, text: checksText(record.summary.checks) },
       points: { earned: points.earned, max: points.max, percent: points.max > 0 ? `${Math.round((points.earned / points.max) * 100)}%` : 'n/a' },
     },
+    // graded or checked steps, and any step that errored (a server that did not start), each with its reason
     graded: visible
-      .filter((x) => x.step.points !== undefined || x.step.checks.length > 0)
+      .filter((x) => x.step.points !== undefined || x.step.checks.length > 0 || (x.step.status === 'errored' && x.step.error))
       .map(({ step, number }) => ({
         number,
         title: step.title,
         status: step.status,
         passed: step.status === 'passed',
+        errored: step.status === 'errored',
         points: step.points ?? null,
         earned: step.points === undefined ? null : step.earned ?? 0,
+        error: step.error ? errorView(step.error) : null,
         checks: step.checks.map(checkView),
       })),
     sessions: sessionsOf(subtree(record.steps, instructor)),

@@ -8,7 +8,7 @@ const norm = (b: Body): CloseBody => (typeof b === 'string' ? { conn: b } : b);
 export const close = defineStep<Body>({
   kind: 'close',
   describe: (b) => `close ${norm(b).conn}${norm(b).reset ? ' with RST' : ''}`,
-  host: () => 'local',
+  host: (b, run) => run.connectionHosts.get(norm(b).conn) ?? 'local',
   defaultTimeoutMs: 10_000,
   check(b, scope) {
     scope.use('conn', norm(b).conn, typeof b === 'string' ? [] : ['conn']);

@@ -42,6 +42,7 @@ export const connect = defineStep<ConnectBody>({
   },
   async run(b, ctx) {
     const hostName = b.from ?? 'local';
+    ctx.run.connectionHosts.set(b.as, hostName);
     const host = ctx.host(hostName);
     const { address, port } = resolveTarget(b.to, ctx);
     // Traffic goes only to loopback, the topology, or what the user allowed.

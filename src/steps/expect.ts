@@ -39,7 +39,7 @@ function matches(b: ExpectBody, data: Buffer, complete: boolean): boolean {
 export const expect = defineStep<ExpectBody>({
   kind: 'expect',
   describe: (b) => `expect ${expected(b)} on ${b.conn}`,
-  host: () => 'local',
+  host: (b, run) => run.connectionHosts.get(b.conn) ?? 'local',
   defaultTimeoutMs: 30_000,
   check(b, scope) {
     scope.use('conn', b.conn, ['conn']);

@@ -1,5 +1,5 @@
 import type { Path } from '../scenario/source.js';
-import type { StepRunContext } from '../interpreter/step-context.js';
+import type { RunState, StepRunContext } from '../interpreter/step-context.js';
 
 /**
  * What the static checker knows while it walks the steps in order: which names exist so far.
@@ -33,8 +33,8 @@ export interface StepKind<B = any> {
   check?(body: B, scope: CheckScope): void;
   /** A one-line description for the terminal and reports, e.g. `send "Ada" on s`. */
   describe(body: B): string;
-  /** The host the step runs on. */
-  host(body: B): string;
+  /** The host the step runs on (`run`: for steps on a named connection, the host that opened it). */
+  host(body: B, run: RunState): string;
   /** Default timeout in ms when the step sets none (`undefined`: bounded only by the run). */
   defaultTimeoutMs?: number | undefined;
   /** Nested step lists (a capture's `during`), with their path below the body. */

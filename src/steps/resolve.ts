@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { ResolveBody } from '../generated/scenario.js';
 import type { StepRunContext } from '../interpreter/step-context.js';
 import { defineStep } from './kind.js';
+import { answerData } from '../dns/client.js';
 
 const ANSWER_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'TXT'] as const;
 
@@ -50,7 +51,7 @@ export const resolve = defineStep<ResolveBody>({
     for (const t of ANSWER_TYPES) {
       const want = e[t];
       if (want === undefined) continue;
-      const got = result.answers[t] ?? [];
+      const got = answerData(result, t);
       ctx.check({ title: `${t} answer`, expected: want.length ? want.join(', ') : 'no records', actual: got.length ? got.join(', ') : 'no records', passed: sameSet(want, got) });
     }
     if (e.rcode !== undefined) ctx.check({ title: 'response code', expected: e.rcode, actual: result.rcode, passed: e.rcode === result.rcode });

@@ -11,7 +11,7 @@ export function sendBytes(b: SendBody): Buffer {
 export const send = defineStep<SendBody>({
   kind: 'send',
   describe: (b) => `send ${b.line !== undefined ? show(b.line) : b.text !== undefined ? show(b.text) : `0x${b.hex}`} on ${b.conn}`,
-  host: () => 'local',
+  host: (b, run) => run.connectionHosts.get(b.conn) ?? 'local',
   defaultTimeoutMs: 10_000,
   check(b, scope) {
     scope.use('conn', b.conn, ['conn']);

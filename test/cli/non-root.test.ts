@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,20 @@ describe('without root', () => {
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toMatch(/needs root[\s\S]*fix: /);
     expect(r.stderr).not.toMatch(/topology teardown/);
+  });
+
+  it.runIf(asRoot)('environment errors with their own codes (raw-not-permitted, capture-permission) exit 3, and the record says why', async () => {
+    const f = join(out, 'env.yaml');
+    await writeFile(f, 'name: env\nsteps:\n  - scan: { target: 127.0.0.1, ports: "1", method: syn }\n  - capture: { as: c, interface: lo, during: [] }\n');
+    await chmod(f, 0o644);
+    const r = await asUser(['run', f, '--out', join(out, 'env-run')]);
+    expect(r.exitCode, r.stderr).toBe(3);
+    const rec = JSON.parse(await readFile(join(out, 'env-run', 'run.json'), 'utf8'));
+    expect(rec.run.exitCode).toBe(3);
+    expect(rec.steps.map((s: { error?: unknown }) => s.error)).toEqual([
+      expect.objectContaining({ code: 'raw-not-permitted', exit: 'environment' }),
+      expect.objectContaining({ code: 'capture-permission', exit: 'environment' }),
+    ]);
   });
 
   it.runIf(asRoot)('wirelab grade exits 3 with the fix when the sandbox cannot be had', async () => {

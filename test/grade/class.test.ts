@@ -99,7 +99,7 @@ describe('grading the fixture class (sandboxed, 2 jobs)', () => {
     expect(crash.output).toMatch(/Error in start the submitted server: the program exited before accepting connections \(exit 1\)/);
     expect(crash.output).toMatch(/RuntimeError: student server crashed at start/);
     const fb = readFileSync(join(out, 'py-crash', 'feedback.md'), 'utf8');
-    expect(fb).toMatch(/## Errors\n\n- start the submitted server: the program exited before accepting connections \(exit 1\)/);
+    expect(fb).toMatch(/## 1\. start the submitted server — \*\*ERROR\*\*\n\n\*\*Error:\*\* the program exited before accepting connections \(exit 1\); its output:.*\n\n```\n[^`]*RuntimeError: student server crashed at start\n```/);
     expect(fb).toMatch(/RuntimeError: student server crashed at start/);
     expect(crash.tests[0].output).toMatch(/Earlier error in start the submitted server: .*\n[^]*student server crashed at start/);
   });

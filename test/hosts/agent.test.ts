@@ -62,6 +62,8 @@ describe('AgentHost (agent without a namespace)', () => {
     expect(crash.name).toBe('TypeError');
     expect(crash.message).toContain('boom');
     expect(crash.message).toContain('h1');
+    const output = (await a.request('outputFail', {}).then(() => undefined, (e: unknown) => e)) as Error;
+    expect(output.message).toBe('the program exited (exit 1); its output: (on host h1)\nline one\nline two');
     const unknown = (await a.request('nope', {}).then(() => undefined, (e: unknown) => e)) as Error;
     expect(unknown.message).toContain('unknown host op "nope"');
   });

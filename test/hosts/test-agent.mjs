@@ -18,6 +18,10 @@ const ops = {
   crash: async () => {
     throw new TypeError('boom');
   },
+  // an error whose message goes on with a program's output
+  outputFail: async () => {
+    throw new Error("the program exited (exit 1); its output:\nline one\nline two");
+  },
   // registers a resource whose close appends its label to a file (to check LIFO shutdown)
   track: async ({ file, label }, ctx) => ({ id: ctx.track('mark', { close: async () => appendFileSync(file, `${label}\n`) }) }),
   // a resource that never closes (to check the shutdown timeout)

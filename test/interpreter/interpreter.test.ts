@@ -37,6 +37,18 @@ describe('interpreter', () => {
     expect(record.run.exitCode).toBe(1);
   });
 
+  it('the exit code comes from the error class: a refused target (bad input) exits 2, an unopened connection 1', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - connect: { to: "192.0.2.1:80", as: c }
+  - send: { conn: c, text: x }
+`);
+    expect(record.steps.map((s) => [s.status, s.error?.exit])).toEqual([['errored', 'bad-input'], ['errored', 'checks-failed']]);
+    expect(record.run.exitCode).toBe(2);
+    expect(schemas().run(record)).toBe(true);
+  });
+
   it('a step past its timeout is errored, the run goes on, and teardown still runs', async () => {
     const { record } = await runText(echo(`  - exec: { run: [sleep, "5"] }\n    timeout: 300ms\n  - expect: { conn: s, line: hello }`));
     expect(record.steps[2].status).toBe('errored');

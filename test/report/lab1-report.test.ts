@@ -110,7 +110,7 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
     expect(listing(md, /^\*\*Listing 8:\*\*/)).toContain('Not shown: 1024 closed tcp ports (conn-refused)');
     expect(listing(md, /^\*\*Listing 9:\*\*/)).toMatch(/\n8000\/tcp closed http-alt\n/);
     expect(listing(md, /^\*\*Listing 10:\*\*/)).toMatch(/\n8000\/tcp open {2}http-alt\n/);
-    expect(listing(md, /^\*\*Listing 11:\*\*/)).toMatch(/^\$ ncat --crlf 127\.0\.0\.1 8000\nGET \/ HTTP\/1\.0\n[\s\S]*HTTP\/1\.1 200 OK[\s\S]*Directory listing for \//);
+    expect(listing(md, /^\*\*Listing 11:\*\*/)).toMatch(/^\$ ncat --crlf 127\.0\.0\.1 8000\nGET \/ HTTP\/1\.0\n[\s\S]*HTTP\/1\.0 200 OK\nServer: SimpleHTTP\/[\s\S]*Directory listing for \//);
   });
 
   it('renders LaTeX that compiles to a PDF with every section, listing and figure', async () => {

@@ -36,6 +36,17 @@ describe.runIf(root)('scenarios/lab1.yaml (needs root: network namespaces)', () 
       const lines = (await execa('tshark', ['-n', '-r', join(out, 'echo-session.pcap')])).stdout;
       expect(lines).toMatch(/\[SYN\] .*MSS=1460/);
       expect(lines).toMatch(/\[SYN, ACK\] .*MSS=1452/);
+      // Steps on a connection are on the host that opened it; the DNS fixture is reported at r1's own address.
+      const steps = allSteps(record.steps);
+      expect([...new Set(steps.filter((s) => ['send', 'expect', 'close'].includes(s.kind)).map((s) => s.host))]).toEqual(['client']);
+      expect(steps.find((s) => s.title === 'DNS server on the home router')?.fixture).toMatchObject({ kind: 'dns', address: '198.51.100.1', port: 53 });
+      // The step named for Python's http.server runs it: its answer is Python's, not a wirelab fixture's.
+      const web = steps.find((s) => s.title === 'python3 -m http.server 8000 --bind 127.0.0.1');
+      expect(web?.fixture).toMatchObject({ kind: 'command', address: '127.0.0.1', port: 8000 });
+      expect(web?.fixture?.pid).toBeGreaterThan(0);
+      const page = steps.find((s) => s.title === 'the browser sees the directory listing')?.transcript?.find((t) => t.dir === 'received')?.text ?? '';
+      expect(page).toMatch(/^HTTP\/1\.0 200 OK\r\nServer: SimpleHTTP\/[\d.]+ Python\//);
+      expect(page).not.toContain('wirelab-http');
       const rec = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
       const dns = rec.steps.find((s: { title: string }) => s.title === 'DNS lookup, captured');
       expect(dns.capture.packets.map((p: { info: string }) => p.info.replace(/0x[0-9a-f]{4}/, 'ID'))).toEqual([
