@@ -39,8 +39,13 @@ function excerpt(s: string, n = 1000): string {
 export function stepOutput(step: StepRecord): string {
   const lines: string[] = [];
   if (step.error) lines.push(`Error: ${step.error.message}`);
+  const unmet = step.checks.find((c) => c.precondition && !c.passed);
+  if (unmet && step.points) lines.push(`No points: a precondition was not met (${unmet.title}).`);
+  else if (step.points && step.status === 'failed' && !step.partial && step.checks.some((c) => !c.passed && (c.fraction ?? 0) > 0)) {
+    lines.push('No points: this step gives its points only when every check passes (no partial credit).');
+  }
   for (const c of step.checks) {
-    lines.push(`${c.passed ? 'PASS' : 'FAIL'} ${c.title}`);
+    lines.push(`${c.passed ? 'PASS' : 'FAIL'} ${c.precondition ? 'precondition: ' : ''}${c.title}`);
     if (c.expected !== undefined) lines.push(`  expected: ${c.expected}`);
     if (c.actual !== undefined) lines.push(`  received: ${c.actual}`);
     if (!c.passed && c.detail) lines.push(excerpt(c.detail).replace(/^/gm, '  '));
