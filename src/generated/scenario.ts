@@ -10,6 +10,59 @@ export type Name = string;
  * The longest the whole run may take (default 10m). Past it the current step is stopped, the rest are skipped, and everything is torn down.
  */
 export type Duration = number | string;
+export type GradingExample = (
+  | {
+      [k: string]: unknown | undefined;
+    }
+  | {
+      [k: string]: unknown | undefined;
+    }
+) & {
+  /**
+   * The example's folder (what `{{submission}}` becomes), relative to the scenario file.
+   */
+  path?: string;
+  /**
+   * The example is an empty folder: what a student who hands in nothing earns (the free points).
+   */
+  empty?: true;
+  /**
+   * The total score it must get.
+   */
+  score: number;
+  /**
+   * The score each graded step must get, by the step's name as grades.csv and Gradescope show it (`name:` or its summary); `--verify` names the steps that moved. Steps left out are not compared.
+   */
+  checks?: {
+    [k: string]: number | undefined;
+  };
+} & (
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | {
+        [k: string]: unknown | undefined;
+      }
+  ) & {
+    /**
+     * The example's folder (what `{{submission}}` becomes), relative to the scenario file.
+     */
+    path?: string;
+    /**
+     * The example is an empty folder: what a student who hands in nothing earns (the free points).
+     */
+    empty?: true;
+    /**
+     * The total score it must get.
+     */
+    score: number;
+    /**
+     * The score each graded step must get, by the step's name as grades.csv and Gradescope show it (`name:` or its summary); `--verify` names the steps that moved. Steps left out are not compared.
+     */
+    checks?: {
+      [k: string]: number | undefined;
+    };
+  };
 /**
  * An address with its prefix length: `198.51.100.55/24` or `2001:db8:1::55/64`.
  */
@@ -324,6 +377,7 @@ export interface Scenario {
   description?: string;
   timeout?: Duration;
   report?: ReportSpec;
+  grading?: GradingSpec;
   topology?: Topology;
   steps: Steps;
 }
@@ -345,6 +399,17 @@ export interface ReportSpec {
    * Show hidden checks too (the instructor's copy).
    */
   instructor?: boolean;
+}
+/**
+ * For grading with this scenario: the lab's own regression test. `wirelab grade --verify SCENARIO` grades each example (and an empty submission) and exits 1 when a score is not the one written here.
+ */
+export interface GradingSpec {
+  /**
+   * Example submissions with the scores they must get, e.g. a correct one, a faulty one and an empty one. Without an `empty: true` entry, an empty submission must score 0.
+   *
+   * @minItems 1
+   */
+  examples?: [GradingExample, ...GradingExample[]];
 }
 /**
  * The lab network, built from Linux network namespaces for the run and removed after it (needs root). Without it, every step runs on this machine's loopback.
