@@ -1,4 +1,5 @@
 import type { RunRecord, StepRecord } from '../generated/run-record.js';
+import { pointsNote } from '../interpreter/earned.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped';
 export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
@@ -39,11 +40,8 @@ function excerpt(s: string, n = 1000): string {
 export function stepOutput(step: StepRecord): string {
   const lines: string[] = [];
   if (step.error) lines.push(`Error: ${step.error.message}`);
-  const unmet = step.checks.find((c) => c.precondition && !c.passed);
-  if (unmet && step.points) lines.push(`No points: a precondition was not met (${unmet.title}).`);
-  else if (step.points && step.status === 'failed' && !step.partial && step.checks.some((c) => !c.passed && (c.fraction ?? 0) > 0)) {
-    lines.push('No points: this step gives its points only when every check passes (no partial credit).');
-  }
+  const note = pointsNote(step);
+  if (note) lines.push(note);
   for (const c of step.checks) {
     lines.push(`${c.passed ? 'PASS' : 'FAIL'} ${c.precondition ? 'precondition: ' : ''}${c.title}`);
     if (c.expected !== undefined) lines.push(`  expected: ${c.expected}`);

@@ -22,3 +22,15 @@ export function earnedPoints(rec: Pick<StepRecord, 'points' | 'status' | 'checks
   if (parts.some((p) => p === undefined)) return 0;
   return round((max * (parts as number[]).reduce((a, b) => a + b, 0)) / parts.length);
 }
+
+/**
+ * Why a graded step that did not pass earned nothing, in one line for feedback (undefined when
+ * the reason is plain from its checks: it errored, it has no fractional check, or it earned some).
+ */
+export function pointsNote(rec: Pick<StepRecord, 'points' | 'status' | 'checks' | 'partial'>): string | undefined {
+  if (!rec.points || rec.status !== 'failed') return undefined;
+  const unmet = rec.checks.find((c) => c.precondition && !c.passed);
+  if (unmet) return `No points: a precondition was not met (${unmet.title}).`;
+  if (!rec.partial && rec.checks.some((c) => !c.passed && (c.fraction ?? 0) > 0)) return 'No points: this step gives its points only when every check passes (no partial credit).';
+  return undefined;
+}

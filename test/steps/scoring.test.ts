@@ -158,3 +158,14 @@ describe('feedback says why a step earned nothing', () => {
     expect(bad.checks[0].output).toMatch(/^No points: a precondition was not met \(capture file readable\)/);
   });
 });
+
+describe('the feedback sheet shows the new scoring', () => {
+  it('marks preconditions and says why a step earned nothing', async () => {
+    const { buildModel } = await import('../../src/report/model.js');
+    const f = pcap('no-answer-4.pcap', [request()]);
+    const { record } = await runText(inspect(f, exchange));
+    const m = buildModel(record, {});
+    expect(m.graded[0].note).toMatch(/^No points: this step gives its points only when every check passes/);
+    expect(m.graded[0].checks.map((c) => c.title)).toEqual(['capture file readable (precondition)', 'packet sequence']);
+  });
+});
