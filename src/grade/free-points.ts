@@ -58,7 +58,7 @@ export async function readFreePoints(outDir: string, loaded: LoadedScenario): Pr
 export function freePointsText(fp: FreePoints, file?: string): string {
   const where = file ? ` (${file})` : '';
   if (fp.status === 'error') return `warning: the empty submission could not be graded: ${fp.error ?? 'unknown error'}${where}\n`;
-  if (!fp.points.length) return `free points: none (an empty submission earns 0/${fp.maxScore})${where}\n`;
+  if (!fp.points.length) return `free points: none, an empty submission earns 0/${fp.maxScore}${where}\n`;
   const lines = [`warning: an empty submission earns ${fp.score}/${fp.maxScore} points${where}:`];
   for (const p of fp.points) lines.push(`warning:   ${p.score}/${p.maxScore}  ${p.name}`);
   return `${lines.join('\n')}\n`;

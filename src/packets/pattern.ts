@@ -31,6 +31,8 @@ export interface MatchResult {
    * when ok; 0 when nothing that weighs anything matched.
    */
   fraction: number;
+  /** Weight of the matched counted items and of all of them (as many as the items unweighted). */
+  weight: { matched: number; total: number };
   /** For each item (by index), the frame numbers (No.) it took; [] for a missing or empty one. */
   mapping: number[][];
   /** Frame numbers no item took and no `ignore:` allowed. */
@@ -56,15 +58,16 @@ export function matchPackets(pattern: Pattern, packets: readonly DecodedPacket[]
     if (st.kind === 'consume') mapping[st.item]!.push(packets[st.packet]!.no);
     if (st.kind === 'extra') unexpected.push(packets[st.packet]!.no);
   }
-  const fraction = a.ok ? 1 : weightedFraction(p, a);
+  const w = weights(p, a);
+  const fraction = a.ok ? 1 : w.fraction;
   const report = renderReport(p, packets, a, new EndpointResolver(ctx));
-  return { ok: a.ok, matchedItems: a.matchedItems, totalItems: a.totalItems, fraction, mapping, unexpected, steps: a.steps, report };
+  return { ok: a.ok, matchedItems: a.matchedItems, totalItems: a.totalItems, fraction, weight: { matched: w.matched, total: w.total }, mapping, unexpected, steps: a.steps, report };
 }
 
 /** Counted items: packet lines, and gaps that need at least one packet (as in align). */
 const counted = (it: Pattern['items'][number]) => it.kind === 'packet' || it.min > 0;
 
-function weightedFraction(p: Pattern, a: ReturnType<typeof align>): number {
+function weights(p: Pattern, a: ReturnType<typeof align>): { matched: number; total: number; fraction: number } {
   const weight = (i: number) => p.items[i]!.weight ?? 1;
   let total = 0;
   let n = 0;
@@ -76,5 +79,5 @@ function weightedFraction(p: Pattern, a: ReturnType<typeof align>): number {
   let matched = 0;
   for (const st of a.steps) if (st.kind === 'advance' && counted(p.items[st.item]!)) matched += weight(st.item);
   const denom = total + (a.unexpected > 0 && n > 0 ? total / n : 0);
-  return denom > 0 ? matched / denom : 0;
+  return { matched, total, fraction: denom > 0 ? matched / denom : 0 };
 }

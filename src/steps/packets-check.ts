@@ -39,10 +39,13 @@ export function checkPackets(expect: PacketExpect, packets: DecodedPacket[], hos
   const parsed = parsePattern(expect.packets as PatternEntry[]);
   if ('errors' in parsed) throw new Error(`invalid packet pattern: ${parsed.errors[0].message}`);
   const m = matchPackets(parsed.pattern, packets, { hosts }, { ignore: (expect.ignore ?? []) as IgnoreKind[] });
+  const weighted = parsed.pattern.items.some((it) => it.weight !== undefined);
   ctx.check({
     title: 'packet sequence',
     expected: `${m.totalItems} expected packet line(s)`,
-    actual: m.ok ? `all matched (${packets.length} packets)` : `${m.matchedItems} of ${m.totalItems} matched${m.unexpected.length ? `, ${m.unexpected.length} unexpected packet(s)` : ''}`,
+    actual: m.ok
+      ? `all matched (${packets.length} packets)`
+      : `${m.matchedItems} of ${m.totalItems} matched${weighted ? ` (weight ${m.weight.matched} of ${m.weight.total})` : ''}${m.unexpected.length ? `, ${m.unexpected.length} unexpected packet(s)` : ''}`,
     passed: m.ok,
     fraction: m.fraction,
     ...(m.ok ? {} : { detail: m.report }),

@@ -61,6 +61,9 @@ grading:
       `${file}:9:13: bad-value no folder ${join(dir, 'nowhere')}; give the example's folder relative to the scenario file`,
       `${file}:11:17: unknown-key "onee" is not a graded step (did you mean "one"?); expected one of: one`,
     ]);
+    const v = await wirelab(['validate', file]);
+    expect(v.exitCode).toBe(2);
+    expect(v.stderr).toContain(`${file}:11:17: unknown-key "onee" is not a graded step`);
     const cli = await wirelab(['grade', '--verify', file, '--no-sandbox']);
     expect(cli.exitCode).toBe(2);
     expect(cli.stderr).toContain(`${file}:9:13: bad-value no folder`);

@@ -28,7 +28,7 @@ describe.runIf(root)('scenarios/lab1-grading.yaml graded with wirelab grade', ()
       const feedback = await readFile(join(out, 'faulty', 'feedback.md'), 'utf8');
       expect(feedback).toContain('it sends a welcome banner ending in a newline');
       // the empty submission, graded first, earns nothing here
-      expect(r.stdout).toContain('free points: none (an empty submission earns 0/10)');
+      expect(r.stdout).toContain('free points: none, an empty submission earns 0/10 (');
       expect(JSON.parse(await readFile(join(out, 'free-points.json'), 'utf8'))).toMatchObject({ score: 0, maxScore: 10, points: [] });
     } finally {
       await rm(out, { recursive: true, force: true });

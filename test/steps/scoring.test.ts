@@ -92,6 +92,7 @@ describe('packet sequences: all or nothing unless partial: true; lines carry wei
     const weighted = `          - { packet: "client > server:7007 UDP", weight: 0 }\n          - { packet: "server:7007 > client UDP len>0", weight: 3 }\n`;
     const none = await runText(inspect(f, weighted, '    partial: true'));
     expect(none.record.steps[0].earned).toBe(0);
+    expect(none.record.steps[0].checks[1].actual).toBe('1 of 2 matched (weight 0 of 3)');
     const both = pcap('both.pcap', [request(), answer()]);
     const full = await runText(inspect(both, weighted));
     expect(full.record.steps[0].status).toBe('passed');
