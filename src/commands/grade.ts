@@ -100,10 +100,13 @@ export function register(program: Command): void {
     .argument('<dirs...>', 'output folders of the shards')
     .option('-o, --out <dir>', 'folder for the merged grades.csv and junit.xml')
     .action(
-      withExit(async (dirs: string[], o: { out?: string }) => {
+      withExit(async (dirs: string[], own: { out?: string }) => {
+        // `grade` has an --out of its own, which takes the flag wherever it is on the line
+        const o = { out: own.out ?? (grade.opts() as GradeFlags).out };
         if (!o.out) throw new UsageError('--out DIR is required');
-        const { rows } = await mergeShards(dirs, o.out);
+        const { rows, freePoints } = await mergeShards(dirs, o.out);
         process.stdout.write(summaryTable(rows));
+        if (freePoints) process.stdout.write(freePointsText(freePoints, join(o.out, FREE_POINTS_FILE)));
         return 0;
       }),
     );

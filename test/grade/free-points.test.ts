@@ -53,6 +53,9 @@ describe('free points: an empty submission is graded before the class', () => {
     const r = await wirelab(['grade', SCENARIO, '--submissions', SUBS, '--out', out, '--no-sandbox', '--jobs', '1']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout, r.stdout).toContain(`warning: an empty submission earns 1/3 points (${join(out, 'free-points.json')}):\nwarning:   1/1  the grader's own command`);
+    const merged = await wirelab(['grade', 'merge', out, '--out', join(dir, 'merged')]);
+    expect(merged.exitCode, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(`warning: an empty submission earns 1/3 points (${join(dir, 'merged', 'free-points.json')}):`);
     const none = await wirelab(['grade', SCENARIO, '--submissions', SUBS, '--out', join(dir, 'out3'), '--no-sandbox', '--no-free-points']);
     expect(none.stdout).not.toMatch(/empty submission/);
   }, 60_000);
