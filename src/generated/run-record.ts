@@ -153,7 +153,7 @@ export interface Check {
    */
   fraction?: number;
   /**
-   * A condition for the step's other checks to mean anything (the file is a readable capture, the steps during a capture were carried out), not a scored check: when it fails the step earns 0, when it passes it earns nothing by itself.
+   * A condition for the step's other checks to mean anything (the file is a readable capture, the servers and connections the steps during a capture need were up), not a scored check: when it fails the step earns 0, when it passes it earns nothing by itself.
    */
   precondition?: boolean;
 }

@@ -53,14 +53,15 @@ export const capture = defineStep<CaptureBody>({
     });
     if (decoded.problem) throw new Error(`the capture file is damaged at byte ${decoded.problem.offset}: ${decoded.problem.message}`);
     if (!b.expect) return;
-    // The traffic is what the scenario meant only when the steps that make it were carried out
-    // (a server that never started leaves just the grader's own packets): a precondition.
-    // Recorded when it fails only, so a clean run's checks are the packet checks alone.
-    const notRun = allSteps(children).filter((c) => c.status === 'errored');
+    // The traffic is the submission's only when what the steps need was up: a server that never
+    // started leaves just the grader's own packets. A precondition, recorded only when it fails
+    // (so a clean run's checks are the packet checks alone). A conversation that broke off half
+    // way (a reset, a timeout) is the submission's doing: the packet checks judge it.
+    const notRun = allSteps(children).filter((c) => c.status === 'errored' && (c.kind === 'serve' || c.error?.code === 'precondition'));
     if (notRun.length) {
       ctx.check({
-        title: 'the steps during the capture were carried out',
-        expected: 'every step carried out',
+        title: 'what the steps during the capture need was up',
+        expected: 'every server started, every connection opened',
         actual: notRun.map((c) => `${c.title}: ${c.error?.message ?? 'errored'}`).join('; '),
         passed: false,
         precondition: true,

@@ -137,10 +137,38 @@ steps:
     const cap = record.steps[1];
     expect(record.steps[0].status).toBe('errored');
     const pre = cap.checks.find((c) => c.precondition)!;
-    expect(pre).toMatchObject({ title: 'the steps during the capture were carried out', passed: false });
+    expect(pre).toMatchObject({ title: 'what the steps during the capture need was up', passed: false });
     expect(pre.actual).toContain('not running');
     expect(cap.checks.find((c) => c.title === 'packet sequence')).toMatchObject({ passed: false, fraction: 0.5 });
     expect(cap.earned).toBe(0);
+  });
+
+  it('a conversation that broke off half way is judged by the packets, with partial credit', async () => {
+    const port = await freePort('127.0.0.1');
+    const { record } = await runText(`
+name: t
+steps:
+  - serve: { as: echo, port: ${port}, echo: {} }
+  - capture:
+      as: c
+      filter: tcp port ${port}
+      during:
+        - connect: { to: echo, as: s }
+        - exec: { run: [sleep, "5"] }
+          timeout: 200ms
+      expect:
+        ignore: [pure-acks]
+        packets:
+          - 127.0.0.1 > 127.0.0.1:${port} [SYN]
+          - 127.0.0.1:${port} > 127.0.0.1 [SYN, ACK]
+          - 127.0.0.1 > 127.0.0.1:${port} [FIN, ACK]
+    points: 3
+    partial: true
+`);
+    const cap = record.steps[1];
+    expect(cap.children?.[1]).toMatchObject({ status: 'errored', error: { code: 'timeout' } });
+    expect(cap.checks.some((c) => c.precondition)).toBe(false);
+    expect(cap.earned).toBe(2);
   });
 });
 
