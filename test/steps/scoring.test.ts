@@ -113,7 +113,7 @@ steps:
   });
 });
 
-describe.runIf(root)('capture: the steps during it being carried out is a precondition', () => {
+describe.runIf(root)('capture: what the steps during it need being up is a precondition', () => {
   it('a server that never started earns 0, even with partial credit for the grader\'s own datagram', async () => {
     const port = await freePort('127.0.0.1');
     const send = `import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'ping', ('127.0.0.1', ${port}))`;
@@ -133,7 +133,20 @@ steps:
           - 127.0.0.1:${port} > 127.0.0.1 UDP
     points: 14
     partial: true
+  - capture:
+      as: c2
+      filter: udp port ${port}
+      during:
+        - exec: { run: [/usr/bin/python3, -c, "${send}"] }
+      expect:
+        packets:
+          - 127.0.0.1 > 127.0.0.1:${port} UDP
+          - 127.0.0.1:${port} > 127.0.0.1 UDP
+    points: 14
 `);
+    // all or nothing: the grader's own datagram alone earns nothing (it used to earn 7 of 14)
+    expect(record.steps[2].checks).toMatchObject([{ title: 'packet sequence', passed: false, fraction: 0.5 }]);
+    expect(record.steps[2].earned).toBe(0);
     const cap = record.steps[1];
     expect(record.steps[0].status).toBe('errored');
     const pre = cap.checks.find((c) => c.precondition)!;
