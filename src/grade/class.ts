@@ -140,8 +140,9 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   // The empty submission first (in the same pool), unless its result for this scenario is kept.
   const known = opts.freePoints === false ? undefined : opts.force ? undefined : await readFreePoints(outDir, opts.loaded);
   const empty = opts.freePoints === false || known ? undefined : await emptySubmission();
+  const emptyItem: GradeItem | undefined = empty ? { name: EMPTY_NAME, dir: empty.dir, outDir: join(outDir, FREE_POINTS_DIR) } : undefined;
   const items: GradeItem[] = [
-    ...(empty ? [{ name: EMPTY_NAME, dir: empty.dir, outDir: join(outDir, FREE_POINTS_DIR) }] : []),
+    ...(emptyItem ? [emptyItem] : []),
     ...todo.map((sub) => ({ name: sub, dir: resolve(opts.submissionsDir, sub), outDir: join(outDir, sub) })),
   ];
   const progress = opts.progress ?? new GradeProgress(todo.length);
@@ -152,9 +153,9 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
       items,
       { dirs: todo.map((sub) => resolve(opts.submissionsDir, sub)), root: resolve(opts.submissionsDir) },
       (item, r) => {
-        if (item.name !== EMPTY_NAME) progress.finished(item.name, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
+        if (item !== emptyItem) progress.finished(item.name, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
       },
-      (item) => item.name !== EMPTY_NAME && progress.started(),
+      (item) => item !== emptyItem && progress.started(),
     );
   } finally {
     await empty?.remove();
