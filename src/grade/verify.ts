@@ -50,7 +50,8 @@ function exampleName(ex: GradingExample): string {
 /** Compares a grade with what the example says it must be. */
 export function compareExample(ex: GradingExample, grade: Grade): ExampleResult {
   const steps = grade.checks.map((c) => ({ name: c.name, ...(ex.checks?.[c.name] !== undefined ? { expected: ex.checks[c.name] } : {}), actual: c.score, maxScore: c.maxScore }));
-  const ok = same(grade.score, ex.score) && steps.every((s) => s.expected === undefined || same(s.expected, s.actual));
+  // a run that crashed or timed out is no verified score, whatever it adds up to
+  const ok = grade.status !== 'error' && same(grade.score, ex.score) && steps.every((s) => s.expected === undefined || same(s.expected, s.actual));
   return { name: exampleName(ex), expected: ex.score, actual: grade.score, maxScore: grade.maxScore, ...(grade.error ? { error: grade.error } : {}), steps, ok };
 }
 

@@ -27,6 +27,9 @@ describe('grading.examples', () => {
     expect(moved.steps).toEqual([{ name: 'one', actual: 1, maxScore: 1 }, { name: 'two', expected: 2, actual: 0, maxScore: 2 }]);
     // the total may hold while a step moved: still a failure
     expect(compareExample({ path: 'x', score: 1, checks: { one: 0, two: 1 } }, grade([1, 0])).ok).toBe(false);
+    const crashed = compareExample({ path: 'x', score: 0 }, { ...grade([0, 0]), status: 'error', error: 'timed out after 30 s' });
+    expect(crashed.ok).toBe(false);
+    expect(verifyText('t', [crashed])).toMatch(/^ {2}FAIL {2}x +0\/3 {2}expected 0 {2}\(timed out after 30 s\)$/m);
     const text = verifyText('t', [moved, compareExample({ empty: true, score: 0 }, grade([0, 0]))]);
     expect(text).toMatch(/^ {2}FAIL {2}x +1\/3 {2}expected 3$/m);
     expect(text).toMatch(/^ +two +2 +0 {2}<- moved$/m);
