@@ -80,7 +80,7 @@ export interface GradeItem {
 /**
  * Grades folders, `jobs` at a time, each pool slot with a sandbox user of its own that no other
  * grader on this machine uses; `onDone` is told each result. Checks first that the sandbox user
- * can read `check` (the submissions; not the grader's own empty folder).
+ * can read `check.dirs` (`check.root` is the folder the fix in the message names).
  */
 export async function gradeFolders(
   opts: Pick<GradeClassOptions, 'scenarioFile' | 'loaded' | 'jobs' | 'sandbox' | 'marginMs' | 'onSandboxUsers'>,
@@ -151,7 +151,8 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
     results = await gradeFolders(
       opts,
       items,
-      { dirs: todo.map((sub) => resolve(opts.submissionsDir, sub)), root: resolve(opts.submissionsDir) },
+      // the empty folder too: under a private TMPDIR the sandbox user could not enter it
+      { dirs: items.map((it) => it.dir), root: resolve(opts.submissionsDir) },
       (item, r) => {
         if (item !== emptyItem) progress.finished(item.name, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
       },

@@ -78,8 +78,7 @@ export async function verifyExamples(opts: {
       dir: ex.empty ? empty.dir : resolve(opts.loaded.dir, ex.path!),
       outDir: join(out, `${i + 1}-${ex.empty ? 'empty' : basename(resolve(opts.loaded.dir, ex.path!))}`),
     }));
-    const real = items.filter((_, i) => !examples[i].empty).map((it) => it.dir);
-    const results = await gradeFolders(opts, items, { dirs: real, root: opts.loaded.dir });
+    const results = await gradeFolders(opts, items, { dirs: items.map((it) => it.dir), root: opts.loaded.dir });
     return results.map((r, i) => compareExample(examples[i], r.grade));
   } finally {
     await empty.remove();
