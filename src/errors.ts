@@ -77,3 +77,14 @@ export class TargetRefusedError extends WirelabError {
 export function exitClassOf(e: unknown): ErrorExitClass {
   return e instanceof WirelabError ? e.exitClass : 'checks-failed';
 }
+
+/**
+ * A step could not be carried out because an earlier one it needs did not succeed (its fixture
+ * is not running, its connection never opened): a result of the run (exit 1), and for grading a
+ * precondition that failed, not a score.
+ */
+export class PreconditionError extends WirelabError {
+  constructor(message: string) {
+    super(message, 'checks-failed', 'precondition');
+  }
+}

@@ -8,6 +8,9 @@ import { gradeClass } from '../grade/class.js';
 import { mergeShards } from '../grade/merge.js';
 import { parseShard } from '../grade/submissions.js';
 import { summaryTable } from '../grade/table.js';
+import { checkExamples, verifyExamples, verifyText } from '../grade/verify.js';
+import { FREE_POINTS_FILE, freePointsText } from '../grade/free-points.js';
+import { join } from 'node:path';
 import { readScenario } from '../scenario/read.js';
 
 function positiveInt(name: string, v: string | undefined, fallback: number): number {
@@ -24,6 +27,8 @@ interface GradeFlags {
   shard?: string;
   force?: boolean;
   sandbox: boolean;
+  freePoints: boolean;
+  verify?: boolean;
   cpu?: string;
   memory?: string;
   procs?: string;
@@ -40,7 +45,9 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'output folder (OUT/SUB/results.json, OUT/grades.csv, OUT/junit.xml)')
     .option('-j, --jobs <n>', 'submissions graded at once (default: number of CPUs)')
     .option('--shard <i/n>', 'grade only the I-th of N deterministic slices (1-based; index mod N)')
+    .option('--verify', "grade the scenario's grading.examples and an empty submission; exit 1 when a score differs from the expected one")
     .option('--force', 'regrade submissions that already have results.json')
+    .option('--no-free-points', 'do not grade an empty submission first to list the points it earns')
     .option('--no-sandbox', 'run student programs as the grading user, without limits (not recommended)')
     .option('--cpu <seconds>', `sandbox CPU-time limit (default ${DEFAULT_LIMITS.cpu})`)
     .option('--memory <MiB>', `sandbox address-space limit (default ${DEFAULT_LIMITS.memory / 2 ** 20})`)
@@ -49,8 +56,6 @@ export function register(program: Command): void {
     .option('--nofile <n>', `sandbox open files (default ${DEFAULT_LIMITS.nofile})`)
     .action(
       withExit(async (scenario: string, o: GradeFlags) => {
-        if (!o.submissions) throw new UsageError('--submissions DIR is required');
-        if (!o.out) throw new UsageError('--out DIR is required');
         const jobs = positiveInt('--jobs', o.jobs, cpus().length);
         const shard = o.shard ? parseShard(o.shard) : undefined;
         const sandbox = o.sandbox
@@ -67,9 +72,25 @@ export function register(program: Command): void {
           printDiagnostics(r.diagnostics);
           return 2;
         }
-        const res = await gradeClass({ scenarioFile: scenario, loaded: r.loaded, submissionsDir: o.submissions, outDir: o.out, jobs, shard, force: o.force, sandbox });
+        if (o.verify) {
+          if (!r.loaded.scenario.grading?.examples?.length) {
+            throw new UsageError(`${scenario} names no example submissions to verify; add grading: { examples: [{ path: FOLDER, score: N }, { empty: true, score: 0 }] }`);
+          }
+          const bad = checkExamples(r.loaded);
+          if (bad.length) {
+            printDiagnostics(bad);
+            return 2;
+          }
+          const results = await verifyExamples({ scenarioFile: scenario, loaded: r.loaded, outDir: o.out, jobs, sandbox });
+          process.stdout.write(verifyText(r.loaded.scenario.name, results));
+          return results.every((x) => x.ok) ? 0 : 1;
+        }
+        if (!o.submissions) throw new UsageError("--submissions DIR is required (or --verify to grade the scenario's own examples)");
+        if (!o.out) throw new UsageError('--out DIR is required');
+        const res = await gradeClass({ scenarioFile: scenario, loaded: r.loaded, submissionsDir: o.submissions, outDir: o.out, jobs, shard, force: o.force, sandbox, freePoints: o.freePoints });
         if (res.skipped.length) process.stderr.write(`skipped ${res.skipped.length} already graded (use --force to regrade)\n`);
         process.stdout.write(summaryTable(res.rows));
+        if (res.freePoints) process.stdout.write(freePointsText(res.freePoints, join(o.out, FREE_POINTS_FILE)));
         return 0;
       }),
     );
@@ -79,10 +100,13 @@ export function register(program: Command): void {
     .argument('<dirs...>', 'output folders of the shards')
     .option('-o, --out <dir>', 'folder for the merged grades.csv and junit.xml')
     .action(
-      withExit(async (dirs: string[], o: { out?: string }) => {
+      withExit(async (dirs: string[], own: { out?: string }) => {
+        // `grade` has an --out of its own, which takes the flag wherever it is on the line
+        const o = { out: own.out ?? (grade.opts() as GradeFlags).out };
         if (!o.out) throw new UsageError('--out DIR is required');
-        const { rows } = await mergeShards(dirs, o.out);
+        const { rows, freePoints } = await mergeShards(dirs, o.out);
         process.stdout.write(summaryTable(rows));
+        if (freePoints) process.stdout.write(freePointsText(freePoints, join(o.out, FREE_POINTS_FILE)));
         return 0;
       }),
     );

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { withExit } from '../cli/exit.js';
 import { printDiagnostics } from '../cli/diagnostics-out.js';
 import { readScenario } from '../scenario/read.js';
+import { checkExamples } from '../grade/verify.js';
 
 export function register(program: Command): void {
   program
@@ -13,7 +14,9 @@ export function register(program: Command): void {
         const all = [];
         for (const f of files) {
           const r = await readScenario(f);
-          if (!r.ok) all.push(...r.diagnostics);
+          // a grading scenario's examples: their folders exist, their step names are graded steps
+          const bad = r.ok ? checkExamples(r.loaded) : r.diagnostics;
+          if (bad.length) all.push(...bad);
           else process.stdout.write(`${f}: ok\n`);
         }
         if (all.length) printDiagnostics(all);

@@ -102,9 +102,13 @@ export interface StepRecord {
    */
   points?: number;
   /**
-   * Points earned.
+   * Points earned: all of them when every check passed; with `partial`, the mean of the checks' fractions; 0 when a precondition failed.
    */
   earned?: number;
+  /**
+   * The step gives partial credit (its scenario step says `partial: true`).
+   */
+  partial?: boolean;
   hidden?: boolean;
   /**
    * Milliseconds since the start of the run.
@@ -149,9 +153,13 @@ export interface Check {
    */
   detail?: string;
   /**
-   * How much of the check was met (partial credit), when the check has parts.
+   * How much of the check was met, when the check has parts; it counts toward the step's points only when the step says `partial: true`.
    */
   fraction?: number;
+  /**
+   * A condition for the step's other checks to mean anything (the file is a readable capture, the servers and connections the steps during a capture need were up), not a scored check: when it fails the step earns 0, when it passes it earns nothing by itself.
+   */
+  precondition?: boolean;
 }
 export interface TranscriptEntry {
   /**

@@ -10,6 +10,59 @@ export type Name = string;
  * The longest the whole run may take (default 10m). Past it the current step is stopped, the rest are skipped, and everything is torn down.
  */
 export type Duration = number | string;
+export type GradingExample = (
+  | {
+      [k: string]: unknown | undefined;
+    }
+  | {
+      [k: string]: unknown | undefined;
+    }
+) & {
+  /**
+   * The example's folder (what `{{submission}}` becomes), relative to the scenario file.
+   */
+  path?: string;
+  /**
+   * The example is an empty folder: what a student who hands in nothing earns (the free points).
+   */
+  empty?: true;
+  /**
+   * The total score it must get.
+   */
+  score: number;
+  /**
+   * The score each graded step must get, by the step's name as grades.csv and Gradescope show it (`name:` or its summary); `--verify` names the steps that moved. Steps left out are not compared.
+   */
+  checks?: {
+    [k: string]: number | undefined;
+  };
+} & (
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | {
+        [k: string]: unknown | undefined;
+      }
+  ) & {
+    /**
+     * The example's folder (what `{{submission}}` becomes), relative to the scenario file.
+     */
+    path?: string;
+    /**
+     * The example is an empty folder: what a student who hands in nothing earns (the free points).
+     */
+    empty?: true;
+    /**
+     * The total score it must get.
+     */
+    score: number;
+    /**
+     * The score each graded step must get, by the step's name as grades.csv and Gradescope show it (`name:` or its summary); `--verify` names the steps that moved. Steps left out are not compared.
+     */
+    checks?: {
+      [k: string]: number | undefined;
+    };
+  };
 /**
  * An address with its prefix length: `198.51.100.55/24` or `2001:db8:1::55/64`.
  */
@@ -264,11 +317,14 @@ export type Step1 =
   | InspectStep
   | ResolveStep;
 /**
- * An expected packet sequence, one packet per line, read like Wireshark's packet list and matched against the whole capture: `client > server [SYN] mss=1460`, `server > client [PSH, ACK] len=37 data="Welcome"`, `...` for any packets, `?` before an optional packet, `+`/`*`/`{n,m}` after a repeated one. Endpoints are host names, addresses, `host:port` or `*:port`.
+ * An expected packet sequence, one packet per line, read like Wireshark's packet list and matched against the whole capture: `client > server [SYN] mss=1460`, `server > client [PSH, ACK] len=37 data="Welcome"`, `...` for any packets, `?` before an optional packet, `+`/`*`/`{n,m}` after a repeated one. Endpoints are host names, addresses, `host:port` or `*:port`. A line may be written `{ packet: LINE, weight: N }` to make it worth N (default 1) toward partial credit (`partial: true`); weight 0 for a line the grader's own traffic satisfies (it must still match, it earns nothing).
  *
  * @minItems 1
  */
-export type PacketPatterns = [string | PacketAlternatives, ...(string | PacketAlternatives)[]];
+export type PacketPatterns = [
+  string | PacketAlternatives | WeightedPacketLine,
+  ...(string | PacketAlternatives | WeightedPacketLine)[]
+];
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -321,6 +377,7 @@ export interface Scenario {
   description?: string;
   timeout?: Duration;
   report?: ReportSpec;
+  grading?: GradingSpec;
   topology?: Topology;
   steps: Steps;
 }
@@ -342,6 +399,17 @@ export interface ReportSpec {
    * Show hidden checks too (the instructor's copy).
    */
   instructor?: boolean;
+}
+/**
+ * For grading with this scenario: the lab's own regression test. `wirelab grade --verify SCENARIO` grades each example (and an empty submission) and exits 1 when a score is not the one written here.
+ */
+export interface GradingSpec {
+  /**
+   * Example submissions with the scores they must get, e.g. a correct one, a faulty one and an empty one. Without an `empty: true` entry, an empty submission must score 0.
+   *
+   * @minItems 1
+   */
+  examples?: [GradingExample, ...GradingExample[]];
 }
 /**
  * The lab network, built from Linux network namespaces for the run and removed after it (needs root). Without it, every step runs on this machine's loopback.
@@ -800,6 +868,10 @@ export interface ScanStep {
    */
   points?: number;
   /**
+   * Give partial credit: the step earns `points` × the mean, over the port lists, of the fraction of ports in the expected state, instead of all or nothing. Default false.
+   */
+  partial?: boolean;
+  /**
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
@@ -857,6 +929,10 @@ export interface TracerouteStep {
    */
   points?: number;
   /**
+   * Give partial credit: the step earns `points` × the fraction of hops that match instead of all or nothing. Default false.
+   */
+  partial?: boolean;
+  /**
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
@@ -904,6 +980,10 @@ export interface CaptureStep {
    */
   points?: number;
   /**
+   * Give partial credit: the step earns `points` × the fraction of the packet sequence matched (lines weighted by their `weight`; unexpected packets count as one more missed line) instead of all or nothing. Default false: the points need every check to pass.
+   */
+  partial?: boolean;
+  /**
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
@@ -945,6 +1025,10 @@ export interface InspectStep {
    * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
    */
   points?: number;
+  /**
+   * Give partial credit: the step earns `points` × the fraction of the packet sequence matched (lines weighted by their `weight`; unexpected packets count as one more missed line) instead of all or nothing. Default false: the points need every check to pass, and an unreadable file earns 0.
+   */
+  partial?: boolean;
   /**
    * Hidden from students in grades and feedback (instructors still see it).
    */
@@ -990,6 +1074,23 @@ export interface PacketAlternatives {
    * How many such packets: `?`, `+`, `*`, `{n}`, `{n,m}`.
    */
   count?: string;
+  /**
+   * What this line is worth toward partial credit (step `partial: true`), relative to the other lines (default 1). `0`: the line must match but earns nothing (e.g. the grader's own packet).
+   */
+  weight?: number;
+}
+/**
+ * One pattern line with a weight: `{ packet: "server:7007 > client UDP len>0", weight: 3 }`.
+ */
+export interface WeightedPacketLine {
+  /**
+   * The pattern line, as in a plain list entry (`...` and repeats included).
+   */
+  packet: string;
+  /**
+   * What this line is worth toward partial credit (step `partial: true`), relative to the other lines (default 1). `0`: the line must match but earns nothing (e.g. the grader's own packet).
+   */
+  weight?: number;
 }
 /**
  * Resolves a name with DNS like `nslookup`: walks the search list, asks for each type, records every query and answer.
@@ -1005,6 +1106,10 @@ export interface ResolveStep {
    * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
    */
   points?: number;
+  /**
+   * Give partial credit: the step earns `points` × the mean fraction of its checks (answers right, queries in order) instead of all or nothing; checks without parts count 0 or 1. Default false.
+   */
+  partial?: boolean;
   /**
    * Hidden from students in grades and feedback (instructors still see it).
    */

@@ -15,7 +15,8 @@ import { junitXml } from './junit.js';
 import { plannedChecks } from './plan.js';
 import { runPool } from './pool.js';
 import { GradeProgress } from './progress.js';
-import { gradeSubmission, writeFileAtomic, type JobTiming } from './run-one.js';
+import { gradeSubmission, writeFileAtomic, type JobResult, type JobTiming } from './run-one.js';
+import { EMPTY_NAME, FREE_POINTS_DIR, FREE_POINTS_FILE, emptySubmission, freePointsOf, readFreePoints, type FreePoints } from './free-points.js';
 import { listSubmissions, shardOf, type Shard } from './submissions.js';
 
 export interface GradeClassOptions {
@@ -33,6 +34,8 @@ export interface GradeClassOptions {
   progress?: GradeProgress;
   /** Told the uids of the sandbox users this run claimed (for monitoring). */
   onSandboxUsers?: (uids: number[]) => void;
+  /** Grade an empty submission first and report the points it earns (default true). */
+  freePoints?: boolean;
 }
 
 export interface GradeClassResult {
@@ -40,6 +43,8 @@ export interface GradeClassResult {
   /** Submissions skipped because they already had results.json. */
   skipped: string[];
   timings: (JobTiming & { submission: string })[];
+  /** What an empty submission earns (OUT/free-points.json); absent with `freePoints: false`. */
+  freePoints?: FreePoints;
 }
 
 /** The per-submission wall-clock limit: the scenario's timeout (default 5 min) plus a margin. */
@@ -65,6 +70,61 @@ export async function writeClassFiles(outDir: string, rows: GradeRow[], scenario
   await writeFileAtomic(join(outDir, 'junit.xml'), junitXml(rows, scenario));
 }
 
+/** A folder to grade: its name (row), its absolute path (`{{submission}}`), where its outputs go. */
+export interface GradeItem {
+  name: string;
+  dir: string;
+  outDir: string;
+}
+
+/**
+ * Grades folders, `jobs` at a time, each pool slot with a sandbox user of its own that no other
+ * grader on this machine uses; `onDone` is told each result. Checks first that the sandbox user
+ * can read `check.dirs` (`check.root` is the folder the fix in the message names).
+ */
+export async function gradeFolders(
+  opts: Pick<GradeClassOptions, 'scenarioFile' | 'loaded' | 'jobs' | 'sandbox' | 'marginMs' | 'onSandboxUsers'>,
+  items: GradeItem[],
+  check: { dirs: string[]; root: string },
+  onDone: (item: GradeItem, r: JobResult) => void = () => {},
+  onStart: (item: GradeItem) => void = () => {},
+): Promise<JobResult[]> {
+  const jobs = Math.max(1, opts.jobs ?? cpus().length);
+  const nslots = Math.min(jobs, Math.max(1, items.length));
+  const claim = opts.sandbox ? claimSlots(nslots) : { slots: [] as number[], release: () => {} };
+  const slotIds = claim.slots;
+  const uids = opts.sandbox ? ensureSlotUsers(Math.max(...slotIds) + 1) : [];
+  if (opts.sandbox) {
+    try {
+      requireReadable(slotUser(slotIds[0] ?? 0), check.dirs, check.root);
+    } catch (e) {
+      claim.release();
+      throw e;
+    }
+  }
+  opts.onSandboxUsers?.(slotIds.map((n) => uids[n]));
+  const planned = plannedChecks(opts.loaded);
+  const timeoutMs = submissionTimeoutMs(opts.loaded, opts.marginMs);
+  return runPool(items, jobs, async (item, i) => {
+    const slot = slotIds[i] ?? i;
+    onStart(item);
+    const r = await gradeSubmission({
+      scenarioFile: resolve(opts.scenarioFile),
+      scenarioName: opts.loaded.scenario.name,
+      submission: item.name,
+      submissionDir: item.dir,
+      outDir: item.outDir,
+      timeoutMs,
+      planned,
+      ...(opts.sandbox ? { sandbox: { ...opts.sandbox, user: slotUser(slot), uid: uids[slot] } } : {}),
+      // sandboxed (so root) and without a topology: the submission gets a loopback of its own
+      isolate: opts.sandbox !== undefined && opts.loaded.scenario.topology === undefined,
+    });
+    onDone(item, r);
+    return r;
+  }).finally(() => claim.release());
+}
+
 /** Grades every submission folder (of this shard), then writes the class files. */
 export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassResult> {
   if (opts.sandbox) requireRoot();
@@ -77,47 +137,41 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   const all = shardOf(await listSubmissions(opts.submissionsDir), opts.shard);
   const skipped = opts.force ? [] : all.filter((s) => existsSync(join(outDir, s, 'results.json')));
   const todo = all.filter((s) => !skipped.includes(s));
-  const jobs = Math.max(1, opts.jobs ?? cpus().length);
-  const nslots = Math.min(jobs, Math.max(1, todo.length));
-  // Each pool slot gets a sandbox slot (user) no other grader on this machine is using.
-  const claim = opts.sandbox ? claimSlots(nslots) : { slots: [] as number[], release: () => {} };
-  const slotIds = claim.slots;
-  const uids = opts.sandbox ? ensureSlotUsers(Math.max(...slotIds) + 1) : [];
-  if (opts.sandbox) {
-    try {
-      requireReadable(slotUser(slotIds[0] ?? 0), todo.map((sub) => resolve(opts.submissionsDir, sub)), resolve(opts.submissionsDir));
-    } catch (e) {
-      claim.release();
-      throw e;
-    }
-  }
-  opts.onSandboxUsers?.(slotIds.map((n) => uids[n]));
-  const planned = plannedChecks(opts.loaded);
-  const timeoutMs = submissionTimeoutMs(opts.loaded, opts.marginMs);
+  // The empty submission first (in the same pool), unless its result for this scenario is kept.
+  const known = opts.freePoints === false ? undefined : opts.force ? undefined : await readFreePoints(outDir, opts.loaded);
+  const empty = opts.freePoints === false || known ? undefined : await emptySubmission();
+  const emptyItem: GradeItem | undefined = empty ? { name: EMPTY_NAME, dir: empty.dir, outDir: join(outDir, FREE_POINTS_DIR) } : undefined;
+  const items: GradeItem[] = [
+    ...(emptyItem ? [emptyItem] : []),
+    ...todo.map((sub) => ({ name: sub, dir: resolve(opts.submissionsDir, sub), outDir: join(outDir, sub) })),
+  ];
   const progress = opts.progress ?? new GradeProgress(todo.length);
-  const results = await runPool(todo, jobs, async (sub, i) => {
-    const slot = slotIds[i] ?? i;
-    progress.started();
-    const r = await gradeSubmission({
-      scenarioFile: resolve(opts.scenarioFile),
-      scenarioName: opts.loaded.scenario.name,
-      submission: sub,
-      submissionDir: resolve(opts.submissionsDir, sub),
-      outDir: join(outDir, sub),
-      timeoutMs,
-      planned,
-      ...(opts.sandbox ? { sandbox: { ...opts.sandbox, user: slotUser(slot), uid: uids[slot] } } : {}),
-      // sandboxed (so root) and without a topology: the submission gets a loopback of its own
-      isolate: opts.sandbox !== undefined && opts.loaded.scenario.topology === undefined,
-    });
-    progress.finished(sub, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
-    return r;
-  }).finally(() => claim.release());
+  let results: JobResult[] = [];
+  try {
+    results = await gradeFolders(
+      opts,
+      items,
+      // the empty folder too: under a private TMPDIR the sandbox user could not enter it
+      { dirs: items.map((it) => it.dir), root: resolve(opts.submissionsDir) },
+      (item, r) => {
+        if (item !== emptyItem) progress.finished(item.name, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
+      },
+      (item) => item !== emptyItem && progress.started(),
+    );
+  } finally {
+    await empty?.remove();
+  }
   progress.end();
+  let freePoints = known;
+  if (empty) {
+    freePoints = freePointsOf(results[0]!.grade, opts.loaded);
+    await writeFileAtomic(join(outDir, FREE_POINTS_FILE), `${JSON.stringify(freePoints, null, 2)}\n`);
+  }
+  const graded = empty ? results.slice(1) : results;
   // The class files cover every graded submission of this shard, also those graded before.
   const rows = (await readGrades(outDir)).filter((r) => all.includes(r.submission));
   await writeClassFiles(outDir, rows, opts.loaded.scenario.name);
-  return { rows, skipped, timings: results.map((r) => ({ submission: r.submission, ...r.timing })) };
+  return { rows, skipped, timings: graded.map((r) => ({ submission: r.submission, ...r.timing })), ...(freePoints ? { freePoints } : {}) };
 }
 
 export { DEFAULT_LIMITS };

@@ -1,4 +1,5 @@
 import type { RunRecord, StepRecord } from '../generated/run-record.js';
+import { pointsNote } from '../interpreter/earned.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped';
 export type Visibility = 'visible' | 'hidden' | 'after_due_date' | 'after_published';
@@ -44,8 +45,10 @@ function excerpt(s: string, n = 1000): string {
 export function stepOutput(step: StepRecord): string {
   const lines: string[] = [];
   if (step.error) lines.push(`Error: ${step.error.message}`);
+  const note = pointsNote(step);
+  if (note) lines.push(note);
   for (const c of step.checks) {
-    lines.push(`${c.passed ? 'PASS' : 'FAIL'} ${c.title}`);
+    lines.push(`${c.passed ? 'PASS' : 'FAIL'} ${c.precondition ? 'precondition: ' : ''}${c.title}`);
     if (c.expected !== undefined) lines.push(`  expected: ${c.expected}`);
     if (c.actual !== undefined) lines.push(`  received: ${c.actual}`);
     if (!c.passed && c.detail) lines.push(excerpt(c.detail).replace(/^/gm, '  '));

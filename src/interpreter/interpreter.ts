@@ -12,6 +12,7 @@ import type { Reporter } from './reporter.js';
 import type { RunState, StepRunContext } from './step-context.js';
 import { TeardownStack } from './teardown.js';
 import { buildRecord, pathString } from './record.js';
+import { earnedPoints } from './earned.js';
 
 const DEFAULT_RUN_TIMEOUT_MS = 10 * 60_000;
 
@@ -116,6 +117,7 @@ export class Interpreter {
       durationMs: 0,
       checks: [],
       ...(step.points !== undefined ? { points: step.points, earned: 0 } : {}),
+      ...('partial' in step && step.partial ? { partial: true } : {}),
       ...(step.hidden ? { hidden: true } : {}),
     };
     if (performance.now() >= this.runDeadline) this.interrupt('timeout');
@@ -157,7 +159,7 @@ export class Interpreter {
   }
 
   private finish(rec: StepRecord, depth: number, ran: boolean): StepRecord {
-    if (rec.points !== undefined) rec.earned = earned(rec);
+    if (rec.points !== undefined) rec.earned = earnedPoints(rec);
     if (ran) this.opts.reporter.stepFinished(rec, depth);
     return rec;
   }
@@ -179,16 +181,6 @@ export class Interpreter {
       },
     };
   }
-}
-
-/** Points earned: all when every check passed; else the mean fraction where checks give one. */
-function earned(rec: StepRecord): number {
-  const max = rec.points ?? 0;
-  if (rec.status === 'passed') return max;
-  if (rec.status !== 'failed' || rec.checks.length === 0) return 0;
-  const parts = rec.checks.map((c) => (c.passed ? 1 : c.fraction));
-  if (parts.some((p) => p === undefined)) return 0;
-  return round((max * (parts as number[]).reduce((a, b) => a + b, 0)) / parts.length);
 }
 
 function round(ms: number): number {

@@ -9,9 +9,28 @@ import { IGNORE_KINDS, type IgnoreKind, type PacketSpec, type Pattern, type Patt
 /**
  * Pattern list entries: a line; `{ ignore: kind | kind[] }` (applies to the whole pattern); or
  * `{ any: [line, …], count?: "?" | "+" | "*" | "{n,m}" }`: one item that takes a packet matching
- * any of the lines (which carry no repeat of their own), e.g. a closed port's [RST] or [RST, ACK].
+ * any of the lines (which carry no repeat of their own), e.g. a closed port's [RST] or [RST, ACK];
+ * `{ packet: line, weight?: n }`: a line with its weight toward partial credit (`any` takes a
+ * `weight` too).
  */
-export type PatternEntry = string | { ignore: string | string[] } | { any: string[]; count?: string };
+export type PatternEntry = string | { ignore: string | string[] } | { any: string[]; count?: string; weight?: number } | { packet: string; weight?: number };
+
+/** The one-line string of an entry that is a line (plain or `{ packet: … }`), else undefined. */
+export function entryLine(entry: PatternEntry): string | undefined {
+  if (typeof entry === 'string') return entry;
+  if (entry && typeof entry === 'object' && 'packet' in entry && typeof entry.packet === 'string') return entry.packet;
+  return undefined;
+}
+
+function weightOf(entry: PatternEntry, index: number, errors: PatternListError[]): number | undefined {
+  const w = entry && typeof entry === 'object' && 'weight' in entry ? entry.weight : undefined;
+  if (w === undefined) return undefined;
+  if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+    errors.push({ index, col: 1, message: `weight must be a number ≥ 0, got ${JSON.stringify(w)}`, expected: ['a number ≥ 0'] });
+    return undefined;
+  }
+  return w;
+}
 
 function anyItem(entry: { any: unknown; count?: unknown }, index: number, errors: PatternListError[]): PatternItem | undefined {
   const lines = entry.any;
@@ -48,20 +67,23 @@ export function parsePattern(entries: readonly PatternEntry[]): { pattern: Patte
   const ignore: IgnoreKind[] = [];
   const errors: PatternListError[] = [];
   entries.forEach((entry, index) => {
-    if (typeof entry === 'string') {
-      const r = parsePatternLine(entry);
+    const line = entryLine(entry);
+    if (line !== undefined) {
+      const r = parsePatternLine(line);
+      const weight = weightOf(entry, index, errors);
       if ('error' in r) errors.push({ index, ...r.error });
-      else items.push(r);
+      else items.push(weight === undefined ? r : { ...r, weight });
       return;
     }
     if (entry && typeof entry === 'object' && 'any' in entry) {
       const it = anyItem(entry, index, errors);
-      if (it) items.push(it);
+      const weight = weightOf(entry, index, errors);
+      if (it) items.push(weight === undefined ? it : { ...it, weight });
       return;
     }
     const kinds = entry && typeof entry === 'object' && 'ignore' in entry ? [entry.ignore].flat() : undefined;
     if (!kinds) {
-      errors.push({ index, col: 1, message: 'expected a pattern line, { ignore: … } or { any: [...] }', expected: ['string', 'ignore', 'any'] });
+      errors.push({ index, col: 1, message: 'expected a pattern line, { packet: …, weight: … }, { ignore: … } or { any: [...] }', expected: ['string', 'packet', 'ignore', 'any'] });
       return;
     }
     for (const k of kinds) {
@@ -76,7 +98,8 @@ export function parsePattern(entries: readonly PatternEntry[]): { pattern: Patte
 export function unknownHosts(entries: readonly PatternEntry[], hosts: readonly string[]): PatternListError[] {
   const out: PatternListError[] = [];
   entries.forEach((entry, index) => {
-    const lines = typeof entry === 'string' ? [entry] : entry && 'any' in entry && Array.isArray(entry.any) ? entry.any : [];
+    const one = entryLine(entry);
+    const lines = one !== undefined ? [one] : entry && typeof entry === 'object' && 'any' in entry && Array.isArray(entry.any) ? entry.any : [];
     for (const line of lines) {
       const r = typeof line === 'string' ? parsePatternLine(line) : undefined;
       if (!r || 'error' in r || !r.spec) continue;

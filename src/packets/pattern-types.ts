@@ -59,6 +59,8 @@ export interface PatternItem {
   spec?: PacketSpec;
   /** `{ any: [...] }` entries: the item takes a packet matching any of these (spec = the first). */
   anyOf?: PacketSpec[];
+  /** What the item is worth toward partial credit (`{ packet: …, weight: n }`); default 1. */
+  weight?: number;
 }
 
 export type IgnoreKind = 'pure-acks' | 'retransmissions' | 'dup-acks';

@@ -11,7 +11,7 @@ import { EndpointResolver } from './pattern-pred.js';
 
 export * from './pattern-types.js';
 export { parsePatternLine } from './pattern-parse.js';
-export { parsePattern, unknownHosts, type PatternEntry } from './pattern-list.js';
+export { entryLine, parsePattern, unknownHosts, type PatternEntry } from './pattern-list.js';
 export type { AlignStep } from './pattern-match.js';
 
 export interface MatchOptions {
@@ -25,10 +25,14 @@ export interface MatchResult {
   matchedItems: number;
   totalItems: number;
   /**
-   * Partial credit: matchedItems / totalItems; unexpected packets count as one more failed item
-   * (so a capture with every item but extra packets scores total / (total + 1)). 1 when ok.
+   * Partial credit: the weight of the matched items over the weight of all counted items (each
+   * item weighs its `weight`, default 1); unexpected packets count as one more failed item of the
+   * mean weight (so a capture with every item but extra packets scores total / (total + 1)). 1
+   * when ok; 0 when nothing that weighs anything matched.
    */
   fraction: number;
+  /** Weight of the matched counted items and of all of them (as many as the items unweighted). */
+  weight: { matched: number; total: number };
   /** For each item (by index), the frame numbers (No.) it took; [] for a missing or empty one. */
   mapping: number[][];
   /** Frame numbers no item took and no `ignore:` allowed. */
@@ -54,8 +58,26 @@ export function matchPackets(pattern: Pattern, packets: readonly DecodedPacket[]
     if (st.kind === 'consume') mapping[st.item]!.push(packets[st.packet]!.no);
     if (st.kind === 'extra') unexpected.push(packets[st.packet]!.no);
   }
-  const denom = a.totalItems + (a.unexpected > 0 ? 1 : 0);
-  const fraction = a.ok ? 1 : denom === 0 ? 0 : a.matchedItems / denom;
+  const w = weights(p, a);
+  const fraction = a.ok ? 1 : w.fraction;
   const report = renderReport(p, packets, a, new EndpointResolver(ctx));
-  return { ok: a.ok, matchedItems: a.matchedItems, totalItems: a.totalItems, fraction, mapping, unexpected, steps: a.steps, report };
+  return { ok: a.ok, matchedItems: a.matchedItems, totalItems: a.totalItems, fraction, weight: { matched: w.matched, total: w.total }, mapping, unexpected, steps: a.steps, report };
+}
+
+/** Counted items: packet lines, and gaps that need at least one packet (as in align). */
+const counted = (it: Pattern['items'][number]) => it.kind === 'packet' || it.min > 0;
+
+function weights(p: Pattern, a: ReturnType<typeof align>): { matched: number; total: number; fraction: number } {
+  const weight = (i: number) => p.items[i]!.weight ?? 1;
+  let total = 0;
+  let n = 0;
+  p.items.forEach((it, i) => {
+    if (!counted(it)) return;
+    total += weight(i);
+    n++;
+  });
+  let matched = 0;
+  for (const st of a.steps) if (st.kind === 'advance' && counted(p.items[st.item]!)) matched += weight(st.item);
+  const denom = total + (a.unexpected > 0 && n > 0 ? total / n : 0);
+  return { matched, total, fraction: denom > 0 ? matched / denom : 0 };
 }

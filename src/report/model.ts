@@ -6,6 +6,7 @@
 import type { Check, PacketRow, RunRecord, StepRecord } from '../generated/run-record.js';
 import { checksText } from '../interpreter/record.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
+import { pointsNote } from '../interpreter/earned.js';
 
 export interface CheckView {
   title: string;
@@ -101,6 +102,8 @@ export interface GradedItem {
   points: number | null;
   earned: number | null;
   error: ErrorView | null;
+  /** Why the step earned nothing, when its checks alone do not say (precondition, all or nothing). */
+  note: string | null;
   checks: CheckView[];
 }
 
@@ -150,7 +153,7 @@ const fmtMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(
 const num = (n: number): string => String(Math.round(n * 100) / 100);
 
 function checkView(c: Check): CheckView {
-  return { title: c.title, expected: c.expected ?? null, actual: c.actual ?? null, passed: c.passed, result: c.passed ? 'pass' : 'FAIL', detail: c.detail ?? null };
+  return { title: c.precondition ? `${c.title} (precondition)` : c.title, expected: c.expected ?? null, actual: c.actual ?? null, passed: c.passed, result: c.passed ? 'pass' : 'FAIL', detail: c.detail ?? null };
 }
 
 /** A transcript as text: `> sent`, `< received`, `* info`, line ends shown as \r\n / \n. */
@@ -355,6 +358,7 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
         points: step.points ?? null,
         earned: step.points === undefined ? null : step.earned ?? 0,
         error: step.error ? errorView(step.error) : null,
+        note: pointsNote(step) ?? null,
         checks: step.checks.map(checkView),
       })),
     sessions: sessionsOf(subtree(record.steps, instructor)),

@@ -5,7 +5,7 @@ import { didYouMean, type Diagnostic } from './diagnostics.js';
 import type { Path, Source } from './source.js';
 
 /** Keys every step may have beside its kind. */
-export const COMMON_KEYS = ['id', 'name', 'points', 'hidden', 'timeout'] as const;
+export const COMMON_KEYS = ['id', 'name', 'points', 'partial', 'hidden', 'timeout'] as const;
 
 /** Finds the one step-kind key of a step mapping, or says what is wrong with it. */
 export function stepKindOf(step: Step): { kind?: AnyStepKind; problem?: { path: Path; code: string; message: string } } {

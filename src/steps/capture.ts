@@ -1,7 +1,8 @@
 import { basename, join } from 'node:path';
 import type { CaptureBody, Step } from '../generated/scenario.js';
 import { decodeFile } from '../packets/decode-file.js';
-import type { PacketRow } from '../generated/run-record.js';
+import type { PacketRow, StepRecord } from '../generated/run-record.js';
+import { allSteps } from '../interpreter/record.js';
 import type { DecodedPacket } from '../packets/types.js';
 import { defineStep } from './kind.js';
 import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
@@ -34,8 +35,9 @@ export const capture = defineStep<CaptureBody>({
     const started = await host.call('captureStart', { device, filter: b.filter, file, format, snaplen: b.snaplen });
     ctx.onTeardown(`capture ${b.as}`, () => host.call('release', { id: started.id }));
     let stats;
+    let children: StepRecord[] = [];
     try {
-      await ctx.runChildren(b.during as Step[], ['during']);
+      children = await ctx.runChildren(b.during as Step[], ['during']);
     } finally {
       stats = await host.call('captureStop', { id: started.id });
     }
@@ -50,6 +52,21 @@ export const capture = defineStep<CaptureBody>({
       packets: decoded.packets.map(packetRow),
     });
     if (decoded.problem) throw new Error(`the capture file is damaged at byte ${decoded.problem.offset}: ${decoded.problem.message}`);
-    if (b.expect) checkPackets(b.expect, decoded.packets, patternHosts(ctx), ctx);
+    if (!b.expect) return;
+    // The traffic is the submission's only when what the steps need was up: a server that never
+    // started leaves just the grader's own packets. A precondition, recorded only when it fails
+    // (so a clean run's checks are the packet checks alone). A conversation that broke off half
+    // way (a reset, a timeout) is the submission's doing: the packet checks judge it.
+    const notRun = allSteps(children).filter((c) => c.status === 'errored' && (c.kind === 'serve' || c.error?.code === 'precondition'));
+    if (notRun.length) {
+      ctx.check({
+        title: 'what the steps during the capture need was up',
+        expected: 'every server started, every connection opened',
+        actual: notRun.map((c) => `${c.title}: ${c.error?.message ?? 'errored'}`).join('; '),
+        passed: false,
+        precondition: true,
+      });
+    }
+    checkPackets(b.expect, decoded.packets, patternHosts(ctx), ctx);
   },
 });

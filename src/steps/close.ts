@@ -1,3 +1,4 @@
+import { PreconditionError } from '../errors.js';
 import type { CloseBody } from '../generated/scenario.js';
 import { transcriptData } from './data.js';
 import { defineStep } from './kind.js';
@@ -16,7 +17,7 @@ export const close = defineStep<Body>({
   async run(raw, ctx) {
     const b = norm(raw);
     const conn = ctx.run.connections.get(b.conn);
-    if (!conn) throw new Error(`connection ${b.conn} is not open (its connect step did not succeed)`);
+    if (!conn) throw new PreconditionError(`connection ${b.conn} is not open (its connect step did not succeed)`);
     const r = await ctx.host(conn.host).call('connClose', { id: conn.id, reset: b.reset, timeoutMs: Math.max(0, Math.min(5000, ctx.timeLeftMs() - 50)) });
     ctx.run.connections.delete(b.conn);
     const unread = Buffer.from(r.unread, 'base64');

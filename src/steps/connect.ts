@@ -1,3 +1,4 @@
+import { PreconditionError } from '../errors.js';
 import { isIP } from 'node:net';
 import type { ConnectBody } from '../generated/scenario.js';
 import type { StepRunContext } from '../interpreter/step-context.js';
@@ -18,7 +19,7 @@ export function resolveTarget(to: string, ctx: StepRunContext): { address: strin
   const t = parseTarget(to);
   if (t.name !== undefined) {
     const f = ctx.run.fixtures.get(t.name);
-    if (!f) throw new Error(`fixture ${t.name} is not running (its serve step did not succeed)`);
+    if (!f) throw new PreconditionError(`fixture ${t.name} is not running (its serve step did not succeed)`);
     const address = f.address === '0.0.0.0' ? '127.0.0.1' : f.address === '::' ? '::1' : f.address;
     return { address, port: f.port };
   }

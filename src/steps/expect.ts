@@ -1,3 +1,4 @@
+import { PreconditionError } from '../errors.js';
 import type { ExpectBody } from '../generated/scenario.js';
 import { durationMs } from '../interpreter/duration.js';
 import type { ReadUntil } from '../net/conn.js';
@@ -53,7 +54,7 @@ export const expect = defineStep<ExpectBody>({
   },
   async run(b, ctx) {
     const conn = ctx.run.connections.get(b.conn);
-    if (!conn) throw new Error(`connection ${b.conn} is not open (its connect step did not succeed)`);
+    if (!conn) throw new PreconditionError(`connection ${b.conn} is not open (its connect step did not succeed)`);
     const timeoutMs = Math.max(0, Math.min(durationMs(b.within, 5000), ctx.timeLeftMs() - 50));
     const r = await ctx.host(conn.host).call('connRead', { id: conn.id, until: until(b), timeoutMs });
     const data = Buffer.from(r.data, 'base64');

@@ -21,16 +21,21 @@ export const inspect = defineStep<InspectBody>({
     try {
       decoded = await decodeFile(file);
     } catch (e) {
-      ctx.check({ title: 'capture file readable', expected: 'a pcap or pcapng file', actual: (e as Error).message, passed: false });
+      ctx.check({ title: 'capture file readable', expected: 'a pcap or pcapng file', actual: (e as Error).message, passed: false, precondition: true });
       return;
     }
     ctx.detail('capture', { file, format: decoded.format === 'pcapng' ? 'pcapng' : 'pcap', packets: decoded.packets.map(packetRow) });
+    const p = decoded.problem;
+    const nothing = p !== undefined && decoded.packets.length === 0 && p.offset === 0;
     ctx.check({
       title: 'capture file readable',
       expected: 'a whole pcap or pcapng file',
-      actual: decoded.problem ? `damaged at byte ${decoded.problem.offset} (frame ${decoded.problem.frame}): ${decoded.problem.message}` : `${decoded.packets.length} packets`,
-      passed: !decoded.problem,
+      actual: !p ? `${decoded.packets.length} packets` : nothing ? p.message : `damaged at byte ${p.offset} (frame ${p.frame}): ${p.message}`,
+      passed: !p,
+      // not a score: a readable file earns nothing by itself; an unreadable one earns 0
+      precondition: true,
     });
+    if (nothing) return; // not a capture at all: no packets to compare
     checkPackets(b.expect, decoded.packets, patternHosts(ctx, (b.hosts ?? {}) as Record<string, string | string[]>), ctx);
   },
 });

@@ -1,6 +1,6 @@
 import type { PacketExpect } from '../generated/scenario.js';
 import type { DecodedPacket } from '../packets/types.js';
-import { matchPackets, parsePattern, unknownHosts, type IgnoreKind, type PatternEntry } from '../packets/pattern.js';
+import { entryLine, matchPackets, parsePattern, unknownHosts, type IgnoreKind, type PatternEntry } from '../packets/pattern.js';
 import type { StepRunContext } from '../interpreter/step-context.js';
 import type { CheckScope } from './kind.js';
 
@@ -9,19 +9,18 @@ export function checkPatterns(expect: PacketExpect | undefined, scope: CheckScop
   const entries = (expect?.packets ?? []) as PatternEntry[];
   if (!entries.length) return;
   const parsed = parsePattern(entries);
-  const where = (i: number) => (typeof entries[i] === 'string' ? [...at, 'packets', i] : [...at, 'packets', i]);
+  // a plain line is the entry itself; a `{ packet: line }` entry has its line under `packet`
+  const report = (i: number, col: number, code: string, msg: string) => {
+    const entry = entries[i];
+    if (typeof entry === 'string') scope.errorInValue([...at, 'packets', i], col, code, msg);
+    else if (entryLine(entry) !== undefined && col > 1) scope.errorInValue([...at, 'packets', i, 'packet'], col, code, msg);
+    else scope.error([...at, 'packets', i], code, msg);
+  };
   if ('errors' in parsed) {
-    for (const e of parsed.errors) {
-      const msg = `${e.message}${e.expected?.length ? `; expected ${e.expected.join(', ')}` : ''}`;
-      if (typeof entries[e.index] === 'string') scope.errorInValue(where(e.index), e.col, 'bad-packet-pattern', msg);
-      else scope.error(where(e.index), 'bad-packet-pattern', msg);
-    }
+    for (const e of parsed.errors) report(e.index, e.col, 'bad-packet-pattern', `${e.message}${e.expected?.length ? `; expected ${e.expected.join(', ')}` : ''}`);
     return;
   }
-  for (const e of unknownHosts(entries, [...scope.hosts, ...scope.known('fixture'), ...scope.known('conn'), ...extraHosts])) {
-    if (typeof entries[e.index] === 'string') scope.errorInValue(where(e.index), e.col, 'unknown-host', e.message);
-    else scope.error(where(e.index), 'unknown-host', e.message);
-  }
+  for (const e of unknownHosts(entries, [...scope.hosts, ...scope.known('fixture'), ...scope.known('conn'), ...extraHosts])) report(e.index, e.col, 'unknown-host', e.message);
 }
 
 /** Runs the packet expectations of a capture or inspect step and records the checks. */
@@ -40,10 +39,13 @@ export function checkPackets(expect: PacketExpect, packets: DecodedPacket[], hos
   const parsed = parsePattern(expect.packets as PatternEntry[]);
   if ('errors' in parsed) throw new Error(`invalid packet pattern: ${parsed.errors[0].message}`);
   const m = matchPackets(parsed.pattern, packets, { hosts }, { ignore: (expect.ignore ?? []) as IgnoreKind[] });
+  const weighted = parsed.pattern.items.some((it) => it.weight !== undefined);
   ctx.check({
     title: 'packet sequence',
     expected: `${m.totalItems} expected packet line(s)`,
-    actual: m.ok ? `all matched (${packets.length} packets)` : `${m.matchedItems} of ${m.totalItems} matched${m.unexpected.length ? `, ${m.unexpected.length} unexpected packet(s)` : ''}`,
+    actual: m.ok
+      ? `all matched (${packets.length} packets)`
+      : `${m.matchedItems} of ${m.totalItems} matched${weighted ? ` (weight ${m.weight.matched} of ${m.weight.total})` : ''}${m.unexpected.length ? `, ${m.unexpected.length} unexpected packet(s)` : ''}`,
     passed: m.ok,
     fraction: m.fraction,
     ...(m.ok ? {} : { detail: m.report }),

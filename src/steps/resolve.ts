@@ -1,3 +1,4 @@
+import { PreconditionError } from '../errors.js';
 import { isIP } from 'node:net';
 import type { ResolveBody } from '../generated/scenario.js';
 import type { StepRunContext } from '../interpreter/step-context.js';
@@ -15,7 +16,7 @@ function serverFor(b: ResolveBody, ctx: StepRunContext): string {
   if (b.server !== undefined) {
     if (isServerLiteral(b.server)) return b.server;
     const f = ctx.run.fixtures.get(b.server);
-    if (!f) throw new Error(`fixture ${b.server} is not running (its serve step did not succeed)`);
+    if (!f) throw new PreconditionError(`fixture ${b.server} is not running (its serve step did not succeed)`);
     return isIP(f.address) === 6 ? `[${f.address}]:${f.port}` : `${f.address}:${f.port}`;
   }
   const r = ctx.run.resolvers.get(b.on ?? 'local');

@@ -1,3 +1,4 @@
+import { PreconditionError } from '../errors.js';
 import type { SendBody } from '../generated/scenario.js';
 import { hexToBytes, transcriptData, show } from './data.js';
 import { defineStep } from './kind.js';
@@ -19,7 +20,7 @@ export const send = defineStep<SendBody>({
   },
   async run(b, ctx) {
     const conn = ctx.run.connections.get(b.conn);
-    if (!conn) throw new Error(`connection ${b.conn} is not open (its connect step did not succeed)`);
+    if (!conn) throw new PreconditionError(`connection ${b.conn} is not open (its connect step did not succeed)`);
     const bytes = sendBytes(b);
     await ctx.host(conn.host).call('connSend', { id: conn.id, data: bytes.toString('base64') });
     ctx.transcript({ dir: 'sent', conn: b.conn, ...transcriptData(bytes) });

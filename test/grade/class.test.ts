@@ -86,6 +86,12 @@ describe('grading the fixture class (sandboxed, 2 jobs)', () => {
     }
   });
 
+  it('grades an empty submission first: it earns nothing here, and is no row of the class', () => {
+    const fp = JSON.parse(readFileSync(join(out, 'free-points.json'), 'utf8'));
+    expect(fp).toMatchObject({ scenario: 'echo-grading', score: 0, maxScore: 6, status: 'graded', points: [] });
+    expect(readFileSync(join(out, '.free-points', 'results.json'), 'utf8')).toMatch(/"score": 0/);
+  });
+
   it('writes a valid results.json, the run record and feedback for every submission', () => {
     for (const sub of Object.keys(EXPECTED)) {
       const r = JSON.parse(readFileSync(join(out, sub, 'results.json'), 'utf8'));

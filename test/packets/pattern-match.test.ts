@@ -195,3 +195,38 @@ describe('matchPackets: bounded on large captures', () => {
     expect(bad.report.split('\n').length).toBeLessThan(60);
   });
 });
+
+describe('matchPackets: line weights for partial credit', () => {
+  const session = () => numbered(echoSession().slice(0, 3)); // handshake only, no teardown
+  it('{ packet: line, weight } makes a line worth more or nothing; unweighted lines weigh 1', () => {
+    const plain = match([...handshake, ...teardown], session());
+    expect(plain.fraction).toBeCloseTo(3 / 6);
+    const heavyTeardown = match([...handshake, ...teardown.map((packet) => ({ packet, weight: 3 }))], session());
+    expect(heavyTeardown.matchedItems).toBe(3);
+    expect(heavyTeardown.fraction).toBeCloseTo(3 / 12);
+    const freeHandshake = match([...handshake.map((packet) => ({ packet, weight: 0 })), ...teardown], session());
+    expect(freeHandshake.ok).toBe(false);
+    expect(freeHandshake.fraction).toBe(0);
+  });
+
+  it('a weight-0 line must still match for the sequence to pass', () => {
+    const m = match([{ packet: handshake[0], weight: 0 }, ...handshake.slice(1)], session());
+    expect(m.ok).toBe(true);
+    expect(m.fraction).toBe(1);
+    expect(match([{ packet: 'client > server [RST]', weight: 0 }, ...handshake.slice(1)], session()).ok).toBe(false);
+  });
+
+  it('`any` entries take a weight; a bad weight is an error of its entry', () => {
+    const m = match([{ any: [handshake[0]], weight: 2 }, ...handshake.slice(1), { packet: teardown[0], weight: 2 }], session());
+    expect(m.fraction).toBeCloseTo(4 / 6);
+    const bad = parsePattern([handshake[0], { packet: handshake[1], weight: -1 }] as PatternEntry[]);
+    expect('errors' in bad && bad.errors.map((e) => [e.index, e.message])).toEqual([[1, 'weight must be a number ≥ 0, got -1']]);
+  });
+
+  it('unexpected packets count as one more missed line of the mean weight', () => {
+    const all = [...handshake.map((packet) => ({ packet, weight: 10 }))];
+    const m = match(all, numbered(echoSession().slice(0, 4)));
+    expect(m.ok).toBe(false);
+    expect(m.fraction).toBeCloseTo(30 / 40);
+  });
+});

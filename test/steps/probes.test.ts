@@ -25,8 +25,11 @@ steps:
   - scan: { target: 127.0.0.1, ports: "${ports}", method: ${method}, expect: { open: [${open}], closed: rest } }
   - scan: { target: 127.0.0.1, ports: "${ports}", method: ${method}, expect: { open: [${open}, ${open + 1}], closed: rest } }
     points: 4
+    partial: true
+  - scan: { target: 127.0.0.1, ports: "${ports}", method: ${method}, expect: { open: [${open}, ${open + 1}], closed: rest } }
+    points: 4
 `);
-    const [, good, bad] = record.steps;
+    const [, good, bad, allOrNothing] = record.steps;
     expect(good.status).toBe('passed');
     expect(good.probe).toMatchObject({ kind: 'scan', method, target: '127.0.0.1' });
     expect(bad.status).toBe('failed');
@@ -34,6 +37,9 @@ steps:
     expect(failed.actual).toContain(`${open + 1} is closed`);
     // open check: 1 of 2 ports right; closed check: 2 of 2 → (0.5 + 1) / 2 of 4 points
     expect(bad.earned).toBe(3);
+    // without partial: true a graded step earns its points only when every check passes
+    expect(allOrNothing.status).toBe('failed');
+    expect(allOrNothing.earned).toBe(0);
   });
 
   it('a UDP scan tells open, closed and open|filtered apart and checks each list', async () => {
