@@ -68,6 +68,7 @@ export function register(program: Command): void {
           return 2;
         }
         const res = await gradeClass({ scenarioFile: scenario, loaded: r.loaded, submissionsDir: o.submissions, outDir: o.out, jobs, shard, force: o.force, sandbox });
+        for (const w of res.warnings) process.stderr.write(`warning: ${w}\n`);
         if (res.skipped.length) process.stderr.write(`skipped ${res.skipped.length} already graded (use --force to regrade)\n`);
         process.stdout.write(summaryTable(res.rows));
         return 0;

@@ -7,7 +7,7 @@ import { durationMs } from '../interpreter/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../sandbox/limits.js';
 import { claimSlots } from '../sandbox/slots.js';
-import { ensureSlotUsers, requireReadable, requireRoot, slotUser } from '../sandbox/users.js';
+import { ensureSlotUsers, requireReadable, requireRoot, slotUser, userGid } from '../sandbox/users.js';
 import type { GradeRow } from './csv.js';
 import { gradesCsv } from './csv.js';
 import type { Grade } from './grades.js';
@@ -16,7 +16,8 @@ import { plannedChecks } from './plan.js';
 import { runPool } from './pool.js';
 import { GradeProgress } from './progress.js';
 import { gradeSubmission, writeFileAtomic, type JobTiming } from './run-one.js';
-import { listSubmissions, shardOf, type Shard } from './submissions.js';
+import { screenSubmission } from './screen.js';
+import { listSubmissions, readSubmissionsRoot, shardOf, type Shard } from './submissions.js';
 
 export interface GradeClassOptions {
   scenarioFile: string;
@@ -40,6 +41,8 @@ export interface GradeClassResult {
   /** Submissions skipped because they already had results.json. */
   skipped: string[];
   timings: (JobTiming & { submission: string })[];
+  /** Things about the submissions folder the user should know (empty, entries that are not folders). */
+  warnings: string[];
 }
 
 /** The per-submission wall-clock limit: the scenario's timeout (default 5 min) plus a margin. */
@@ -74,7 +77,11 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   } catch (e) {
     throw new UsageError(`cannot create the output folder ${outDir}: ${(e as Error).message}`);
   }
-  const all = shardOf(await listSubmissions(opts.submissionsDir), opts.shard);
+  const root = await readSubmissionsRoot(opts.submissionsDir);
+  const warnings: string[] = [];
+  if (!root.names.length) warnings.push(`the submissions folder ${resolve(opts.submissionsDir)} holds no submission folders`);
+  if (root.ignored.length) warnings.push(`ignored in ${resolve(opts.submissionsDir)}, not folders: ${root.ignored.join(', ')}`);
+  const all = shardOf(root.names, opts.shard);
   const skipped = opts.force ? [] : all.filter((s) => existsSync(join(outDir, s, 'results.json')));
   const todo = all.filter((s) => !skipped.includes(s));
   const jobs = Math.max(1, opts.jobs ?? cpus().length);
@@ -85,7 +92,9 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   const uids = opts.sandbox ? ensureSlotUsers(Math.max(...slotIds) + 1) : [];
   if (opts.sandbox) {
     try {
-      requireReadable(slotUser(slotIds[0] ?? 0), todo.map((sub) => resolve(opts.submissionsDir, sub)), resolve(opts.submissionsDir));
+      // only the way in is a matter of the environment (a private home folder above the
+      // submissions: exit 3); a file a submission's user cannot read makes it not gradable
+      requireReadable(slotUser(slotIds[0] ?? 0), [resolve(opts.submissionsDir)], resolve(opts.submissionsDir), 0);
     } catch (e) {
       claim.release();
       throw e;
@@ -98,11 +107,18 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   const results = await runPool(todo, jobs, async (sub, i) => {
     const slot = slotIds[i] ?? i;
     progress.started();
+    const submissionDir = resolve(opts.submissionsDir, sub);
+    const user = slotUser(slot);
+    const notGradable = await screenSubmission(submissionDir, opts.sandbox ? { uid: uids[slot], gid: userGid(user) ?? uids[slot], name: user } : undefined);
     const r = await gradeSubmission({
       scenarioFile: resolve(opts.scenarioFile),
       scenarioName: opts.loaded.scenario.name,
       submission: sub,
-      submissionDir: resolve(opts.submissionsDir, sub),
+      submissionDir,
+      submissionsRoot: resolve(opts.submissionsDir),
+      classOutDir: outDir,
+      writable: opts.loaded.scenario.submission?.writable ?? false,
+      ...(notGradable !== undefined ? { notGradable } : {}),
       outDir: join(outDir, sub),
       timeoutMs,
       planned,
@@ -117,7 +133,7 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   // The class files cover every graded submission of this shard, also those graded before.
   const rows = (await readGrades(outDir)).filter((r) => all.includes(r.submission));
   await writeClassFiles(outDir, rows, opts.loaded.scenario.name);
-  return { rows, skipped, timings: results.map((r) => ({ submission: r.submission, ...r.timing })) };
+  return { rows, skipped, warnings, timings: results.map((r) => ({ submission: r.submission, ...r.timing })) };
 }
 
 export { DEFAULT_LIMITS };
