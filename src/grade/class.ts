@@ -72,12 +72,13 @@ export async function writeClassFiles(outDir: string, rows: GradeRow[], scenario
 export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassResult> {
   if (opts.sandbox) requireRoot();
   const outDir = resolve(opts.outDir);
+  // bad input is found before anything is created
+  const root = await readSubmissionsRoot(opts.submissionsDir);
   try {
     await mkdir(outDir, { recursive: true });
   } catch (e) {
     throw new UsageError(`cannot create the output folder ${outDir}: ${(e as Error).message}`);
   }
-  const root = await readSubmissionsRoot(opts.submissionsDir);
   const warnings: string[] = [];
   if (!root.names.length) warnings.push(`the submissions folder ${resolve(opts.submissionsDir)} holds no submission folders`);
   if (root.ignored.length) warnings.push(`ignored in ${resolve(opts.submissionsDir)}, not folders: ${root.ignored.join(', ')}`);
