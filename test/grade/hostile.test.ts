@@ -148,7 +148,8 @@ let out: string;
 let scenarioFile: string;
 let result: GradeClassResult;
 let uids: number[] = [];
-let nsBefore: string[];
+/** Namespaces this process's grading runs recorded in their state files (sampled while grading). */
+const ours = new Set<string>();
 
 beforeAll(async () => {
   const base = mk('wlt12-hostile-');
@@ -172,13 +173,19 @@ beforeAll(async () => {
   submission(subs, paths, 'g01-writer', (f) => writeFileSync(f, pcap));
   submission(subs, paths, 'g02-reader', (f) => writeFileSync(f, pcap));
   symlinkSync('a-good', join(subs, 'h-folder-link'));
+  submission(subs, paths, 'i-unreadable', (f) => writeFileSync(f, pcap));
   writeFileSync(join(subs, 'notes.txt'), 'not a submission');
   execFileSync('chmod', ['-R', 'a+rX', base]);
+  chmodSync(join(subs, 'i-unreadable', 'echo.pcapng'), 0o600); // root's: the sandbox user cannot read it
   const r = await loadScenario(scenarioFile);
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-  nsBefore = netns();
-  // one job: g01 runs right before g02, with the same sandbox user
-  result = await gradeClass({ scenarioFile, loaded: r.loaded, submissionsDir: subs, outDir: out, jobs: 1, sandbox: DEFAULT_LIMITS, progress: quiet(), onSandboxUsers: (u) => (uids = u) });
+  const sampler = setInterval(() => readStates().filter((st) => st.pid === process.pid).forEach((st) => st.namespaces.forEach((n) => ours.add(n))), 50);
+  try {
+    // one job: g01 runs right before g02, with the same sandbox user
+    result = await gradeClass({ scenarioFile, loaded: r.loaded, submissionsDir: subs, outDir: out, jobs: 1, sandbox: DEFAULT_LIMITS, progress: quiet(), onSandboxUsers: (u) => (uids = u) });
+  } finally {
+    clearInterval(sampler);
+  }
 }, 120_000);
 
 afterAll(() => {
@@ -202,6 +209,7 @@ describe('a class of hostile submissions', () => {
       'd-link-shadow': /^not gradable: echo\.pcapng is a link out of the submission \(-> \/etc\/shadow\)/,
       'e-fifo': /^not gradable: echo\.pcapng is a FIFO \(named pipe\), not a regular file/,
       'h-folder-link': /^not gradable: the submission folder is a symbolic link \(-> a-good\)/,
+      'i-unreadable': /^not gradable: echo\.pcapng cannot be read by the sandbox user wirelab-student(-\d+)? \(mode 0600\); fix: chmod o\+r it/,
     };
     for (const [sub, re] of Object.entries(reasons)) {
       const g = grade(sub);
@@ -213,7 +221,7 @@ describe('a class of hostile submissions', () => {
       expect(existsSync(join(out, sub, 'results.json'))).toBe(true);
     }
     const csv = readFileSync(join(out, 'grades.csv'), 'utf8');
-    expect(csv.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['a-good', 'b-link-classmate', 'c-link-passwd', 'd-link-shadow', 'e-fifo', 'f-link-inside', 'g01-writer', 'g02-reader', 'h-folder-link']);
+    expect(csv.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['a-good', 'b-link-classmate', 'c-link-passwd', 'd-link-shadow', 'e-fifo', 'f-link-inside', 'g01-writer', 'g02-reader', 'h-folder-link', 'i-unreadable']);
     expect(result.warnings).toEqual([expect.stringMatching(/not folders: notes\.txt$/)]);
   });
 
@@ -228,7 +236,9 @@ describe('a class of hostile submissions', () => {
   it('leaves nothing: no process, no namespace, no file', () => {
     for (const u of uids) expect(processesOf(u, true)).toEqual([]);
     expect(mentioning(subs)).toEqual([]);
-    expect(netns().filter((n) => !nsBefore.includes(n) && /^wl-[0-9a-f]{6}-grade$/.test(n))).toEqual([]);
+    expect(ours.size).toBeGreaterThan(0); // each run had a loopback namespace of its own…
+    expect(netns().filter((n) => ours.has(n))).toEqual([]); // …and none is left
+    expect(readStates().filter((st) => st.pid === process.pid)).toEqual([]);
     const findmnt = execFileSync('findmnt', ['-rn', '-o', 'TARGET'], { encoding: 'utf8' });
     expect(findmnt).not.toContain(subs);
   });
@@ -266,4 +276,25 @@ describe('a grader killed with SIGKILL', () => {
       }
     }
   }, 60_000);
+});
+
+describe('the submissions folder', () => {
+  const grade = (subsDir: string, outDir: string) =>
+    spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', join(ROOT, 'test/fixtures/echo-grading.yaml'), '--submissions', subsDir, '--out', outDir, '--no-sandbox'], { encoding: 'utf8' });
+
+  it('missing: exit 2 with the path, and no output folder is made', () => {
+    const base = mk('wlt12-folder-');
+    const r = grade(join(base, 'nope'), join(base, 'out'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`the submissions folder ${join(base, 'nope')} does not exist`);
+    expect(existsSync(join(base, 'out'))).toBe(false);
+  });
+
+  it('empty: graded (nothing) with a warning', () => {
+    const base = mk('wlt12-folder-');
+    mkdirSync(join(base, 'subs'));
+    const r = grade(join(base, 'subs'), join(base, 'out'));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`warning: the submissions folder ${join(base, 'subs')} holds no submission folders`);
+  });
 });
