@@ -7,6 +7,7 @@ import { durationMs } from '../interpreter/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../sandbox/limits.js';
 import { claimSlots } from '../sandbox/slots.js';
+import { requireWorlds } from '../sandbox/world.js';
 import { ensureSlotUsers, requireReadable, requireRoot, slotUser, userGid } from '../sandbox/users.js';
 import type { GradeRow } from './csv.js';
 import { gradesCsv } from './csv.js';
@@ -93,6 +94,7 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   const uids = opts.sandbox ? ensureSlotUsers(Math.max(...slotIds) + 1) : [];
   if (opts.sandbox) {
     try {
+      requireWorlds();
       // only the way in is a matter of the environment (a private home folder above the
       // submissions: exit 3); a file a submission's user cannot read makes it not gradable
       requireReadable(slotUser(slotIds[0] ?? 0), [resolve(opts.submissionsDir)], resolve(opts.submissionsDir), 0);

@@ -13,7 +13,9 @@
  * `setpriv --pdeathsig KILL` ties the world to the process that started it (a killed `wirelab
  * run` or agent takes it along), and `unshare --kill-child` ties the init to `unshare`.
  */
+import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { EnvironmentError } from '../errors.js';
 import type { CommandLine } from '../exec/process.js';
 
 /** What a world shows of the file system. */
@@ -71,6 +73,9 @@ while :; do wait $c; st=$?; kill -0 $c 2>/dev/null || break; done
 exit $st
 `;
 
+/** Folders a world needs to run anything: a hidden path that is or holds one of them is not covered. */
+const SYSTEM = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/usr', '/etc', '/dev', '/proc', '/sys', '/run', '/tmp', '/var/tmp'];
+
 /** Paths a world can take: absolute, no newline (they travel in environment variables). */
 export function checkWorld(w: WorldSpec): void {
   for (const p of [w.submission, ...w.hide]) {
@@ -86,7 +91,9 @@ export function checkWorld(w: WorldSpec): void {
  */
 export function worldCommand(inner: string[], world: WorldSpec, cwd?: string): CommandLine & { env: Record<string, string> } {
   checkWorld(world);
-  const hide = [...new Set(world.hide.map((p) => resolve(p)))].sort((a, b) => a.length - b.length);
+  const hide = [...new Set(world.hide.map((p) => resolve(p)))]
+    .filter((p) => !SYSTEM.some((d) => d === p || d.startsWith(p === '/' ? '/' : `${p}/`)))
+    .sort((a, b) => a.length - b.length);
   const env: Record<string, string> = { WL_SUB: resolve(world.submission), WL_CWD: resolve(cwd ?? process.cwd()), WL_RW: world.writable ? '1' : '0' };
   hide.forEach((p, i) => (env[`WL_HIDE_${i + 1}`] = p));
   return {
@@ -95,4 +102,20 @@ export function worldCommand(inner: string[], world: WorldSpec, cwd?: string): C
     shell: false,
     env,
   };
+}
+
+/**
+ * Throws the environment error (exit 3) when this machine cannot make a world (no mount or PID
+ * namespaces, e.g. inside an unprivileged container): otherwise every student program would fail
+ * to start and be graded 0 for a reason that is not the student's.
+ */
+export function requireWorlds(): void {
+  const r = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--', '/bin/sh', '-c', 'mount -t tmpfs -o size=1m wl-check /tmp && mount --bind /tmp /tmp'], { encoding: 'utf8', timeout: 10_000 });
+  if (r.status === 0) return;
+  const why = r.error ? r.error.message : (r.stderr.trim().split('\n')[0] ?? `exit ${r.status}`);
+  throw new EnvironmentError(
+    `the sandbox cannot give student programs a private world (mount and PID namespaces): ${why}`,
+    'run wirelab grade as root on the machine itself (not in an unprivileged container), with util-linux installed (unshare, mount); or grade without the sandbox: --no-sandbox',
+    'sandbox-world',
+  );
 }

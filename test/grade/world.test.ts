@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { commandLine, killGroup, spawnDetached } from '../../src/exec/process.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../../src/sandbox/limits.js';
 import { claimSlots } from '../../src/sandbox/slots.js';
+import { requireWorlds, worldCommand } from '../../src/sandbox/world.js';
+import { EnvironmentError } from '../../src/errors.js';
 import { ensureSlotUsers, slotUser } from '../../src/sandbox/users.js';
 
 const claim = claimSlots(1);
@@ -93,5 +95,25 @@ describe('a sandboxed command in its own world', () => {
     const r = await child;
     expect(text).toContain('stopped');
     expect(r.exitCode).toBe(3);
+  });
+});
+
+describe('making worlds', () => {
+  it('never covers the system: an output folder of / or /usr is not hidden', () => {
+    const w = worldCommand(['true'], { submission: mine, hide: ['/', '/usr', `${out}/`, scenario] });
+    expect(Object.entries(w.env).filter(([k]) => k.startsWith('WL_HIDE_'))).toEqual([['WL_HIDE_1', out], ['WL_HIDE_2', scenario]]);
+    expect(() => worldCommand(['true'], { submission: 'relative', hide: [] })).toThrow(/bad path/);
+  });
+
+  it('says what to do (exit 3) where no world can be made', () => {
+    expect(() => requireWorlds()).not.toThrow();
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent'; // no unshare
+    try {
+      expect(() => requireWorlds()).toThrow(EnvironmentError);
+      expect(() => requireWorlds()).toThrow(/private world .*\n  fix: .*--no-sandbox/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
