@@ -43,6 +43,7 @@ function readable(st: Stats, reader: Reader): boolean {
  * user (absent without the sandbox: readability is not checked). Reads only metadata.
  */
 export async function screenSubmission(dir: string, reader?: Reader): Promise<string | undefined> {
+  if (/[\n\r]/.test(dir)) return 'its folder name holds a line break; rename the folder';
   let top: Stats;
   try {
     top = await lstat(dir);

@@ -174,6 +174,7 @@ beforeAll(async () => {
   submission(subs, paths, 'g02-reader', (f) => writeFileSync(f, pcap));
   symlinkSync('a-good', join(subs, 'h-folder-link'));
   submission(subs, paths, 'i-unreadable', (f) => writeFileSync(f, pcap));
+  submission(subs, paths, 'j-line\nbreak', (f) => writeFileSync(f, pcap));
   writeFileSync(join(subs, 'notes.txt'), 'not a submission');
   execFileSync('chmod', ['-R', 'a+rX', base]);
   chmodSync(join(subs, 'i-unreadable', 'echo.pcapng'), 0o600); // root's: the sandbox user cannot read it
@@ -209,6 +210,7 @@ describe('a class of hostile submissions', () => {
       'd-link-shadow': /^not gradable: echo\.pcapng is a link out of the submission \(-> \/etc\/shadow\)/,
       'e-fifo': /^not gradable: echo\.pcapng is a FIFO \(named pipe\), not a regular file/,
       'h-folder-link': /^not gradable: the submission folder is a symbolic link \(-> a-good\)/,
+      'j-line\nbreak': /^not gradable: its folder name holds a line break; rename the folder$/,
       'i-unreadable': /^not gradable: echo\.pcapng cannot be read by the sandbox user wirelab-student(-\d+)? \(mode 0600\); fix: chmod o\+r it/,
     };
     for (const [sub, re] of Object.entries(reasons)) {
@@ -221,7 +223,7 @@ describe('a class of hostile submissions', () => {
       expect(existsSync(join(out, sub, 'results.json'))).toBe(true);
     }
     const csv = readFileSync(join(out, 'grades.csv'), 'utf8');
-    expect(csv.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['a-good', 'b-link-classmate', 'c-link-passwd', 'd-link-shadow', 'e-fifo', 'f-link-inside', 'g01-writer', 'g02-reader', 'h-folder-link', 'i-unreadable']);
+    expect(csv.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['a-good', 'b-link-classmate', 'c-link-passwd', 'd-link-shadow', 'e-fifo', 'f-link-inside', 'g01-writer', 'g02-reader', 'h-folder-link', 'i-unreadable', expect.stringMatching(/^"?j-line/)]);
     expect(result.warnings).toEqual([expect.stringMatching(/not folders: notes\.txt$/)]);
   });
 
@@ -275,6 +277,26 @@ describe('a grader killed with SIGKILL', () => {
         removeState(st.runId);
       }
     }
+  }, 60_000);
+});
+
+describe('a scenario that lets submissions write to their folder', () => {
+  it('mounts the folder writable (submission.writable), and still hides the rest', async () => {
+    const base = mk('wlt12-writable-');
+    const s = join(base, 'submissions');
+    mkdirSync(s);
+    const file = join(base, 'writable.yaml');
+    writeFileSync(file, SCENARIO_TEXT.replace('timeout: 20s\n', 'timeout: 20s\nsubmission: { writable: true }\n'));
+    submission(s, { subs: s, out: join(base, 'out'), scenario: file }, 'g02-writable', (f) => writeFileSync(f, synPcap()));
+    execFileSync('chmod', ['-R', 'a+rX', base]);
+    chmodSync(join(s, 'g02-writable'), 0o777);
+    const r = await loadScenario(file);
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    await gradeClass({ scenarioFile: file, loaded: r.loaded, submissionsDir: s, outDir: join(base, 'out'), jobs: 1, sandbox: DEFAULT_LIMITS, progress: quiet() });
+    const g = JSON.parse(readFileSync(join(base, 'out', 'g02-writable', 'grade.json'), 'utf8')).grade as { checks: { score: number; output: string }[] };
+    // what it found is only its own write
+    expect(g.checks[0].output).toContain('Welcome LEAK [\\"wrote-own-folder\\"]');
+    expect(readFileSync(join(s, 'g02-writable', 'written'), 'utf8')).toBe('x');
   }, 60_000);
 });
 
