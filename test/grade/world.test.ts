@@ -1,5 +1,5 @@
 // The private world of a sandboxed command (src/sandbox/world.ts), one property per test.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,33 @@ describe('a sandboxed command in its own world', () => {
     expect(text).toContain('stopped');
     expect(r.exitCode).toBe(3);
   });
+});
+
+describe('a world whose starter is killed with SIGKILL', () => {
+  it('ends, and takes its daemon along', async () => {
+    const token = `wlt12-orphan-${process.pid}-${Date.now()}`;
+    const starter = `
+      const { spawnDetached, commandLine } = await import(${JSON.stringify(join(import.meta.dirname, '../../dist/exec/process.js'))});
+      const spec = JSON.parse(process.argv[1]);
+      spawnDetached(commandLine(['/usr/bin/python3', '-c', 'import os, time\\nif os.fork() == 0:\\n    os.setsid(); time.sleep(60)\\ntime.sleep(60)', ${JSON.stringify(token)}]), { sandbox: spec });
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', starter, JSON.stringify(spec())], { stdio: 'ignore' });
+    // everything of the world mentions the token: unshare, its init, the program and its daemon
+    const mentioning = () => execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(token) && !l.includes('ps -eo') && !l.includes('--input-type'));
+    const pythons = () => mentioning().filter((l) => /^\s*\d+ \/usr\/bin\/python3 -c/.test(l));
+    try {
+      const until = Date.now() + 10_000;
+      while (pythons().length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(pythons().length, 'the program and its daemon run').toBe(2);
+      child.kill('SIGKILL');
+      const gone = Date.now() + 10_000;
+      while (mentioning().length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+      expect(mentioning()).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      for (const l of mentioning()) process.kill(Number(l.trim().split(/\s+/)[0]), 'SIGKILL');
+    }
+  }, 30_000);
 });
 
 describe('making worlds', () => {
