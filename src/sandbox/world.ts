@@ -1,7 +1,8 @@
 /**
  * A fresh, private world for a sandboxed command: its own PID namespace (with /proc remounted,
- * so it sees only its own processes, not the grader's command line) and its own mount
- * namespace, in which /tmp, /var/tmp and /dev/shm are empty tmpfs, the grader's output folder,
+ * so it sees only its own processes, not the grader's command line), its own IPC namespace (no
+ * System V shared memory or message queue outlives it for the next submission) and its own
+ * mount namespace, in which /tmp, /var/tmp and /dev/shm are empty tmpfs, the grader's output folder,
  * the submissions root and the scenario file are covered by empty read-only mounts, and only
  * the submission's own folder is bound back in (read-only unless the scenario says otherwise).
  *
@@ -98,7 +99,7 @@ export function worldCommand(inner: string[], world: WorldSpec, cwd?: string): C
   hide.forEach((p, i) => (env[`WL_HIDE_${i + 1}`] = p));
   return {
     file: 'setpriv',
-    args: ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--pid', '--fork', '--kill-child=KILL', '--mount-proc', '--', '/bin/sh', '-c', WORLD_INIT, 'wl-world', ...inner],
+    args: ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--pid', '--ipc', '--fork', '--kill-child=KILL', '--mount-proc', '--', '/bin/sh', '-c', WORLD_INIT, 'wl-world', ...inner],
     shell: false,
     env,
   };
@@ -110,7 +111,7 @@ export function worldCommand(inner: string[], world: WorldSpec, cwd?: string): C
  * to start and be graded 0 for a reason that is not the student's.
  */
 export function requireWorlds(): void {
-  const r = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--', '/bin/sh', '-c', 'mount -t tmpfs -o size=1m wl-check /tmp && mount --bind /tmp /tmp'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('unshare', ['--mount', '--pid', '--ipc', '--fork', '--mount-proc', '--', '/bin/sh', '-c', 'mount -t tmpfs -o size=1m wl-check /tmp && mount --bind /tmp /tmp'], { encoding: 'utf8', timeout: 10_000 });
   if (r.status === 0) return;
   const why = r.error ? r.error.message : (r.stderr.trim().split('\n')[0] ?? `exit ${r.status}`);
   throw new EnvironmentError(

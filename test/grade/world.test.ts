@@ -57,6 +57,17 @@ describe('a sandboxed command in its own world', () => {
     }
   });
 
+  it('leaves no System V shared memory behind for the next one (its own IPC namespace)', async () => {
+    const before = execFileSync('ipcs', ['-m'], { encoding: 'utf8' });
+    const made = await inWorld('ipcmk -M 4096 -p 0666 | grep -o "[0-9]*$"; ipcs -m | grep -c 0x');
+    const [id, count] = made.text.trim().split('\n');
+    expect(Number(count)).toBe(1); // it made one…
+    const next = await inWorld('ipcs -m | grep -c 0x');
+    expect(next.text.trim()).toBe('0'); // …the next world sees none…
+    expect(execFileSync('ipcs', ['-m'], { encoding: 'utf8' })).toBe(before); // …nor does the machine
+    expect(id).toMatch(/^\d+$/);
+  });
+
   it('sees only its own processes in /proc, and no command line of the grader', async () => {
     const r = await inWorld('ls /proc | grep -c "^[0-9]"; cat /proc/*/cmdline | tr "\\0" " " | grep -c -e "--ou[t]" -e "vites[t]"; echo "uid $(id -u)"');
     const [count, grader, uid] = r.text.trim().split('\n');
