@@ -29,7 +29,7 @@ export interface WorldSpec {
   writable?: boolean;
 }
 
-/** Size of each fresh /tmp, /var/tmp and /dev/shm (RAM-backed). */
+/** Size of each fresh /tmp, /var/tmp, /run/lock and /dev/shm (RAM-backed). */
 export const WORLD_TMPFS = 'size=64m,nr_inodes=16384,mode=1777,nosuid,nodev';
 
 /**
@@ -42,7 +42,7 @@ export const WORLD_INIT = `set -e
 mount -t tmpfs -o size=1m,mode=0700 wl-stage /dev/shm
 mkdir /dev/shm/s
 mount --bind "$WL_SUB" /dev/shm/s
-for d in /tmp /var/tmp; do mount -t tmpfs -o ${WORLD_TMPFS} wl-tmp "$d"; done
+for d in /tmp /var/tmp /run/lock; do if [ -d "$d" ]; then mount -t tmpfs -o ${WORLD_TMPFS} wl-tmp "$d"; fi; done
 i=1; covered=" "
 while eval "p=\\\${WL_HIDE_$i-}"; [ -n "$p" ]; do
   if [ -d "$p" ]; then mount -t tmpfs -o size=1m,mode=0755,nosuid,nodev wl-hidden "$p"; covered="$covered$i "

@@ -46,14 +46,15 @@ async function inWorld(script: string, opts: { writable?: boolean; stdin?: strin
 }
 
 describe('a sandboxed command in its own world', () => {
-  it('starts with an empty /tmp, /var/tmp and /dev/shm, and what it writes there is gone after it', async () => {
-    execFileSync('touch', ['/tmp/wlt12-outside', '/var/tmp/wlt12-outside', '/dev/shm/wlt12-outside']);
+  it('starts with an empty /tmp, /var/tmp, /dev/shm and /run/lock, and what it writes there is gone after it', async () => {
+    const shared = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'].filter((d) => existsSync(d));
+    for (const d of shared) writeFileSync(join(d, 'wlt12-outside'), '');
     try {
-      const r = await inWorld('for d in /tmp /var/tmp /dev/shm; do ls -A $d | grep -c . ; echo x > $d/wlt12-inside || echo nowrite; done');
-      expect(r.text.trim().split('\n')).toEqual(['0', '0', '0']);
-      for (const d of ['/tmp', '/var/tmp', '/dev/shm']) expect(existsSync(join(d, 'wlt12-inside')), d).toBe(false);
+      const r = await inWorld(`for d in ${shared.join(' ')}; do ls -A $d | grep -c . ; echo x > $d/wlt12-inside || echo nowrite; done`);
+      expect(r.text.trim().split('\n')).toEqual(shared.map(() => '0'));
+      for (const d of shared) expect(existsSync(join(d, 'wlt12-inside')), d).toBe(false);
     } finally {
-      for (const d of ['/tmp', '/var/tmp', '/dev/shm']) rmSync(join(d, 'wlt12-outside'), { force: true });
+      for (const d of shared) rmSync(join(d, 'wlt12-outside'), { force: true });
     }
   });
 
