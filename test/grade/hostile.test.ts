@@ -265,9 +265,11 @@ describe('a grader killed with SIGKILL', () => {
       expect(mentioning(daemon), 'the daemon started').toHaveLength(1);
       grader.kill('SIGKILL');
       await exited;
+      // the run (whose --out is in OUT) tears down, and the world takes the daemon along
       const gone = Date.now() + 15_000;
-      while (mentioning(token).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+      while ((mentioning(token).length > 0 || mentioning(join(base, 'out')).length > 0) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
       expect(mentioning(token)).toEqual([]);
+      expect(mentioning(join(base, 'out'))).toEqual([]);
     } finally {
       grader.kill('SIGKILL');
       for (const p of mentioning(token)) process.kill(Number(p.trim().split(/\s+/)[0]), 'SIGKILL');
