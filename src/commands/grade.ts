@@ -88,6 +88,7 @@ export function register(program: Command): void {
         if (!o.submissions) throw new UsageError("--submissions DIR is required (or --verify to grade the scenario's own examples)");
         if (!o.out) throw new UsageError('--out DIR is required');
         const res = await gradeClass({ scenarioFile: scenario, loaded: r.loaded, submissionsDir: o.submissions, outDir: o.out, jobs, shard, force: o.force, sandbox, freePoints: o.freePoints });
+        for (const w of res.warnings) process.stderr.write(`warning: ${w}\n`);
         if (res.skipped.length) process.stderr.write(`skipped ${res.skipped.length} already graded (use --force to regrade)\n`);
         process.stdout.write(summaryTable(res.rows));
         if (res.freePoints) process.stdout.write(freePointsText(res.freePoints, join(o.out, FREE_POINTS_FILE)));

@@ -88,11 +88,11 @@ export function spawnDetached(
   opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string; sandbox?: SandboxSpec },
 ): ResultPromise {
   const sandbox = opts.sandbox ?? sandboxFromEnv();
-  const cmd = sandbox && sandboxApplies(command, sandbox) ? sandboxCommand(command, sandbox) : command;
+  const cmd: CommandLine & { env?: Record<string, string> } = sandbox && sandboxApplies(command, sandbox) ? sandboxCommand(command, sandbox, opts.cwd) : command;
   return execa(cmd.file, cmd.args, {
     shell: cmd.shell ? '/bin/sh' : false,
     cwd: opts.cwd,
-    env: opts.env,
+    env: cmd.env ? { ...opts.env, ...cmd.env } : opts.env,
     extendEnv: true,
     input: opts.stdin,
     stdin: opts.stdin === undefined ? 'ignore' : undefined,

@@ -376,6 +376,15 @@ export interface Scenario {
    */
   description?: string;
   timeout?: Duration;
+  /**
+   * How `wirelab grade` shows the submission's folder to the student's programs, which run in a private world: their own /tmp, /var/tmp, /dev/shm and /proc, and no view of the other submissions, the output folder or this file.
+   */
+  submission?: {
+    /**
+     * Let the student's programs write to their own submission folder (default false: it is mounted read-only). Files written there stay after grading.
+     */
+    writable?: boolean;
+  };
   report?: ReportSpec;
   grading?: GradingSpec;
   topology?: Topology;

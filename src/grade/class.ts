@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { UsageError } from '../errors.js';
 import { durationMs } from '../interpreter/duration.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../sandbox/limits.js';
 import { claimSlots } from '../sandbox/slots.js';
-import { ensureSlotUsers, requireReadable, requireRoot, slotUser } from '../sandbox/users.js';
+import { requireWorlds } from '../sandbox/world.js';
+import { ensureSlotUsers, requireReadable, requireRoot, slotUser, userGid } from '../sandbox/users.js';
 import type { GradeRow } from './csv.js';
 import { gradesCsv } from './csv.js';
 import type { Grade } from './grades.js';
@@ -17,7 +18,8 @@ import { runPool } from './pool.js';
 import { GradeProgress } from './progress.js';
 import { gradeSubmission, writeFileAtomic, type JobResult, type JobTiming } from './run-one.js';
 import { EMPTY_NAME, FREE_POINTS_DIR, FREE_POINTS_FILE, emptySubmission, freePointsOf, readFreePoints, type FreePoints } from './free-points.js';
-import { listSubmissions, shardOf, type Shard } from './submissions.js';
+import { screenSubmission } from './screen.js';
+import { listSubmissions, readSubmissionsRoot, shardOf, type Shard } from './submissions.js';
 
 export interface GradeClassOptions {
   scenarioFile: string;
@@ -45,6 +47,8 @@ export interface GradeClassResult {
   timings: (JobTiming & { submission: string })[];
   /** What an empty submission earns (OUT/free-points.json); absent with `freePoints: false`. */
   freePoints?: FreePoints;
+  /** Things about the submissions folder the user should know (empty, entries that are not folders). */
+  warnings: string[];
 }
 
 /** The per-submission wall-clock limit: the scenario's timeout (default 5 min) plus a margin. */
@@ -96,7 +100,10 @@ export async function gradeFolders(
   const uids = opts.sandbox ? ensureSlotUsers(Math.max(...slotIds) + 1) : [];
   if (opts.sandbox) {
     try {
-      requireReadable(slotUser(slotIds[0] ?? 0), check.dirs, check.root);
+      requireWorlds();
+      // only the way in is a matter of the environment (a private home folder above the
+      // submissions: exit 3); a file a submission's user cannot read makes it not gradable
+      requireReadable(slotUser(slotIds[0] ?? 0), check.dirs, check.root, 0);
     } catch (e) {
       claim.release();
       throw e;
@@ -108,11 +115,19 @@ export async function gradeFolders(
   return runPool(items, jobs, async (item, i) => {
     const slot = slotIds[i] ?? i;
     onStart(item);
+    const user = slotUser(slot);
+    const notGradable = await screenSubmission(item.dir, opts.sandbox ? { uid: uids[slot], gid: userGid(user) ?? uids[slot], name: user } : undefined);
     const r = await gradeSubmission({
       scenarioFile: resolve(opts.scenarioFile),
       scenarioName: opts.loaded.scenario.name,
       submission: item.name,
       submissionDir: item.dir,
+      // what the submission's world hides: its classmates (the folder holding it) and every
+      // grader output (the folder holding its own)
+      submissionsRoot: dirname(item.dir),
+      classOutDir: dirname(item.outDir),
+      writable: opts.loaded.scenario.submission?.writable ?? false,
+      ...(notGradable !== undefined ? { notGradable } : {}),
       outDir: item.outDir,
       timeoutMs,
       planned,
@@ -129,12 +144,17 @@ export async function gradeFolders(
 export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassResult> {
   if (opts.sandbox) requireRoot();
   const outDir = resolve(opts.outDir);
+  // bad input is found before anything is created
+  const root = await readSubmissionsRoot(opts.submissionsDir);
   try {
     await mkdir(outDir, { recursive: true });
   } catch (e) {
     throw new UsageError(`cannot create the output folder ${outDir}: ${(e as Error).message}`);
   }
-  const all = shardOf(await listSubmissions(opts.submissionsDir), opts.shard);
+  const warnings: string[] = [];
+  if (!root.names.length) warnings.push(`the submissions folder ${resolve(opts.submissionsDir)} holds no submission folders`);
+  if (root.ignored.length) warnings.push(`ignored in ${resolve(opts.submissionsDir)}, not folders: ${root.ignored.join(', ')}`);
+  const all = shardOf(root.names, opts.shard);
   const skipped = opts.force ? [] : all.filter((s) => existsSync(join(outDir, s, 'results.json')));
   const todo = all.filter((s) => !skipped.includes(s));
   // The empty submission first (in the same pool), unless its result for this scenario is kept.
@@ -151,8 +171,9 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
     results = await gradeFolders(
       opts,
       items,
-      // the empty folder too: under a private TMPDIR the sandbox user could not enter it
-      { dirs: items.map((it) => it.dir), root: resolve(opts.submissionsDir) },
+      // the way into the submissions, and the empty folder (under a private TMPDIR the sandbox
+      // user could not enter it); what is unreadable inside a submission makes it not gradable
+      { dirs: [resolve(opts.submissionsDir), ...(emptyItem ? [emptyItem.dir] : [])], root: resolve(opts.submissionsDir) },
       (item, r) => {
         if (item !== emptyItem) progress.finished(item.name, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
       },
@@ -171,7 +192,7 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   // The class files cover every graded submission of this shard, also those graded before.
   const rows = (await readGrades(outDir)).filter((r) => all.includes(r.submission));
   await writeClassFiles(outDir, rows, opts.loaded.scenario.name);
-  return { rows, skipped, timings: graded.map((r) => ({ submission: r.submission, ...r.timing })), ...(freePoints ? { freePoints } : {}) };
+  return { rows, skipped, warnings, timings: graded.map((r) => ({ submission: r.submission, ...r.timing })), ...(freePoints ? { freePoints } : {}) };
 }
 
 export { DEFAULT_LIMITS };

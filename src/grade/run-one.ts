@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
 import { SANDBOX_ENV, type SandboxSpec } from '../sandbox/limits.js';
 import { reapUser } from '../sandbox/reap.js';
+import type { WorldSpec } from '../sandbox/world.js';
 import { runCmd } from '../topology/run-cmd.js';
 import { claimRun, removeState, saveState } from '../topology/state.js';
 import { PKG_ROOT } from '../util/paths.js';
@@ -22,6 +23,16 @@ export interface GradeJob {
   submission: string;
   /** Absolute path of the submission folder (`{{submission}}`). */
   submissionDir: string;
+  /**
+   * The submissions root and the class's output folder: hidden from the submission's programs
+   * (with the scenario file), which see only their own folder.
+   */
+  submissionsRoot?: string;
+  classOutDir?: string;
+  /** The submission's programs may write to its folder (the scenario's `submission.writable`). */
+  writable?: boolean;
+  /** Set when the submission was found not gradable before anything ran: the reason. */
+  notGradable?: string;
   /** OUT/SUB. */
   outDir: string;
   /** Wall-clock limit of the whole run child. */
@@ -59,6 +70,23 @@ async function isolatedNamespace(): Promise<{ name: string; remove: () => Promis
     throw e;
   }
   return { name, remove };
+}
+
+/** The result of a submission found not gradable: nothing runs; the reason goes in its feedback. */
+async function notGradable(job: GradeJob, t0: number): Promise<JobResult> {
+  const maxScore = job.planned.reduce((a, c) => a + c.maxScore, 0);
+  const grade = errorGrade(`not gradable: ${job.notGradable}`, maxScore, job.planned, job.gradeOptions);
+  await writeOutputs(job, join(job.outDir, 'run'), grade, performance.now() - t0);
+  return { submission: job.submission, grade, timing: { totalMs: performance.now() - t0 } };
+}
+
+/** results.json, grade.json and feedback.md of a submission (results.json last). */
+async function writeOutputs(job: GradeJob, runDir: string, grade: Grade, totalMs: number): Promise<void> {
+  const results = toGradescope(grade, { scenario: job.scenarioName, executionTime: totalMs / 1000 });
+  await writeFileAtomic(join(job.outDir, 'feedback.md'), await feedbackText(runDir, job.submission, job.scenarioName, grade));
+  await writeFileAtomic(join(job.outDir, 'grade.json'), `${JSON.stringify({ submission: job.submission, scenario: job.scenarioName, grade }, null, 2)}\n`);
+  // results.json last: its presence marks the submission as graded (resume skips it).
+  await writeFileAtomic(join(job.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
 /** Where the time of one submission went. */
@@ -107,13 +135,19 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   const runDir = join(job.outDir, 'run');
   await rm(runDir, { recursive: true, force: true });
   await mkdir(runDir, { recursive: true });
+  if (job.notGradable !== undefined) return notGradable(job, t0);
   const env = { ...process.env };
-  if (job.sandbox) env[SANDBOX_ENV] = JSON.stringify({ ...job.sandbox, uid: undefined, match: job.submissionDir });
-  else delete env[SANDBOX_ENV];
+  if (job.sandbox) {
+    const hide = [job.scenarioFile, ...(job.submissionsRoot ? [job.submissionsRoot] : []), ...(job.classOutDir ? [job.classOutDir] : [job.outDir])];
+    const world: WorldSpec = { submission: job.submissionDir, hide, writable: job.writable ?? false };
+    env[SANDBOX_ENV] = JSON.stringify({ ...job.sandbox, uid: undefined, match: job.submissionDir, world });
+  } else delete env[SANDBOX_ENV];
   const netns = job.isolate ? await isolatedNamespace() : undefined;
   const argv = [process.execPath, join(PKG_ROOT, 'bin', 'wirelab.js'), 'run', job.scenarioFile, '--out', runDir, '--var', `submission=${job.submissionDir}`, '--json'];
-  // `ip netns exec` execs the command in place: the child's pid stays the process group leader
-  const [cmd, ...args] = netns ? ['ip', 'netns', 'exec', netns.name, ...argv] : argv;
+  // `ip netns exec` and setpriv exec the command in place: the child's pid stays the process
+  // group leader. With --pdeathsig the run is told (SIGTERM: it tears down) when this grader
+  // dies, even by SIGKILL, and its teardown ends the submission's programs and their worlds.
+  const [cmd, ...args] = ['setpriv', '--pdeathsig', 'TERM', '--', ...(netns ? ['ip', 'netns', 'exec', netns.name] : []), ...argv];
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -156,10 +190,6 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
     grade = errorGrade(reason, job.planned.reduce((a, c) => a + c.maxScore, 0), job.planned, job.gradeOptions);
   }
   const totalMs = performance.now() - t0;
-  const results = toGradescope(grade, { scenario: job.scenarioName, executionTime: totalMs / 1000 });
-  await writeFileAtomic(join(job.outDir, 'feedback.md'), await feedbackText(runDir, job.submission, job.scenarioName, grade));
-  await writeFileAtomic(join(job.outDir, 'grade.json'), `${JSON.stringify({ submission: job.submission, scenario: job.scenarioName, grade }, null, 2)}\n`);
-  // results.json last: its presence marks the submission as graded (resume skips it).
-  await writeFileAtomic(join(job.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  await writeOutputs(job, runDir, grade, totalMs);
   return { submission: job.submission, grade, timing: { totalMs, ...(scenarioMs !== undefined ? { scenarioMs } : {}) } };
 }

@@ -1,3 +1,5 @@
+import { checkWorld, type WorldSpec } from './world.js';
+
 /**
  * Limits for student code. A submission's program runs as an unprivileged slot user under
  * these resource limits (setrlimit via prlimit), so a fork bomb, a memory hog or an output
@@ -21,10 +23,15 @@ export interface SandboxSpec {
    * absolute folder); absent: every command.
    */
   match?: string;
+  /**
+   * A private world for each sandboxed command (own PID and mount namespace, fresh /tmp,
+   * only the submission's folder visible); absent: the command sees the machine as it is.
+   */
+  world?: WorldSpec;
 }
 
 /** The defaults `wirelab grade` applies (override with --sandbox-* flags). */
-export const DEFAULT_LIMITS: Omit<SandboxSpec, 'user' | 'match'> = {
+export const DEFAULT_LIMITS: Omit<SandboxSpec, 'user' | 'match' | 'world'> = {
   cpu: 20,
   memory: 1536 * 1024 * 1024,
   procs: 64,
@@ -44,5 +51,6 @@ export function sandboxFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxSpe
     if (!Number.isInteger(s[k]) || s[k] <= 0) throw new Error(`${SANDBOX_ENV}: ${k} must be a positive integer`);
   }
   if (!/^[a-z_][a-z0-9_-]*$/.test(s.user)) throw new Error(`${SANDBOX_ENV}: bad user name "${s.user}"`);
+  if (s.world) checkWorld(s.world);
   return s;
 }

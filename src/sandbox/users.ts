@@ -20,6 +20,15 @@ export function userId(name: string): number | undefined {
   return undefined;
 }
 
+/** The primary gid of a user from /etc/passwd, or undefined. */
+export function userGid(name: string): number | undefined {
+  for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const f = line.split(':');
+    if (f[0] === name) return Number(f[3]);
+  }
+  return undefined;
+}
+
 /** Throws the environment error (exit 3) that says the sandbox needs root, unless we are root. */
 export function requireRoot(): void {
   if (process.getuid?.() !== 0) {
@@ -65,10 +74,11 @@ export function ensureSlotUsers(slots: number): number[] {
  * cannot read would fail to start and be graded 0 for a reason that is not the student's.
  * Typical cause: submissions under a private home folder (0700).
  */
-export function requireReadable(user: string, dirs: string[], root: string): void {
+export function requireReadable(user: string, dirs: string[], root: string, maxDepth?: number): void {
   if (!dirs.length) return;
+  const depth = maxDepth === undefined ? [] : ['-maxdepth', String(maxDepth)];
   // from /: find returns to its starting folder, which the user may not be able to enter
-  const r = spawnSync('runuser', ['-u', user, '--', 'find', ...dirs, '!', '-readable', '-print', '-prune'], { encoding: 'utf8', cwd: '/' });
+  const r = spawnSync('runuser', ['-u', user, '--', 'find', ...dirs, ...depth, '(', '!', '-readable', '-o', '-type', 'd', '!', '-executable', ')', '-print', '-prune'], { encoding: 'utf8', cwd: '/' });
   // find also reports folders it cannot enter on stderr ("Permission denied")
   const denied = [...r.stdout.split('\n'), ...r.stderr.split('\n').map((l) => /^find: [‘'](.*)[’']: Permission denied$/.exec(l)?.[1] ?? '')].filter(Boolean);
   if (r.error) throw new EnvironmentError(`cannot check what the sandbox user can read: ${r.error.message}`, 'install util-linux (runuser) and findutils', 'sandbox-check');

@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { InspectBody } from '../generated/scenario.js';
 import { decodeFile } from '../packets/decode-file.js';
+import { openConfined } from '../util/safe-open.js';
 import { substitute } from '../util/vars.js';
 import { defineStep } from './kind.js';
 import { packetRow } from './capture.js';
@@ -19,7 +20,13 @@ export const inspect = defineStep<InspectBody>({
     const file = resolve(ctx.run.scenarioDir, substitute(b.file, ctx.run.vars));
     let decoded;
     try {
-      decoded = await decodeFile(file);
+      // a student's file: a regular file, and no link out of the submission's folder
+      const { handle } = await openConfined(file, ctx.run.vars.submission);
+      try {
+        decoded = await decodeFile(`/proc/self/fd/${handle.fd}`); // the very file that was checked
+      } finally {
+        await handle.close();
+      }
     } catch (e) {
       ctx.check({ title: 'capture file readable', expected: 'a pcap or pcapng file', actual: (e as Error).message, passed: false, precondition: true });
       return;

@@ -223,7 +223,7 @@ describe('submissions the sandbox user cannot read', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(EnvironmentError);
-    expect((err as EnvironmentError).message).toMatch(/sandbox user wirelab-student(-\d+)? cannot read .*private\/py-correct/);
+    expect((err as EnvironmentError).message).toMatch(/sandbox user wirelab-student(-\d+)? cannot read \S*private\b/);
     expect((err as EnvironmentError).fix).toContain(`chmod -R o+rX ${hidden}`);
     expect(existsSync(join(o, 'out', 'py-correct'))).toBe(false);
   });
