@@ -3,6 +3,7 @@ import type { CaptureBody, Step } from '../generated/scenario.js';
 import { decodeFile } from '../packets/decode-file.js';
 import type { PacketRow } from '../generated/run-record.js';
 import type { DecodedPacket } from '../packets/types.js';
+import { lossCheck, packetsLost } from '../packets/capture-counters.js';
 import { defineStep } from './kind.js';
 import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
 
@@ -14,6 +15,7 @@ export function packetRow(p: DecodedPacket): PacketRow {
 /**
  * Captures on a host's interface around nested steps. The capture is stopped and flushed in a
  * `finally`, so it ends whatever the nested steps do; teardown stops it too if the run dies.
+ * libpcap's counters go into the record, and a check fails when it dropped packets.
  */
 export const capture = defineStep<CaptureBody>({
   kind: 'capture',
@@ -46,10 +48,13 @@ export const capture = defineStep<CaptureBody>({
       interface: device,
       ...(b.filter ? { filter: b.filter } : {}),
       linktype: stats.linktype,
-      dropped: stats.dropped,
+      engine: stats.engine,
+      ...(stats.counters ? { counters: stats.counters, dropped: packetsLost(stats.counters) } : {}),
       packets: decoded.packets.map(packetRow),
     });
     if (decoded.problem) throw new Error(`the capture file is damaged at byte ${decoded.problem.offset}: ${decoded.problem.message}`);
+    // The fallback engine (`cap`) gives no counters: then nothing can be said about losses.
+    if (stats.counters) ctx.check(lossCheck(stats.counters));
     if (b.expect) checkPackets(b.expect, decoded.packets, patternHosts(ctx), ctx);
   },
 });
