@@ -15,7 +15,7 @@ export function packetRow(p: DecodedPacket): PacketRow {
 /**
  * Captures on a host's interface around nested steps. The capture is stopped and flushed in a
  * `finally`, so it ends whatever the nested steps do; teardown stops it too if the run dies.
- * libpcap's counters go into the record, and a check fails when it dropped packets.
+ * libpcap's counters go into the record; when libpcap dropped packets a failed check says so.
  */
 export const capture = defineStep<CaptureBody>({
   kind: 'capture',
@@ -53,8 +53,11 @@ export const capture = defineStep<CaptureBody>({
       packets: decoded.packets.map(packetRow),
     });
     if (decoded.problem) throw new Error(`the capture file is damaged at byte ${decoded.problem.offset}: ${decoded.problem.message}`);
+    // A precondition of every other check: a capture that lost packets cannot be trusted, so
+    // the step fails and earns nothing, with the counts. It is recorded only when it fails, so
+    // a complete capture's checks (and the partial credit computed from them) are unchanged.
     // The fallback engine (`cap`) gives no counters: then nothing can be said about losses.
-    if (stats.counters) ctx.check(lossCheck(stats.counters));
+    if (stats.counters && packetsLost(stats.counters) > 0) ctx.check(lossCheck(stats.counters));
     if (b.expect) checkPackets(b.expect, decoded.packets, patternHosts(ctx), ctx);
   },
 });
