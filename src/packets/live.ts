@@ -14,7 +14,7 @@
  *    the kernel's time. Our own `snaplen` is applied when writing.
  *  - It does not bind pcap_stats, so kernel drops are not visible: its result has no
  *    `counters`, and nothing claims that no packet was lost.
- *  - Throughput: `cap` makes one JS call per packet (~4 µs here), about 25–30× tcpdump's CPU; a
+ *  - Throughput: `cap` makes one JS call per packet (~4 µs here), 10–30× tcpdump's CPU; a
  *    flood beyond what the kernel ring absorbs is lost — see bench/capture.mjs.
  *
  * On `lo` the kernel hands libpcap an outgoing and an incoming copy of each packet and libpcap
@@ -62,7 +62,7 @@ export interface CaptureSpec {
   format?: CaptureFormat;
   /** Bytes kept per packet (default 262144; cap itself never delivers more than 65535). */
   snaplen?: number;
-  /** Kernel capture buffer in bytes (default 64 MiB: absorbs bursts while JS catches up). */
+  /** Kernel capture buffer in bytes (default 64 MiB: absorbs bursts while the reader catches up). */
   bufferSize?: number;
   /** Drain: stop once no packet arrived for this long (default 50 ms)… */
   quietMs?: number;
@@ -71,7 +71,6 @@ export interface CaptureSpec {
   /** Default: `native` where it is built, else `cap`. Asking for `native` where it is not built is an EnvironmentError. */
   engine?: CaptureEngine;
 }
-
 
 export interface CaptureResult {
   file: string;
