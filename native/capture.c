@@ -207,7 +207,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 }
 
 /* pcapng Interface Statistics Block: isb_starttime, isb_endtime, isb_ifrecv (ps_recv),
- * isb_ifdrop (ps_ifdrop), isb_osdrop (ps_drop), isb_usrdeliv (packets written). */
+ * isb_ifdrop (ps_drop + ps_ifdrop: every loss, as dumpcap writes it, so Wireshark's capture
+ * file properties show it), isb_osdrop (ps_drop), isb_usrdeliv (packets written). */
 static void write_isb(capture_t *c) {
   if (c->used + 256 > BUF_SIZE && flush_buf(c) < 0) return;
   unsigned char *b = c->buf + c->used;
@@ -228,7 +229,7 @@ static void write_isb(capture_t *c) {
   o += opt(b + o, 3, t, 8);
   uint64_t v = c->stats.ps_recv;
   o += opt(b + o, 4, &v, 8);
-  v = c->stats.ps_ifdrop;
+  v = (uint64_t)c->stats.ps_drop + c->stats.ps_ifdrop;
   o += opt(b + o, 5, &v, 8);
   v = c->stats.ps_drop;
   o += opt(b + o, 7, &v, 8);

@@ -8,7 +8,7 @@
  * Traffic goes to 127.42.3.1 (the filter keeps other tests' loopback traffic out).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSocket } from 'node:dgram';
@@ -73,6 +73,21 @@ describe.runIf(isRoot)('native engine counters', () => {
   it('pcapng ends with an Interface Statistics Block holding the counters (capinfos reads it)', async () => {
     const { stdout } = await run('tshark', ['-n', '-r', join(dir, 'ours.pcapng'), '-T', 'fields', '-e', 'frame.number']);
     expect(stdout.trim().split('\n')).toHaveLength(40);
+    // the last block: type 5, its trailing length equal to the leading one, 64-bit options
+    const buf = readFileSync(join(dir, 'ours.pcapng'));
+    const len = buf.readUInt32LE(buf.length - 4);
+    const isb = buf.subarray(buf.length - len);
+    expect([isb.readUInt32LE(0), isb.readUInt32LE(4)]).toEqual([5, len]);
+    const opts: Record<number, bigint> = {};
+    for (let o = 20; o < len - 4; ) {
+      const [code, olen] = [isb.readUInt16LE(o), isb.readUInt16LE(o + 2)];
+      if (code === 0) break;
+      if (olen === 8) opts[code] = isb.readBigUInt64LE(o + 4);
+      o += 4 + ((olen + 3) & ~3);
+    }
+    // isb_ifrecv = received by filter, isb_ifdrop = every loss, isb_osdrop = kernel, isb_usrdeliv = captured
+    expect({ ifrecv: opts[4], ifdrop: opts[5], osdrop: opts[7], usrdeliv: opts[8] }).toEqual({ ifrecv: 80n, ifdrop: 0n, osdrop: 0n, usrdeliv: 40n });
+    expect(opts[3]! >= opts[2]!).toBe(true); // end time after start time
     const info = await run('capinfos', [join(dir, 'ours.pcapng')]);
     expect(info.stdout).toMatch(/Number of stat entries = 1/);
     expect(info.stdout).toMatch(/Capture application: wirelab/);
