@@ -35,7 +35,7 @@ export function lossCheck(c: CaptureCounters): { title: string; expected: string
       : {
           detail:
             c.droppedByKernel > 0
-              ? `libpcap dropped ${plural(c.droppedByKernel, 'packet')} because the kernel capture buffer was full: the capture file is incomplete, so the packet checks cannot be trusted. Capture less traffic (a narrower filter) or fewer bytes per packet (snaplen).`
+              ? `libpcap dropped ${plural(c.droppedByKernel, 'packet')} because the kernel capture buffer was full: the capture file is incomplete, so the packet checks cannot be trusted. Give the capture a bigger buffer (\`buffer:\` in MiB, default 64), or capture less traffic (a narrower \`filter:\`) or fewer bytes per packet (\`snaplen:\`).`
               : `the interface dropped ${plural(c.droppedByInterface, 'packet')} while the capture ran: they are missing from the capture file.`,
         }),
   };

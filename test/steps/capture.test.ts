@@ -11,7 +11,7 @@ import type { Check, StepRecord } from '../../src/generated/run-record.js';
 import type { StepRunContext } from '../../src/interpreter/step-context.js';
 import { CaptureWriter } from '../../src/packets/writer.js';
 import { capture } from '../../src/steps/capture.js';
-import { runText } from '../helpers/scenario.js';
+import { diagnostics, runText } from '../helpers/scenario.js';
 import { schemaErrors } from '../report/records.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -48,12 +48,15 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   /** Runs the step against a fake host whose capture "captured" `n` packets with these counters. */
-  async function runWith(counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined) {
-    const rec: Partial<StepRecord> & { checks: Check[] } = { checks: [] };
+  async function runWith(counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined, body: Record<string, unknown> = {}) {
+    const rec: Partial<StepRecord> & { checks: Check[]; startArgs?: unknown } = { checks: [] };
     const file = join(dir, 'c.pcap');
     const host = {
-      call: async (op: string) => {
-        if (op === 'captureStart') return { id: 'capture-1', file, linktype: 1 };
+      call: async (op: string, args: unknown) => {
+        if (op === 'captureStart') {
+          rec.startArgs = args;
+          return { id: 'capture-1', file, linktype: 1 };
+        }
         if (op === 'captureStop') {
           // a real file with `captured` UDP frames, as the engine would have written it
           const w = new CaptureWriter(file, 'pcap', { linktype: 1 });
@@ -73,7 +76,7 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
       onTeardown: () => undefined,
       runChildren: async () => [],
     } as unknown as StepRunContext;
-    await capture.run({ as: 'c', during: [], expect: { count: { min: 1 } } }, ctx);
+    await capture.run({ as: 'c', during: [], expect: { count: { min: 1 } }, ...body }, ctx);
     return rec;
   }
 
@@ -81,7 +84,7 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
     const rec = await runWith({ captured: 3, received: 10, droppedByKernel: 4, droppedByInterface: 0 });
     const loss = rec.checks.find((c) => c.title === 'capture lost no packets')!;
     expect(loss).toMatchObject({ passed: false, expected: '0 packets dropped', actual: '4 dropped by kernel, 0 dropped by interface (3 captured, 10 received by filter)' });
-    expect(loss.detail).toMatch(/libpcap dropped 4 packets because the kernel capture buffer was full/);
+    expect(loss.detail).toMatch(/libpcap dropped 4 packets because the kernel capture buffer was full.*bigger buffer \(`buffer:` in MiB/);
     expect(loss.fraction).toBeUndefined(); // no partial credit for an incomplete capture
     expect(rec.capture).toMatchObject({ engine: 'native', dropped: 4, counters: { droppedByKernel: 4 } });
     expect(rec.checks.find((c) => c.title === 'number of packets')?.passed).toBe(true);
@@ -102,5 +105,22 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
     expect(cap.capture).toMatchObject({ engine: 'cap' });
     expect(cap.capture).not.toHaveProperty('dropped');
     expect(cap.capture).not.toHaveProperty('counters');
+  });
+
+  it('`buffer:` (MiB) sizes the kernel buffer; without it the engine default (64 MiB) applies', async () => {
+    expect((await runWith(undefined, { buffer: 256 })).startArgs).toMatchObject({ bufferSize: 256 << 20 });
+    expect((await runWith(undefined)).startArgs).not.toHaveProperty('bufferSize');
+  });
+});
+
+describe('capture `buffer:` in the scenario', () => {
+  it('is validated: at least 1 MiB, an integer, with the line and column', () => {
+    const text = (v: string) => `name: t\nsteps:\n  - capture:\n      as: c\n      buffer: ${v}\n      during: []\n`;
+    expect(diagnostics(text('128'))).toEqual([]);
+    const bad = diagnostics(text('0'));
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatchObject({ line: 5, col: 15 });
+    expect(bad[0]!.message).toMatch(/>= 1|at least 1/);
+    expect(diagnostics(text('1.5'))).toHaveLength(1);
   });
 });
