@@ -38,6 +38,8 @@ export interface PacketFigure {
   dropped: number | null;
   /** The capture engine (`native`, `cap`), or null in records older than the field. */
   engine: string | null;
+  /** Why there are no counters (the `cap` engine gives none), or null. */
+  countersNote: string | null;
 }
 /** One connection as the client's terminal shows it (like an `ncat` session). */
 export interface SessionView {
@@ -230,6 +232,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
         counters: s.capture.counters ? formatCounters(s.capture.counters) : null,
         dropped: s.capture.counters ? packetsLost(s.capture.counters) : null,
         engine: s.capture.engine ?? null,
+        countersNote: !s.capture.counters && s.capture.engine === 'cap' ? "No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out." : null,
       }
     : null;
   const sv = scanView(s.probe);

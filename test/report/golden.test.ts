@@ -151,6 +151,9 @@ describe("libpcap's counters under each capture, as tcpdump prints them", () => 
     const md = await renderReport({ runDir: dir, format: 'md' });
     expect(md).not.toMatch(/packets? captured\n/);
     expect(md).not.toContain('dropped by kernel');
+    expect(md).toContain('*No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.*');
+    const tex = await renderReport({ runDir: dir, format: 'tex' });
+    expect(tex).toContain('\\textit{No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.}');
   });
 });
 
