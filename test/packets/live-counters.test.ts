@@ -82,12 +82,16 @@ describe.runIf(isRoot)('native engine counters', () => {
     for (let o = 20; o < len - 4; ) {
       const [code, olen] = [isb.readUInt16LE(o), isb.readUInt16LE(o + 2)];
       if (code === 0) break;
-      if (olen === 8) opts[code] = isb.readBigUInt64LE(o + 4);
+      // isb_starttime / isb_endtime (2, 3): timestamps as in an EPB, high 32 bits first
+      if (olen === 8) opts[code] = code === 2 || code === 3 ? (BigInt(isb.readUInt32LE(o + 4)) << 32n) + BigInt(isb.readUInt32LE(o + 8)) : isb.readBigUInt64LE(o + 4);
       o += 4 + ((olen + 3) & ~3);
     }
     // isb_ifrecv = received by filter, isb_ifdrop = every loss, isb_osdrop = kernel, isb_usrdeliv = captured
     expect({ ifrecv: opts[4], ifdrop: opts[5], osdrop: opts[7], usrdeliv: opts[8] }).toEqual({ ifrecv: 80n, ifdrop: 0n, osdrop: 0n, usrdeliv: 40n });
-    expect(opts[3]! >= opts[2]!).toBe(true); // end time after start time
+    // start = the first packet's time (ns since the epoch), end = when the capture closed, after it
+    const { stdout: first } = await run('tshark', ['-n', '-r', join(dir, 'ours.pcapng'), '-c', '1', '-T', 'fields', '-e', 'frame.time_epoch']);
+    expect(Number(opts[2]! / 1000n) / 1e6).toBeCloseTo(Number(first.trim()), 5);
+    expect(opts[3]! >= opts[2]!).toBe(true);
     const info = await run('capinfos', [join(dir, 'ours.pcapng')]);
     expect(info.stdout).toMatch(/Number of stat entries = 1/);
     expect(info.stdout).toMatch(/Capture application: wirelab/);
