@@ -217,8 +217,37 @@ export interface CaptureRecord {
   interface?: string;
   filter?: string;
   linktype?: number;
+  /**
+   * Packets lost: libpcap's dropped by kernel plus dropped by interface. Present only when the engine gives counters (`native`).
+   */
   dropped?: number;
+  /**
+   * Which capture engine ran: `native` (wirelab's C capture loop on libpcap, with counters) or `cap` (the fallback binding, which exposes no counters).
+   */
+  engine?: 'native' | 'cap';
+  counters?: CaptureCounters;
   packets: PacketRow[];
+}
+/**
+ * libpcap's counters at the end of the capture, as tcpdump prints them (pcap_stats). Absent when the engine gives none (`cap`).
+ */
+export interface CaptureCounters {
+  /**
+   * Packets written to the capture file (tcpdump: "packets captured").
+   */
+  captured: number;
+  /**
+   * Packets the capture filter accepted, dropped ones included (ps_recv; tcpdump: "packets received by filter"). On `lo` each packet is seen twice, outgoing and incoming, and only one copy is captured.
+   */
+  received: number;
+  /**
+   * Packets lost because the kernel capture buffer was full (ps_drop; tcpdump: "packets dropped by kernel").
+   */
+  droppedByKernel: number;
+  /**
+   * Packets the interface dropped while the capture ran (ps_ifdrop; tcpdump: "packets dropped by interface", printed only when not 0).
+   */
+  droppedByInterface: number;
 }
 /**
  * One row of Wireshark's packet list.

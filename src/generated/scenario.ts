@@ -1017,6 +1017,10 @@ export interface CaptureBody {
    * Bytes kept of each packet (default 262144).
    */
   snaplen?: number;
+  /**
+   * Kernel capture buffer in MiB (default 64; tcpdump's -B is in KiB). When libpcap reports dropped packets, the step fails; a bigger buffer absorbs longer bursts.
+   */
+  buffer?: number;
   during: Steps1;
   expect?: PacketExpect;
 }

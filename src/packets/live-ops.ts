@@ -14,6 +14,8 @@ export interface CaptureStartArgs {
   file: string;
   format?: CaptureFormat;
   snaplen?: number;
+  /** Kernel capture buffer in bytes (default 64 MiB). */
+  bufferSize?: number;
 }
 
 interface CaptureResource extends Resource {

@@ -1,29 +1,37 @@
 /**
- * Live capture with libpcap (the `cap` binding) into a pcap or pcapng file.
+ * Live capture into a pcap or pcapng file, with one of two engines:
  *
- * What `cap` gives and does not give, and what we do about it:
+ * `native` (native/capture.c, the default where it is built): libpcap on a thread of its own,
+ * as dumpcap does it — a 64 MiB kernel ring, immediate mode off, batches read with
+ * pcap_dispatch, the file written in C, kernel timestamps in ns, and libpcap's counters at the
+ * end (packets received by filter, dropped by kernel, dropped by interface), which the result
+ * carries as `counters`. JavaScript only starts and stops it.
+ *
+ * `cap` (the fallback where the native module is not built, or `WIRELAB_CAPTURE_ENGINE=cap`):
  *  - It opens the device in immediate mode with a fixed 65535-byte snaplen and delivers each
  *    packet on the event loop; it passes no timestamp, so a packet is stamped with the wall clock
  *    (ns, monotonic offset from a start anchor) at delivery — within the event-loop latency of
  *    the kernel's time. Our own `snaplen` is applied when writing.
- *  - It does not bind pcap_stats, so kernel drops are not visible: `dropped` counts only packets
- *    this process lost (none unless the file write fails, which throws instead).
- *  - On `lo` the kernel hands libpcap an outgoing and an incoming copy of each packet and libpcap
- *    drops the outgoing one, so each packet is written once (as tcpdump does).
- *  - Throughput: `cap` makes one JS call per packet (~4 µs here, of which ~0.5 µs is ours), about
- *    25–30× tcpdump's CPU. Lab traffic is far below that; a flood is absorbed by the kernel ring
- *    (`bufferSize`, default 64 MiB of kernel memory; 256 MiB took a 300k-packet loopback flood
- *    whole) and lost beyond it — see bench/capture.mjs.
+ *  - It does not bind pcap_stats, so kernel drops are not visible: its result has no
+ *    `counters`, and nothing claims that no packet was lost.
+ *  - Throughput: `cap` makes one JS call per packet (~4 µs here), 10–30× tcpdump's CPU; a
+ *    flood beyond what the kernel ring absorbs is lost — see bench/capture.mjs.
  *
- * Stopping: libpcap delivers asynchronously, so `stop()` keeps the handle open until no packet
- * has arrived for `quietMs` (50 ms) or `maxDrainMs` (5 s) has passed since stop was called,
- * then closes the handle and flushes the file. Everything captured before stop is written.
+ * On `lo` the kernel hands libpcap an outgoing and an incoming copy of each packet and libpcap
+ * drops the outgoing one, so each packet is written once (as tcpdump does); "received by
+ * filter" counts both copies, as in tcpdump's own counters.
+ *
+ * Stopping: both engines keep the handle open after `stop()` until no packet has arrived for
+ * `quietMs` (50 ms) or `maxDrainMs` (5 s) has passed since stop was called, then close the
+ * handle and flush the file. Everything captured before stop is written.
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { CaptureWriter, DEFAULT_SNAPLEN, type CaptureFormat } from './writer.js';
 import { wireLength } from './wire-length.js';
+import { nativeCapture, nativeCaptureError } from './native-capture.js';
+import type { CaptureCounters } from '../generated/run-record.js';
 
 interface CapHandle {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
@@ -34,7 +42,14 @@ interface CapModule {
   Cap: { new (): CapHandle; deviceList(): { name: string }[] };
 }
 
-const cap = createRequire(import.meta.url)('cap') as CapModule;
+let capModule: CapModule | undefined;
+/** The `cap` binding, loaded on first use (the native engine does not need it). */
+function cap(): CapModule {
+  return (capModule ??= createRequire(import.meta.url)('cap') as CapModule);
+}
+
+/** Which capture engine ran: the C loop (native/capture.c) or the `cap` binding. */
+export type CaptureEngine = 'native' | 'cap';
 
 export interface CaptureSpec {
   /** Device name: `lo`, `eth0`, a veth, or `any`. */
@@ -47,22 +62,25 @@ export interface CaptureSpec {
   format?: CaptureFormat;
   /** Bytes kept per packet (default 262144; cap itself never delivers more than 65535). */
   snaplen?: number;
-  /** Kernel capture buffer in bytes (default 64 MiB: absorbs bursts while JS catches up). */
+  /** Kernel capture buffer in bytes (default 64 MiB: absorbs bursts while the reader catches up). */
   bufferSize?: number;
   /** Drain: stop once no packet arrived for this long (default 50 ms)… */
   quietMs?: number;
   /** …or this long after stop() was called, whichever comes first (default 5000 ms). */
   maxDrainMs?: number;
+  /** Default: `native` where it is built, else `cap`. Asking for `native` where it is not built is an EnvironmentError. */
+  engine?: CaptureEngine;
 }
 
 export interface CaptureResult {
   file: string;
   format: CaptureFormat;
   packets: number;
-  /** Packets lost by this process (kernel drops are not exposed by `cap`). */
-  dropped: number;
   /** LINKTYPE_* number written to the file. */
   linktype: number;
+  engine: CaptureEngine;
+  /** libpcap's counters (native engine only: `cap` exposes none). */
+  counters?: CaptureCounters;
 }
 
 export interface RunningCapture {
@@ -92,36 +110,83 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Turns libpcap's open errors into user-facing ones. */
 function openError(e: unknown, spec: CaptureSpec): Error {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/permission|not permitted|EPERM|EACCES/i.test(msg)) {
+  // The native module says what failed in `code`; cap only in its message.
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'permission' || (code === undefined && /permission|not permitted|EPERM|EACCES/i.test(msg))) {
     return new EnvironmentError(
       `capturing on ${spec.device} is not permitted (${msg}): it needs root or CAP_NET_RAW`,
       'run as root, or: sudo setcap cap_net_raw,cap_net_admin+eip "$(readlink -f "$(which node)")"',
       'capture-permission',
     );
   }
-  if (/no such device|doesn't exist|does not exist|No such file/i.test(msg)) {
+  if (code === 'no-device' || (code === undefined && /no such device|doesn't exist|does not exist|No such file/i.test(msg))) {
     let names = '';
     try {
-      names = cap.Cap.deviceList().map((d) => d.name).join(', ');
+      names = deviceNames().join(', ');
     } catch {
       /* listing is only a hint */
     }
     return new UsageError(`no capture device named "${spec.device}" (${msg})${names ? `; devices here: ${names}` : ''}`, 'capture-device');
   }
-  if (/syntax|filter|parse|expression/i.test(msg)) return new UsageError(`bad capture filter "${spec.filter}": ${msg}`, 'capture-filter');
+  if (code === 'filter' || (code === undefined && /syntax|filter|parse|expression/i.test(msg))) return new UsageError(`bad capture filter "${spec.filter}": ${msg}`, 'capture-filter');
   return new EnvironmentError(`cannot capture on ${spec.device}: ${msg}`, 'check the device with `ip link` and run as root', 'capture-open');
+}
+
+/** Capture device names (libpcap's list), for error messages. */
+function deviceNames(): string[] {
+  const native = nativeCapture();
+  return native ? native.devices() : cap().Cap.deviceList().map((d) => d.name);
 }
 
 /** Opens the device, starts writing every packet to `spec.file`. */
 export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
   const snaplen = spec.snaplen ?? DEFAULT_SNAPLEN;
-  if (!Number.isInteger(snaplen) || snaplen < 1) throw new UsageError(`bad snaplen ${spec.snaplen}`);
+  if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > DEFAULT_SNAPLEN) throw new UsageError(`bad snaplen ${spec.snaplen}: give 1 to ${DEFAULT_SNAPLEN} bytes`);
   const format: CaptureFormat = spec.format ?? (spec.file.endsWith('.pcapng') ? 'pcapng' : 'pcap');
+  const engine = spec.engine ?? (nativeCapture() ? 'native' : 'cap');
+  if (engine === 'cap') return startCapCapture(spec, snaplen, format);
+  const native = nativeCapture();
+  if (!native) {
+    throw new EnvironmentError(`the native capture module is not available (${nativeCaptureError()})`, 'apt-get install -y build-essential libpcap-dev && npm run install', 'missing-tool');
+  }
+  let handle;
+  try {
+    handle = native.open({ device: spec.device, file: spec.file, filter: spec.filter ?? '', format, snaplen, bufferSize: spec.bufferSize ?? 64 << 20, quietMs: spec.quietMs ?? 50, maxDrainMs: spec.maxDrainMs ?? 5000 });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'file') throw new EnvironmentError((e as Error).message, 'check that the run folder exists and is writable', 'capture-file');
+    throw openError(e, spec);
+  }
+  const h = handle;
+  const linktype = native.linktype(h);
+  let result: Promise<CaptureResult> | undefined;
+  return {
+    linktype,
+    get count() {
+      return native.count(h);
+    },
+    stop: () =>
+      (result ??= native.stop(h).then((st) => ({
+        file: spec.file,
+        format,
+        packets: st.captured,
+        linktype,
+        engine: 'native' as const,
+        ...(st.received !== undefined
+          ? { counters: { captured: st.captured, received: st.received, droppedByKernel: st.droppedByKernel ?? 0, droppedByInterface: st.droppedByInterface ?? 0 } }
+          : {}),
+      }))),
+  };
+}
+
+/** The fallback engine: the `cap` binding, one JS call per packet, no counters. */
+async function startCapCapture(spec: CaptureSpec, snaplen: number, format: CaptureFormat): Promise<RunningCapture> {
+  const c = cap();
   // Checked first: libpcap would otherwise print a lookup warning before failing.
-  if (spec.device !== 'any' && !cap.Cap.deviceList().some((d) => d.name === spec.device)) {
+  if (spec.device !== 'any' && !c.Cap.deviceList().some((d) => d.name === spec.device)) {
     throw openError(new Error('No such device exists'), spec);
   }
-  const handle = new cap.Cap();
+  const handle = new c.Cap();
   const buffer = Buffer.alloc(65536);
   let linkName: string;
   try {
@@ -174,7 +239,7 @@ export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
     handle.close();
     writer.close();
     if (failure) throw failure;
-    return { file: spec.file, format, packets: writer.count, dropped: 0, linktype };
+    return { file: spec.file, format, packets: writer.count, linktype, engine: 'cap' };
   };
   return {
     linktype,

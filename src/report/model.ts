@@ -5,6 +5,7 @@
  */
 import type { Check, PacketRow, RunRecord, StepRecord } from '../generated/run-record.js';
 import { checksText } from '../interpreter/record.js';
+import { formatCounters, packetsLost } from '../packets/capture-counters.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
 import { pointsNote } from '../interpreter/earned.js';
 
@@ -33,6 +34,14 @@ export interface PacketFigure {
   filter: string | null;
   count: number;
   rows: { no: number; time: string; source: string; destination: string; protocol: string; length: number; info: string }[];
+  /** libpcap's counters in tcpdump's closing lines ("21 packets captured" …), or null when the engine gave none. */
+  counters: string | null;
+  /** Packets dropped (by kernel and interface), or null when unknown. */
+  dropped: number | null;
+  /** The capture engine (`native`, `cap`), or null in records older than the field. */
+  engine: string | null;
+  /** Why there are no counters (the `cap` engine gives none), or null. */
+  countersNote: string | null;
 }
 /** One connection as the client's terminal shows it (like an `ncat` session). */
 export interface SessionView {
@@ -252,6 +261,10 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
         filter: s.capture.filter ?? null,
         count: s.capture.packets.length,
         rows: s.capture.packets.map(packetRow),
+        counters: s.capture.counters ? formatCounters(s.capture.counters) : null,
+        dropped: s.capture.counters ? packetsLost(s.capture.counters) : null,
+        engine: s.capture.engine ?? null,
+        countersNote: !s.capture.counters && s.capture.engine === 'cap' ? "No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out." : null,
       }
     : null;
   const sv = scanView(s.probe);

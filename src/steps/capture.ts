@@ -4,6 +4,7 @@ import { decodeFile } from '../packets/decode-file.js';
 import type { PacketRow, StepRecord } from '../generated/run-record.js';
 import { allSteps } from '../interpreter/record.js';
 import type { DecodedPacket } from '../packets/types.js';
+import { lossCheck, packetsLost } from '../packets/capture-counters.js';
 import { defineStep } from './kind.js';
 import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
 
@@ -15,6 +16,7 @@ export function packetRow(p: DecodedPacket): PacketRow {
 /**
  * Captures on a host's interface around nested steps. The capture is stopped and flushed in a
  * `finally`, so it ends whatever the nested steps do; teardown stops it too if the run dies.
+ * libpcap's counters go into the record; when libpcap dropped packets a failed check says so.
  */
 export const capture = defineStep<CaptureBody>({
   kind: 'capture',
@@ -32,7 +34,7 @@ export const capture = defineStep<CaptureBody>({
     const format = b.format ?? 'pcap';
     const file = join(ctx.run.runDir, `${b.as}.${format}`);
     const device = b.interface ?? (hostName === 'local' ? 'lo' : 'eth0');
-    const started = await host.call('captureStart', { device, filter: b.filter, file, format, snaplen: b.snaplen });
+    const started = await host.call('captureStart', { device, filter: b.filter, file, format, snaplen: b.snaplen, ...(b.buffer ? { bufferSize: b.buffer * 1048576 } : {}) });
     ctx.onTeardown(`capture ${b.as}`, () => host.call('release', { id: started.id }));
     let stats;
     let children: StepRecord[] = [];
@@ -48,10 +50,16 @@ export const capture = defineStep<CaptureBody>({
       interface: device,
       ...(b.filter ? { filter: b.filter } : {}),
       linktype: stats.linktype,
-      dropped: stats.dropped,
+      engine: stats.engine,
+      ...(stats.counters ? { counters: stats.counters, dropped: packetsLost(stats.counters) } : {}),
       packets: decoded.packets.map(packetRow),
     });
     if (decoded.problem) throw new Error(`the capture file is damaged at byte ${decoded.problem.offset}: ${decoded.problem.message}`);
+    // A precondition of every other check: a capture that lost packets cannot be trusted, so
+    // the step fails and earns nothing, with the counts. It is recorded only when it fails, so
+    // a complete capture's checks are the packet checks alone. The fallback engine (`cap`)
+    // gives no counters: then nothing can be said about losses.
+    if (stats.counters && packetsLost(stats.counters) > 0) ctx.check({ ...lossCheck(stats.counters), precondition: true });
     if (!b.expect) return;
     // The traffic is the submission's only when what the steps need was up: a server that never
     // started leaves just the grader's own packets. A precondition, recorded only when it fails

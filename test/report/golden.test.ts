@@ -111,6 +111,52 @@ describe('golden reports of a synthetic record (capture, scan, traceroute, DNS, 
   });
 });
 
+describe("libpcap's counters under each capture, as tcpdump prints them", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wirelab-report-counters-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const withCounters = (counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined) => {
+    const r = syntheticRecord();
+    const cap = r.steps[1]!.capture!;
+    if (counters) Object.assign(cap, { counters, dropped: counters.droppedByKernel + counters.droppedByInterface });
+    else delete cap.counters, delete cap.dropped, (cap.engine = 'cap');
+    return r;
+  };
+
+  it('md and tex show the three lines right after the packet table (no interface line when 0)', async () => {
+    const n = syntheticRecord().steps[1]!.capture!.packets.length;
+    await writeFile(join(dir, 'run.json'), JSON.stringify(withCounters({ captured: n, received: 88, droppedByKernel: 0, droppedByInterface: 0 })));
+    const md = await renderReport({ runDir: dir, format: 'md' });
+    const lines = md.split('\n');
+    const fig = lines.findIndex((l) => l.startsWith('**Figure 1:**'));
+    const last = lines.findIndex((l, i) => i > fig && l.startsWith('|') && !lines[i + 1]!.startsWith('|'));
+    expect(lines.slice(last + 1, last + 7)).toEqual(['', '```', `${n} packets captured`, '88 packets received by filter', '0 packets dropped by kernel', '```']);
+    const tex = await renderReport({ runDir: dir, format: 'tex' });
+    expect(tex).toMatch(new RegExp(`\\\\end\\{longtable\\}\\}\\n\\\\begin\\{lstlisting\\}\\n${n} packets captured\\n88 packets received by filter\\n0 packets dropped by kernel\\n\\\\end\\{lstlisting\\}`));
+  });
+
+  it('drops show in the caption and the lines, singular where tcpdump says "packet"', async () => {
+    await writeFile(join(dir, 'run.json'), JSON.stringify(withCounters({ captured: 1, received: 1, droppedByKernel: 1, droppedByInterface: 4 })));
+    const md = await renderReport({ runDir: dir, format: 'md' });
+    expect(md).toContain('**Figure 1:** Packets captured in capture-1.pcapng (filter: tcp or icmp or udp port 53), 5 dropped');
+    expect(md).toContain('```\n1 packet captured\n1 packet received by filter\n1 packet dropped by kernel\n4 packets dropped by interface\n```');
+  });
+
+  it('a capture without counters (the cap engine) shows no invented ones', async () => {
+    const r = withCounters(undefined);
+    expect(schemaErrors(r)).toBe('');
+    await writeFile(join(dir, 'run.json'), JSON.stringify(r));
+    const md = await renderReport({ runDir: dir, format: 'md' });
+    expect(md).not.toMatch(/packets? captured\n/);
+    expect(md).not.toContain('dropped by kernel');
+    expect(md).toContain('*No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.*');
+    const tex = await renderReport({ runDir: dir, format: 'tex' });
+    expect(tex).toContain('\\textit{No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.}');
+  });
+});
+
 describe('instructor copy of the lab report', () => {
   it('shows hidden steps (marked) only with instructor: true', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'wirelab-report-inst-'));

@@ -46,7 +46,16 @@ export function syntheticRecord(): RunRecord {
       checks: [
         { title: 'packet sequence', expected: 'SYN, SYN/ACK, ACK, data, FIN', actual: 'SYN, SYN/ACK, ACK, data, FIN, FIN', passed: false, detail: '  expected: FIN from server\n  got:      FIN, ACK  (2 extra)' },
       ],
-      capture: { file: 'capture-1.pcapng', format: 'pcapng', interface: 'veth-c', filter: 'tcp or icmp or udp port 53', packets: echoPackets },
+      capture: {
+        file: 'capture-1.pcapng',
+        format: 'pcapng',
+        interface: 'veth-c',
+        filter: 'tcp or icmp or udp port 53',
+        engine: 'native',
+        counters: { captured: echoPackets.length, received: echoPackets.length + 3, droppedByKernel: 0, droppedByInterface: 0 },
+        dropped: 0,
+        packets: echoPackets,
+      },
       children: [
         step({
           path: 'steps[1].capture.during[0]',
