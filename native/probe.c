@@ -1001,6 +1001,8 @@ static napi_value js_open_sockets(napi_env env, napi_callback_info info) {
   return result;
 }
 
+int trace_init(napi_env env, napi_value exports); /* trace.c */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL},
@@ -1010,6 +1012,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"openSockets", NULL, js_open_sockets, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  if (trace_init(env, exports) != 0) return NULL;
   return exports;
 }
 

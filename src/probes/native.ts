@@ -29,7 +29,23 @@ export interface NativeProbe {
   close(scanner: NativeScanner): void;
   /** Connect scanner: sockets still open (0 after close). */
   openSockets(scanner: NativeScanner): number;
+  /**
+   * A tracer (native/trace.c): sends traceroute probes and reads their answers with the
+   * kernel's receive timestamps. Answer i is `buf[i*256 ..)`, `meta[i*4 ..]` = [receive ns since
+   * open, length, socket (0 ICMP, 1 TCP), 1 when the time is the kernel's timestamp].
+   */
+  traceOpen(options: { probe: 'udp' | 'icmp' | 'tcp'; target: string }, buf: Uint8Array, meta: Float64Array, onPackets: (count: number) => void): { handle: NativeTracer; port: number };
+  /** Sends one probe (UDP: to `port`); the send time in ns since open, or -1 when the kernel refused it. */
+  traceSend(tracer: NativeTracer, bytes: Uint8Array, ttl: number, port: number): number;
+  traceClose(tracer: NativeTracer): void;
 }
+
+/** An open tracer: an opaque handle owned by the native module. */
+export type NativeTracer = { readonly __brand: 'wirelab_probe tracer' };
+
+/** Bytes of each answer slot in a tracer's buffer (native/trace.c SNAP), and numbers per slot in its meta array. */
+export const TRACE_SNAP = 256;
+export const TRACE_META = 4;
 
 /**
  * Threads a native scanner sends on. Connect scans: one per core, at most 4: over loopback and

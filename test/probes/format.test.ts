@@ -80,6 +80,8 @@ const tr: TraceResult = {
   target: '203.0.113.2',
   probe: 'udp',
   maxHops: 8,
+  engine: 'native',
+  timeSource: 'kernel',
   destinationReached: true,
   elapsedMs: 1000,
   hops: [
