@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -93,7 +94,24 @@ typedef struct {
   /* IPv6 SYN: the raw ICMPv6 socket that reads destination-unreachables quoting our SYNs
    * (IPv4 SYN scans read ICMP in JavaScript, src/probes/scan-syn.ts) */
   int icmp_fd;
+  /* syn and connect, when open() got a Float64Array of 65536: rtt_of[port] is the answer's round
+   * trip in ms, written before the answer's pair. SYN: the kernel's receive timestamp
+   * (SO_TIMESTAMPNS) minus the time read before the sendmmsg that carried the probe; connect: the
+   * time read before connect() to the time this module saw the outcome. */
+  double *rtt_of;
+  napi_ref rtt_ref;
+  int64_t *sent_ns;
 } Scanner;
+
+static int64_t clock_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+static void stamp_answer(Scanner *s, uint16_t port, int64_t at) {
+  if (s->rtt_of && s->sent_ns) s->rtt_of[port] = (double)(at - s->sent_ns[port]) / 1e6;
+}
 
 #define CHECK(call)                                                        \
   do {                                                                     \
@@ -215,6 +233,7 @@ static size_t syn6_icmp_drain(Scanner *s, size_t n) {
     uint16_t sport = (uint16_t)(t[0] << 8 | t[1]), port = (uint16_t)(t[2] << 8 | t[3]);
     uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
     if (sport != s->sport || seq != (uint32_t)(s->seq_base + port)) continue;
+    stamp_answer(s, port, clock_ns());
     s->out[2 * n] = port;
     s->out[2 * n + 1] = CODE_ICMP6 + b[1];
     n++;
@@ -225,6 +244,7 @@ static size_t syn6_icmp_drain(Scanner *s, size_t n) {
 /* Reads queued answers into s->out; returns pairs written (stops when out is full). */
 static size_t syn_drain(Scanner *s, size_t *pairs) {
   uint8_t bufs[BATCH][128];
+  char control[BATCH][64];
   struct iovec iov[BATCH];
   struct mmsghdr msgs[BATCH];
   size_t n = 0;
@@ -236,9 +256,12 @@ static size_t syn_drain(Scanner *s, size_t *pairs) {
       memset(&msgs[i].msg_hdr, 0, sizeof msgs[i].msg_hdr);
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_control = control[i];
+      msgs[i].msg_hdr.msg_controllen = sizeof control[i];
     }
     int got = recvmmsg(s->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
     if (got <= 0) break;
+    int64_t read_at = s->rtt_of ? clock_ns() : 0;
     for (int i = 0; i < got; i++) {
       const uint8_t *p = bufs[i];
       size_t len = msgs[i].msg_len;
@@ -252,6 +275,16 @@ static size_t syn_drain(Scanner *s, size_t *pairs) {
         code = syn_answer(s, p + ihl, len - ihl, &port);
       }
       if (!code) continue;
+      if (s->rtt_of) {
+        int64_t at = read_at;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
+          if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            at = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+          }
+        stamp_answer(s, port, at);
+      }
       s->out[2 * n] = port;
       s->out[2 * n + 1] = code;
       n++;
@@ -316,6 +349,7 @@ static size_t connect_drain(Scanner *s, size_t *pairs) {
       socklen_t len = sizeof err;
       if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
       int code;
+      stamp_answer(s, port, clock_ns());
       if (err == 0) code = connected_code(s, fd, port);
       else {
         code = -err;
@@ -548,6 +582,11 @@ static void scanner_close(Scanner *s) {
   s->ep = -1;
   if (s->icmp_fd >= 0) close(s->icmp_fd);
   s->icmp_fd = -1;
+  free(s->sent_ns);
+  s->sent_ns = NULL;
+  s->rtt_of = NULL;
+  if (s->rtt_ref) napi_delete_reference(s->env, s->rtt_ref);
+  s->rtt_ref = NULL;
   if (s->callback) napi_delete_reference(s->env, s->callback);
   if (s->out_ref) napi_delete_reference(s->env, s->out_ref);
   s->callback = s->out_ref = NULL;
@@ -606,8 +645,8 @@ static int get_int32_array(napi_env env, napi_value v, int32_t **data, size_t *l
 }
 
 static napi_value js_open(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 3) {
     napi_throw_type_error(env, NULL, "wirelab_probe.open(options, out, onAnswers)");
@@ -636,11 +675,30 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (get_prop_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
   s->out = out;
   s->out_pairs = out_len / 2;
+  if (argc >= 4 && strcmp(mode, "udp") != 0) {
+    napi_typedarray_type rt;
+    size_t rlen;
+    void *rd;
+    if (napi_get_typedarray_info(env, argv[3], &rt, &rlen, &rd, NULL, NULL) != napi_ok || rt != napi_float64_array || rlen < 65536) {
+      free(s->sent_ns);
+      free(s);
+      napi_throw_type_error(env, NULL, "wirelab_probe.open: rtts is a Float64Array of 65536");
+      return NULL;
+    }
+    s->sent_ns = calloc(65536, sizeof *s->sent_ns);
+    if (!s->sent_ns) {
+      free(s->sent_ns);
+      free(s);
+      return throw_errno(env, "wirelab_probe.open", ENOMEM);
+    }
+    s->rtt_of = rd;
+  }
 
   if (strcmp(mode, "syn") == 0) {
     uint32_t sport, seq_base;
     if (get_prop_u32(env, argv[0], "sport", &sport) < 0 || get_prop_u32(env, argv[0], "seqBase", &seq_base) < 0 || parse_target(s, target) < 0 ||
         (s->family == 4 && (get_prop_string(env, argv[0], "source", source, sizeof source) < 0 || inet_pton(AF_INET, source, &s->saddr) != 1))) {
+      free(s->sent_ns);
       free(s);
       napi_throw_type_error(env, NULL, "wirelab_probe.open: a SYN scan needs a target address, sport and seqBase (and the IPv4 source)");
       return NULL;
@@ -656,12 +714,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
       s->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
       if (s->fd < 0) {
         int e = errno;
+        free(s->sent_ns);
         free(s);
         return throw_errno(env, "raw TCP socket", e);
       }
       if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
         setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
       attach_filter(s->fd, s->daddr, s->sport); /* without it, answers are still checked below */
+      if (s->rtt_of) setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){1}, sizeof(int));
     } else {
       /* TCP and ICMPv6 raw sockets, both connected to the target (so only its packets arrive),
        * watched through one epoll set */
@@ -679,22 +739,26 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
           epoll_ctl(s->ep, EPOLL_CTL_ADD, s->fd, &ev) != 0 || epoll_ctl(s->ep, EPOLL_CTL_ADD, s->icmp_fd, &ev) != 0) {
         int e = errno;
         scanner_close(s);
+        free(s->sent_ns);
         free(s);
         return throw_errno(env, "raw IPv6 sockets", e);
       }
       if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
         setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
       attach_filter6(s->fd, s->sport);
+      if (s->rtt_of) setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){1}, sizeof(int));
     }
   } else if (strcmp(mode, "connect") == 0) {
     s->mode = MODE_CONNECT;
     if (parse_target(s, target) < 0) {
+      free(s->sent_ns);
       free(s);
       napi_throw_type_error(env, NULL, "wirelab_probe.open: target is not an IP address");
       return NULL;
     }
     s->fds = malloc(65536 * sizeof *s->fds);
     if (!s->fds) {
+      free(s->sent_ns);
       free(s);
       return throw_errno(env, "wirelab_probe.open", ENOMEM);
     }
@@ -703,12 +767,14 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     if (s->fd < 0) {
       int e = errno;
       free(s->fds);
+      free(s->sent_ns);
       free(s);
       return throw_errno(env, "epoll_create1", e);
     }
   } else if (strcmp(mode, "udp") == 0) {
     s->mode = MODE_UDP;
     if (parse_target(s, target) < 0) {
+      free(s->sent_ns);
       free(s);
       napi_throw_type_error(env, NULL, "wirelab_probe.open: target is not an IP address");
       return NULL;
@@ -718,10 +784,12 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     if (s->ep < 0 || (s->fd = udp_socket(s, &s->local_port, &s->local_is_target)) < 0) {
       int e = errno;
       scanner_close(s);
+      free(s->sent_ns);
       free(s);
       return throw_errno(env, "UDP socket", e);
     }
   } else {
+    free(s->sent_ns);
     free(s);
     napi_throw_type_error(env, NULL, "wirelab_probe.open: mode is 'syn', 'connect' or 'udp'");
     return NULL;
@@ -734,6 +802,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     free(s->poll);
     s->poll = NULL;
     scanner_close(s);
+    free(s->sent_ns);
     free(s);
     napi_throw_error(env, NULL, "wirelab_probe.open: cannot watch the socket");
     return NULL;
@@ -742,6 +811,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   uv_poll_start(s->poll, UV_READABLE, on_ready);
   CHECK(napi_create_reference(env, argv[2], 1, &s->callback));
   CHECK(napi_create_reference(env, argv[1], 1, &s->out_ref));
+  if (s->rtt_of) CHECK(napi_create_reference(env, argv[3], 1, &s->rtt_ref));
   CHECK(napi_create_string_utf8(env, "wirelab_probe", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_async_init(env, NULL, name, &s->async));
   napi_value ext;
@@ -770,6 +840,17 @@ static void syn_send(Scanner *s, const uint16_t *ports, uint32_t count) {
     }
     /* a refused send (ENOBUFS) leaves the probe unanswered: the engine retransmits it */
     uint32_t done = 0;
+    if (s->sent_ns) {
+      /* timed probes go one call each, the time read just before it: over veth and lo the
+       * kernel answers a SYN inside the call that sent it, so in a batch probe j would leave
+       * only after the answers to probes 0..j-1 were handled, and a time read once per batch
+       * would count that wait in its RTT (nmap times each probe at its own sendto too) */
+      for (; done < m; done++) {
+        s->sent_ns[ports[i + done]] = clock_ns();
+        while (sendmsg(s->fd, &msgs[done].msg_hdr, 0) < 0 && errno == EINTR) {
+        }
+      }
+    }
     while (done < m) {
       int r = sendmmsg(s->fd, msgs + done, m - done, 0);
       if (r <= 0) {
@@ -801,7 +882,10 @@ static uint32_t connect_send(Scanner *s, const uint16_t *ports, uint32_t count, 
     }
     set_port(s, &a, port);
     int code = 0, pending = 0;
-    if (connect(fd, (struct sockaddr *)&a, s->target_len) == 0) code = connected_code(s, fd, port);
+    if (s->sent_ns) s->sent_ns[port] = clock_ns();
+    int r = connect(fd, (struct sockaddr *)&a, s->target_len);
+    if (s->rtt_of) stamp_answer(s, port, clock_ns()); /* rewritten below when the outcome comes later */
+    if (r == 0) code = connected_code(s, fd, port);
     else if (errno != EINPROGRESS) {
       code = -errno;
       close(fd);

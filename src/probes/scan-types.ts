@@ -48,6 +48,15 @@ export interface ScanResult {
   probes: ProbeRecord[];
   /** Probes sent but left out of `probes` because of the cap. */
   probesOmitted: number;
+  /**
+   * Where the RTTs come from: `kernel` (SYN scans on the native path: the kernel's receive
+   * timestamp of the answer minus the time read before the send call), `native` (connect scans
+   * on the native path: clocks read in native/probe.c before connect() and when it saw the
+   * outcome, no event loop in between), `userspace` (when JavaScript saw the answer).
+   */
+  timeSource: 'kernel' | 'native' | 'userspace';
+  /** nmap's smoothed RTT (srtt) over the answers, which nmap's `Host is up (… latency)` line shows; absent without answers. */
+  srttMs?: number;
 }
 
 /** Options common to both scan methods. */
