@@ -113,6 +113,17 @@ static void stamp_answer(Scanner *s, uint16_t port, int64_t at) {
   if (s->rtt_of && s->sent_ns) s->rtt_of[port] = (double)(at - s->sent_ns[port]) / 1e6;
 }
 
+/* The kernel's receive timestamp of a message (SCM_TIMESTAMPNS), else now. */
+static int64_t msg_time(struct msghdr *m) {
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+      struct timespec ts;
+      memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    }
+  return clock_ns();
+}
+
 #define CHECK(call)                                                        \
   do {                                                                     \
     if ((call) != napi_ok) {                                               \
@@ -416,6 +427,7 @@ static uint32_t udp_send(Scanner *s, const uint16_t *ports, uint32_t count, cons
     const uint8_t *p = payloads ? payloads + offsets[i] : (const uint8_t *)"";
     size_t len = payloads ? offsets[i + 1] - offsets[i] : 0;
     /* a send may return the error an earlier probe's ICMP left on the socket: send again */
+    if (s->sent_ns) s->sent_ns[ports[i]] = clock_ns();
     for (int tries = 0; tries < 3; tries++) {
       if (sendto(s->fd, p, len, 0, (struct sockaddr *)&a, s->target_len) >= 0) break;
       if (errno != EINTR && !async_error(errno)) break; /* EAGAIN, ENOBUFS: the engine retransmits */
@@ -429,6 +441,7 @@ static size_t udp_drain(Scanner *s, size_t *pairs) {
   int fd = s->fd;
   size_t n = 0;
   uint8_t data[BATCH][64];
+  char control[BATCH][64];
   struct sockaddr_storage from[BATCH];
   struct iovec iov[BATCH];
   struct mmsghdr msgs[BATCH];
@@ -441,6 +454,8 @@ static size_t udp_drain(Scanner *s, size_t *pairs) {
       msgs[i].msg_hdr.msg_namelen = sizeof from[i];
       msgs[i].msg_hdr.msg_iov = &iov[i];
       msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_control = control[i];
+      msgs[i].msg_hdr.msg_controllen = sizeof control[i];
     }
     int got = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
     if (got < 0) {
@@ -450,6 +465,7 @@ static size_t udp_drain(Scanner *s, size_t *pairs) {
     for (int i = 0; i < got; i++) {
       int port = target_port(s, &from[i]);
       if (port < 0 || (port == s->local_port && s->local_is_target)) continue;
+      if (s->rtt_of) stamp_answer(s, (uint16_t)port, msg_time(&msgs[i].msg_hdr));
       s->out[2 * n] = port;
       s->out[2 * n + 1] = CODE_OPEN;
       n++;
@@ -476,6 +492,7 @@ static size_t udp_drain(Scanner *s, size_t *pairs) {
       if (ee->ee_origin == SO_EE_ORIGIN_ICMP && ee->ee_type == 3) code = CODE_ICMP4 + ee->ee_code;
       else if (ee->ee_origin == SO_EE_ORIGIN_ICMP6 && ee->ee_type == 1) code = CODE_ICMP6 + ee->ee_code;
       if (code < 0) continue;
+      if (s->rtt_of) stamp_answer(s, (uint16_t)port, msg_time(&m));
       s->out[2 * n] = port;
       s->out[2 * n + 1] = code;
       n++;
@@ -515,6 +532,7 @@ static int udp_socket(Scanner *s, uint16_t *port, int *local_is_target) {
   int on = 1, size = 8 << 20;
   if (s->family == 6) setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof on);
   else setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof on);
+  if (s->rtt_of) setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on); /* also stamps the error queue's ICMP */
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
   struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
   len = s->target_len;
@@ -675,7 +693,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   if (get_prop_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
   s->out = out;
   s->out_pairs = out_len / 2;
-  if (argc >= 4 && strcmp(mode, "udp") != 0) {
+  if (argc >= 4) {
     napi_typedarray_type rt;
     size_t rlen;
     void *rd;

@@ -20,9 +20,9 @@ export interface NativeProbe {
     out: Int32Array,
     onAnswers: (pairs: number) => void,
     /**
-     * SYN and connect scans: 65536 entries; before an answer for port p reaches `out`, rtts[p]
-     * holds its round trip in ms (SYN: the kernel's receive timestamp minus the time read before
-     * the send call; connect: clocks read at connect() and at the outcome).
+     * 65536 entries; before an answer for port p reaches `out`, rtts[p] holds its round trip in
+     * ms (SYN and UDP: the kernel's receive timestamp minus the time read before the send call;
+     * connect: clocks read at connect() and at the outcome).
      */
     rtts?: Float64Array,
   ): NativeScanner;

@@ -49,7 +49,7 @@ export interface ScanResult {
   /** Probes sent but left out of `probes` because of the cap. */
   probesOmitted: number;
   /**
-   * Where the RTTs come from: `kernel` (SYN scans on the native path: the kernel's receive
+   * Where the RTTs come from: `kernel` (SYN and UDP scans on the native path: the kernel's receive
    * timestamp of the answer minus the time read before the send call), `native` (connect scans
    * on the native path: clocks read in native/probe.c before connect() and when it saw the
    * outcome, no event loop in between), `userspace` (when JavaScript saw the answer).

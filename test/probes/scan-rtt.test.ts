@@ -3,8 +3,9 @@
  * and ping's on the same namespace path, with the kernel's default sysctls (root only): within
  * 2x or within 50 µs. The probes hit closed ports (RSTs, which no ICMP limit touches).
  *
- * A SYN scan is compared with `nmap -sS` (pcap timestamps) and ping (SO_TIMESTAMP); a connect
- * scan with ping only: `nmap -sT` times a connect when its select loop sees it, about 0.14 ms
+ * A SYN scan is compared with `nmap -sS` (pcap timestamps) and ping (SO_TIMESTAMP); connect and
+ * UDP scans with ping only (a UDP scan spends the destination's ICMP burst, nmap -sU would find
+ * it spent): `nmap -sT` times a connect when its select loop sees it, about 0.14 ms
  * on a path where ping and SYN scans see 0.03-0.07 ms.
  */
 import { spawnSync } from 'node:child_process';
@@ -35,8 +36,9 @@ describe.skipIf(!isRoot)('scan latency beside nmap and ping', () => {
   });
   afterAll(() => lab?.destroy());
 
+  // UDP: five closed ports, so the port-unreachables fit the destination's ICMP burst of 6
   const scan = (method: string): Scan =>
-    JSON.parse(inNs(lab!.cli, process.execPath, [runner, JSON.stringify({ op: 'scan', args: { target: lab!.dst, ports: '80-89', method, allow: ['203.0.113.0/24'] } })])) as Scan;
+    JSON.parse(inNs(lab!.cli, process.execPath, [runner, JSON.stringify({ op: 'scan', args: { target: lab!.dst, ports: method === 'udp' ? '80-84' : '80-89', method, allow: ['203.0.113.0/24'] } })])) as Scan;
   const nmapLatency = (flag: string) => {
     const m = /Host is up \(([\d.]+)s latency\)/.exec(inNs(lab!.cli, 'nmap', ['-n', '-Pn', flag, '-p', '80-89', lab!.dst]));
     return Number(m![1]) * 1000;
@@ -51,7 +53,7 @@ describe.skipIf(!isRoot)('scan latency beside nmap and ping', () => {
     const rounds: string[] = [];
     for (let round = 1; ; round++) {
       const mine = scan(method);
-      expect(mine).toMatchObject({ engine: 'native', timeSource: method === 'syn' ? 'kernel' : 'native' });
+      expect(mine).toMatchObject({ engine: 'native', timeSource: method === 'connect' ? 'native' : 'kernel' });
       expect(mine.srttMs).toBeGreaterThan(0);
       const theirs = peers.map((p) => ({ name: p.name, ms: p.measure() }));
       rounds.push(`wirelab ${mine.srttMs} ms, ${theirs.map((t) => `${t.name} ${t.ms} ms`).join(', ')}`);
@@ -72,5 +74,9 @@ describe.skipIf(!isRoot)('scan latency beside nmap and ping', () => {
 
   it('connect scan: the latency of ping', () => {
     compare('connect', [{ name: 'ping', measure: pingMedian }]);
+  });
+
+  it('UDP scan (port-unreachables from the error queue): the latency of ping', () => {
+    compare('udp', [{ name: 'ping', measure: pingMedian }]);
   });
 });
