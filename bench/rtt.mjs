@@ -77,8 +77,9 @@ for (let run = 0; run < runs; run++) {
   }
   const c = chain(`${P}s`);
   try {
-    for (const method of ['syn', 'connect']) {
-      const s = probeOp(c, 'scan', { ports: '80-89', method });
+    for (const method of ['syn', 'connect', 'udp']) {
+      // UDP: five closed ports, within the destination's ICMP burst of 6
+      const s = probeOp(c, 'scan', { ports: method === 'udp' ? '80-84' : '80-89', method });
       timeSources.add(`${method} ${s.engine}/${s.timeSource}`);
       add(`wirelab ${method} srtt`, [s.srttMs]);
     }
@@ -103,4 +104,4 @@ for (const [probe, flag] of [['udp', '(udp)'], ['icmp', '-I'], ['tcp', '-T']]) {
 }
 console.log(`icmp, portable path (times from the event loop, as before native/trace.c): ${ms(m['wirelab icmp portable'])} (${ratio(m['wirelab icmp portable'], m['traceroute -I -N 1'])} of traceroute -I -N 1)`);
 console.log(`scan latency: wirelab SYN srtt ${ms(m['wirelab syn srtt'])}, nmap -sS ${ms(m['nmap -sS'])} (${ratio(m['wirelab syn srtt'], m['nmap -sS'])}); ` +
-  `wirelab connect srtt ${ms(m['wirelab connect srtt'])}, nmap -sT ${ms(m['nmap -sT'])} (${ratio(m['wirelab connect srtt'], m['nmap -sT'])}); ping median ${ms(m.ping)}`);
+  `wirelab connect srtt ${ms(m['wirelab connect srtt'])}, nmap -sT ${ms(m['nmap -sT'])} (${ratio(m['wirelab connect srtt'], m['nmap -sT'])}); wirelab UDP srtt ${ms(m['wirelab udp srtt'])}; ping median ${ms(m.ping)}`);
