@@ -34,6 +34,7 @@
 #include <linux/filter.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <node_api.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -94,10 +95,11 @@ typedef struct {
   /* IPv6 SYN: the raw ICMPv6 socket that reads destination-unreachables quoting our SYNs
    * (IPv4 SYN scans read ICMP in JavaScript, src/probes/scan-syn.ts) */
   int icmp_fd;
-  /* syn and connect, when open() got a Float64Array of 65536: rtt_of[port] is the answer's round
-   * trip in ms, written before the answer's pair. SYN: the kernel's receive timestamp
-   * (SO_TIMESTAMPNS) minus the time read before the sendmmsg that carried the probe; connect: the
-   * time read before connect() to the time this module saw the outcome. */
+  /* when open() got a Float64Array of 65536: rtt_of[port] is the answer's round trip in ms,
+   * written before the answer's pair. SYN and UDP: the kernel's receive timestamp
+   * (SO_TIMESTAMPNS) minus the time read just before the probe's send call; connect: for an
+   * open port the kernel's handshake RTT (TCP_INFO tcpi_rtt), else the time read before
+   * connect() to the time this module saw the outcome. */
   double *rtt_of;
   napi_ref rtt_ref;
   int64_t *sent_ns;
@@ -340,6 +342,10 @@ static int connected_code(Scanner *s, int fd, uint16_t port) {
       if (ntohs(m->sin_port) == port && m->sin_addr.s_addr == t->sin_addr.s_addr) code = CODE_SELF;
     }
   }
+  /* the kernel measured the handshake: SYN to SYN/ACK, in µs (no event loop in it) */
+  struct tcp_info ti;
+  socklen_t tlen = sizeof ti;
+  if (s->rtt_of && code == CODE_OPEN && getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &tlen) == 0 && ti.tcpi_rtt > 0) s->rtt_of[port] = ti.tcpi_rtt / 1000.0;
   close_reset(fd);
   return code;
 }
