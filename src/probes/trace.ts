@@ -98,11 +98,20 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   let done = false;
 
   const finished = new Promise<void>((resolve, reject) => {
+    // answers read together are all settled before more probes go out (one pump per batch, in a
+    // microtask after the native callback), as traceroute reads every ready answer before it
+    // sends: when the destination's answer is in the batch, nothing is sent beyond its hop
+    let pumpQueued = false;
     const settle = (index: number, r: TraceProbeResult) => {
       if (index < 0 || index >= next || results[index]) return;
       results[index] = r;
       inflight--;
-      pump();
+      if (pumpQueued) return;
+      pumpQueued = true;
+      queueMicrotask(() => {
+        pumpQueued = false;
+        if (!done) pump();
+      });
     };
     const onMatch = (m: ProbeMatch, atMs: number) => {
       if (m.index < 0 || m.index >= next || results[m.index] || sentAt[m.index] === undefined) return;

@@ -141,7 +141,7 @@ export function chainHop(k: number, routers: number): string {
  * (0-based) is 198.51.100.(4i+1)/30 ↔ .(4i+2)/30, the last one 203.0.113.1/30 ↔ .2/30.
  * `silent` routers (1-based) drop their own time-exceeded; `silentDst` drops all input at dst.
  */
-export function chainOf(tag: string, routers: number, opts: { silent?: number[]; silentDst?: boolean } = {}): Lab & { cli: string; dst: string } {
+export function chainOf(tag: string, routers: number, opts: { silent?: number[]; silentDst?: boolean } = {}): Lab & { cli: string; dst: string; dstReceived: () => number } {
   const lab = new Lab(tag);
   try {
     const names = [lab.addNs('cli')];
@@ -156,7 +156,10 @@ export function chainOf(tag: string, routers: number, opts: { silent?: number[];
       lab.nft(names[k], 'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n');
     }
     if (opts.silentDst) lab.nft(names[routers + 1], 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy drop;\n }\n}\n');
-    return Object.assign(lab, { cli: names[0], dst: '203.0.113.2' });
+    // counts what reaches the destination from the client (before a silent destination drops it)
+    lab.nft(names[routers + 1], `table inet wlt5c {\n chain input {\n type filter hook input priority -10; policy accept;\n ip saddr ${addr(0, 1)} counter\n }\n}\n`);
+    const dstReceived = () => Number(/packets (\d+)/.exec(inNs(names[routers + 1], 'nft', ['list', 'table', 'inet', 'wlt5c']))![1]);
+    return Object.assign(lab, { cli: names[0], dst: '203.0.113.2', dstReceived });
   } catch (e) {
     lab.destroy();
     throw e;
