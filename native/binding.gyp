@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "wirelab_probe",
-      "sources": ["probe.c"],
+      "sources": ["probe.c", "trace.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers"]
     },
     {

@@ -1,6 +1,6 @@
 /**
  * `wirelab trace TARGET [--probe udp|icmp|tcp] [--max-hops N] [--wait S] [--queries N]
- * [--port N] [--style traceroute|tracert] [--json] [--allow-target CIDR...]`: traceroute,
+ * [--port N] [--style traceroute|tracert] [--json] [--allow-target CIDR...] [--portable]`: traceroute,
  * printed like Linux `traceroute -n` (or Windows tracert). Exit codes: 0 traced (whether or
  * not the destination answered); 2 bad input or refused target; 3 raw sockets not permitted.
  */
@@ -21,6 +21,7 @@ interface TraceCliOptions {
   style: string;
   json?: boolean;
   allowTarget?: string[];
+  portable?: boolean;
 }
 
 function num(text: string, what: string): number {
@@ -42,6 +43,7 @@ export async function runTrace(target: string, opts: TraceCliOptions): Promise<n
       queries: Math.floor(num(opts.queries, 'queries')),
       ...(opts.port ? { port: Math.floor(num(opts.port, 'port')) } : {}),
       allow: opts.allowTarget ?? [],
+      portable: opts.portable === true,
     },
     ctx,
   );
@@ -63,5 +65,6 @@ export function register(program: Command): void {
     .option('--style <style>', 'output like traceroute or tracert', 'traceroute')
     .option('--json', 'print the trace result as JSON')
     .option('--allow-target <cidr...>', 'subnets besides loopback that may be traced')
+    .option('--portable', 'use the portable tracer (raw-socket, dgram; times from the event loop) even where the native one is built')
     .action(withExit(async (target: string, opts: TraceCliOptions) => runTrace(target, opts)));
 }

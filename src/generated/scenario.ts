@@ -482,6 +482,23 @@ export interface TopologyHost {
    * `silent`: the host sends no ICMP errors (time exceeded, destination unreachable), so traceroute shows `* * *` for it. Default `normal`.
    */
   icmp?: 'normal' | 'silent';
+  /**
+   * The kernel's ICMP rate limits in this host's namespace. Without it the host keeps the kernel's defaults, as a real router does: ICMP errors to one destination in a burst of 6, then one every `ratelimit` ms (1000), at most `msgsPerSec` (1000) in all. So a UDP scan of many closed ports, or traceroutes repeated within seconds, meet silences as on a real network. `{ ratelimit: 0 }` makes the host answer every probe.
+   */
+  icmpLimits?: {
+    /**
+     * net.ipv4.icmp_ratelimit and net.ipv6.icmp.ratelimit: ms between ICMP errors to one destination once its burst of 6 is spent; 0 turns the per-destination limit off.
+     */
+    ratelimit?: number;
+    /**
+     * net.ipv4.icmp_msgs_per_sec: ICMP messages per second this host sends in all (kernel default 1000).
+     */
+    msgsPerSec?: number;
+    /**
+     * net.ipv4.icmp_msgs_burst: how many of those may go at once (kernel default 50).
+     */
+    msgsBurst?: number;
+  };
   firewall?: TopologyFirewall;
   resolver?: TopologyResolver;
   /**

@@ -19,6 +19,12 @@ export interface NativeProbe {
     },
     out: Int32Array,
     onAnswers: (pairs: number) => void,
+    /**
+     * 65536 entries; before an answer for port p reaches `out`, rtts[p] holds its round trip in
+     * ms (SYN and UDP: the kernel's receive timestamp minus the time read before the send call;
+     * connect: clocks read at connect() and at the outcome).
+     */
+    rtts?: Float64Array,
   ): NativeScanner;
   /**
    * Sends probes for `ports[0..count)`; answers known at once go to `out`; returns how many
@@ -29,7 +35,23 @@ export interface NativeProbe {
   close(scanner: NativeScanner): void;
   /** Connect scanner: sockets still open (0 after close). */
   openSockets(scanner: NativeScanner): number;
+  /**
+   * A tracer (native/trace.c): sends traceroute probes and reads their answers with the
+   * kernel's receive timestamps. Answer i is `buf[i*256 ..)`, `meta[i*4 ..]` = [receive ns since
+   * open, length, socket (0 ICMP, 1 TCP), 1 when the time is the kernel's timestamp].
+   */
+  traceOpen(options: { probe: 'udp' | 'icmp' | 'tcp'; target: string }, buf: Uint8Array, meta: Float64Array, onPackets: (count: number) => void): { handle: NativeTracer; port: number };
+  /** Sends one probe (UDP: to `port`); the send time in ns since open, or -1 when the kernel refused it. */
+  traceSend(tracer: NativeTracer, bytes: Uint8Array, ttl: number, port: number): number;
+  traceClose(tracer: NativeTracer): void;
 }
+
+/** An open tracer: an opaque handle owned by the native module. */
+export type NativeTracer = { readonly __brand: 'wirelab_probe tracer' };
+
+/** Bytes of each answer slot in a tracer's buffer (native/trace.c SNAP), and numbers per slot in its meta array. */
+export const TRACE_SNAP = 256;
+export const TRACE_META = 4;
 
 /**
  * Threads a native scanner sends on. Connect scans: one per core, at most 4: over loopback and

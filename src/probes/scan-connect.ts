@@ -41,10 +41,10 @@ const ERRNO_NAMES = new Map<number, string>(Object.entries(osConstants.errno).ma
 const LOCAL_TROUBLE = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM', 'EAGAIN', 'EADDRNOTAVAIL', 'ETIMEDOUT', 'EINTR']);
 
 /** errno name of a failed connect() → the engine's answer (none for local trouble). */
-function settleError(engine: ScanEngine, port: number, code: string): void {
+function settleError(engine: ScanEngine, port: number, code: string, rttMs?: number): void {
   const known = ERRORS[code];
-  if (known) engine.answer(port, known.state, known.reason, known.answer);
-  else if (!LOCAL_TROUBLE.has(code)) engine.answer(port, 'filtered', code.toLowerCase(), code);
+  if (known) engine.answer(port, known.state, known.reason, known.answer, rttMs);
+  else if (!LOCAL_TROUBLE.has(code)) engine.answer(port, 'filtered', code.toLowerCase(), code, rttMs);
 }
 
 /**
@@ -54,16 +54,17 @@ function settleError(engine: ScanEngine, port: number, code: string): void {
 function nativeConnectTransport(native: NativeProbe, engine: ScanEngine, address: string, threads: number): () => void {
   const answers = new Int32Array(2 * 4096);
   const now = new Int32Array(2 * 65536);
+  const rtts = new Float64Array(65536);
   const settle = (buf: Int32Array, pairs: number) => {
     for (let i = 0; i < 2 * pairs; i += 2) {
       const port = buf[i];
       const code = buf[i + 1];
-      if (code === NATIVE.OPEN) engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
-      else if (code === NATIVE.SELF_CONNECT) engine.answer(port, 'closed', 'conn-refused', 'RST');
-      else settleError(engine, port, ERRNO_NAMES.get(-code) ?? `E${-code}`);
+      if (code === NATIVE.OPEN) engine.answer(port, 'open', 'syn-ack', 'SYN/ACK', rtts[port]);
+      else if (code === NATIVE.SELF_CONNECT) engine.answer(port, 'closed', 'conn-refused', 'RST', rtts[port]);
+      else settleError(engine, port, ERRNO_NAMES.get(-code) ?? `E${-code}`, rtts[port]);
     }
   };
-  const scanner = native.open({ mode: 'connect', target: address, threads }, answers, (pairs) => engine.batch(() => settle(answers, pairs)));
+  const scanner = native.open({ mode: 'connect', target: address, threads }, answers, (pairs) => engine.batch(() => settle(answers, pairs)), rtts);
   const pending = new Uint16Array(65536);
   let count = 0;
   engine.transport = {
@@ -119,7 +120,7 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
     } finally {
       close();
     }
-    return engine.result(address, 'connect', 'native');
+    return engine.result(address, 'connect', 'native', 'native');
   }
   const connector = (opts.useHandles ?? true) ? handleConnector() : undefined;
   const cancels = new Map<number, () => void>();

@@ -107,12 +107,16 @@ export class ScanEngine {
     return this.waiting[port] === 1;
   }
 
-  /** Records the answer for `port`; answers for ports not in flight (late, duplicate) are ignored. */
-  answer(port: number, state: PortState, reason: string, answer: string): void {
+  /**
+   * Records the answer for `port`; answers for ports not in flight (late, duplicate) are ignored.
+   * `measuredMs` is the transport's own round trip (kernel timestamps); without it the engine
+   * times the answer itself, when JavaScript sees it.
+   */
+  answer(port: number, state: PortState, reason: string, answer: string, measuredMs?: number): void {
     if (this.waiting[port] !== 1) return;
     this.waiting[port] = 0;
     this.inflight--;
-    const rttMs = performance.now() - this.sentAt[port];
+    const rttMs = measuredMs !== undefined && Number.isFinite(measuredMs) && measuredMs >= 0 ? measuredMs : performance.now() - this.sentAt[port];
     this.rtt.sample(rttMs);
     if (this.records.size) {
       const record = this.records.get(port);
@@ -241,7 +245,8 @@ export class ScanEngine {
   }
 
   /** The scan's result record: states in port order and the probe log. */
-  result(target: string, method: ScanResult['method'], engine: ScanResult['engine']): ScanResult {
+  result(target: string, method: ScanResult['method'], engine: ScanResult['engine'], timeSource: ScanResult['timeSource'] = 'userspace'): ScanResult {
+    const srtt = this.rtt.smoothedMs();
     return {
       target,
       method,
@@ -251,6 +256,8 @@ export class ScanEngine {
       elapsedMs: this.elapsedMs(),
       probes: this.probes,
       probesOmitted: this.probesOmitted,
+      timeSource,
+      ...(srtt === undefined ? {} : { srttMs: round3(srtt) }),
     };
   }
 

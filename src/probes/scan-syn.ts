@@ -20,20 +20,26 @@ function nativeSynTransport(
   onClose: (close: () => void) => void,
 ): ScanTransport {
   const answers = new Int32Array(2 * 4096);
+  const rtts = new Float64Array(65536);
   let scanner: NativeScanner;
   try {
-    scanner = native.open({ mode: 'syn', ...options }, answers, (pairs) =>
-      engine.batch(() => {
-        for (let i = 0; i < 2 * pairs; i += 2) {
-          const code = answers[i + 1];
-          if (code === NATIVE.OPEN) engine.answer(answers[i], 'open', 'syn-ack', 'SYN/ACK');
-          else if (code === NATIVE.CLOSED) engine.answer(answers[i], 'closed', 'reset', 'RST');
-          else if (code >= NATIVE.ICMP6) {
-            const reason = unreach6Reason(code - NATIVE.ICMP6);
-            engine.answer(answers[i], 'filtered', reason, `ICMPv6 ${reason}`);
+    scanner = native.open(
+      { mode: 'syn', ...options },
+      answers,
+      (pairs) =>
+        engine.batch(() => {
+          for (let i = 0; i < 2 * pairs; i += 2) {
+            const port = answers[i];
+            const code = answers[i + 1];
+            if (code === NATIVE.OPEN) engine.answer(port, 'open', 'syn-ack', 'SYN/ACK', rtts[port]);
+            else if (code === NATIVE.CLOSED) engine.answer(port, 'closed', 'reset', 'RST', rtts[port]);
+            else if (code >= NATIVE.ICMP6) {
+              const reason = unreach6Reason(code - NATIVE.ICMP6);
+              engine.answer(port, 'filtered', reason, `ICMPv6 ${reason}`, rtts[port]);
+            }
           }
-        }
-      }),
+        }),
+      rtts,
     );
   } catch (err) {
     if ((err as { code?: string }).code === 'EPERM') {
@@ -136,5 +142,6 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
     closeTcp();
     icmpSock?.close();
   }
-  return engine.result(address, 'syn', native ? 'native' : 'portable');
+  // IPv4 ICMP unreachables are read by the RawChannel above, and timed in JavaScript
+  return engine.result(address, 'syn', native ? 'native' : 'portable', native ? 'kernel' : 'userspace');
 }

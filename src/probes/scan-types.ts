@@ -48,6 +48,16 @@ export interface ScanResult {
   probes: ProbeRecord[];
   /** Probes sent but left out of `probes` because of the cap. */
   probesOmitted: number;
+  /**
+   * Where the RTTs come from: `kernel` (SYN and UDP scans on the native path: the kernel's receive
+   * timestamp of the answer minus the time read before the send call), `native` (connect scans
+   * on the native path: an open port's RTT is the kernel's handshake RTT (TCP_INFO), other
+   * answers are timed by clocks read in native/probe.c before connect() and when it saw the
+   * outcome), `userspace` (when JavaScript saw the answer).
+   */
+  timeSource: 'kernel' | 'native' | 'userspace';
+  /** nmap's smoothed RTT (srtt) over the answers, which nmap's `Host is up (… latency)` line shows; absent without answers. */
+  srttMs?: number;
 }
 
 /** Options common to both scan methods. */

@@ -30,25 +30,26 @@ const OWN_PORT = "not sent: the scanner's own port (free when the kernel gave it
  */
 function nativeUdpTransport(native: NativeProbe, engine: ScanEngine, address: string): () => void {
   const answers = new Int32Array(2 * 4096);
+  const rtts = new Float64Array(65536);
   const settle = (buf: Int32Array, pairs: number) =>
     engine.batch(() => {
       for (let i = 0; i < 2 * pairs; i += 2) {
         const port = buf[i];
         const code = buf[i + 1];
-        if (code === NATIVE.OPEN) engine.answer(port, 'open', 'udp-response', 'UDP');
+        if (code === NATIVE.OPEN) engine.answer(port, 'open', 'udp-response', 'UDP', rtts[port]);
         else if (code === NATIVE.SELF_CONNECT) engine.answer(port, 'closed', 'port-unreach', OWN_PORT);
         else if (code >= NATIVE.ICMP6) {
           const c = code - NATIVE.ICMP6;
           const reason = unreach6Reason(c);
-          engine.answer(port, c === 4 ? 'closed' : 'filtered', reason, `ICMPv6 ${reason}`);
+          engine.answer(port, c === 4 ? 'closed' : 'filtered', reason, `ICMPv6 ${reason}`, rtts[port]);
         } else if (code >= NATIVE.ICMP4) {
           const c = code - NATIVE.ICMP4;
           const reason = unreachReason(c);
-          engine.answer(port, c === 3 ? 'closed' : 'filtered', reason, `ICMP ${reason}`);
+          engine.answer(port, c === 3 ? 'closed' : 'filtered', reason, `ICMP ${reason}`, rtts[port]);
         }
       }
     });
-  const scanner = native.open({ mode: 'udp', target: address }, answers, (pairs) => settle(answers, pairs));
+  const scanner = native.open({ mode: 'udp', target: address }, answers, (pairs) => settle(answers, pairs), rtts);
   const now = new Int32Array(2 * 65536);
   const ports = new Uint16Array(65536);
   const attempts = new Uint8Array(65536);
@@ -115,7 +116,7 @@ export async function udpScan(opts: ScanOptions): Promise<ScanResult> {
     } finally {
       close();
     }
-    return engine.result(address, 'udp', 'native');
+    return engine.result(address, 'udp', 'native', 'kernel');
   }
   const engine = new ScanEngine(ports, opts, UDP_WINDOW, UDP_SCAN);
   const sockets = new Map<number, Socket>();

@@ -1,7 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import { icmpEcho, type IcmpMessage, type Ipv4, parseIpv4, parseTcp, parseUdpPorts, TCP, tcpSyn } from './packet.js';
-import { RawChannel } from './raw.js';
 
 /** What a reply says about probe `index`. */
 export interface ProbeMatch {
@@ -13,12 +11,23 @@ export interface ProbeMatch {
   annotation?: string;
 }
 
-/** One way of probing: sends probe `index` with a TTL and recognises replies to it. */
+/** One probe on the wire: its bytes (UDP payload, ICMP message or TCP segment) and, for UDP, the destination port. */
+export interface ProbePacket {
+  bytes: Buffer;
+  port: number;
+}
+
+/**
+ * One way of probing: builds probe `index` and recognises replies to it. How the probes travel
+ * (and how their times are taken) is the wire's business (src/probes/trace-wire.ts).
+ */
 export interface ProbeKind {
-  send(index: number, ttl: number): void;
-  /** Match an ICMP message (time exceeded, unreachable, echo reply). */
-  matchIcmp(ip: Ipv4, icmp: IcmpMessage): ProbeMatch | undefined;
-  close(): void;
+  readonly protocol: 'udp' | 'icmp' | 'tcp';
+  packet(index: number): ProbePacket;
+  /** Match an ICMP message (time exceeded, unreachable, echo reply); `udpSource` is the source port probe i left from. */
+  matchIcmp(ip: Ipv4, icmp: IcmpMessage, udpSource: (index: number) => number | undefined): ProbeMatch | undefined;
+  /** Match a TCP segment (IP header included) read on a raw TCP socket. */
+  matchTcp(pkt: Buffer): ProbeMatch | undefined;
 }
 
 /** Linux traceroute's marks for ICMP destination-unreachable codes (port-unreachable is none). */
@@ -39,48 +48,33 @@ function errorMatch(index: number, ip: Ipv4, icmp: IcmpMessage): ProbeMatch {
 }
 
 /**
- * UDP probes like Linux traceroute's default: one socket per probe (TTL set with setTTL),
- * destination port `basePort + index` (33434, 33435, …); time-exceeded and port-unreachable
- * errors quoting that port identify the probe.
+ * UDP probes like Linux traceroute's default: destination port `basePort + index` (33434,
+ * 33435, …), 32 bytes of 0x40; time-exceeded and port-unreachable errors quoting that port and
+ * the probe's source port identify the probe.
  */
-export function udpProbes(target: string, basePort = 33434, onSent?: (index: number) => void): ProbeKind {
-  const sockets: Socket[] = [];
-  const byPort = new Map<number, { index: number; sport: number }>();
+export function udpProbes(target: string, basePort = 33434): ProbeKind {
   const payload = Buffer.alloc(32, 0x40);
   return {
-    send(index, ttl) {
-      const s = createSocket('udp4');
-      sockets.push(s);
-      s.on('error', () => {}); // ICMP errors are read from the raw socket
-      s.bind(0, () => {
-        s.setTTL(ttl);
-        const dport = (basePort + index) & 0xffff;
-        byPort.set(dport, { index, sport: s.address().port });
-        onSent?.(index);
-        s.send(payload, dport, target);
-      });
-    },
-    matchIcmp(ip, icmp) {
+    protocol: 'udp',
+    packet: (index) => ({ bytes: payload, port: (basePort + index) & 0xffff }),
+    matchIcmp(ip, icmp, udpSource) {
       const q = quotedTo(icmp, target, 17);
       const ports = q && parseUdpPorts(q.payload);
-      const probe = ports && byPort.get(ports.dport);
-      if (!probe || probe.sport !== ports!.sport) return undefined;
-      return errorMatch(probe.index, ip, icmp);
+      if (!ports) return undefined;
+      const index = (ports.dport - basePort + 0x10000) & 0xffff;
+      if (udpSource(index) !== ports.sport) return undefined;
+      return errorMatch(index, ip, icmp);
     },
-    close() {
-      for (const s of sockets) s.close();
-    },
+    matchTcp: () => undefined,
   };
 }
 
 /** ICMP echo probes like `traceroute -I` / Windows tracert: one id per trace, seq = index + 1. */
-export function icmpProbes(target: string, icmpSock: RawChannel): ProbeKind {
+export function icmpProbes(target: string): ProbeKind {
   const id = randomInt(1, 0xffff);
   return {
-    send(index, ttl) {
-      icmpSock.setTtl(ttl);
-      icmpSock.send(icmpEcho(id, index + 1), target);
-    },
+    protocol: 'icmp',
+    packet: (index) => ({ bytes: icmpEcho(id, index + 1), port: 0 }),
     matchIcmp(ip, icmp) {
       if (icmp.type === 0) {
         return ip.src === target && icmp.id === id ? { index: icmp.seq - 1, address: ip.src, final: true } : undefined;
@@ -89,7 +83,7 @@ export function icmpProbes(target: string, icmpSock: RawChannel): ProbeKind {
       if (!q || q.payload.length < 8 || q.payload[0] !== 8 || q.payload.readUInt16BE(4) !== id) return undefined;
       return errorMatch(q.payload.readUInt16BE(6) - 1, ip, icmp);
     },
-    close() {},
+    matchTcp: () => undefined,
   };
 }
 
@@ -98,35 +92,26 @@ export function icmpProbes(target: string, icmpSock: RawChannel): ProbeKind {
  * `base + index`; SYN/ACK or RST from the target ends the trace (the kernel resets the
  * half-open connection itself), time-exceeded errors quoting the source port name the hop.
  */
-export function tcpProbes(target: string, source: string, onMatch: (m: ProbeMatch) => void, port = 80): ProbeKind {
+export function tcpProbes(target: string, source: string, port = 80): ProbeKind {
   const base = randomInt(40000, 60000 - 512);
   const seq = randomInt(0, 2 ** 32);
-  const onTcp = (pkt: Buffer): ProbeMatch | undefined => {
-    const ip = parseIpv4(pkt);
-    const tcp = ip && ip.src === target ? parseTcp(ip.payload) : undefined;
-    if (!tcp || tcp.sport !== port || !(tcp.flags & (TCP.ACK | TCP.RST))) return undefined;
-    const index = tcp.dport - base;
-    if (index < 0 || index >= 512 || tcp.ack !== ((seq + 1) >>> 0)) return undefined;
-    return { index, address: ip!.src, final: true };
-  };
-  const sock = new RawChannel('tcp', (pkt, len) => {
-    const m = onTcp(pkt.subarray(0, len));
-    if (m) onMatch(m);
-  });
   return {
-    send(index: number, ttl: number) {
-      sock.setTtl(ttl);
-      sock.send(tcpSyn(source, target, base + index, port, seq), target);
-    },
-    matchIcmp(ip: Ipv4, icmp: IcmpMessage) {
+    protocol: 'tcp',
+    packet: (index) => ({ bytes: tcpSyn(source, target, base + index, port, seq), port }),
+    matchIcmp(ip, icmp) {
       const q = quotedTo(icmp, target, 6);
       const tcp = q && parseTcp(q.payload);
       if (!tcp || tcp.dport !== port || tcp.seq !== seq) return undefined;
       const index = tcp.sport - base;
       return index >= 0 && index < 512 ? errorMatch(index, ip, icmp) : undefined;
     },
-    close() {
-      sock.close();
+    matchTcp(pkt) {
+      const ip = parseIpv4(pkt);
+      const tcp = ip && ip.src === target ? parseTcp(ip.payload) : undefined;
+      if (!tcp || tcp.sport !== port || !(tcp.flags & (TCP.ACK | TCP.RST))) return undefined;
+      const index = tcp.dport - base;
+      if (index < 0 || index >= 512 || tcp.ack !== ((seq + 1) >>> 0)) return undefined;
+      return { index, address: ip!.src, final: true };
     },
   };
 }

@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
 import { parseIcmp, parseIpv4, routeSource } from './packet.js';
-import { RawChannel } from './raw.js';
 import { checkTarget } from './target.js';
 import { icmpProbes, type ProbeKind, type ProbeMatch, tcpProbes, udpProbes } from './trace-probes.js';
+import { nativeWire, portableWire, type ProbeWire, type TraceTimeSource } from './trace-wire.js';
 
 export type TraceProbe = 'udp' | 'icmp' | 'tcp';
 
@@ -28,10 +28,13 @@ export interface TraceOptions {
   port?: number;
   /** CIDRs besides loopback that may be probed. */
   allow?: string[];
+  /** Use the portable path (raw-socket and dgram, times from the event loop) even when the native module is built. */
+  portable?: boolean;
 }
 
 export interface TraceProbeResult {
   address: string | null;
+  /** Round trip in ms: the answer's arrival (the kernel's receive timestamp on the native path) minus the send time. */
   rttMs: number | null;
   /** `!H`, `!N`, `!X`… for unreachables, as traceroute prints them. */
   annotation?: string;
@@ -51,13 +54,20 @@ export interface TraceResult {
   hops: TraceHop[];
   destinationReached: boolean;
   elapsedMs: number;
+  /** `native` (native/trace.c) or `portable` (raw-socket and dgram). */
+  engine: 'native' | 'portable';
+  /** `kernel`: every answer's time is the kernel's receive timestamp; `userspace`: times are when a process saw the answer, event-loop delays included. */
+  timeSource: TraceTimeSource;
 }
 
 /**
- * traceroute: probes with TTL firstHop, firstHop+1, … (`queries` per hop), up to `parallel` in
- * flight, each waiting `waitMs`; a raw ICMP socket reads time-exceeded/unreachable errors (and
- * echo replies). The trace stops at the lowest hop that reached the destination: no probes are
- * sent beyond it and answers from beyond it are dropped. Unanswered probes are `null` (`*`).
+ * traceroute: probes with TTL firstHop, firstHop+1, … (`queries` per hop), sent in that order
+ * with up to `parallel` in flight (traceroute -N 16), each waiting `waitMs`; a raw ICMP socket
+ * reads time-exceeded/unreachable errors (and echo replies). As traceroute 2.1 does, the trace
+ * stops at the lowest hop that reached the destination: no probes are sent beyond it and
+ * answers from beyond it are dropped. Unanswered probes are `null` (`*`). Sending in TTL order
+ * matters under the kernel's default ICMP rate limits (a host answers a burst of 6, then one a
+ * second): the destination then spends its burst on the probes of its own hop first.
  */
 export async function trace(opts: TraceOptions): Promise<TraceResult> {
   const { address: target, family } = checkTarget(opts.target, opts.allow);
@@ -72,70 +82,88 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   if (!(maxHops >= 1 && maxHops <= 255 && first >= 1 && first <= maxHops && queries >= 1 && queries <= 10)) {
     throw new UsageError('trace: need 1 <= first hop <= max hops <= 255 and 1-10 queries per hop');
   }
+  const kind: ProbeKind = probe === 'udp' ? udpProbes(target, opts.port) : probe === 'icmp' ? icmpProbes(target) : tcpProbes(target, await routeSource(target), opts.port);
   const total = (maxHops - first + 1) * queries;
+  /** Send times on the wire's clock; `expire` uses the event loop's clock (a timeout needs no precision). */
   const sentAt: number[] = [];
+  const sentLocal: number[] = [];
   const results: (TraceProbeResult | undefined)[] = new Array(total);
   let finalTtl = Infinity;
   let next = 0;
   let inflight = 0;
   const start = performance.now();
   const ttlOf = (i: number) => first + Math.floor(i / queries);
-  let kind: ProbeKind | undefined;
-  let icmpSock: RawChannel | undefined;
+  let wire: ProbeWire | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let done = false;
 
   const finished = new Promise<void>((resolve, reject) => {
+    // answers read together are all settled before more probes go out (one pump per batch, in a
+    // microtask after the native callback), as traceroute reads every ready answer before it
+    // sends: when the destination's answer is in the batch, nothing is sent beyond its hop
+    let pumpQueued = false;
     const settle = (index: number, r: TraceProbeResult) => {
       if (index < 0 || index >= next || results[index]) return;
       results[index] = r;
       inflight--;
-      pump();
+      if (pumpQueued) return;
+      pumpQueued = true;
+      queueMicrotask(() => {
+        pumpQueued = false;
+        if (!done) pump();
+      });
     };
-    const onMatch = (m: ProbeMatch) => {
-      if (m.index < 0 || m.index >= next || results[m.index]) return;
-      const rttMs = Math.round((performance.now() - sentAt[m.index]) * 1000) / 1000;
+    const onMatch = (m: ProbeMatch, atMs: number) => {
+      if (m.index < 0 || m.index >= next || results[m.index] || sentAt[m.index] === undefined) return;
+      const rttMs = Math.round(Math.max(0, atMs - sentAt[m.index]) * 1000) / 1000;
       if (m.final) finalTtl = Math.min(finalTtl, ttlOf(m.index));
       settle(m.index, m.annotation ? { address: m.address, rttMs, annotation: m.annotation } : { address: m.address, rttMs });
+    };
+    const onAnswer = (pkt: Buffer, socket: 'icmp' | 'tcp', atMs: number) => {
+      if (done) return;
+      let m: ProbeMatch | undefined;
+      if (socket === 'tcp') m = kind.matchTcp(pkt);
+      else {
+        const ip = parseIpv4(pkt);
+        const icmp = ip && ip.proto === 1 ? parseIcmp(ip.payload) : undefined;
+        if (icmp && [0, 3, 11].includes(icmp.type)) m = kind.matchIcmp(ip!, icmp, (i) => wire!.udpSource(i));
+      }
+      if (m) onMatch(m, atMs);
     };
     const pump = () => {
       while (inflight < parallel && next < total && ttlOf(next) <= finalTtl) {
         const i = next++;
-        sentAt[i] = performance.now();
+        sentLocal[i] = performance.now();
         inflight++;
-        kind!.send(i, ttlOf(i));
+        const { bytes, port } = kind.packet(i);
+        wire!.send(i, bytes, ttlOf(i), port, (at) => (sentAt[i] = at));
       }
       const needed = Math.min(total, finalTtl === Infinity ? total : (finalTtl - first + 1) * queries);
       let open = false;
       for (let i = 0; i < needed; i++) if (!results[i]) open = true;
-      if (!open) resolve();
+      if (!open) {
+        done = true;
+        resolve();
+      }
     };
     const expire = () => {
       const now = performance.now();
-      for (let i = 0; i < next; i++) if (!results[i] && now - sentAt[i] >= waitMs) settle(i, { address: null, rttMs: null });
+      for (let i = 0; i < next; i++) if (!results[i] && now - sentLocal[i] >= waitMs) settle(i, { address: null, rttMs: null });
     };
-    icmpSock = new RawChannel('icmp', (pkt, len) => {
-      const ip = parseIpv4(pkt.subarray(0, len));
-      const icmp = ip && ip.proto === 1 ? parseIcmp(ip.payload) : undefined;
-      if (!icmp || ![0, 3, 11].includes(icmp.type)) return;
-      const m = kind?.matchIcmp(ip!, icmp);
-      if (m) onMatch(m);
-    }, 1 << 20);
-    const begin = async () => {
-      const port = opts.port;
-      if (probe === 'udp') kind = udpProbes(target, port, (i) => (sentAt[i] = performance.now()));
-      else if (probe === 'icmp') kind = icmpProbes(target, icmpSock!);
-      else kind = tcpProbes(target, await routeSource(target), onMatch, port);
+    try {
+      wire = (!opts.portable && nativeWire(probe, target, onAnswer)) || portableWire(probe, target, onAnswer);
       timer = setInterval(() => setImmediate(expire), Math.max(5, Math.min(50, waitMs / 10)));
       pump();
-    };
-    begin().catch(reject);
+    } catch (err) {
+      reject(err);
+    }
   });
   try {
     await finished;
   } finally {
+    done = true;
     if (timer) clearInterval(timer);
-    kind?.close();
-    icmpSock?.close();
+    wire?.close();
   }
   const lastTtl = Math.min(maxHops, finalTtl);
   const hops: TraceHop[] = [];
@@ -143,5 +171,14 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
     const probes = results.slice((ttl - first) * queries, (ttl - first + 1) * queries).map((r) => r ?? { address: null, rttMs: null });
     hops.push({ ttl, probes, reached: probes.some((p) => p.address === target) });
   }
-  return { target, probe, maxHops, hops, destinationReached: hops.some((h) => h.reached), elapsedMs: Math.round((performance.now() - start) * 1000) / 1000 };
+  return {
+    target,
+    probe,
+    maxHops,
+    hops,
+    destinationReached: hops.some((h) => h.reached),
+    elapsedMs: Math.round((performance.now() - start) * 1000) / 1000,
+    engine: wire!.engine,
+    timeSource: wire!.timeSource(),
+  };
 }

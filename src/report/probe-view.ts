@@ -117,8 +117,10 @@ export function nmapSeconds(ms: number): string {
 }
 
 function nmapText(probe: Obj, view: Omit<ScanView, 'command' | 'nmap'>, all: PortRow[]): string {
+  // nmap prints the smoothed RTT (srtt) of the host's answers; records without it give the fastest answer
   const rtts = objs(probe.ports).map((p) => p.rttMs).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  const lines = [`Nmap scan report for ${view.target ?? '?'}`, rtts.length ? `Host is up (${nmapSeconds(Math.min(...rtts))} latency).` : 'Host is up.'];
+  const latency = typeof probe.srttMs === 'number' && Number.isFinite(probe.srttMs) ? probe.srttMs : rtts.length ? Math.min(...rtts) : undefined;
+  const lines = [`Nmap scan report for ${view.target ?? '?'}`, latency !== undefined ? `Host is up (${nmapSeconds(latency)} latency).` : 'Host is up.'];
   if (view.rows.length) {
     if (view.notShown) lines.push(view.notShown);
     lines.push('', columns([['PORT', 'STATE', 'SERVICE'], ...view.rows.map((r) => [r.port, r.state, r.service])]));

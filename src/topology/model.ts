@@ -17,6 +17,7 @@ export interface HostModel {
   gateway?: string;
   forward?: boolean;
   icmp?: 'normal' | 'silent';
+  icmpLimits?: { ratelimit?: number; msgsPerSec?: number; msgsBurst?: number };
   firewall?: FirewallModel;
   resolver?: ResolverModel;
   routes?: RouteModel[];

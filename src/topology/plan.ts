@@ -123,7 +123,7 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
     const ifaceSysctls = Object.fromEntries(
       ifaces.filter((f) => peers.get(`${name}:${f.name}`) !== 'none').map((f) => [`net.ipv6.conf.${f.name}.accept_dad`, '0']),
     );
-    setups.push({ netns, sysctls: { ...sysctls(!!h.forward), ...ifaceSysctls }, ipBatch: lines, nft: nftRuleset(h.firewall, h.icmp === 'silent'), resolvConf: resolvConf(h.resolver), tcBatch: tcLines.get(name)! });
+    setups.push({ netns, sysctls: { ...sysctls(!!h.forward), ...icmpSysctls(h.icmpLimits), ...ifaceSysctls }, ipBatch: lines, nft: nftRuleset(h.firewall, h.icmp === 'silent'), resolvConf: resolvConf(h.resolver), tcBatch: tcLines.get(name)! });
   }
   const namespaces = hosts.map((h) => h.netns);
   if (switchLines.length) {
@@ -135,18 +135,29 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
   return { runId, hosts, namespaces, linkBatch, setups, subnets: [...g.segments.values()].flatMap((s) => s.subnets), needsNetem };
 }
 
-/** Sysctls of every host namespace: no ICMP rate limits (repeated traceroutes and scans), no DAD. */
+/**
+ * Sysctls of every host namespace: forwarding for routers, no DAD. The ICMP rate limits stay the
+ * kernel's own (a lab behaves like a network of real routers) unless the host sets `icmpLimits`.
+ */
 function sysctls(router: boolean): Record<string, string> {
   return {
     'net.ipv4.ip_forward': router ? '1' : '0',
     'net.ipv6.conf.all.forwarding': router ? '1' : '0',
-    'net.ipv4.icmp_ratelimit': '0',
-    'net.ipv4.icmp_msgs_per_sec': '1000000',
-    'net.ipv4.icmp_msgs_burst': '1000000',
-    'net.ipv6.icmp.ratelimit': '0',
     'net.ipv6.conf.all.accept_dad': '0',
     'net.ipv6.conf.default.accept_dad': '0',
   };
+}
+
+/** A host's `icmpLimits` as sysctls (the IPv6 per-destination limit follows the IPv4 one). */
+export function icmpSysctls(limits: TopologyModel['hosts'][string]['icmpLimits']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (limits?.ratelimit !== undefined) {
+    out['net.ipv4.icmp_ratelimit'] = String(limits.ratelimit);
+    out['net.ipv6.icmp.ratelimit'] = String(limits.ratelimit);
+  }
+  if (limits?.msgsPerSec !== undefined) out['net.ipv4.icmp_msgs_per_sec'] = String(limits.msgsPerSec);
+  if (limits?.msgsBurst !== undefined) out['net.ipv4.icmp_msgs_burst'] = String(limits.msgsBurst);
+  return out;
 }
 
 function resolvConf(r: TopologyModel['hosts'][string]['resolver']): string | undefined {

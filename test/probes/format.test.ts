@@ -5,7 +5,7 @@ import type { PortResult, ScanResult } from '../../src/probes/scan-types.js';
 import type { TraceResult } from '../../src/probes/trace.js';
 
 function scanOf(ports: PortResult[], method: 'connect' | 'syn' = 'connect'): ScanResult {
-  return { target: '198.51.100.2', method, engine: 'native', ports, probesSent: ports.length, elapsedMs: 41, probes: [], probesOmitted: 0 };
+  return { target: '198.51.100.2', method, engine: 'native', ports, probesSent: ports.length, elapsedMs: 41, probes: [], probesOmitted: 0, timeSource: 'kernel' };
 }
 const port = (p: number, state: PortResult['state'], reason: string, service = 'unknown'): PortResult => ({ port: p, proto: 'tcp', state, reason, service });
 
@@ -80,6 +80,8 @@ const tr: TraceResult = {
   target: '203.0.113.2',
   probe: 'udp',
   maxHops: 8,
+  engine: 'native',
+  timeSource: 'kernel',
   destinationReached: true,
   elapsedMs: 1000,
   hops: [

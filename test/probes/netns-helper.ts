@@ -1,8 +1,10 @@
 /**
  * Small namespace topologies for the probe tests (prefix `wlt5-`), built with ip/nft and torn
  * down in `destroy()` (call it from afterAll/finally). Addresses come from 198.51.100.0/24 and
- * 203.0.113.0/24 and exist only inside the namespaces. Every namespace gets
- * net.ipv4.icmp_ratelimit=0 so back-to-back probes are all answered.
+ * 203.0.113.0/24 and exist only inside the namespaces. Namespaces keep the kernel's default ICMP
+ * rate limits (a burst of 6 errors per destination, then one a second), as real hosts do; a lab
+ * made with `{ icmpRatelimit: 0 }` sets net.ipv4.icmp_ratelimit in each of its namespaces, for
+ * tests about scan states that send more probes than that.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 
@@ -19,7 +21,10 @@ export function inNs(ns: string, cmd: string, args: string[], input?: string): s
 export class Lab {
   readonly namespaces: string[] = [];
   readonly children: ChildProcess[] = [];
-  constructor(readonly tag: string) {}
+  constructor(
+    readonly tag: string,
+    readonly opts: { icmpRatelimit?: number } = {},
+  ) {}
 
   ns(role: string): string {
     return `${PREFIX}${this.tag}-${role}`;
@@ -35,7 +40,8 @@ export class Lab {
     sh('ip', ['netns', 'add', name]);
     this.namespaces.push(name);
     inNs(name, 'ip', ['link', 'set', 'lo', 'up']);
-    inNs(name, 'sysctl', ['-qw', 'net.ipv4.icmp_ratelimit=0', `net.ipv4.ip_forward=${forward ? 1 : 0}`]);
+    const limit = this.opts.icmpRatelimit === undefined ? [] : [`net.ipv4.icmp_ratelimit=${this.opts.icmpRatelimit}`];
+    inNs(name, 'sysctl', ['-qw', ...limit, `net.ipv4.ip_forward=${forward ? 1 : 0}`]);
     return name;
   }
 
@@ -100,8 +106,12 @@ export class Lab {
  * are answered by `reject with tcp reset`, `drop` ports are silently dropped (ports not listed
  * get the kernel's own RST).
  */
-export async function serverPair(tag: string, ports: { open: number[]; reset: number[]; drop: number[]; icmp?: number[] }): Promise<Lab & { cli: string; srv: string }> {
-  const lab = new Lab(tag);
+export async function serverPair(
+  tag: string,
+  ports: { open: number[]; reset: number[]; drop: number[]; icmp?: number[] },
+  opts: { icmpRatelimit?: number } = {},
+): Promise<Lab & { cli: string; srv: string }> {
+  const lab = new Lab(tag, opts);
   try {
     const cli = lab.addNs('cli');
     const srv = lab.addNs('srv');
@@ -121,37 +131,35 @@ export async function serverPair(tag: string, ports: { open: number[]; reset: nu
   }
 }
 
-/** Chain addresses: the client, each router's address facing the client, and the destination. */
-export const CHAIN = { cli: '198.51.100.1', r1: '198.51.100.2', r2: '198.51.100.6', r3: '198.51.100.10', dst: '203.0.113.2' };
+/** Addresses of `chainOf(n)`: hop k (1-based) is router k's address facing the client; the destination is 203.0.113.2. */
+export function chainHop(k: number, routers: number): string {
+  return k > routers ? '203.0.113.2' : `198.51.100.${4 * (k - 1) + 2}`;
+}
 
 /**
- * cli → r1 → r2 → r3 → dst. `silentRouter` drops its own ICMP time-exceeded (nft output hook);
- * `silentDst` drops all input at the destination.
+ * cli → r1 → … → rN → dst (N = `routers`, 0-6), with the kernel's default ICMP limits. Link i
+ * (0-based) is 198.51.100.(4i+1)/30 ↔ .(4i+2)/30, the last one 203.0.113.1/30 ↔ .2/30.
+ * `silent` routers (1-based) drop their own time-exceeded; `silentDst` drops all input at dst.
  */
-export function routerChain(tag: string, opts: { silentRouter?: 'r1' | 'r2' | 'r3'; silentDst?: boolean } = {}): Lab & { cli: string } {
+export function chainOf(tag: string, routers: number, opts: { silent?: number[]; silentDst?: boolean } = {}): Lab & { cli: string; dst: string; dstReceived: () => number } {
   const lab = new Lab(tag);
   try {
-    const cli = lab.addNs('cli');
-    const r1 = lab.addNs('r1', true);
-    const r2 = lab.addNs('r2', true);
-    const r3 = lab.addNs('r3', true);
-    const dst = lab.addNs('dst');
-    lab.link(cli, 'e0', '198.51.100.1/30', r1, 'e0', '198.51.100.2/30');
-    lab.link(r1, 'e1', '198.51.100.5/30', r2, 'e0', '198.51.100.6/30');
-    lab.link(r2, 'e1', '198.51.100.9/30', r3, 'e0', '198.51.100.10/30');
-    lab.link(r3, 'e1', '203.0.113.1/30', dst, 'e0', '203.0.113.2/30');
-    lab.route(cli, 'default', '198.51.100.2');
-    lab.route(r1, 'default', '198.51.100.6');
-    lab.route(r2, 'default', '198.51.100.10');
-    lab.route(r2, '198.51.100.0/30', '198.51.100.5');
-    lab.route(r3, '198.51.100.0/24', '198.51.100.9');
-    lab.route(dst, 'default', '203.0.113.1');
-    const names = { r1, r2, r3 };
-    if (opts.silentRouter) {
-      lab.nft(names[opts.silentRouter], 'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n');
+    const names = [lab.addNs('cli')];
+    for (let k = 1; k <= routers; k++) names.push(lab.addNs(`r${k}`, true));
+    names.push(lab.addNs('dst'));
+    const addr = (i: number, side: 1 | 2) => (i === routers ? `203.0.113.${side}` : `198.51.100.${4 * i + side}`);
+    for (let i = 0; i <= routers; i++) lab.link(names[i], 'e1', `${addr(i, 1)}/30`, names[i + 1], 'e0', `${addr(i, 2)}/30`);
+    for (let i = 0; i < routers; i++) lab.route(names[i], 'default', addr(i, 2));
+    for (let k = 1; k <= routers; k++) lab.route(names[k], '198.51.100.0/24', addr(k - 1, 1));
+    lab.route(names[routers + 1], 'default', addr(routers, 1));
+    for (const k of opts.silent ?? []) {
+      lab.nft(names[k], 'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n');
     }
-    if (opts.silentDst) lab.nft(dst, 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy drop;\n }\n}\n');
-    return Object.assign(lab, { cli });
+    if (opts.silentDst) lab.nft(names[routers + 1], 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy drop;\n }\n}\n');
+    // counts what reaches the destination from the client (before a silent destination drops it)
+    lab.nft(names[routers + 1], `table inet wlt5c {\n chain input {\n type filter hook input priority -10; policy accept;\n ip saddr ${addr(0, 1)} counter\n }\n}\n`);
+    const dstReceived = () => Number(/packets (\d+)/.exec(inNs(names[routers + 1], 'nft', ['list', 'table', 'inet', 'wlt5c']))![1]);
+    return Object.assign(lab, { cli: names[0], dst: '203.0.113.2', dstReceived });
   } catch (e) {
     lab.destroy();
     throw e;

@@ -36,6 +36,14 @@ describe('nmap layout', () => {
       ].join('\n'),
     );
   });
+  it('the latency line is the smoothed RTT (srttMs) when the record has it, as nmap prints srtt', () => {
+    const ports = [
+      { port: 1, proto: 'tcp', state: 'closed', reason: 'reset', service: 'x', rttMs: 0.012 },
+      { port: 2, proto: 'tcp', state: 'closed', reason: 'reset', service: 'x', rttMs: 0.02 },
+    ];
+    expect(scanView({ target: '198.51.100.2', method: 'syn', ports, srttMs: 0.016 })!.nmap).toContain('Host is up (0.000016s latency).');
+    expect(scanView({ target: '198.51.100.2', method: 'syn', ports })!.nmap).toContain('Host is up (0.000012s latency).');
+  });
   it('without any answer the host has no latency; a scan with only ignored states says so', () => {
     const ports = Array.from({ length: 30 }, (_, i) => ({ port: i + 1, proto: 'tcp', state: 'filtered', reason: 'no-response', service: 'x' }));
     const v = scanView({ target: '127.0.0.1', method: 'connect', ports })!;

@@ -151,11 +151,29 @@ describe('planTopology', () => {
     expect(plan.setups.find((s) => s.netns === 'wl-00ff00--sw')!.ipBatch).toContain('link set s0p2 master br0');
   });
 
+  it('sets ICMP rate limits only on the hosts that ask (icmpLimits)', () => {
+    const limited: TopologyModel = { hosts: { ...chain.hosts, r3: { ...chain.hosts.r3, icmpLimits: { ratelimit: 0, msgsBurst: 500 } } } };
+    const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+    ajv.addSchema(schema('common.schema.json'));
+    const validate = ajv.compile(schema('topology.schema.json'));
+    expect(validate(limited), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ hosts: { a: { ip: '198.51.100.2/24', icmpLimits: { ratelimit: -1 } } } })).toBe(false);
+    expect(validate({ hosts: { a: { ip: '198.51.100.2/24', icmpLimits: { rate: 0 } } } })).toBe(false);
+    const plan = planTopology(limited, 'a1b2c3');
+    const r3 = plan.setups[3].sysctls;
+    expect(r3['net.ipv4.icmp_ratelimit']).toBe('0');
+    expect(r3['net.ipv6.icmp.ratelimit']).toBe('0');
+    expect(r3['net.ipv4.icmp_msgs_burst']).toBe('500');
+    expect(r3['net.ipv4.icmp_msgs_per_sec']).toBeUndefined();
+    expect(plan.setups[2].sysctls['net.ipv4.icmp_ratelimit']).toBeUndefined();
+  });
+
   it('writes sysctls, resolv.conf and the nftables ruleset per host', () => {
     const plan = planTopology(chain, 'a1b2c3');
     const client = plan.setups[0];
     expect(client.resolvConf).toBe('# written by wirelab\nnameserver 203.0.113.53\nsearch home\noptions ndots:1\n');
-    expect(client.sysctls['net.ipv4.icmp_ratelimit']).toBe('0');
+    // the kernel's ICMP rate limits stay as they are unless a host sets icmpLimits
+    for (const setup of plan.setups) expect(Object.keys(setup.sysctls).filter((k) => /icmp/.test(k))).toEqual([]);
     expect(client.sysctls['net.ipv4.ip_forward']).toBe('0');
     expect(plan.setups[1].sysctls['net.ipv4.ip_forward']).toBe('1');
     expect(client.nft).toBeUndefined();
