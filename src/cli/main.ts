@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { reportError } from './exit.js';
+import { installOutputGuard } from '../util/output-guard.js';
 
 type CommandModule = { register(p: Command): void };
 
@@ -22,6 +23,7 @@ const commands: [string, () => Promise<CommandModule>][] = [
 ];
 
 export async function main(argv: string[]): Promise<number> {
+  installOutputGuard();
   const program = new Command('wirelab')
     .description('Declarative network labs: run, check, grade and report scenarios written in YAML.')
     .version(VERSION)
