@@ -214,11 +214,13 @@ export interface ReadResult {
  * `afterChunk` (optional) is awaited after each chunk, e.g. to flush output with backpressure.
  * `reuseBuffer`: read the chunks into two alternating buffers (only if no frame's `data` is kept
  * past its sink call); the next chunk is then read while the current one is parsed.
- * Rejects only if the file cannot be opened (ENOENT, EACCES…); bad content is a `problem`.
+ * Rejects only if the file cannot be opened (ENOENT, EACCES…) or `signal` aborts (checked
+ * after every chunk, so a step's timeout stops the work itself); bad content is a `problem`.
  */
 export async function readCaptureFile(
-  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void, reuseBuffer = false,
+  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void, reuseBuffer = false, signal?: AbortSignal,
 ): Promise<ReadResult> {
+  signal?.throwIfAborted();
   const fh = await open(path, 'r');
   const parser = new CaptureParser(sink);
   // With reuseBuffer two buffers alternate: the next chunk is read while this one is parsed.
@@ -240,8 +242,10 @@ export async function readCaptureFile(
       parser.push(buffer.subarray(0, bytesRead));
       if (afterChunk) await afterChunk();
       if (parser.problem) break;
+      if (signal?.aborted) throw signal.reason;
     }
   } catch (err) {
+    if (signal?.aborted && err === signal.reason) throw err;
     if (!parser.problem) parser.problem = { offset: 0, frame: parser.frames + 1, message: `read error: ${(err as Error).message}` };
   } finally {
     await next?.catch(() => undefined); // never close the handle under a pending read

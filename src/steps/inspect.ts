@@ -19,8 +19,10 @@ export const inspect = defineStep<InspectBody>({
     const file = resolve(ctx.run.scenarioDir, substitute(b.file, ctx.run.vars));
     let decoded;
     try {
-      decoded = await decodeFile(file);
+      // The step's signal stops the decoding itself when the step times out or the run stops.
+      decoded = await decodeFile(file, {}, ctx.signal);
     } catch (e) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
       ctx.check({ title: 'capture file readable', expected: 'a pcap or pcapng file', actual: (e as Error).message, passed: false });
       return;
     }
@@ -31,6 +33,7 @@ export const inspect = defineStep<InspectBody>({
       actual: decoded.problem ? `damaged at byte ${decoded.problem.offset} (frame ${decoded.problem.frame}): ${decoded.problem.message}` : `${decoded.packets.length} packets`,
       passed: !decoded.problem,
     });
+    ctx.signal.throwIfAborted();
     checkPackets(b.expect, decoded.packets, patternHosts(ctx, (b.hosts ?? {}) as Record<string, string | string[]>), ctx);
   },
 });

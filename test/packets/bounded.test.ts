@@ -127,3 +127,19 @@ describe('captures that cost too much before', () => {
     expect(infos.slice(0, 3).every((i) => i.startsWith('TCP'))).toBe(true);
   });
 });
+
+describe('a step timeout stops the decoding itself', () => {
+  it('readCaptureFile and decodeFile stop after the chunk in which the signal aborted', async () => {
+    const f = join(dir, 'many.pcap');
+    await writeFile(f, pcapFile(Array.from({ length: 20_000 }, (_, i) => ({ ts: 1 + i / 1e6, data: frame }))));
+    const ac = new AbortController();
+    let n = 0;
+    const reading = readCaptureFile(f, () => (++n === 10 ? ac.abort(new Error('step timed out')) : undefined), 4096, undefined, false, ac.signal);
+    await expect(reading).rejects.toThrow('step timed out');
+    expect(n).toBeLessThan(200); // one 4 KiB chunk holds < 70 frames: the rest was never read
+    const { decodeFile } = await import('../../src/packets/decode-file.js');
+    const done = new AbortController();
+    done.abort(new Error('already over'));
+    await expect(decodeFile(f, {}, done.signal)).rejects.toThrow('already over');
+  });
+});
