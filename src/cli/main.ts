@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { reportError } from './exit.js';
+import { installOutputGuard } from '../util/output-guard.js';
 
 type CommandModule = { register(p: Command): void };
 
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  installOutputGuard();
   const program = new Command('wirelab')
     .description('Declarative network labs: run, check, grade and report scenarios written in YAML.')
     .version(VERSION)

@@ -1,8 +1,9 @@
 /**
  * `wirelab cleanup [--all] [--dry-run]`: removes the network namespaces, /etc/netns directories,
  * agents and state files that wirelab runs left behind (a run killed with SIGKILL, a crash).
- * Only wirelab's (names `wl-<run id>-…`), and only of runs whose owner process is gone unless
- * `--all`. Exit codes: 0 cleaned (or nothing to clean); 3 something could not be removed.
+ * Only what a run's state file names, and only of runs whose owner process is gone unless
+ * `--all`; other `wl-…` namespaces are left and listed with `--dry-run`. Exit codes: 0 cleaned
+ * (or nothing to clean); 3 something could not be removed.
  */
 import type { Command } from 'commander';
 import { withExit } from '../cli/exit.js';
@@ -15,8 +16,8 @@ export async function runCleanup(opts: { all?: boolean; dryRun?: boolean }): Pro
   for (const r of report.runs) {
     process.stdout.write(`${verb} run ${r.runId} (pid ${r.pid})${r.namespaces.length ? `: ${r.namespaces.join(' ')}` : ''}\n`);
   }
-  for (const o of report.orphans) process.stdout.write(`${verb} ${o}\n`);
-  if (!report.runs.length && !report.orphans.length) process.stdout.write('nothing to clean\n');
+  if (!report.runs.length) process.stdout.write('nothing to clean\n');
+  if (opts.dryRun) for (const l of report.left) process.stdout.write(`would leave ${l.name}: ${l.reason}\n`);
   for (const e of report.errors) process.stderr.write(`wirelab: cleanup: ${e.message}\n`);
   return report.errors.length ? ExitCode.environment : ExitCode.ok;
 }

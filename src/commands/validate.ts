@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { withExit } from '../cli/exit.js';
 import { printDiagnostics } from '../cli/diagnostics-out.js';
+import { UsageError } from '../errors.js';
+import type { Diagnostic } from '../scenario/diagnostics.js';
 import { readScenario } from '../scenario/read.js';
 import { checkExamples } from '../grade/verify.js';
 
@@ -11,13 +13,19 @@ export function register(program: Command): void {
     .argument('<file...>', 'scenario files')
     .action(
       withExit(async (files: string[]) => {
-        const all = [];
+        // Every file is checked, also after one that cannot be read: its problem is one line.
+        const all: Diagnostic[] = [];
         for (const f of files) {
-          const r = await readScenario(f);
-          // a grading scenario's examples: their folders exist, their step names are graded steps
-          const bad = r.ok ? checkExamples(r.loaded) : r.diagnostics;
-          if (bad.length) all.push(...bad);
-          else process.stdout.write(`${f}: ok\n`);
+          try {
+            const r = await readScenario(f);
+            // a grading scenario's examples: their folders exist, their step names are graded steps
+            const bad = r.ok ? checkExamples(r.loaded) : r.diagnostics;
+            if (bad.length) for (const d of bad) all.push(d);
+            else process.stdout.write(`${f}: ok\n`);
+          } catch (e) {
+            if (!(e instanceof UsageError)) throw e;
+            all.push({ file: f, line: 1, col: 1, code: 'unreadable', message: e.message.replace(/^cannot read \S+: /, 'cannot read the file: ') });
+          }
         }
         if (all.length) printDiagnostics(all);
         return all.length ? 2 : 0;

@@ -47,11 +47,11 @@ export interface RunInfo {
   durationMs: number;
   status: Status;
   /**
-   * The exit code `wirelab run` returned: 0 passed, 1 a check failed, 3 environment, 4 unexpected.
+   * The exit code `wirelab run` returned: 0 passed, 1 a check failed, 3 environment, 4 unexpected, 130/141/143 interrupted by SIGINT, a closed output pipe, SIGTERM.
    */
   exitCode: number;
   /**
-   * Set when the run was stopped early: `SIGINT`, `SIGTERM` or `timeout`.
+   * Set when the run was stopped early: `SIGINT` (exit 130), `SIGTERM` (143), `SIGPIPE` (its output pipe closed, 141), `exception` (an uncaught error, torn down, exit 4) or `timeout`.
    */
   interrupted?: string;
   host?: {

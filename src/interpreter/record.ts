@@ -57,6 +57,9 @@ export function exitCodeOf(steps: StepRecord[]): number {
   return code;
 }
 
+/** Exit codes of an interrupted run: 128 + the signal's number; a caught exception is a bug (4). */
+const INTERRUPT_EXIT: Record<string, number> = { SIGINT: 130, SIGPIPE: 141, SIGTERM: 143, exception: 4 };
+
 export function buildRecord(a: {
   loaded: LoadedScenario;
   runName: string;
@@ -68,7 +71,7 @@ export function buildRecord(a: {
   const all = allSteps(a.steps);
   const graded = all.filter((s) => s.points !== undefined);
   let exitCode = exitCodeOf(a.steps);
-  if (a.interrupted && a.interrupted !== 'timeout') exitCode = a.interrupted === 'SIGINT' ? 130 : 143;
+  if (a.interrupted && a.interrupted !== 'timeout') exitCode = INTERRUPT_EXIT[a.interrupted] ?? 143;
   else if (a.interrupted === 'timeout' && exitCode === 0) exitCode = 1;
   const { scenario, source, file } = a.loaded;
   return {

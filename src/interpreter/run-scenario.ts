@@ -1,5 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { EnvironmentError, UsageError } from '../errors.js';
+import { onOutputClosed } from '../util/output-guard.js';
+import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
 import { LocalHostSet, type HostSet } from './host-set.js';
 import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
@@ -15,7 +17,10 @@ export interface RunOptions {
   vars?: Record<string, string>;
   /** CIDRs besides loopback and the topology that probes may target (`--allow-target`). */
   allowTargets?: string[];
-  /** Handle SIGINT/SIGTERM by stopping the run and tearing down (the CLI sets this). */
+  /**
+   * The CLI owns the process: SIGINT/SIGTERM, a closed output pipe (EPIPE) and an uncaught
+   * exception stop the run, which tears down and still writes its record.
+   */
   handleSignals?: boolean;
 }
 
@@ -26,18 +31,68 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
+/**
+ * Checks, before anything is built, that run.json can be written into `runDir`: creates the
+ * folder and a probe file in it (so `--out /proc/self` or a read-only folder is exit 2 with the
+ * path, not a stack trace after the whole scenario ran).
+ */
+export async function checkOutDir(runDir: string): Promise<void> {
+  const probe = join(runDir, `.wirelab-write-test.${process.pid}`);
+  try {
+    await mkdirs(runDir);
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`cannot write the run record to ${runDir}: ${err.code ?? err.message}; give --out a folder you can write to`, 'out-not-writable');
+  }
+}
+
+/**
+ * `mkdir -p`, one level at a time (bounded by the path's depth): Node's own recursive mkdir
+ * spins forever under /proc (`--out /proc/self/x`).
+ */
+async function mkdirs(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
+      return;
+    }
+    const parent = dirname(path);
+    if (code !== 'ENOENT' || parent === path) throw e;
+    await mkdirs(parent);
+    await mkdir(path);
+  }
+}
+
 /** Runs a loaded scenario end to end and writes `run.json`; returns the record. */
 export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Promise<{ record: RunRecord; runDir: string }> {
   const runDir = resolve(opts.out ?? join('reports', loaded.scenario.name));
-  await mkdir(runDir, { recursive: true });
-  // Signals are caught from the start: one arriving while the topology is built stops the run
+  await checkOutDir(runDir);
+  // Stops are caught from the start: one arriving while the topology is built stops the run
   // as soon as the interpreter exists, so teardown removes what was built.
   let interp: Interpreter | undefined;
-  let early: NodeJS.Signals | undefined;
-  const onSignal = (sig: NodeJS.Signals) => (interp ? interp.interrupt(sig) : (early ??= sig));
+  let early: string | undefined;
+  const stop = (reason: string) => (interp ? interp.interrupt(reason) : (early ??= reason));
+  const onSignal = (sig: NodeJS.Signals) => stop(sig);
+  const onException = (e: unknown) => {
+    try {
+      process.stderr.write(`wirelab: unexpected error (this is a bug); tearing down\n${e instanceof Error ? e.stack : String(e)}\n`);
+    } catch {
+      /* output closed */
+    }
+    stop('exception');
+  };
+  let offOutput = () => {};
   if (opts.handleSignals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('uncaughtException', onException);
+    process.on('unhandledRejection', onException);
+    offOutput = onOutputClosed(() => stop('SIGPIPE'));
   }
   try {
     return await runWith(loaded, opts, runDir, (i) => {
@@ -48,6 +103,9 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
     if (opts.handleSignals) {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('uncaughtException', onException);
+      process.off('unhandledRejection', onException);
+      offOutput();
     }
   }
 }
@@ -77,6 +135,10 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
   started(interp);
   const record = await interp.run();
   if (hosts instanceof TopologyHostSet) record.topology = { runId: hosts.topology.runId, ...hosts.topology.record() };
-  await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  try {
+    await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+  } catch (e) {
+    throw new EnvironmentError(`cannot write ${join(runDir, 'run.json')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, `free space or permissions on ${runDir}`);
+  }
   return { record, runDir };
 }

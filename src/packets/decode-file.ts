@@ -88,10 +88,11 @@ function textAdder(onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefine
 }
 
 /** Decodes a whole file into memory: what `tshark -r` (or `tshark -2 -r` with twoPass) prints. */
-export async function decodeFile(path: string, opts: SummaryOptions = {}): Promise<DecodeResult> {
+export async function decodeFile(path: string, opts: SummaryOptions = {}, signal?: AbortSignal): Promise<DecodeResult> {
   const packets: DecodedPacket[] = [];
   const sum = new Summarizer(opts);
-  const res = await readCaptureFile(path, adder(sum, (p) => packets.push(p)));
+  const res = await readCaptureFile(path, adder(sum, (p) => packets.push(p)), 1 << 20, undefined, false, signal);
+  signal?.throwIfAborted();
   sum.finish(packets);
   return { packets, ...summaryOf(res.info, packets.length, res.problem) };
 }

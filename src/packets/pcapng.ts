@@ -24,10 +24,19 @@ export type BlockResult =
   | { kind: 'need' }
   | { kind: 'error'; message: string }
   | { kind: 'frame'; frame: Frame; next: number }
-  | { kind: 'header' | 'skip'; next: number };
+  | { kind: 'header' | 'skip'; next: number }; // a skip's `next` may lie past the buffer's end
 
 const NEED: BlockResult = { kind: 'need' };
-const MAX_BLOCK = 256 * 1024 * 1024;
+/** The largest packet tshark reads (WTAP_MAX_PACKET_SIZE_STANDARD); a bigger cap_len is corrupt. */
+export const MAX_PACKET = 262144;
+/**
+ * The largest section header, interface or packet block read (tshark's MAX_BLOCK_SIZE: a
+ * packet, its header and 128 KiB of options). Other blocks are skipped without being held.
+ */
+const MAX_BLOCK = 32 + MAX_PACKET + 131072;
+/** Any block at all: the length field is 32 bits, but a longer one is corruption. */
+const MAX_ANY_BLOCK = 256 * 1024 * 1024;
+const KNOWN = new Set([0x0a0d0d0a, 1, 2, 3, 6]);
 
 /** Splits a 64-bit tick count into whole seconds and nanoseconds. */
 function ticksToTime(high: number, low: number, iface: PcapngInterface): [number, number] {
@@ -106,7 +115,16 @@ export function parsePcapngBlock(st: PcapngState, buf: Uint8Array, dv: DataView,
   }
   const le = st.le;
   const len = dv.getUint32(pos + 4, le);
-  if (len < 12 || len % 4 !== 0 || len > MAX_BLOCK) return { kind: 'error', message: `block length ${len} is invalid (corrupt file?)` };
+  if (len < 12 || len % 4 !== 0 || len > MAX_ANY_BLOCK) return { kind: 'error', message: `block length ${len} is invalid (corrupt file?)` };
+  if (KNOWN.has(type) && len > MAX_BLOCK) {
+    if ((type === 6 || type === 2) && pos + 24 <= buf.length) {
+      const caplen = dv.getUint32(pos + 20, le);
+      if (caplen > MAX_PACKET) return { kind: 'error', message: `cap_len ${caplen} is larger than ${MAX_PACKET}` };
+    }
+    return { kind: 'error', message: `block length ${len} is larger than ${MAX_BLOCK} (corrupt file?)` };
+  }
+  // An unknown block is skipped, also before all of it was read (it may be huge).
+  if (!KNOWN.has(type)) return { kind: 'skip', next: pos + len };
   if (pos + len > buf.length) return NEED;
   if (dv.getUint32(pos + len - 4, le) !== len) return { kind: 'error', message: `block trailer length does not match header length ${len}` };
   const next = pos + len;
@@ -130,6 +148,7 @@ export function parsePcapngBlock(st: PcapngState, buf: Uint8Array, dv: DataView,
       if (!iface) return { kind: 'error', message: `packet refers to unknown interface ${ifid}` };
       const caplen = dv.getUint32(pos + 20, le);
       const origlen = dv.getUint32(pos + 24, le);
+      if (caplen > MAX_PACKET) return { kind: 'error', message: `cap_len ${caplen} is larger than ${MAX_PACKET}` };
       if (28 + caplen + 4 > len) return { kind: 'error', message: `packet caplen ${caplen} exceeds its block (${len} bytes)` };
       const [sec, nsec] = ticksToTime(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le), iface);
       const frame: Frame = {
@@ -138,7 +157,7 @@ export function parsePcapngBlock(st: PcapngState, buf: Uint8Array, dv: DataView,
         sec,
         nsec,
         caplen,
-        origlen: origlen < caplen ? caplen : origlen,
+        origlen,
         data: new Uint8Array(buf.buffer, buf.byteOffset + pos + 28, caplen),
         offset: base + pos,
         timeDigits: iface.digits,
@@ -150,7 +169,7 @@ export function parsePcapngBlock(st: PcapngState, buf: Uint8Array, dv: DataView,
       const iface = st.interfaces[0];
       if (!iface) return { kind: 'error', message: 'simple packet block without an interface' };
       const origlen = dv.getUint32(pos + 8, le);
-      const caplen = Math.min(origlen, len - 16);
+      const caplen = Math.min(origlen, len - 16, MAX_PACKET);
       const frame: Frame = {
         linktype: iface.linktype,
         timestamp: 0,

@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { ReadProblem } from './types.js';
-import { PcapngState, parsePcapngBlock } from './pcapng.js';
+import { MAX_PACKET, PcapngState, parsePcapngBlock } from './pcapng.js';
 
 /** One captured frame as stored in the file. */
 export interface Frame {
@@ -41,7 +41,6 @@ export type FrameSink = (frame: Frame, info: CaptureInfo) => void;
 const PCAP_US = 0xa1b2c3d4;
 const PCAP_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
-const MAX_RECORD = 256 * 1024 * 1024;
 
 /**
  * A push parser: feed it consecutive chunks, it emits complete frames and keeps the tail.
@@ -58,12 +57,21 @@ export class CaptureParser {
   private ng: PcapngState | undefined;
   private pending: Uint8Array | undefined;
   private pendingOffset = 0;
+  /** Bytes of a skipped pcapng block still to come (dropped as they arrive, never held). */
+  private skipping = 0;
 
   constructor(private readonly sink: FrameSink) {}
 
   /** Parses `chunk`, which starts at byte `fileOffset` of the file (after any kept tail). */
   push(chunk: Uint8Array): void {
     if (this.problem) return;
+    if (this.skipping) {
+      const n = Math.min(this.skipping, chunk.length);
+      this.skipping -= n;
+      this.pendingOffset += n;
+      chunk = chunk.subarray(n);
+      if (!chunk.length) return;
+    }
     let buf = chunk;
     let base = this.pendingOffset;
     if (this.pending && this.pending.length) {
@@ -83,7 +91,9 @@ export class CaptureParser {
   finish(): void {
     if (this.problem) return;
     const left = this.pending ? this.pending.length : 0;
-    if (!this.info) {
+    if (this.skipping) {
+      this.problem = { offset: this.pendingOffset, frame: this.frames + 1, message: `truncated block: ${this.skipping} bytes missing at end of file` };
+    } else if (!this.info) {
       this.problem = { offset: 0, frame: 0, message: left === 0 ? 'empty file' : `file too short for a capture header (${left} bytes)` };
     } else if (left > 0) {
       this.problem = {
@@ -130,8 +140,9 @@ export class CaptureParser {
     const mul = this.ns ? 1 : 1000;
     while (pos + 16 <= buf.length) {
       const caplen = dv.getUint32(pos + 8, le);
-      if (caplen > MAX_RECORD) {
-        this.fail(base + pos, `record caplen ${caplen} is implausible (corrupt file?)`);
+      if (caplen > MAX_PACKET) {
+        // tshark: "File has N-byte packet, bigger than maximum of 262144" (and stops there)
+        this.fail(base + pos, `record has a ${caplen}-byte packet, bigger than the maximum of ${MAX_PACKET} (corrupt file?)`);
         return buf.length;
       }
       if (pos + 16 + caplen > buf.length) break;
@@ -149,7 +160,7 @@ export class CaptureParser {
         sec,
         nsec: frac * mul,
         caplen,
-        origlen: origlen < caplen ? caplen : origlen,
+        origlen,
         data: new Uint8Array(buf.buffer, buf.byteOffset + pos + 16, caplen),
         offset: base + pos,
         timeDigits: this.ns ? 9 : 6,
@@ -174,8 +185,17 @@ export class CaptureParser {
         this.sink(r.frame, this.info!);
       }
       if (r.kind === 'header') {
-        this.info!.linktypes = st.interfaces.map((i) => i.linktype);
-        if (st.interfaces.some((i) => i.digits === 9)) this.info!.timeDigits = 9;
+        // One interface more (or a new section, which starts the list again): constant work
+        // per block, so 100,000 interface blocks cost linear time.
+        const n = st.interfaces.length;
+        if (n === 1) this.info!.linktypes = [];
+        const added = st.interfaces[n - 1];
+        this.info!.linktypes.push(added.linktype);
+        if (added.digits === 9) this.info!.timeDigits = 9;
+      }
+      if (r.next > buf.length) {
+        this.skipping = r.next - buf.length;
+        return buf.length;
       }
       pos = r.next;
     }
@@ -194,11 +214,13 @@ export interface ReadResult {
  * `afterChunk` (optional) is awaited after each chunk, e.g. to flush output with backpressure.
  * `reuseBuffer`: read the chunks into two alternating buffers (only if no frame's `data` is kept
  * past its sink call); the next chunk is then read while the current one is parsed.
- * Rejects only if the file cannot be opened (ENOENT, EACCES…); bad content is a `problem`.
+ * Rejects only if the file cannot be opened (ENOENT, EACCES…) or `signal` aborts (checked
+ * after every chunk, so a step's timeout stops the work itself); bad content is a `problem`.
  */
 export async function readCaptureFile(
-  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void, reuseBuffer = false,
+  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void, reuseBuffer = false, signal?: AbortSignal,
 ): Promise<ReadResult> {
+  signal?.throwIfAborted();
   const fh = await open(path, 'r');
   const parser = new CaptureParser(sink);
   // With reuseBuffer two buffers alternate: the next chunk is read while this one is parsed.
@@ -220,8 +242,10 @@ export async function readCaptureFile(
       parser.push(buffer.subarray(0, bytesRead));
       if (afterChunk) await afterChunk();
       if (parser.problem) break;
+      if (signal?.aborted) throw signal.reason;
     }
   } catch (err) {
+    if (signal?.aborted && err === signal.reason) throw err;
     if (!parser.problem) parser.problem = { offset: 0, frame: parser.frames + 1, message: `read error: ${(err as Error).message}` };
   } finally {
     await next?.catch(() => undefined); // never close the handle under a pending read

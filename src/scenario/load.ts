@@ -9,6 +9,9 @@ import { checkNames, stepKindOf, COMMON_KEYS } from './check.js';
 import { checkTopology } from '../topology/check.js';
 import type { TopologyModel } from '../topology/model.js';
 
+/** At most this many problems are reported per file (then one line saying how many were not looked for). */
+export const MAX_PROBLEMS = 1000;
+
 /** A scenario that passed every check: nothing runs unless `diagnostics` is empty. */
 export interface LoadedScenario {
   file: string;
@@ -25,6 +28,7 @@ export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; dia
  */
 export async function loadScenario(file: string): Promise<LoadResult> {
   const { source, diagnostics } = await Source.read(file);
+  if (!source) return { ok: false, diagnostics };
   return finish(source, diagnostics, file);
 }
 
@@ -34,7 +38,7 @@ export function loadScenarioText(file: string, text: string): LoadResult {
 }
 
 function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult {
-  if (syntax.length) return { ok: false, diagnostics: sortDiagnostics(syntax) };
+  if (syntax.length) return { ok: false, diagnostics: capped(sortDiagnostics(syntax), file) };
   const value = source.toJS();
   const diagnostics = validate(source, value);
   if (diagnostics.length === 0) {
@@ -48,15 +52,27 @@ function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult 
     }
     diagnostics.push(...checkNames(source, scenario, topo ? new Set(Object.keys(topo.hosts)) : undefined));
   }
-  if (diagnostics.length) return { ok: false, diagnostics: sortDiagnostics(diagnostics) };
+  if (diagnostics.length) return { ok: false, diagnostics: capped(sortDiagnostics(diagnostics), file) };
   return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario } };
+}
+
+function capped(ds: Diagnostic[], file: string): Diagnostic[] {
+  if (ds.length <= MAX_PROBLEMS) return ds;
+  const last = ds[MAX_PROBLEMS - 1];
+  return [
+    ...ds.slice(0, MAX_PROBLEMS),
+    { file, line: last.line, col: last.col, code: 'too-many-problems', message: `stopped after ${MAX_PROBLEMS} problems; fix these and validate again` },
+  ];
 }
 
 function validate(source: Source, value: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const set = schemas();
   if (!set.scenario(value)) {
-    for (const p of condense(set.scenario.errors ?? [], 'the scenario')) out.push(source.diag(p.path, p.code, p.message, p.onKey));
+    for (const p of condense(set.scenario.errors ?? [], 'the scenario')) {
+      if (out.length > MAX_PROBLEMS) break;
+      out.push(source.diag(p.path, p.code, p.message, p.onKey));
+    }
   }
   const steps = (value as { steps?: unknown })?.steps;
   if (Array.isArray(steps)) validateSteps(source, steps, ['steps'], out);
@@ -65,6 +81,7 @@ function validate(source: Source, value: unknown): Diagnostic[] {
 
 function validateSteps(source: Source, steps: unknown[], at: Path, out: Diagnostic[]): void {
   steps.forEach((step, i) => {
+    if (out.length > MAX_PROBLEMS) return; // capped: the rest is not looked at
     const path = [...at, i];
     if (!step || typeof step !== 'object' || Array.isArray(step)) return; // reported by the document schema
     const found = stepKindOf(step as Step);

@@ -1,9 +1,61 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 
 export type Path = (string | number)[];
+
+/** The largest scenario file read (lab 1 is 9 KB): bigger ones are refused before parsing. */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
+/** How many aliases (`*name`) a document may expand (the yaml package's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+
+/** How deep `[`/`{` may nest (a scenario needs a handful). */
+const MAX_FLOW_DEPTH = 64;
+
+/** Offset of the first flow bracket nested deeper than MAX_FLOW_DEPTH (outside quotes and comments), if any. */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote || ch === '\n') quote = ch === '\n' && quote === "'" ? quote : '';
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      if (i === 0 || /[\s[{,:]/.test(text[i - 1])) quote = ch;
+    } else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * Why `bytes` cannot be a UTF-8 scenario, if it cannot: a UTF-16/32 byte-order mark or a NUL byte
+ * (which the YAML parser would otherwise report as a confusing "found string").
+ */
+export function encodingProblem(bytes: Uint8Array): { offset: number; message: string } | undefined {
+  const [a, b, c, d] = bytes;
+  const bom =
+    a === 0x00 && b === 0x00 && c === 0xfe && d === 0xff ? 'UTF-32 (big-endian)'
+    : a === 0xff && b === 0xfe && c === 0x00 && d === 0x00 ? 'UTF-32 (little-endian)'
+    : a === 0xff && b === 0xfe ? 'UTF-16 (little-endian)'
+    : a === 0xfe && b === 0xff ? 'UTF-16 (big-endian)'
+    : undefined;
+  if (bom) return { offset: 0, message: `the file is ${bom} text (it starts with a byte-order mark); save it as UTF-8` };
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return { offset: nul, message: 'a NUL byte: the file is binary, or UTF-16 text without a byte-order mark; a scenario is UTF-8 text' };
+  }
+  return undefined;
+}
 
 /**
  * A scenario file as text, YAML document and plain value, with the means to turn a path in
@@ -19,6 +71,13 @@ export class Source {
 
   static parse(file: string, text: string): { source: Source; diagnostics: Diagnostic[] } {
     const lines = new LineCounter();
+    const deep = tooDeep(text);
+    if (deep !== undefined) {
+      // The parser recurses per level: a few thousand '[' take seconds, then overflow its stack.
+      const before = text.slice(0, deep).split('\n');
+      const source = new Source(file, text, parseDocument('', { lineCounter: lines }), lines);
+      return { source, diagnostics: [{ file, line: before.length, col: before[before.length - 1].length + 1, code: 'yaml-syntax', message: `brackets nested more than ${MAX_FLOW_DEPTH} deep; a scenario needs far fewer` }] };
+    }
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const source = new Source(file, text, doc, lines);
     const diagnostics = [...doc.errors, ...doc.warnings].map((e) => {
@@ -26,11 +85,67 @@ export class Source {
       const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
       return { file, line: at.line, col: at.col, code, message: firstLine(e.message) };
     });
+    if (!diagnostics.length) diagnostics.push(...source.aliasProblems());
     return { source, diagnostics };
   }
 
-  static async read(file: string): Promise<{ source: Source; diagnostics: Diagnostic[] }> {
-    return Source.parse(file, await readFile(file, 'utf8'));
+  /** A file as bytes → a Source, or the diagnostics that say why it cannot be one (encoding, size). */
+  static fromBytes(file: string, bytes: Uint8Array): { source?: Source; diagnostics: Diagnostic[] } {
+    const enc = encodingProblem(bytes);
+    if (enc) {
+      const before = new TextDecoder().decode(bytes.subarray(0, enc.offset));
+      const nl = before.split('\n');
+      return { diagnostics: [{ file, line: nl.length, col: nl[nl.length - 1].length + 1, code: 'encoding', message: enc.message }] };
+    }
+    return Source.parse(file, new TextDecoder().decode(bytes));
+  }
+
+  /** Reads a scenario file: only a regular file of at most MAX_SCENARIO_BYTES is read at all. */
+  static async read(file: string): Promise<{ source?: Source; diagnostics: Diagnostic[] }> {
+    const fh = await open(file, 'r');
+    try {
+      const st = await fh.stat();
+      if (st.isDirectory()) throw Object.assign(new Error(`${file} is a folder`), { code: 'EISDIR', syscall: 'read' });
+      if (!st.isFile()) return { diagnostics: [{ file, line: 1, col: 1, code: 'not-a-file', message: 'not a regular file (a FIFO, device or socket); give a scenario file' }] };
+      if (st.size > MAX_SCENARIO_BYTES) {
+        return { diagnostics: [{ file, line: 1, col: 1, code: 'too-large', message: `the file has ${st.size} bytes; a scenario may have at most ${MAX_SCENARIO_BYTES} (1 MiB)` }] };
+      }
+      const buf = Buffer.alloc(st.size + 1);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      if (bytesRead > st.size) return { diagnostics: [{ file, line: 1, col: 1, code: 'too-large', message: `the file grew while it was read; a scenario may have at most ${MAX_SCENARIO_BYTES} bytes` }] };
+      return Source.fromBytes(file, buf.subarray(0, bytesRead));
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Aliases that toJS would refuse, as diagnostics at the alias: one naming no anchor before it
+   * ("Unresolved alias"), and expansion past the alias budget (an alias bomb).
+   */
+  private aliasProblems(): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    let first: Node | undefined;
+    visit(this.doc, {
+      Alias: (_key, node) => {
+        first ??= node;
+        if (!node.resolve(this.doc)) out.push(this.diagAt(node.range?.[0], 'yaml-alias', `alias *${node.source} names no anchor &${node.source} defined before it`));
+      },
+    });
+    if (out.length || !first) return out;
+    try {
+      this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (!/alias/i.test(msg)) throw e;
+      out.push(this.diagAt(first.range?.[0], 'yaml-alias', `aliases expand too much (${firstLine(msg)}); a scenario may expand at most ${MAX_ALIAS_COUNT} aliases, write the values out instead`));
+    }
+    return out;
+  }
+
+  private diagAt(offset: number | undefined, code: string, message: string): Diagnostic {
+    const { line, col } = this.pos(offset);
+    return { file: this.file, line, col, code, message };
   }
 
   get sha256(): string {
@@ -38,7 +153,7 @@ export class Source {
   }
 
   toJS(): unknown {
-    return this.doc.toJS({ maxAliasCount: 100 });
+    return this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   }
 
   /** The deepest node on `path` that exists, and whether the whole path was found. */

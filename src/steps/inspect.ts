@@ -23,11 +23,14 @@ export const inspect = defineStep<InspectBody>({
       // a student's file: a regular file, and no link out of the submission's folder
       const { handle } = await openConfined(file, ctx.run.vars.submission);
       try {
-        decoded = await decodeFile(`/proc/self/fd/${handle.fd}`); // the very file that was checked
+        // the very file that was checked; the step's signal stops the decoding itself when the
+        // step times out or the run stops
+        decoded = await decodeFile(`/proc/self/fd/${handle.fd}`, {}, ctx.signal);
       } finally {
         await handle.close();
       }
     } catch (e) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
       ctx.check({ title: 'capture file readable', expected: 'a pcap or pcapng file', actual: (e as Error).message, passed: false, precondition: true });
       return;
     }
@@ -43,6 +46,7 @@ export const inspect = defineStep<InspectBody>({
       precondition: true,
     });
     if (nothing) return; // not a capture at all: no packets to compare
+    ctx.signal.throwIfAborted();
     checkPackets(b.expect, decoded.packets, patternHosts(ctx, (b.hosts ?? {}) as Record<string, string | string[]>), ctx);
   },
 });

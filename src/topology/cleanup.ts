@@ -1,62 +1,62 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listNetns, NETNS_ETC, teardownState } from './apply.js';
-import { NETNS_PATTERN } from './plan.js';
-import { ownerAlive, readStates, removeState, type RunState } from './state.js';
-import { runCmd } from './run-cmd.js';
+import { ownerAlive, readStates, stateDir, type RunState } from './state.js';
 
 export interface CleanupOptions {
-  /** Also runs whose owner is alive, and probe namespaces (default: only dead runs'). */
+  /** Also runs whose owner is alive (default: only dead runs'). */
   all?: boolean;
   /** Only report what would be removed. */
   dryRun?: boolean;
 }
 
 export interface CleanupReport {
-  /** Runs (by state file) removed or to be removed. */
+  /** Runs (by state file) removed or to be removed, with the namespaces of theirs that exist. */
   runs: { runId: string; pid: number; namespaces: string[] }[];
-  /** wirelab-named namespaces and /etc/netns dirs without a state file (left by a crash). */
-  orphans: string[];
+  /**
+   * wirelab-looking namespaces and /etc/netns directories that are left alone, with the reason:
+   * no state file names them (they may belong to someone else, or to a run whose state lives in
+   * another WIRELAB_STATE_DIR), or the run that names them is alive.
+   */
+  left: { name: string; reason: string }[];
   errors: Error[];
 }
 
+/** Names that look like wirelab's (`wl-…`); only these are listed as left alone. */
+const LOOKS_LIKE_OURS = /^wl-/;
+
 /**
- * Removes what wirelab runs left behind, and only wirelab's: namespaces named `wl-<runid>-…`,
- * their /etc/netns directories and agents, and the state files of runs whose owner process is
- * gone (every run with `all`). A namespace of a run whose state file exists and whose owner is
- * alive is never touched without `all`.
+ * Removes what wirelab runs left behind, and only what provably is wirelab's: a namespace (or
+ * /etc/netns directory, or agent) is removed only when a state file names it and the owner
+ * process recorded there is gone (with `all`, also when it is alive). A name alone proves
+ * nothing: `wl-abcdef-x` made by someone else, or by a run whose state file is in another
+ * state directory, is left and listed in `left`.
  */
 export async function cleanupRuns(opts: CleanupOptions = {}): Promise<CleanupReport> {
-  const report: CleanupReport = { runs: [], orphans: [], errors: [] };
+  const report: CleanupReport = { runs: [], left: [], errors: [] };
   const states = readStates();
-  const known = new Set(states.map((s) => s.runId));
   const victims: RunState[] = states.filter((s) => opts.all || !ownerAlive(s));
+  const alive = states.filter((s) => !victims.includes(s));
   const existing = await listNetns().catch((e: Error) => (report.errors.push(e), [] as string[]));
   for (const s of victims) {
-    // names of the run present now but not yet in its state (the state lists them before creation anyway)
-    const extra = existing.filter((n) => NETNS_PATTERN.exec(n)?.[1] === s.runId && !s.namespaces.includes(n));
-    const full = { ...s, namespaces: [...s.namespaces, ...extra] };
-    report.runs.push({ runId: s.runId, pid: s.pid, namespaces: full.namespaces.filter((n) => existing.includes(n)) });
-    if (!opts.dryRun) report.errors.push(...(await teardownState(full)));
+    report.runs.push({ runId: s.runId, pid: s.pid, namespaces: s.namespaces.filter((n) => existing.includes(n)) });
+    if (!opts.dryRun) report.errors.push(...(await teardownState(s)));
   }
-  const orphanNs = existing.filter((n) => {
-    const id = NETNS_PATTERN.exec(n)?.[1];
-    return id && !known.has(id) && (opts.all || !/probe$/.test(n));
-  });
-  let dirs: string[] = [];
+  const claimed = new Set(victims.flatMap((s) => [...s.namespaces, ...s.netnsDirs]));
+  const reason = (name: string, path: string) => {
+    const owner = alive.find((s) => s.namespaces.includes(name) || s.netnsDirs.includes(path));
+    return owner
+      ? `run ${owner.runId} (pid ${owner.pid}) is still running`
+      : `no state file in ${stateDir()} names it (not provably wirelab's)`;
+  };
+  for (const n of existing) if (LOOKS_LIKE_OURS.test(n) && !claimed.has(n)) report.left.push({ name: n, reason: reason(n, join(NETNS_ETC, n)) });
   try {
-    dirs = (await readdir(NETNS_ETC)).filter((d) => {
-      const id = NETNS_PATTERN.exec(d)?.[1];
-      return id && (!known.has(id) || victims.some((v) => v.runId === id)) && !existing.some((n) => n === d && !orphanNs.includes(n));
-    });
+    for (const d of await readdir(NETNS_ETC)) {
+      const path = join(NETNS_ETC, d);
+      if (LOOKS_LIKE_OURS.test(d) && !claimed.has(path) && !existing.includes(d)) report.left.push({ name: path, reason: reason(d, path) });
+    }
   } catch {
     /* no /etc/netns */
-  }
-  report.orphans.push(...orphanNs, ...dirs.map((d) => join(NETNS_ETC, d)));
-  if (!opts.dryRun) {
-    if (orphanNs.length) await runCmd('ip', ['-force', '-batch', '-'], orphanNs.map((n) => `netns del ${n}\n`).join('')).catch((e: Error) => report.errors.push(e));
-    for (const d of dirs) await rm(join(NETNS_ETC, d), { recursive: true, force: true }).catch((e: Error) => report.errors.push(e));
-    for (const s of victims) if (!report.errors.length) removeState(s.runId);
   }
   return report;
 }
