@@ -104,6 +104,6 @@ describe('scenario diagnostics', () => {
   it('rejects unknown top-level keys with a suggestion', () => {
     const d = diagnostics('name: x\ntitel: hello\nsteps: []\n');
     expect(d).toHaveLength(1);
-    expect(formatDiagnostic(d[0])).toBe('test.yaml:2:1: unknown-key unknown key "titel" in the scenario (did you mean "title"?); expected one of: name, title, description, timeout, report, grading, topology, steps');
+    expect(formatDiagnostic(d[0])).toBe('test.yaml:2:1: unknown-key unknown key "titel" in the scenario (did you mean "title"?); expected one of: name, title, description, timeout, submission, report, grading, topology, steps');
   });
 });
