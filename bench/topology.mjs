@@ -58,6 +58,7 @@ const w = { up: [], down: [], total: [], agents: [] };
 const p = { up: [], down: [], total: [] };
 for (let i = 0; i < runs + 1; i++) {
   let t = performance.now();
+  let teardownErrors = [];
   const topo = await buildTopology({ hosts: chain }, { workdir: '/tmp' });
   const up = performance.now() - t;
   let agents;
@@ -68,9 +69,9 @@ for (let i = 0; i < runs + 1; i++) {
     agents = performance.now() - ta;
   } finally {
     t = performance.now();
-    const errors = await topo.teardown();
-    if (errors.length) throw new AggregateError(errors);
+    teardownErrors = await topo.teardown();
   }
+  if (teardownErrors.length) throw new AggregateError(teardownErrors);
   const down = performance.now() - t;
   const peer = peerScripts(`${process.pid}-${i}`);
   let pu, pd;

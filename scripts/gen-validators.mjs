@@ -72,7 +72,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       let committed = '';
       try {
         committed = readFileSync(path, 'utf8');
-      } catch {}
+      } catch {
+        // not written yet: it is stale
+      }
       if (committed !== fresh) {
         console.error(`${out} is stale: run npm run gen:types`);
         process.exitCode = 1;

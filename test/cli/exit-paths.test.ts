@@ -28,10 +28,10 @@ async function runWithClosedPipe(file: string, out: string) {
   const child = execa(process.execPath, [BIN, 'run', file, '--out', out], { reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore', timeout: 60_000 });
   let seen = '';
   await new Promise<void>((resolve) => {
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stderr.on('data', (d: Buffer) => {
       seen += d.toString();
       if (seen.includes('\n')) {
-        child.stderr!.destroy();
+        child.stderr.destroy();
         resolve();
       }
     });

@@ -51,7 +51,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s in the middle of a run', (sign
     const out = join(dir, `${signal}-run`);
     const child = execa(process.execPath, [BIN, 'run', f, '--out', out], { reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore' });
     let err = '';
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     // Wait until the long step runs (its sleep exists), bounded.
     for (let i = 0; i < 100 && !(await pgrep(`sleep ${marker}`)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await pgrep(`sleep ${marker}`)).not.toBe('');

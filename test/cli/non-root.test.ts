@@ -63,7 +63,7 @@ describe('without root', () => {
   it.runIf(asRoot)('wirelab grade exits 3 with the fix when the sandbox cannot be had', async () => {
     const fixtures = join(root, 'test/fixtures');
     const r = await asUser(['grade', join(fixtures, 'echo-grading.yaml'), '--submissions', join(fixtures, 'submissions'), '--out', join(out, 'grades')]);
-    expect(r.stderr).toMatch(/needs root\n  fix: run wirelab grade as root/);
+    expect(r.stderr).toMatch(/needs root\n {2}fix: run wirelab grade as root/);
     expect(r.exitCode).toBe(3);
   });
 });

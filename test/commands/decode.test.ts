@@ -25,7 +25,7 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
     const done = typeof a === 'function' ? a : typeof b === 'function' ? b : undefined;
     if (done) queueMicrotask(() => (done as () => void)());
     return true;
-  }) as typeof process.stdout.write);
+  }));
   const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     err += String(chunk);
     return true;

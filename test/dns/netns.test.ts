@@ -23,7 +23,7 @@ function destroy() {
   }
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   destroy();
   for (const ns of Object.values(NS)) {
     sh(['ip', 'netns', 'add', ns]);

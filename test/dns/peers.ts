@@ -60,7 +60,7 @@ export async function nslookup(server: string, port: number, args: string[]): Pr
 export async function startDnsmasq(address: string, port: number, data: string[]): Promise<{ proc: ChildProcess; stop(): Promise<void> }> {
   const proc = spawn('dnsmasq', ['-k', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--no-poll', '--bind-interfaces', `--listen-address=${address}`, `--port=${port}`, '--pid-file=', '--user=root', ...data], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr!.on('data', (d) => (stderr += d));
+  proc.stderr.on('data', (d) => (stderr += d));
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise((r) => proc.once('exit', r));

@@ -17,7 +17,6 @@ import { readStates, removeState } from '../../src/topology/state.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const quiet = () => new GradeProgress(0, { write: () => true } as unknown as NodeJS.WriteStream, true);
-const SECRET = 'SECRET-FROM-g01';
 
 /** A classic pcap holding one TCP SYN 192.0.2.1:40000 > 192.0.2.2:50007 on Ethernet. */
 function synPcap(): Buffer {
@@ -47,6 +46,8 @@ function synPcap(): Buffer {
   return Buffer.concat([head, rec, frame]);
 }
 
+const SECRET = 'SECRET-FROM-g01';
+
 /** The students' server: what it does depends on its folder's name; its banner says what it found. */
 const SERVER = String.raw`
 import json, os, socket, sys, time
@@ -56,7 +57,7 @@ cfg = json.load(open(os.path.join(here, 'paths.json')))
 found = []
 if name.startswith('g01'):
     for d in ('/tmp', '/var/tmp', '/dev/shm'):
-        open(os.path.join(d, 'wl-secret'), 'w').write('SECRET-FROM-g01')
+        open(os.path.join(d, 'wl-secret'), 'w').write('${SECRET}')
 if name.startswith('g02'):
     for d in ('/tmp', '/var/tmp', '/dev/shm'):
         try: found.append(d + ':' + open(os.path.join(d, 'wl-secret')).read())
@@ -231,6 +232,7 @@ describe('a class of hostile submissions', () => {
     const g = grade('g02-reader');
     // the banner is "Welcome clean" only when the program found nothing of the above
     expect(g.checks.map((c) => [c.name, c.score]), g.checks[0].output).toEqual([['banner', 1], ['capture', 2]]);
+    expect(g.checks.map((c) => c.output).join('\n')).not.toContain(SECRET);
     for (const d of ['/tmp', '/var/tmp', '/dev/shm']) expect(existsSync(join(d, 'wl-secret')), d).toBe(false);
     expect(existsSync(join(subs, 'g02-reader', 'written'))).toBe(false);
   });

@@ -150,7 +150,7 @@ describe('making worlds', () => {
     process.env.PATH = '/nonexistent'; // no unshare
     try {
       expect(() => requireWorlds()).toThrow(EnvironmentError);
-      expect(() => requireWorlds()).toThrow(/private world .*\n  fix: .*--no-sandbox/);
+      expect(() => requireWorlds()).toThrow(/private world .*\n {2}fix: .*--no-sandbox/);
     } finally {
       process.env.PATH = path;
     }

@@ -94,7 +94,7 @@ describe('AgentHost (agent without a namespace)', () => {
     try {
       const pid = await new Promise<number>((resolve, reject) => {
         let out = '';
-        parent.stdout!.on('data', (d) => {
+        parent.stdout.on('data', (d) => {
           out += d;
           if (out.includes('\n')) resolve(Number(out.trim()));
         });

@@ -43,7 +43,10 @@ function epb(data: Uint8Array, ifid = 0, caplen = data.length): Uint8Array {
 const concat = (parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 const shbAndIdb = () => pcapngFile([]);

@@ -6,7 +6,7 @@ function packet(over: Partial<DecodedPacket>): DecodedPacket {
   return {
     no: 1, time: 0, source: '192.0.2.1', destination: '192.0.2.2', protocol: 'UDP', length: 60, info: 'x',
     timestamp: 0, caplen: 60, ...over,
-  } as DecodedPacket;
+  };
 }
 
 function written(packets: DecodedPacket[], size = 1 << 16): { text: string; flushes: number } {

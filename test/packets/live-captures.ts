@@ -18,8 +18,8 @@ export interface Started {
 export async function start(cmd: string, args: string[], ready?: RegExp, waitMs = 5000): Promise<Started> {
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  proc.stderr!.on('data', (d) => (err += d));
-  proc.stdout!.on('data', (d) => (err += d));
+  proc.stderr.on('data', (d) => (err += d));
+  proc.stdout.on('data', (d) => (err += d));
   const t0 = Date.now();
   while (ready && !ready.test(err) && Date.now() - t0 < waitMs && proc.exitCode === null) await sleep(20);
   if (ready && !ready.test(err)) throw new Error(`${cmd} did not become ready: ${err}`);
@@ -53,11 +53,13 @@ export async function echoSession(host: string, port: number, lines: string[]): 
       resolve(got);
     }, 3000);
     sock.on('error', reject);
-    sock.on('connect', async () => {
-      for (const l of lines) {
-        sock.write(l + '\r\n');
-        await sleep(30);
-      }
+    sock.on('connect', () => {
+      void (async () => {
+        for (const l of lines) {
+          sock.write(l + '\r\n');
+          await sleep(30);
+        }
+      })();
     });
     sock.on('data', (d) => {
       got += d.toString();

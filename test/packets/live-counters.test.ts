@@ -90,8 +90,8 @@ describe.runIf(isRoot)('native engine counters', () => {
     expect({ ifrecv: opts[4], ifdrop: opts[5], osdrop: opts[7], usrdeliv: opts[8] }).toEqual({ ifrecv: 80n, ifdrop: 0n, osdrop: 0n, usrdeliv: 40n });
     // start = the first packet's time (ns since the epoch), end = when the capture closed, after it
     const { stdout: first } = await run('tshark', ['-n', '-r', join(dir, 'ours.pcapng'), '-c', '1', '-T', 'fields', '-e', 'frame.time_epoch']);
-    expect(Number(opts[2]! / 1000n) / 1e6).toBeCloseTo(Number(first.trim()), 5);
-    expect(opts[3]! >= opts[2]!).toBe(true);
+    expect(Number(opts[2] / 1000n) / 1e6).toBeCloseTo(Number(first.trim()), 5);
+    expect(opts[3] >= opts[2]).toBe(true);
     const info = await run('capinfos', [join(dir, 'ours.pcapng')]);
     expect(info.stdout).toMatch(/Number of stat entries = 1/);
     expect(info.stdout).toMatch(/Capture application: wirelab/);
@@ -110,7 +110,7 @@ describe.runIf(isRoot)('native engine counters', () => {
     expect(times).toHaveLength(5);
     expect(times[0]).toBeGreaterThanOrEqual(t0);
     expect(times.at(-1)).toBeLessThanOrEqual(t1);
-    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1])).toBe(true);
   });
 
   it('a stopped capturer and a small buffer: the kernel drops, and the counters say so consistently', async () => {

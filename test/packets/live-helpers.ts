@@ -17,8 +17,8 @@ export interface Proc {
 export async function startProc(cmd: string, args: string[], ready?: RegExp, waitMs = 5000): Promise<Proc> {
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
   const t0 = Date.now();
   while (ready && !ready.test(out) && Date.now() - t0 < waitMs && proc.exitCode === null) await sleep(20);
   if (ready && !ready.test(out)) {

@@ -71,8 +71,8 @@ beforeAll(async () => {
   await ip('-n', A, 'addr', 'add', '198.51.100.1/24', 'dev', VA);
   await ip('-n', B, 'addr', 'add', '198.51.100.2/24', 'dev', VB);
   for (const [ns, dev] of [[A, VA], [B, VB]]) {
-    await ip('-n', ns!, 'link', 'set', dev!, 'up');
-    await ip('-n', ns!, 'link', 'set', 'lo', 'up');
+    await ip('-n', ns, 'link', 'set', dev, 'up');
+    await ip('-n', ns, 'link', 'set', 'lo', 'up');
   }
 }, 180_000);
 

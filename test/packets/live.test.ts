@@ -33,11 +33,13 @@ function echoClient(lines: string[]): Promise<string> {
       clearTimeout(timer);
       resolve(got);
     });
-    sock.on('connect', async () => {
-      for (const l of lines) {
-        sock.write(`${l}\r\n`);
-        await sleep(30);
-      }
+    sock.on('connect', () => {
+      void (async () => {
+        for (const l of lines) {
+          sock.write(`${l}\r\n`);
+          await sleep(30);
+        }
+      })();
     });
     sock.on('data', (d) => {
       got += d.toString();
@@ -52,8 +54,9 @@ async function readWith(cmd: string, args: string[]): Promise<{ code: number; st
   try {
     const r = await run(cmd, args, { maxBuffer: 1 << 26 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e: any) {
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) };
+  } catch (err) {
+    const e = err as { code?: unknown; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
   }
 }
 
@@ -104,7 +107,7 @@ describe('live capture on lo', () => {
       // 3 handshake + 3×(data, echo, acks…) + teardown: at least 10 frames, one copy each.
       expect(ref.length).toBeGreaterThanOrEqual(10);
       expect(ours.length).toBe(ref.length);
-      expect(results[kind === 'pcap' ? 0 : 1]!.packets).toBe(ref.length);
+      expect(results[kind === 'pcap' ? 0 : 1].packets).toBe(ref.length);
       const noTime = (rows: string[][]) => rows.map((r) => r.filter((_, i) => i !== 1).join('\t'));
       expect(noTime(ours)).toEqual(noTime(ref));
     });
@@ -116,7 +119,7 @@ describe('live capture on lo', () => {
     expect(times.length).toBeGreaterThanOrEqual(10);
     expect(times[0]).toBeGreaterThanOrEqual(tStart);
     expect(times.at(-1)).toBeLessThanOrEqual(tEnd);
-    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1])).toBe(true);
   });
 
   it('the decoded capture matches the echo-session pattern end to end', async () => {

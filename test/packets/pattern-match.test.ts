@@ -156,9 +156,9 @@ describe('matchPackets: failure reports', () => {
     expect(lines[1]).toBe('first divergence: expected item 2 `server > client [SYN, ACK] mss=1452` was not found after No. 1; closest: No. 2 (flags [RST, ACK], expected [SYN, ACK])');
     const div = lines.filter((l) => l.startsWith('>>'));
     expect(div).toHaveLength(1);
-    expect(div[0]).toMatch(/^>>\s+2  server > client \[SYN, ACK\] mss=1452\s+\(not found\)$/);
-    expect(lines.some((l) => /^\+\s+\(unexpected\)\s+2  203\.0\.113\.10 → 198\.51\.100\.55  50007 → 55182 \[RST, ACK\]/.test(l))).toBe(true);
-    expect(lines.some((l) => /^\s+1  client > server \[SYN\] mss=1460\s+1  198\.51\.100\.55 → 203\.0\.113\.10  55182 → 50007 \[SYN\]/.test(l))).toBe(true);
+    expect(div[0]).toMatch(/^>>\s+2 {2}server > client \[SYN, ACK\] mss=1452\s+\(not found\)$/);
+    expect(lines.some((l) => /^\+\s+\(unexpected\)\s+2 {2}203\.0\.113\.10 → 198\.51\.100\.55 {2}50007 → 55182 \[RST, ACK\]/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\s+1 {2}client > server \[SYN\] mss=1460\s+1 {2}198\.51\.100\.55 → 203\.0\.113\.10 {2}55182 → 50007 \[SYN\]/.test(l))).toBe(true);
   });
 
   it('the closest packet names each failing part', () => {

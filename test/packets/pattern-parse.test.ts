@@ -120,7 +120,7 @@ describe('parsePattern', () => {
     const r = parsePattern([{ any: ['server > client [RST, ACK]', 'server > client [RST]'], count: '+' }]);
     if ('errors' in r) throw new Error(JSON.stringify(r.errors));
     expect(r.pattern.items[0]).toMatchObject({ kind: 'packet', min: 1, max: Infinity, text: 'any of: server > client [RST, ACK] | server > client [RST] +' });
-    expect(r.pattern.items[0]!.anyOf).toHaveLength(2);
+    expect(r.pattern.items[0].anyOf).toHaveLength(2);
     const bad = parsePattern([{ any: ['server > client [RST', 'client > server [SYN] +'], count: '{2' }, { any: [] }]);
     expect('errors' in bad && bad.errors.map((e) => [e.index, e.col])).toEqual([[0, 21], [0, 1], [0, 3], [1, 1]]);
   });
@@ -159,6 +159,6 @@ describe('patterns as scenario authors write them in YAML', () => {
       ['packet', 1, 1], ['packet', 1, 1], ['packet', 1, 1], ['gap', 0, Infinity], ['packet', 1, 1], ['packet', 0, 1],
       ['packet', 0, Infinity], ['packet', 2, 2], ['packet', 1, 1], ['packet', 1, 1], ['packet', 1, Infinity],
     ]);
-    expect(r.pattern.items[3]!.text).toBe('...');
+    expect(r.pattern.items[3].text).toBe('...');
   });
 });

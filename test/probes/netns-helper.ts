@@ -79,7 +79,7 @@ export class Lab {
     this.children.push(child);
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('the helper in the namespace did not start')), 10_000);
-      child.stdout!.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         if (d.toString().includes('ready')) {
           clearTimeout(t);
           resolve();

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pickFormat, register, writeScenarioReports } from '../../src/commands/report.js';
 import { syntheticRecord } from './records.js';
 
@@ -11,14 +11,13 @@ async function cli(args: string[]): Promise<number> {
   const program = new Command('wirelab').exitOverride();
   register(program);
   const saved = process.exitCode;
-  const write = process.stderr.write;
-  process.stderr.write = () => true;
+  const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   try {
     process.exitCode = undefined;
     await program.parseAsync(['report', ...args], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } finally {
-    process.stderr.write = write;
+    quiet.mockRestore();
     process.exitCode = saved;
   }
 }

@@ -76,7 +76,7 @@ describe('template lookup', () => {
     const bad = join(dir, 'bad');
     await mkdir(bad);
     await writeFile(join(bad, 'run.json'), JSON.stringify({ ...syntheticRecord(), steps: [{ title: 1 }] }));
-    await expect(renderReport({ runDir: bad, format: 'md' })).rejects.toThrow(/does not match schemas\/run\.schema\.json:\n  \/steps\/0 /);
+    await expect(renderReport({ runDir: bad, format: 'md' })).rejects.toThrow(/does not match schemas\/run\.schema\.json:\n {2}\/steps\/0 /);
   });
   it('the shipped templates pass the lint (they compile)', async () => {
     for (const t of ['lab-report', 'feedback']) for (const f of ['md', 'tex'] as const) expect((await renderReport({ runDir: dir, template: t, format: f })).length).toBeGreaterThan(500);

@@ -119,19 +119,23 @@ describe("libpcap's counters under each capture, as tcpdump prints them", () => 
   afterAll(() => rm(dir, { recursive: true, force: true }));
   const withCounters = (counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined) => {
     const r = syntheticRecord();
-    const cap = r.steps[1]!.capture!;
+    const cap = r.steps[1].capture!;
     if (counters) Object.assign(cap, { counters, dropped: counters.droppedByKernel + counters.droppedByInterface });
-    else delete cap.counters, delete cap.dropped, (cap.engine = 'cap');
+    else {
+      delete cap.counters;
+      delete cap.dropped;
+      cap.engine = 'cap';
+    }
     return r;
   };
 
   it('md and tex show the three lines right after the packet table (no interface line when 0)', async () => {
-    const n = syntheticRecord().steps[1]!.capture!.packets.length;
+    const n = syntheticRecord().steps[1].capture!.packets.length;
     await writeFile(join(dir, 'run.json'), JSON.stringify(withCounters({ captured: n, received: 88, droppedByKernel: 0, droppedByInterface: 0 })));
     const md = await renderReport({ runDir: dir, format: 'md' });
     const lines = md.split('\n');
     const fig = lines.findIndex((l) => l.startsWith('**Figure 1:**'));
-    const last = lines.findIndex((l, i) => i > fig && l.startsWith('|') && !lines[i + 1]!.startsWith('|'));
+    const last = lines.findIndex((l, i) => i > fig && l.startsWith('|') && !lines[i + 1].startsWith('|'));
     expect(lines.slice(last + 1, last + 7)).toEqual(['', '```', `${n} packets captured`, '88 packets received by filter', '0 packets dropped by kernel', '```']);
     const tex = await renderReport({ runDir: dir, format: 'tex' });
     expect(tex).toMatch(new RegExp(`\\\\end\\{longtable\\}\\}\\n\\\\begin\\{lstlisting\\}\\n${n} packets captured\\n88 packets received by filter\\n0 packets dropped by kernel\\n\\\\end\\{lstlisting\\}`));

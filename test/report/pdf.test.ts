@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reportError } from '../../src/cli/exit.js';
 import { reportCommand } from '../../src/commands/report.js';
 import { EnvironmentError, UsageError } from '../../src/errors.js';
@@ -57,12 +57,11 @@ describe('PDF reports', () => {
       const err = await reportCommand(dir, { format: 'pdf', out: join(dir, 'x.pdf') }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EnvironmentError);
       expect((err as Error).message).toContain(TEX_INSTALL);
-      const stderr = process.stderr.write;
-      process.stderr.write = () => true;
+      const quiet = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
       try {
         expect(reportError(err)).toBe(3);
       } finally {
-        process.stderr.write = stderr;
+        quiet.mockRestore();
       }
       expect(existsSync(join(dir, 'x.pdf'))).toBe(false);
     } finally {

@@ -30,7 +30,7 @@ steps:
     points: 2
 `);
     expect(schemaErrors(record)).toBe('');
-    const s = record.steps[0]!;
+    const s = record.steps[0];
     expect(s.status).toBe('passed');
     expect(s.earned).toBe(2);
     expect(s.capture).toMatchObject({ engine: 'native', dropped: 0, counters: { captured: 7, received: 14, droppedByKernel: 0, droppedByInterface: 0 } });
@@ -52,7 +52,10 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
     const rec: Partial<StepRecord> & { checks: Check[]; startArgs?: unknown } = { checks: [] };
     const file = join(dir, 'c.pcap');
     const host = {
-      call: async (op: string, args: unknown) => {
+      call: (op: string, args: unknown) => Promise.resolve(callOp(op, args)),
+    };
+    function callOp(op: string, args: unknown) {
+      {
         if (op === 'captureStart') {
           rec.startArgs = args;
           return { id: 'capture-1', file, linktype: 1 };
@@ -66,15 +69,15 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
           return { file, format: 'pcap', packets: counters?.captured ?? 3, linktype: 1, engine: counters ? 'native' : 'cap', ...(counters ? { counters } : {}) };
         }
         return {};
-      },
-    };
+      }
+    }
     const ctx = {
       run: { runDir: dir, addresses: new Map(), endpoints: new Map() },
       host: () => host,
       check: (c: Check) => void rec.checks.push(c),
       detail: (k: string, v: unknown) => void Object.assign(rec, { [k]: v }),
       onTeardown: () => undefined,
-      runChildren: async () => [],
+      runChildren: () => Promise.resolve([]),
     } as unknown as StepRunContext;
     await capture.run({ as: 'c', during: [], expect: { count: { min: 1 } }, ...body }, ctx);
     return rec;
@@ -120,7 +123,7 @@ describe('capture `buffer:` in the scenario', () => {
     const bad = diagnostics(text('0'));
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatchObject({ line: 5, col: 15 });
-    expect(bad[0]!.message).toMatch(/>= 1|at least 1/);
+    expect(bad[0].message).toMatch(/>= 1|at least 1/);
     expect(diagnostics(text('1.5'))).toHaveLength(1);
   });
 });

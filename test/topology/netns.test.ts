@@ -148,7 +148,7 @@ describe('topologies in network namespaces', () => {
     try {
       const info = await new Promise<{ runId: string; namespaces: string[] }>((resolve, reject) => {
         let out = '';
-        child.stdout!.on('data', (d) => {
+        child.stdout.on('data', (d) => {
           out += d;
           if (out.includes('\n')) resolve(JSON.parse(out));
         });
