@@ -51,7 +51,7 @@ export function reverseName(ip: string): string | undefined {
     if (t.length) t = [...t.slice(0, -1), ...hex];
     else h = [...h.slice(0, -1), ...hex];
   }
-  const fill = ip.includes('::') ? Array(8 - h.length - t.length).fill('0') : [];
+  const fill = ip.includes('::') ? Array<string>(8 - h.length - t.length).fill('0') : [];
   const nibbles = [...h, ...fill, ...t].map((g) => g.padStart(4, '0')).join('');
   return [...nibbles].reverse().join('.') + '.ip6.arpa';
 }

@@ -53,7 +53,7 @@ export function respond(zones: Zone[], msg: Buffer, transport: 'udp' | 'tcp', cl
   const tx: ServedTransaction = { time: new Date().toISOString(), transport, client, id: msg.readUInt16BE(0), question: null, rd: (msg[2] & 1) === 1, edns: null, rcode: 'FORMERR', aa: false, tc: false, answers: [], authority: [], additional: [], size: 12 };
   let q: Decoded;
   try {
-    q = dnsPacket.decode(msg) as Decoded;
+    q = dnsPacket.decode(msg);
   } catch {
     return { reply: header(msg, 'FORMERR'), tx };
   }

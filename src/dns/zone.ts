@@ -90,7 +90,7 @@ function compileData(r: ZoneRecordSpec, origin: string | undefined, ttl: number,
     case 'TXT':
       if (!(typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string'))))
         throw new UsageError(`${where}: TXT value must be a string or a list of strings`);
-      return splitTxt(v as string | string[]);
+      return splitTxt(v);
     case 'MX': {
       const mx = v as Partial<MxValue>;
       if (!mx || typeof mx !== 'object' || !Number.isInteger(mx.priority) || mx.priority! < 0 || mx.priority! > 65535)
@@ -148,7 +148,7 @@ export function compileZones(specs: ZoneSpec[], path = 'zones'): Zone[] {
       const name = absoluteName(r.name, origin);
       const p = nameProblem(name.startsWith('*.') ? name.slice(2) : name);
       if (p) throw new UsageError(`${w}: name "${r.name}" ${p}`);
-      return { name, type: r.type, ttl: r.ttl ?? ttl, data: compileData(r, origin, ttl, w) } as ZoneRecord;
+      return { name, type: r.type, ttl: r.ttl ?? ttl, data: compileData(r, origin, ttl, w) };
     });
     // records outside the apex belong to their parent domain (e.g. a /24 reverse zone)
     const outside = [...new Set(records.filter((r) => !isAtOrBelow(r.name, apex)).map((r) => parentName(r.name) || r.name))];

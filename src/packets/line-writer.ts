@@ -38,7 +38,7 @@ export class TsharkLineWriter {
   private pairCount = 0;
   private readonly protocols = new Map<string, Uint8Array>();
   /** "[SYN, ACK] " by flag bits. */
-  private readonly flagTexts: (Uint8Array | undefined)[] = new Array(4096).fill(undefined);
+  private readonly flagTexts = new Array<Uint8Array | undefined>(4096).fill(undefined);
 
   /**
    * @param sink receives filled buffers (`flush` hands over the rest)
@@ -133,7 +133,7 @@ export class TsharkLineWriter {
       const frac = us - sec * 1e6;
       this.int(sec, 3);
       const b = this.buf;
-      let p = this.pos;
+      const p = this.pos;
       b[p] = 46;
       let f = frac;
       for (let i = 6; i >= 1; i--) {

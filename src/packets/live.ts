@@ -94,7 +94,7 @@ export interface RunningCapture {
 /** Maps cap's link-type names (or "Unknown linktype N" with a DLT number) to LINKTYPE numbers. */
 export function linktypeNumber(name: string): number {
   const named: Record<string, number> = { NULL: 0, ETHERNET: 1, IEEE802_11_RADIO: 127, LINKTYPE_LINUX_SLL: 113, RAW: 101 };
-  if (name in named) return named[name]!;
+  if (name in named) return named[name];
   const m = /Unknown linktype (\d+)/.exec(name);
   if (!m) throw new Error(`cap returned an unknown link type: ${name}`);
   const dlt = Number(m[1]);
@@ -208,7 +208,7 @@ async function startCapCapture(spec: CaptureSpec, snaplen: number, format: Captu
   }
   // Process start on the wall clock + monotonic time since: steps of ~0.25 µs at today's epoch.
   const origin = performance.timeOrigin;
-  let failure: unknown;
+  let failure: Error | undefined;
   handle.on('packet', (nbytes) => {
     const ms = origin + performance.now();
     if (failure) return;
@@ -218,7 +218,7 @@ async function startCapCapture(spec: CaptureSpec, snaplen: number, format: Captu
       const data = buffer.subarray(0, nbytes);
       writer.writeAt(sec, nsec, data, nbytes >= 65535 ? wireLength(linktype, data) : nbytes);
     } catch (e) {
-      failure = e;
+      failure = e instanceof Error ? e : new Error(String(e));
     }
   });
 

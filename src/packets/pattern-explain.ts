@@ -44,7 +44,7 @@ export function closest(
 ): { index: number; reasons: string[] } | undefined {
   let best: { index: number; reasons: string[] } | undefined;
   for (const i of candidates) {
-    const reasons = mismatches(packets[i]!, spec, r);
+    const reasons = mismatches(packets[i], spec, r);
     if (!best || reasons.length < best.reasons.length) best = { index: i, reasons };
     if (reasons.length <= 1) break;
   }

@@ -5,6 +5,7 @@
 import { ParseFail, Scanner } from './pattern-scan.js';
 import { parsePatternLine, quantifier } from './pattern-parse.js';
 import { IGNORE_KINDS, type IgnoreKind, type PacketSpec, type Pattern, type PatternItem, type PatternListError } from './pattern-types.js';
+import { toText } from '../util/text.js';
 
 /**
  * Pattern list entries: a line; `{ ignore: kind | kind[] }` (applies to the whole pattern); or
@@ -39,7 +40,7 @@ function anyItem(entry: { any: unknown; count?: unknown }, index: number, errors
     return undefined;
   }
   const specs: PacketSpec[] = [];
-  for (const line of lines as string[]) {
+  for (const line of lines) {
     const r = parsePatternLine(line);
     if ('error' in r) errors.push({ index, ...r.error, message: `in "${line}": ${r.error.message}` });
     else if (r.kind !== 'packet' || r.min !== 1 || r.max !== 1) errors.push({ index, col: 1, message: `"any" lines are single packets, not "${line}"`, expected: ['count: …'] });
@@ -47,10 +48,10 @@ function anyItem(entry: { any: unknown; count?: unknown }, index: number, errors
   }
   let q = { min: 1, max: 1 };
   if (entry.count !== undefined) {
-    const s: Scanner = new Scanner(String(entry.count).trim());
+    const s: Scanner = new Scanner(toText(entry.count).trim());
     try {
       const got = quantifier(s);
-      if (!got || !s.done) s.fail(`bad count "${String(entry.count)}"`, ['?', '+', '*', '{n}', '{n,m}']);
+      if (!got || !s.done) s.fail(`bad count "${toText(entry.count)}"`, ['?', '+', '*', '{n}', '{n,m}']);
       q = got;
     } catch (e) {
       if (!(e instanceof ParseFail)) throw e;
@@ -58,7 +59,7 @@ function anyItem(entry: { any: unknown; count?: unknown }, index: number, errors
     }
   }
   if (specs.length !== lines.length) return undefined;
-  return { kind: 'packet', text: `any of: ${(lines as string[]).join(' | ')}${entry.count !== undefined ? ` ${String(entry.count)}` : ''}`, ...q, spec: specs[0], anyOf: specs };
+  return { kind: 'packet', text: `any of: ${(lines).join(' | ')}${entry.count !== undefined ? ` ${toText(entry.count)}` : ''}`, ...q, spec: specs[0], anyOf: specs };
 }
 
 /** Parses a whole `packets:` list; errors carry the list index and the column. */
@@ -87,7 +88,9 @@ export function parsePattern(entries: readonly PatternEntry[]): { pattern: Patte
       return;
     }
     for (const k of kinds) {
-      if (IGNORE_KINDS.includes(k as IgnoreKind)) ignore.includes(k as IgnoreKind) || ignore.push(k as IgnoreKind);
+      if (IGNORE_KINDS.includes(k as IgnoreKind)) {
+        if (!ignore.includes(k as IgnoreKind)) ignore.push(k as IgnoreKind);
+      }
       else errors.push({ index, col: 1, message: `unknown ignore kind "${k}"`, expected: [...IGNORE_KINDS] });
     }
   });

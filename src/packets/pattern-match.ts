@@ -54,7 +54,7 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
   let S = 0;
   for (let i = 0; i < m; i++) {
     off.push(S);
-    S += cap[i]! + 1;
+    S += cap[i] + 1;
   }
   const F = S++;
   if ((n + 1) * S > MAX_CELLS) throw new UsageError(`packet pattern too large for this capture (${n} packets × ${S} states)`, 'pattern-size');
@@ -68,9 +68,9 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
   const fillRow = (j: number, compute: boolean): void => {
     row = hits.subarray(j * m, j * m + m);
     if (!compute) return;
-    const p = packets[j]!;
+    const p = packets[j];
     for (let i = 0; i < m; i++) {
-      const it = items[i]!;
+      const it = items[i];
       row[i] = it.kind === 'gap' || (it.anyOf ? it.anyOf.some((sp) => packetMatches(p, sp, resolver)) : packetMatches(p, it.spec!, resolver)) ? 1 : 0;
     }
   };
@@ -79,22 +79,22 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
 
   /** Calls `visit(move, score)` for each move from state (i,c)/F at j, in preference order. */
   const moves = (i: number, c: number, j: number, visit: (step: AlignStep | null, next: number, score: number) => boolean): void => {
-    const at = (s: number, jj: number) => best[jj * S + s]!;
+    const at = (s: number, jj: number) => best[jj * S + s];
     if (i < m) {
-      const it = items[i]!;
-      const next = i + 1 < m ? off[i + 1]! : F;
+      const it = items[i];
+      const next = i + 1 < m ? off[i + 1] : F;
       const consume = (): boolean => j < n && row[i] === 1 && c < it.max &&
-        visit({ kind: 'consume', item: i, packet: j }, off[i]! + Math.min(c + 1, cap[i]!), at(off[i]! + Math.min(c + 1, cap[i]!), j + 1));
+        visit({ kind: 'consume', item: i, packet: j }, off[i] + Math.min(c + 1, cap[i]), at(off[i] + Math.min(c + 1, cap[i]), j + 1));
       const advance = (): boolean => c >= it.min && visit({ kind: 'advance', item: i }, next, at(next, j) + (counted[i] ? W : 0));
       if (it.kind === 'gap') {
         if (advance() || consume()) return;
       } else if (consume() || advance()) return;
-      if (j < n && ign[j] && visit({ kind: 'skip', packet: j, reason: ign[j]! }, off[i]! + c, at(off[i]! + c, j + 1))) return;
+      if (j < n && ign[j] && visit({ kind: 'skip', packet: j, reason: ign[j] }, off[i] + c, at(off[i] + c, j + 1))) return;
       if (c < it.min && visit({ kind: 'drop', item: i }, next, at(next, j))) return;
-      if (j < n && !ign[j]) visit({ kind: 'extra', packet: j, item: i }, off[i]! + c, at(off[i]! + c, j + 1) - 1);
+      if (j < n && !ign[j]) visit({ kind: 'extra', packet: j, item: i }, off[i] + c, at(off[i] + c, j + 1) - 1);
       return;
     }
-    if (j < n) visit(ign[j] ? { kind: 'skip', packet: j, reason: ign[j]! } : { kind: 'extra', packet: j }, F, at(F, j + 1) - (ign[j] ? 0 : 1));
+    if (j < n) visit(ign[j] ? { kind: 'skip', packet: j, reason: ign[j] } : { kind: 'extra', packet: j }, F, at(F, j + 1) - (ign[j] ? 0 : 1));
     else visit(null, F, 0);
   };
 
@@ -106,23 +106,23 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
     const here = j * S;
     const nextRow = (j + 1) * S;
     const skip = j < n ? (ign[j] ? 0 : -1) : 0;
-    best[here + F] = j < n ? best[nextRow + F]! + skip : 0;
+    best[here + F] = j < n ? best[nextRow + F] + skip : 0;
     for (let i = m - 1; i >= 0; i--) {
-      const it = items[i]!;
-      const next = i + 1 < m ? off[i + 1]! : F;
-      const adv = best[here + next]! + (counted[i] ? W : 0);
-      const drop = best[here + next]!;
-      for (let c = cap[i]!; c >= 0; c--) {
-        const st = off[i]! + c;
+      const it = items[i];
+      const next = i + 1 < m ? off[i + 1] : F;
+      const adv = best[here + next] + (counted[i] ? W : 0);
+      const drop = best[here + next];
+      for (let c = cap[i]; c >= 0; c--) {
+        const st = off[i] + c;
         let b = NONE;
         if (c >= it.min) b = adv;
         else b = drop;
         if (j < n) {
           if ((isGap[i] || row[i] === 1) && c < it.max) {
-            const v = best[nextRow + off[i]! + Math.min(c + 1, cap[i]!)]!;
+            const v = best[nextRow + off[i] + Math.min(c + 1, cap[i])];
             if (v > b) b = v;
           }
-          const v = best[nextRow + st]! + skip;
+          const v = best[nextRow + st] + skip;
           if (v > b) b = v;
         }
         best[here + st] = b;
@@ -136,10 +136,10 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
     let hi = m - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (off[mid]! <= s) lo = mid;
+      if (off[mid] <= s) lo = mid;
       else hi = mid - 1;
     }
-    return [lo, s - off[lo]!];
+    return [lo, s - off[lo]];
   }
 
   // Walk forward along the preferred optimal moves.
@@ -152,7 +152,7 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
     if (s === F && j === n) break;
     if (j < n) fillRow(j, false);
     const [i, c] = stateOf(s);
-    const want = best[j * S + s]!;
+    const want = best[j * S + s];
     let took: { step: AlignStep; next: number } | undefined;
     moves(i, c, j, (step, next, score) => {
       if (score !== want || !step) return false;

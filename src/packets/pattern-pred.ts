@@ -14,9 +14,9 @@ interface Addr {
 /** Parses "1.2.3.4", "1.2.3.4:80", "::1", "[::1]:80" host entries. */
 function hostEntry(entry: string): Addr {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (v6) return { addr: v6[1]!.toLowerCase(), ...(v6[2] ? { port: Number(v6[2]) } : {}) };
+  if (v6) return { addr: v6[1].toLowerCase(), ...(v6[2] ? { port: Number(v6[2]) } : {}) };
   const v4 = /^([\d.]+):(\d+)$/.exec(entry);
-  if (v4) return { addr: v4[1]!, port: Number(v4[2]) };
+  if (v4) return { addr: v4[1], port: Number(v4[2]) };
   return { addr: entry.toLowerCase() };
 }
 

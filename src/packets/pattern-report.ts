@@ -23,7 +23,7 @@ const GROUP_SHOWN = 3;
 
 const clip = (s: string, w: number): string => (s.length > w ? s.slice(0, w - 1) + '…' : s);
 const pkt = (p: DecodedPacket): string => `${String(p.no).padStart(5)}  ${p.source} → ${p.destination}  ${clip(p.info, INFO_MAX)}`;
-const label = (pattern: Pattern, i: number, w: number): string => `${String(i + 1).padStart(3)}  ${clip(pattern.items[i]!.text, w - 5)}`;
+const label = (pattern: Pattern, i: number, w: number): string => `${String(i + 1).padStart(3)}  ${clip(pattern.items[i].text, w - 5)}`;
 
 function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignStep[], w: number): Row[] {
   const out: Row[] = [];
@@ -51,7 +51,7 @@ function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignS
     switch (st.kind) {
       case 'consume': {
         const first = shown !== st.item;
-        push(() => ({ mark: '', item: first ? label(pattern, st.item, w) : '', packet: pkt(packets[st.packet]!) }), `item${st.item}`);
+        push(() => ({ mark: '', item: first ? label(pattern, st.item, w) : '', packet: pkt(packets[st.packet]) }), `item${st.item}`);
         shown = st.item;
         took++;
         break;
@@ -69,10 +69,10 @@ function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignS
         break;
       }
       case 'skip':
-        push(() => ({ mark: '-', item: `     (ignored: ${st.reason})`, packet: pkt(packets[st.packet]!) }), 'skip');
+        push(() => ({ mark: '-', item: `     (ignored: ${st.reason})`, packet: pkt(packets[st.packet]) }), 'skip');
         break;
       case 'extra':
-        push(() => ({ mark: '+', item: '     (unexpected)', packet: pkt(packets[st.packet]!) }), 'extra');
+        push(() => ({ mark: '+', item: '     (unexpected)', packet: pkt(packets[st.packet]) }), 'extra');
         break;
     }
   }
@@ -84,30 +84,30 @@ function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignS
 function divergence(pattern: Pattern, packets: readonly DecodedPacket[], a: Alignment, r: EndpointResolver): { step: number; text: string } | undefined {
   const k = a.steps.findIndex((s) => s.kind === 'drop' || s.kind === 'extra');
   if (k < 0) return undefined;
-  const st = a.steps[k]!;
+  const st = a.steps[k];
   let lastNo = 0;
   for (let i = k - 1; i >= 0; i--) {
-    const s = a.steps[i]!;
+    const s = a.steps[i];
     if (s.kind === 'consume' || s.kind === 'skip' || s.kind === 'extra') {
-      lastNo = packets[s.packet]!.no;
+      lastNo = packets[s.packet].no;
       break;
     }
   }
   const after = lastNo ? `after No. ${lastNo}` : 'at the start';
   if (st.kind === 'drop') {
-    const item = pattern.items[st.item]!;
+    const item = pattern.items[st.item];
     let text = `expected item ${st.item + 1} \`${item.text}\` was not found ${after}`;
     const from = packets.findIndex((p) => p.no > lastNo);
     if (item.spec && from >= 0) {
       const cands = Array.from({ length: Math.min(50, packets.length - from) }, (_, i) => from + i);
       const c = closest(packets, cands, item.spec, r);
-      if (c) text += `; closest: No. ${packets[c.index]!.no} (${c.reasons.join('; ') || 'it matches, but an earlier item needs it'})`;
+      if (c) text += `; closest: No. ${packets[c.index].no} (${c.reasons.join('; ') || 'it matches, but an earlier item needs it'})`;
     }
     return { step: k, text };
   }
   if (st.kind !== 'extra') return undefined;
-  const p = packets[st.packet]!;
-  const want = st.item === undefined ? 'the end of the expected sequence' : `item ${st.item + 1} \`${pattern.items[st.item]!.text}\``;
+  const p = packets[st.packet];
+  const want = st.item === undefined ? 'the end of the expected sequence' : `item ${st.item + 1} \`${pattern.items[st.item].text}\``;
   return { step: k, text: `packet No. ${p.no} (${p.source} → ${p.destination} ${p.info}) is not expected ${after}; expected ${want}` };
 }
 

@@ -24,7 +24,7 @@ export class Scanner {
     return this.text.startsWith(s, this.pos);
   }
   skipWs(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+    while (this.pos < this.text.length && /\s/.test(this.text[this.pos])) this.pos++;
   }
   /** Throws a ParseFail at `pos` (default: here). */
   fail(message: string, expected?: string[], pos = this.pos): never {
@@ -33,7 +33,7 @@ export class Scanner {
   /** A run of characters that are not blanks or any of `stops`. */
   word(stops = '[],=<>!"/'): string {
     const start = this.pos;
-    while (this.pos < this.text.length && !/\s/.test(this.text[this.pos]!) && !stops.includes(this.text[this.pos]!)) this.pos++;
+    while (this.pos < this.text.length && !/\s/.test(this.text[this.pos]) && !stops.includes(this.text[this.pos])) this.pos++;
     return this.text.slice(start, this.pos);
   }
   /** A non-negative integer. */
@@ -50,7 +50,7 @@ export class Scanner {
     let out = '';
     for (;;) {
       if (this.done) this.fail('unterminated string', ['"'], start);
-      const ch = this.text[this.pos++]!;
+      const ch = this.text[this.pos++];
       if (ch === '"') return out;
       if (ch !== '\\') {
         out += ch;
@@ -72,7 +72,7 @@ export class Scanner {
     let src = '';
     for (;;) {
       if (this.done) this.fail('unterminated regular expression', ['/'], start);
-      const ch = this.text[this.pos++]!;
+      const ch = this.text[this.pos++];
       if (ch === '/') break;
       src += ch;
       if (ch === '\\' && !this.done) src += this.text[this.pos++];

@@ -55,8 +55,8 @@ export function matchPackets(pattern: Pattern, packets: readonly DecodedPacket[]
   const mapping: number[][] = p.items.map(() => []);
   const unexpected: number[] = [];
   for (const st of a.steps) {
-    if (st.kind === 'consume') mapping[st.item]!.push(packets[st.packet]!.no);
-    if (st.kind === 'extra') unexpected.push(packets[st.packet]!.no);
+    if (st.kind === 'consume') mapping[st.item].push(packets[st.packet].no);
+    if (st.kind === 'extra') unexpected.push(packets[st.packet].no);
   }
   const w = weights(p, a);
   const fraction = a.ok ? 1 : w.fraction;
@@ -68,7 +68,7 @@ export function matchPackets(pattern: Pattern, packets: readonly DecodedPacket[]
 const counted = (it: Pattern['items'][number]) => it.kind === 'packet' || it.min > 0;
 
 function weights(p: Pattern, a: ReturnType<typeof align>): { matched: number; total: number; fraction: number } {
-  const weight = (i: number) => p.items[i]!.weight ?? 1;
+  const weight = (i: number) => p.items[i].weight ?? 1;
   let total = 0;
   let n = 0;
   p.items.forEach((it, i) => {
@@ -77,7 +77,7 @@ function weights(p: Pattern, a: ReturnType<typeof align>): { matched: number; to
     n++;
   });
   let matched = 0;
-  for (const st of a.steps) if (st.kind === 'advance' && counted(p.items[st.item]!)) matched += weight(st.item);
+  for (const st of a.steps) if (st.kind === 'advance' && counted(p.items[st.item])) matched += weight(st.item);
   const denom = total + (a.unexpected > 0 && n > 0 ? total / n : 0);
   return { matched, total, fraction: denom > 0 ? matched / denom : 0 };
 }

@@ -27,9 +27,9 @@ function networkOffset(linktype: number, d: Uint8Array): number {
 export function wireLength(linktype: number, data: Uint8Array): number {
   const off = networkOffset(linktype, data);
   if (off < 0 || data.length < off + 8) return data.length;
-  const version = data[off]! >> 4;
+  const version = data[off] >> 4;
   let ipLen = 0;
-  if (version === 4) ipLen = (data[off + 2]! << 8) | data[off + 3]!;
-  else if (version === 6) ipLen = 40 + ((data[off + 4]! << 8) | data[off + 5]!);
+  if (version === 4) ipLen = (data[off + 2] << 8) | data[off + 3];
+  else if (version === 6) ipLen = 40 + ((data[off + 4] << 8) | data[off + 5]);
   return Math.max(data.length, off + ipLen);
 }

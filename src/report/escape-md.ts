@@ -7,6 +7,7 @@
  * - `mdCellCode`: a code span inside a table cell (`|` still written `\|`, per GFM).
  * - `mdFence`: a fenced code block whose fence is longer than any backtick run in the content.
  */
+import { toText } from '../util/text.js';
 
 /** Characters escaped wherever they appear (all ASCII punctuation that can open or close markup). */
 const INLINE_SPECIALS = /[\\`*_[\]<|~&]/g;
@@ -34,7 +35,7 @@ function escapeLine(line: string, lineStart = true): string {
 export function mdEscape(value: unknown): string {
   if (value === null || value === undefined) return '';
   // Trailing newlines (YAML block scalars end in one) would become a stray hard break.
-  return visibleControls(String(value).replace(/\n+$/, ''))
+  return visibleControls(toText(value).replace(/\n+$/, ''))
     .split('\n')
     .map((l) => escapeLine(l))
     .join('\\\n');
@@ -43,7 +44,7 @@ export function mdEscape(value: unknown): string {
 /** Escapes text for one GFM table cell: never contains a raw `|` or newline. */
 export function mdCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const lines = visibleControls(String(value))
+  const lines = visibleControls(toText(value))
     .split('\n')
     .map((l) => escapeLine(l, false));
   const joined = lines.join('<br>').trim();
@@ -68,13 +69,13 @@ function codeSpan(text: string): string {
 /** Inline code span (outside tables). Newlines become spaces. */
 export function mdCode(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return codeSpan(visibleControls(String(value)).replace(/\n/g, ' '));
+  return codeSpan(visibleControls(toText(value)).replace(/\n/g, ' '));
 }
 
 /** Code span(s) in a GFM table cell: `|` → `\|`, one span per line joined with `<br>`. */
 export function mdCellCode(value: unknown): string {
   if (value === null || value === undefined) return ' ';
-  const spans = visibleControls(String(value))
+  const spans = visibleControls(toText(value))
     .split('\n')
     // A backslash right before a pipe would escape the escape: show such a line as <code> text.
     .map((line) => (line.includes('\\|') ? `<code>${escapeLine(line, false)}</code>` : codeSpan(line.replace(/\|/g, '\\|'))));
@@ -84,7 +85,7 @@ export function mdCellCode(value: unknown): string {
 
 /** A fenced code block (fence longer than the longest backtick run, min 3). */
 export function mdFence(value: unknown, info = ''): string {
-  const text = value === null || value === undefined ? '' : visibleControls(String(value)).replace(/\n+$/, '');
+  const text = value === null || value === undefined ? '' : visibleControls(toText(value)).replace(/\n+$/, '');
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1));
   return `${fence}${info}\n${text}\n${fence}`;
 }

@@ -10,6 +10,7 @@
  *   changed: non-ASCII (listings rejects multibyte UTF-8), tabs, control characters, and a line
  *   that would end the environment.
  */
+import { toText } from '../util/text.js';
 
 /** Text-mode replacements for the ASCII specials. */
 const SPECIAL: Record<string, string> = {
@@ -131,7 +132,7 @@ export interface TexEscapeOptions {
  */
 export function texEscape(value: unknown, opts: TexEscapeOptions = {}): string {
   if (value === null || value === undefined) return '';
-  const text = String(value).replace(/\r\n/g, '\n').replace(/\t/g, '    ');
+  const text = toText(value).replace(/\r\n/g, '\n').replace(/\t/g, '    ');
   const breakAt = opts.breakLongTokens ?? 24;
   let out = '';
   let prev = '';
@@ -173,7 +174,7 @@ const END_LISTING = /\\end(\s*)\{(lstlisting)\}/g;
  */
 export function texVerbatim(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value).replace(/\r\n/g, '\n').replace(/\t/g, '    ');
+  const text = toText(value).replace(/\r\n/g, '\n').replace(/\t/g, '    ');
   let out = '';
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

@@ -18,7 +18,7 @@ export function ipv4At(b: Uint8Array, o: number): string {
 
 /** RFC 5952 text form of the 16 bytes at `o` (longest zero run ≥ 2 groups compressed, lowercase). */
 export function ipv6At(b: Uint8Array, o: number): string {
-  const g: number[] = new Array(8);
+  const g = new Array<number>(8);
   for (let i = 0; i < 8; i++) g[i] = (b[o + 2 * i] << 8) | b[o + 2 * i + 1];
   let bestStart = -1;
   let bestLen = 0;
