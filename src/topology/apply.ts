@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { NamespaceSetup, TopologyPlan } from './plan.js';
 import { processStart, removeState, saveState, type RunState } from './state.js';
 import { runCmd } from './run-cmd.js';
+import { EnvironmentError } from '../errors.js';
 
 /** Where `ip netns exec` finds per-namespace files (resolv.conf). */
 export const NETNS_ETC = '/etc/netns';
@@ -19,10 +20,14 @@ export async function applyPlan(plan: TopologyPlan, state: RunState): Promise<vo
   saveState(state);
   try {
     const rootBatch = [...plan.namespaces.map((n) => `netns add ${n}`), ...plan.linkBatch];
-    await runCmd('ip', ['-batch', '-'], rootBatch.map((l) => `${l}\n`).join(''));
+    await runCmd('ip', ['-batch', '-'], rootBatch.map((l) => `${l}\n`).join('')).catch((e: Error) => {
+      throw missingFeature(e, rootBatch) ?? e;
+    });
     await Promise.all(
       plan.setups.map(async (s) => {
-        await runCmd('ip', ['netns', 'exec', s.netns, 'sh', '-c', setupScript(s)]);
+        await runCmd('ip', ['netns', 'exec', s.netns, 'sh', '-c', setupScript(s)]).catch((e: Error) => {
+          throw missingFeature(e, s.ipBatch) ?? e;
+        });
         if (s.resolvConf) {
           await mkdir(join(NETNS_ETC, s.netns), { recursive: true });
           await writeFile(join(NETNS_ETC, s.netns, 'resolv.conf'), s.resolvConf);
@@ -33,6 +38,26 @@ export async function applyPlan(plan: TopologyPlan, state: RunState): Promise<vo
     await teardownState(state);
     throw e;
   }
+}
+
+/** Kernel modules of the link types a plan uses, and the kernel option that builds each in. */
+const LINK_MODULES: Record<string, string> = { veth: 'CONFIG_VETH', bridge: 'CONFIG_BRIDGE' };
+
+/**
+ * An `ip -batch` failure that means the kernel lacks a link type (`Error: Unknown device type.`
+ * at line N of the batch), as the EnvironmentError that names it and how to get it; undefined
+ * for any other failure (a bug, reported as such).
+ */
+export function missingFeature(e: Error, batch: string[]): EnvironmentError | undefined {
+  if (!/Unknown device type/.test(e.message)) return undefined;
+  const line = /Command failed -:(\d+)/.exec(e.message);
+  const type = (line && /\btype (\S+)/.exec(batch[Number(line[1]) - 1] ?? '')?.[1]) ?? 'veth or bridge';
+  const option = LINK_MODULES[type] ?? `the kernel option for ${type}`;
+  return new EnvironmentError(
+    `this kernel has no "${type}" network device, which building the topology needs (ip: Unknown device type)`,
+    `sudo modprobe ${type.split(' ')[0]}  (or use a kernel built with ${option})`,
+    'missing-link-type',
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseCidr } from './addr.js';
+import { parseCidr, unusableSubnet } from './addr.js';
 import { buildGraph, sharedSegments, type Graph, type TopologyModel, type TopologyProblem } from './model.js';
 import { resolveVia, shortestPaths } from './routes.js';
 import { parseRule } from './firewall.js';
@@ -14,12 +14,16 @@ export function checkTopology(model: TopologyModel, base = '/topology'): Topolog
   const problems: TopologyProblem[] = [];
   const g = buildGraph(model, base, problems);
   checkDuplicates(g, problems);
+  checkIpv6Mtu(g, problems);
   for (const [name, h] of Object.entries(model.hosts)) {
     const p = `${base}/hosts/${name}`;
     if (h.gateway !== undefined) checkNextHop(g, name, h.gateway, `${p}/gateway`, 'gateway', problems);
     (h.routes ?? []).forEach((r, i) => {
       const to = r.to === 'default' || r.to === 'default6' ? r.to : parseCidr(r.to)?.network;
       if (!to) problems.push({ path: `${p}/routes/${i}/to`, message: `"${r.to}" is not a subnet (CIDR), "default" or "default6"` });
+      const c = to && !to.startsWith('default') ? parseCidr(r.to) : undefined;
+      const bad = c && unusableSubnet(c, 'route destination');
+      if (bad) problems.push({ path: `${p}/routes/${i}/to`, message: bad });
       checkNextHop(g, name, r.via, `${p}/routes/${i}/via`, 'next hop', problems);
     });
     for (const list of ['allow', 'drop', 'reject'] as const) {
@@ -56,6 +60,27 @@ function checkDuplicates(g: Graph, problems: TopologyProblem[]): void {
         if (other) problems.push({ path: f.path, message: `address ${a.address} is already used by ${other}` });
         else seen.set(a.address, f.host);
       }
+    }
+  }
+}
+
+/** The least MTU of a link that carries IPv6 (RFC 8200); below it the kernel turns IPv6 off on the link. */
+export const IPV6_MIN_MTU = 1280;
+
+/** An interface with an IPv6 address needs mtu ≥ 1280; reported once where the mtu is set. */
+function checkIpv6Mtu(g: Graph, problems: TopologyProblem[]): void {
+  const seen = new Set<string>();
+  for (const list of g.ifaces.values()) {
+    for (const f of list) {
+      const v6 = f.addresses.find((a) => a.family === 6);
+      if (!v6 || f.mtu >= IPV6_MIN_MTU) continue;
+      const path = f.mtuPath ?? f.path;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      problems.push({
+        path,
+        message: `mtu ${f.mtu} is below ${IPV6_MIN_MTU}, the least IPv6 allows (the kernel turns IPv6 off on such a link), and it applies to ${f.name} of ${f.host}, which carries ${v6.address}/${v6.prefix}: set mtu to ${IPV6_MIN_MTU} or more, or keep that link IPv4-only`,
+      });
     }
   }
 }

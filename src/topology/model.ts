@@ -1,4 +1,4 @@
-import { parseCidr, type Cidr } from './addr.js';
+import { parseCidr, unusableAddress, unusableSubnet, type Cidr } from './addr.js';
 
 /** The `topology:` section of a scenario, as validated by schemas/topology.schema.json. */
 export interface TopologyModel {
@@ -34,6 +34,8 @@ export interface Iface {
   name: string;
   addresses: Cidr[];
   mtu: number;
+  /** Where `mtu` was set (interface, host or network), for problems; undefined for the default. */
+  mtuPath?: string;
   /** Key of the segment (network) it is attached to. */
   segment: string;
   /** Path of the interface in the scenario, for problems. */
@@ -69,7 +71,14 @@ export function buildGraph(model: TopologyModel, base: string, problems: Topolog
   const named = Object.entries(networks).flatMap(([name, n]) =>
     [n.subnet, n.subnet6].filter((s): s is string => !!s).map((s, i) => {
       const c = parseCidr(s);
-      if (!c) problems.push({ path: `${base}/networks/${name}/${i === 0 && n.subnet ? 'subnet' : 'subnet6'}`, message: `"${s}" is not a subnet (CIDR)` });
+      const key = i === 0 && n.subnet ? 'subnet' : 'subnet6';
+      const path = `${base}/networks/${name}/${key}`;
+      if (!c) problems.push({ path, message: `"${s}" is not a subnet (CIDR)` });
+      else if (c.family !== (key === 'subnet' ? 4 : 6)) problems.push({ path, message: `${key} must be an IPv${key === 'subnet' ? 4 : 6} subnet, found ${s}${key === 'subnet' ? ' (an IPv6 subnet goes in subnet6)' : ' (an IPv4 subnet goes in subnet)'}` });
+      else {
+        const bad = unusableSubnet(c, key);
+        if (bad) problems.push({ path, message: bad });
+      }
       return { name, network: c?.network };
     }),
   );
@@ -85,8 +94,13 @@ export function buildGraph(model: TopologyModel, base: string, problems: Topolog
       const cidrs: Cidr[] = [];
       texts.forEach((t, j) => {
         const c = parseCidr(t);
-        if (!c) problems.push({ path: Array.isArray(obj.ip) ? `${path}/ip/${j}` : typeof entry === 'string' ? path : `${path}/ip`, message: `"${t}" is not an address with prefix length (e.g. 198.51.100.55/24)` });
-        else cidrs.push(c);
+        const at = Array.isArray(obj.ip) ? `${path}/ip/${j}` : typeof entry === 'string' ? path : `${path}/ip`;
+        if (!c) problems.push({ path: at, message: `"${t}" is not an address with prefix length (e.g. 198.51.100.55/24)` });
+        else {
+          const bad = unusableAddress(c);
+          if (bad) problems.push({ path: at, message: bad });
+          cidrs.push(c);
+        }
       });
       if (!cidrs.length) return;
       let segment = obj.network;
@@ -101,7 +115,9 @@ export function buildGraph(model: TopologyModel, base: string, problems: Topolog
         return;
       }
       const mtu = obj.mtu ?? h.mtu ?? networks[segment]?.mtu ?? DEFAULT_MTU;
-      list.push({ host, name: `eth${list.length}`, addresses: cidrs, mtu, segment, path });
+      const mtuPath =
+        obj.mtu !== undefined ? `${path}/mtu` : h.mtu !== undefined ? `${base}/hosts/${host}/mtu` : networks[segment]?.mtu !== undefined ? `${base}/networks/${segment}/mtu` : undefined;
+      list.push({ host, name: `eth${list.length}`, addresses: cidrs, mtu, mtuPath, segment, path });
     });
     ifaces.set(host, list);
     for (const f of list) {

@@ -1,4 +1,4 @@
-import { checkTopology } from './check.js';
+import { checkTopology, IPV6_MIN_MTU } from './check.js';
 import { nftRuleset } from './firewall.js';
 import { buildGraph, type TopologyModel } from './model.js';
 import { computeRoutes, type RouteSpec } from './routes.js';
@@ -70,6 +70,7 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
   const tcLines = new Map<string, string[]>(g.hosts.map((h) => [h, []]));
   const switchLines: string[] = [];
   const peers = new Map<string, string>();
+  const portMtu = new Map<string, number>();
   let needsNetem = false;
   [...g.segments.values()].forEach((seg, si) => {
     const netem = netemArgs(model, seg.members.map((m) => m.host));
@@ -77,7 +78,9 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
     for (const m of seg.members) if (netem) tcLines.get(m.host)!.push(`qdisc add dev ${m.name} root netem ${netem}`);
     if (seg.members.length === 1) {
       const m = seg.members[0];
-      hostLines.get(m.host)!.push(`link add ${m.name} mtu ${m.mtu} type dummy`);
+      // A lone interface (no other host on its subnet) is a bridge without ports: it is up, carries
+      // its addresses and answers on them, and needs no `dummy` module (many kernels lack it).
+      hostLines.get(m.host)!.push(`link add ${m.name} mtu ${m.mtu} type bridge`);
       peers.set(`${m.host}:${m.name}`, 'none');
     } else if (seg.members.length === 2) {
       const [a, b] = seg.members;
@@ -92,6 +95,7 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
         const port = `s${si}p${pi}`;
         linkBatch.push(`link add ${m.name} netns ${netnsName(runId, m.host)} mtu ${m.mtu} type veth peer name ${port} netns ${switchNs} mtu ${mtu}`);
         switchLines.push(`link set ${port} master ${br}`, `link set ${port} up`);
+        portMtu.set(port, mtu);
         peers.set(`${m.host}:${m.name}`, 'switch');
       });
       switchLines.push(`link set ${br} up`);
@@ -121,14 +125,15 @@ export function planTopology(model: TopologyModel, runId: string): TopologyPlan 
       routes: hostRoutes,
     });
     const ifaceSysctls = Object.fromEntries(
-      ifaces.filter((f) => peers.get(`${name}:${f.name}`) !== 'none').map((f) => [`net.ipv6.conf.${f.name}.accept_dad`, '0']),
+      // Below 1280 the kernel has no IPv6 on a link, nor its conf/ directory (only IPv4-only links get there).
+      ifaces.filter((f) => peers.get(`${name}:${f.name}`) !== 'none' && f.mtu >= IPV6_MIN_MTU).map((f) => [`net.ipv6.conf.${f.name}.accept_dad`, '0']),
     );
     setups.push({ netns, sysctls: { ...sysctls(!!h.forward), ...icmpSysctls(h.icmpLimits), ...ifaceSysctls }, ipBatch: lines, nft: nftRuleset(h.firewall, h.icmp === 'silent'), resolvConf: resolvConf(h.resolver), tcBatch: tcLines.get(name)! });
   }
   const namespaces = hosts.map((h) => h.netns);
   if (switchLines.length) {
     namespaces.push(switchNs);
-    const ports = switchLines.filter((l) => l.endsWith(' up') && !l.includes(' br')).map((l) => l.split(' ')[2]);
+    const ports = [...portMtu].filter(([, mtu]) => mtu >= IPV6_MIN_MTU).map(([port]) => port);
     const off = Object.fromEntries(['all', 'default', ...ports].map((d) => [`net.ipv6.conf.${d}.disable_ipv6`, '1']));
     setups.push({ netns: switchNs, sysctls: off, ipBatch: switchLines, tcBatch: [] });
   }
