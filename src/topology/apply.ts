@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NamespaceSetup, TopologyPlan } from './plan.js';
+import type { NamespaceSetup, RunPlan } from './plan.js';
 import { processStart, removeState, saveState, type RunState } from './state.js';
 import { runCmd } from './run-cmd.js';
 import { EnvironmentError } from '../errors.js';
@@ -14,7 +14,7 @@ export const NETNS_ETC = '/etc/netns';
  * namespace (in parallel) for sysctls, addresses, routes, qdiscs and nftables. The state file lists everything before it exists,
  * so a killed run can be cleaned. On failure, whatever was made is removed and the error thrown.
  */
-export async function applyPlan(plan: TopologyPlan, state: RunState): Promise<void> {
+export async function applyPlan(plan: RunPlan, state: RunState): Promise<void> {
   state.namespaces = [...plan.namespaces];
   state.netnsDirs = plan.setups.filter((s) => s.resolvConf).map((s) => join(NETNS_ETC, s.netns));
   saveState(state);

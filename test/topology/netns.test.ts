@@ -4,10 +4,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
 import { cleanupRuns } from '../../src/topology/cleanup.js';
 import { TopologyHostSet } from '../../src/topology/host-set.js';
-import type { TopologyModel } from '../../src/topology/model.js';
+import type { Topology as TopologySpec } from '../../src/generated/scenario.js';
 import { build, cleanupAll, leftovers, myRuns, nsRun, nsSpawn, teardown, until, workdir } from './netns-helper.js';
 
-const chainModel = (silent: boolean): TopologyModel => ({
+const chainModel = (silent: boolean): TopologySpec => ({
   hosts: {
     client: { ip: '198.51.100.55/24', gateway: 'r1' },
     r1: { ip: ['198.51.100.1/24', '192.0.2.1/30'], forward: true },
@@ -121,7 +121,7 @@ describe('topologies in network namespaces', () => {
   });
 
   it('host agents run inside their namespace: real exec op and a test op table', async () => {
-    const model: TopologyModel = { hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: '192.0.2.2/24' } } };
+    const model: TopologySpec = { hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: '192.0.2.2/24' } } };
     const set = new TopologyHostSet(await build(model));
     expect([...set.names]).toEqual(['a', 'b']);
     expect(set.addresses.get('b')).toEqual(['192.0.2.2']);

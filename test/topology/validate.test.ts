@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
 import { missingFeature } from '../../src/topology/apply.js';
-import { planTopology } from '../../src/topology/plan.js';
+import { mustPlan, runPlan } from '../../src/topology/plan.js';
 import { diagnostics } from '../helpers/scenario.js';
 
 /**
@@ -99,17 +99,17 @@ describe('topology values the kernel refuses are found at validate time, at the 
 
 describe('building on a kernel without some link types', () => {
   it('a lone interface (single-host topology) is a port-less bridge, not a dummy', () => {
-    const plan = planTopology({ hosts: { solo: { ip: ['192.0.2.1/24', '2001:db8::1/64'] } } }, 'a1b2c3');
+    const plan = runPlan(mustPlan({ hosts: { solo: { ip: ['192.0.2.1/24', '2001:db8::1/64'] } } }), 'a1b2c3');
     expect(plan.setups[0].ipBatch.filter((l) => l.startsWith('link add'))).toEqual(['link add eth0 mtu 1500 type bridge', 'link add eth1 mtu 1500 type bridge']);
     expect(plan.hosts[0].interfaces.map((i) => i.peer)).toEqual(['none', 'none']);
   });
 
   it('an IPv4-only link below 1280 gets no IPv6 sysctl (the kernel has no conf/ entry for it)', () => {
-    const plan = planTopology(
-      {
+    const plan = runPlan(
+      mustPlan({
         networks: { lan: { subnet: '192.0.2.0/24', mtu: 600 } },
         hosts: { a: { ip: ['192.0.2.1/24', '198.51.100.1/24'], forward: true }, b: { ip: '192.0.2.2/24' }, c: { ip: '192.0.2.3/24' }, d: { ip: '198.51.100.2/24' } },
-      },
+      }),
       'a1b2c3',
     );
     expect(Object.keys(plan.setups[0].sysctls).filter((k) => /\.eth\d\./.test(k))).toEqual(['net.ipv6.conf.eth1.accept_dad']);

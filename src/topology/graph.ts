@@ -1,31 +1,14 @@
+import type { Topology as TopologySpec, TopologyHost, TopologyInterface } from '../generated/scenario.js';
 import { parseCidr, unusableAddress, unusableSubnet, type Cidr } from './addr.js';
 
-/** The `topology:` section of a scenario, as validated by schemas/topology.schema.json. */
-export interface TopologyModel {
-  networks?: Record<string, NetworkModel>;
-  hosts: Record<string, HostModel>;
-  links?: LinkModel[];
-}
-export interface NetworkModel { subnet?: string; subnet6?: string; mtu?: number }
-export interface InterfaceModel { ip: string | string[]; mtu?: number; network?: string }
-export interface FirewallModel { policy?: 'accept' | 'drop' | 'reject'; allow?: string[]; drop?: string[]; reject?: string[] }
-export interface ResolverModel { nameserver: string | string[]; search?: string[]; ndots?: number }
-export interface RouteModel { to: string; via: string }
-export interface HostModel {
-  ip: string | InterfaceModel | (string | InterfaceModel)[];
-  mtu?: number;
-  gateway?: string;
-  forward?: boolean;
-  icmp?: 'normal' | 'silent';
-  icmpLimits?: { ratelimit?: number; msgsPerSec?: number; msgsBurst?: number };
-  firewall?: FirewallModel;
-  resolver?: ResolverModel;
-  routes?: RouteModel[];
-}
-export type LinkModel = [string, string] | { between: [string, string]; delay?: string; loss?: number };
+/** Where a problem is in the scenario: keys and list indexes from its root (`['topology', 'hosts', 'r1', 'gateway']`). */
+export type ProblemPath = (string | number)[];
 
-/** A semantic problem, with a JSON-pointer-like path into the scenario (`/topology/hosts/r1/gateway`). */
-export interface TopologyProblem { path: string; message: string }
+/** A semantic problem of a topology, located by its path in the scenario. */
+export interface TopologyProblem {
+  path: ProblemPath;
+  message: string;
+}
 
 /** One interface of a host after normalisation. */
 export interface Iface {
@@ -35,11 +18,11 @@ export interface Iface {
   addresses: Cidr[];
   mtu: number;
   /** Where `mtu` was set (interface, host or network), for problems; undefined for the default. */
-  mtuPath?: string;
+  mtuPath?: ProblemPath;
   /** Key of the segment (network) it is attached to. */
   segment: string;
   /** Path of the interface in the scenario, for problems. */
-  path: string;
+  path: ProblemPath;
 }
 
 /** A LAN or point-to-point network: every interface attached to it. */
@@ -48,53 +31,64 @@ export interface Segment {
   /** The subnets it carries (IPv4 and/or IPv6, canonical network form). */
   subnets: string[];
   members: Iface[];
-  /** Link properties from `links:` (delay/loss), if any. */
-  delay?: string;
-  loss?: number;
 }
 
-/** The topology as a graph: interfaces by host, segments by key. */
+/** The topology as a graph: each host's settings, its interfaces, and the segments they are on. */
 export interface Graph {
+  /** Host names, in the order of the scenario. */
   hosts: string[];
-  model: TopologyModel;
+  /** Each host's settings as the scenario gives them (schema-valid). */
+  specs: Map<string, TopologyHost>;
   ifaces: Map<string, Iface[]>;
   segments: Map<string, Segment>;
 }
 
 const DEFAULT_MTU = 1500;
 
-/** Groups every host's addresses into interfaces and interfaces into segments. */
-export function buildGraph(model: TopologyModel, base: string, problems: TopologyProblem[]): Graph {
+/** The entries of a generated `{ [k: string]: T | undefined }` mapping that are present. */
+export function present<T>(record: Record<string, T | undefined> | undefined): [string, T][] {
+  return Object.entries(record ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as [string, T]]));
+}
+
+/**
+ * Groups every host's addresses into interfaces and interfaces into segments, reporting
+ * addresses and subnets that are malformed or that no lab can use (`base` is where the topology
+ * sits in the scenario).
+ */
+export function buildGraph(topology: TopologySpec, base: ProblemPath, problems: TopologyProblem[]): Graph {
   const segments = new Map<string, Segment>();
   const ifaces = new Map<string, Iface[]>();
-  const networks = model.networks ?? {};
-  const named = Object.entries(networks).flatMap(([name, n]) =>
-    [n.subnet, n.subnet6].filter((s): s is string => !!s).map((s, i) => {
+  const networks = new Map(present(topology.networks));
+  const named = [...networks].flatMap(([name, n]) =>
+    (['subnet', 'subnet6'] as const).flatMap((key) => {
+      const s = n[key];
+      if (s === undefined) return [];
       const c = parseCidr(s);
-      const key = i === 0 && n.subnet ? 'subnet' : 'subnet6';
-      const path = `${base}/networks/${name}/${key}`;
+      const path = [...base, 'networks', name, key];
+      const family = key === 'subnet' ? 4 : 6;
       if (!c) problems.push({ path, message: `"${s}" is not a subnet (CIDR)` });
-      else if (c.family !== (key === 'subnet' ? 4 : 6)) problems.push({ path, message: `${key} must be an IPv${key === 'subnet' ? 4 : 6} subnet, found ${s}${key === 'subnet' ? ' (an IPv6 subnet goes in subnet6)' : ' (an IPv4 subnet goes in subnet)'}` });
+      else if (c.family !== family) problems.push({ path, message: `${key} must be an IPv${family} subnet, found ${s} (an IPv${c.family} subnet goes in ${key === 'subnet' ? 'subnet6' : 'subnet'})` });
       else {
         const bad = unusableSubnet(c, key);
         if (bad) problems.push({ path, message: bad });
       }
-      return { name, network: c?.network };
+      return [{ name, network: c?.network }];
     }),
   );
   const segmentFor = (c: Cidr): string => named.find((n) => n.network && n.network === c.network)?.name ?? c.network;
+  const specs = new Map(present(topology.hosts));
 
-  for (const [host, h] of Object.entries(model.hosts)) {
+  for (const [host, h] of specs) {
     const list: Iface[] = [];
     const entries = Array.isArray(h.ip) ? h.ip : [h.ip];
     entries.forEach((entry, i) => {
-      const path = Array.isArray(h.ip) ? `${base}/hosts/${host}/ip/${i}` : `${base}/hosts/${host}/ip`;
-      const obj: InterfaceModel = typeof entry === 'string' ? { ip: entry } : entry;
+      const path = Array.isArray(h.ip) ? [...base, 'hosts', host, 'ip', i] : [...base, 'hosts', host, 'ip'];
+      const obj: TopologyInterface = typeof entry === 'string' ? { ip: entry } : entry;
       const texts = Array.isArray(obj.ip) ? obj.ip : [obj.ip];
       const cidrs: Cidr[] = [];
       texts.forEach((t, j) => {
         const c = parseCidr(t);
-        const at = Array.isArray(obj.ip) ? `${path}/ip/${j}` : typeof entry === 'string' ? path : `${path}/ip`;
+        const at = Array.isArray(obj.ip) ? [...path, 'ip', j] : typeof entry === 'string' ? path : [...path, 'ip'];
         if (!c) problems.push({ path: at, message: `"${t}" is not an address with prefix length (e.g. 198.51.100.55/24)` });
         else {
           const bad = unusableAddress(c);
@@ -104,8 +98,8 @@ export function buildGraph(model: TopologyModel, base: string, problems: Topolog
       });
       if (!cidrs.length) return;
       let segment = obj.network;
-      if (segment !== undefined && !networks[segment]) {
-        problems.push({ path: `${path}/network`, message: `unknown network "${segment}" (not in topology.networks)` });
+      if (segment !== undefined && !networks.has(segment)) {
+        problems.push({ path: [...path, 'network'], message: `unknown network "${segment}" (not in topology.networks)` });
         return;
       }
       segment ??= segmentFor(cidrs[0]);
@@ -114,9 +108,10 @@ export function buildGraph(model: TopologyModel, base: string, problems: Topolog
         existing.addresses.push(...cidrs);
         return;
       }
-      const mtu = obj.mtu ?? h.mtu ?? networks[segment]?.mtu ?? DEFAULT_MTU;
+      const netMtu = networks.get(segment)?.mtu;
+      const mtu = obj.mtu ?? h.mtu ?? netMtu ?? DEFAULT_MTU;
       const mtuPath =
-        obj.mtu !== undefined ? `${path}/mtu` : h.mtu !== undefined ? `${base}/hosts/${host}/mtu` : networks[segment]?.mtu !== undefined ? `${base}/networks/${segment}/mtu` : undefined;
+        obj.mtu !== undefined ? [...path, 'mtu'] : h.mtu !== undefined ? [...base, 'hosts', host, 'mtu'] : netMtu !== undefined ? [...base, 'networks', segment, 'mtu'] : undefined;
       list.push({ host, name: `eth${list.length}`, addresses: cidrs, mtu, mtuPath, segment, path });
     });
     ifaces.set(host, list);
@@ -127,7 +122,12 @@ export function buildGraph(model: TopologyModel, base: string, problems: Topolog
       for (const c of f.addresses) if (!seg.subnets.includes(c.network)) seg.subnets.push(c.network);
     }
   }
-  return { hosts: Object.keys(model.hosts), model, ifaces, segments };
+  return { hosts: [...specs.keys()], specs, ifaces, segments };
+}
+
+/** True when `host` is a router (`forward: true`). */
+export function isRouter(g: Graph, host: string): boolean {
+  return g.specs.get(host)?.forward === true;
 }
 
 /** The address of `host` on segment `seg` in `family`, if it has one. */
