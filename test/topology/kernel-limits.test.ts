@@ -1,5 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { build, cleanupAll, leftovers, nsRun, teardown } from './netns-helper.js';
+import { EnvironmentError } from '../../src/errors.js';
+import { applyPlan } from '../../src/topology/apply.js';
+import { checkEnvironment } from '../../src/topology/env.js';
+import { mustPlan, runPlan } from '../../src/topology/plan.js';
+import { claimRun } from '../../src/topology/state.js';
+import { build, cleanupAll, leftovers, myRuns, nsRun, teardown } from './netns-helper.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -38,5 +43,19 @@ describe.skipIf(!isRoot)('topologies the kernel once refused, built', () => {
     expect(over).toMatch(/message too long|mtu=600|0 received/i);
     expect(await nsRun(t, 'a', ['ping', '-c1', '-w3', '-n', '-M', 'do', '-s', '548', '198.51.100.2'])).toMatch(/ [1-9]\d* received/);
     await teardown(t);
+  });
+
+  it('a link type the kernel lacks fails the build as an environment error (exit 3) naming it, and leaves nothing', async () => {
+    await checkEnvironment();
+    const state = claimRun();
+    myRuns.add(state.runId);
+    const plan = runPlan(mustPlan({ hosts: { solo: { ip: '192.0.2.1/24' } } }), state.runId);
+    // no kernel has this link type: `ip` answers "Unknown device type", as this one does for `dummy`
+    plan.setups[0].ipBatch = plan.setups[0].ipBatch.map((l) => l.replace('type bridge', 'type wlnosuch'));
+    const err = await applyPlan(plan, state).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(EnvironmentError);
+    expect((err as EnvironmentError).exitCode).toBe(3);
+    expect((err as EnvironmentError).message).toContain('no "wlnosuch" network device');
+    expect(await leftovers()).toEqual([]);
   });
 });
