@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../src/errors.js';
+import { AgentHost } from '../../src/hosts/remote.js';
 import { cleanupRuns } from '../../src/topology/cleanup.js';
 import { TopologyHostSet } from '../../src/topology/host-set.js';
 import type { Topology as TopologySpec } from '../../src/generated/scenario.js';
@@ -136,12 +137,14 @@ describe.skipIf(!isRoot)('topologies in network namespaces', () => {
     expect(await leftovers()).toEqual([]);
 
     const t2 = await build(model, { agentPath: new URL('../hosts/test-agent.mjs', import.meta.url).pathname });
-    const agent = t2.host('a') as unknown as { request(op: string, a: unknown): Promise<unknown>; pid: number };
+    const agent = t2.host('a');
+    if (!(agent instanceof AgentHost)) throw new Error('a topology host is served by an AgentHost');
     expect(await agent.request('addresses', {})).toEqual(expect.arrayContaining(['192.0.2.1']));
     expect(await agent.request('addresses', {})).not.toContain('198.51.100.55');
     const echo = (await agent.request('echo', {})) as { netns: string };
     expect(echo.netns).toBe(t2.hosts.get('a')!.netns);
     const pid = agent.pid;
+    expect(pid).toBeTypeOf('number');
     await teardown(t2);
     expect(await until(() => !existsSync(`/proc/${pid}`))).toBe(true);
   });
