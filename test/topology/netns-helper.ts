@@ -13,7 +13,7 @@ export const myRuns = new Set<string>();
 const live = new Set<Topology>();
 const procs = new Set<ChildProcess>();
 
-export async function build(model: TopologyModel, opts: { agentPath?: string } = {}): Promise<Topology> {
+export async function build(model: TopologyModel, opts: { agentPath?: string; hosts?: 'thread' | 'process' } = {}): Promise<Topology> {
   const t = await buildTopology(model, { workdir, ...opts });
   myRuns.add(t.runId);
   live.add(t);
