@@ -77,7 +77,7 @@ export function setupScript(s: NamespaceSetup): string {
 
 /**
  * Removes everything a run's state lists, in reverse: agents still alive (SIGKILL), resolv.conf
- * directories, namespaces (which takes their links, bridges and nftables tables with them), the
+ * directories, processes left inside its namespaces (SIGKILL), namespaces (which takes their links, bridges and nftables tables with them), the
  * state file. Every error is collected; nothing throws midway.
  */
 export async function teardownState(state: RunState): Promise<Error[]> {
@@ -97,6 +97,17 @@ export async function teardownState(state: RunState): Promise<Error[]> {
   const existing = await listNetns().catch((e: Error) => (errors.push(e), [] as string[]));
   const doomed = [...state.namespaces].reverse().filter((n) => existing.includes(n));
   if (doomed.length) {
+    // Programs still inside (a killed run's host threads leave their children behind): a
+    // namespace is removed with them gone, not with them running on in a detached namespace.
+    const pids = await runCmd('ip', ['-force', '-batch', '-'], doomed.map((n) => `netns pids ${n}\n`).join('')).catch(() => '');
+    for (const pid of new Set(pids.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number))) {
+      if (pid === process.pid) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') errors.push(e as Error);
+      }
+    }
     await runCmd('ip', ['-force', '-batch', '-'], doomed.map((n) => `netns del ${n}\n`).join('')).catch((e: Error) => errors.push(e));
   }
   if (!errors.length) removeState(state.runId);

@@ -1,5 +1,7 @@
 import { isIP } from 'node:net';
 import { AgentHost } from '../hosts/remote.js';
+import { ThreadHost } from '../hosts/thread.js';
+import { nativeProbe } from '../probes/native.js';
 import type { Host } from '../hosts/host.js';
 import { UsageError } from '../errors.js';
 import { canonical } from './addr.js';
@@ -15,8 +17,20 @@ export interface BuildOptions {
   workdir: string;
   /** Start every agent during the build (default: on a host's first call). */
   startAgents?: boolean;
-  /** Path of the agent script (tests); default dist/hosts/agent-main.js. */
+  /** Path of the agent script (tests; implies agent processes); default dist/hosts/agent-main.js. */
   agentPath?: string;
+  /**
+   * How hosts run: `thread`, a worker thread of this process inside the host's namespaces
+   * (the default where the native module has `enterNetns`), or `process`, an agent process per
+   * host started with `ip netns exec` (default without it, or with WIRELAB_HOSTS=process).
+   */
+  hosts?: 'thread' | 'process';
+}
+
+/** The default host mode: threads where the native module can move a thread into a namespace. */
+export function defaultHostMode(env: NodeJS.ProcessEnv = process.env): 'thread' | 'process' {
+  if (env.WIRELAB_HOSTS === 'process') return 'process';
+  return nativeProbe()?.enterNetns ? 'thread' : 'process';
 }
 
 /** A built topology: its hosts, their agents, and its teardown. */
@@ -62,7 +76,7 @@ export async function buildTopology(planned: TopologyPlan, opts: BuildOptions): 
   const topo = new BuiltTopology(plan, state, opts);
   if (opts.startAgents) {
     try {
-      await Promise.all(plan.hosts.map((h) => (topo.host(h.name) as AgentHost).start()));
+      await Promise.all(plan.hosts.map((h) => (topo.host(h.name) as AgentHost | ThreadHost).start()));
     } catch (e) {
       await topo.teardown();
       throw e;
@@ -75,7 +89,7 @@ class BuiltTopology implements Topology {
   readonly runId: string;
   readonly hosts: Topology['hosts'];
   readonly allowedTargets: string[];
-  private readonly agents = new Map<string, AgentHost>();
+  private readonly agents = new Map<string, AgentHost | ThreadHost>();
   private readonly byAddress = new Map<string, string>();
   private torn: Promise<Error[]> | undefined;
 
@@ -96,6 +110,10 @@ class BuiltTopology implements Topology {
     const h = this.planned(name);
     if (this.torn) throw new Error(`topology ${this.runId} is torn down`);
     let agent = this.agents.get(name);
+    if (!agent && !this.opts.agentPath && (this.opts.hosts ?? defaultHostMode()) === 'thread') {
+      agent = new ThreadHost(name, { netns: h.netns, workdir: this.opts.workdir });
+      this.agents.set(name, agent);
+    }
     if (!agent) {
       agent = new AgentHost(name, {
         netns: h.netns,

@@ -15,7 +15,7 @@ const live = new Set<Topology>();
 const procs = new Set<ChildProcess>();
 
 /** Plans (throwing on problems) and builds a topology; `teardown`/`cleanupAll` remove it. */
-export async function build(spec: TopologySpec, opts: { agentPath?: string } = {}): Promise<Topology> {
+export async function build(spec: TopologySpec, opts: { agentPath?: string; hosts?: 'thread' | 'process' } = {}): Promise<Topology> {
   const t = await buildTopology(mustPlan(spec), { workdir, ...opts });
   myRuns.add(t.runId);
   live.add(t);
