@@ -64,7 +64,7 @@ export type GradingExample = (
     };
   };
 /**
- * An address with its prefix length: `198.51.100.55/24` or `2001:db8:1::55/64`.
+ * A unicast address with its prefix length: `198.51.100.55/24` or `2001:db8:1::55/64`. Not a loopback, multicast, unspecified, reserved (240.0.0.0/4), IPv4-mapped or IPv6 link-local (fe80::/10: every interface has one already and routers never forward it) address, nor a /0 prefix, nor the network or broadcast address of an IPv4 subnet of /30 or wider. IPv4 link-local (169.254.0.0/16) is allowed: Linux routes it like any subnet.
  */
 export type Cidr = string;
 /**
@@ -110,7 +110,7 @@ export type Step =
  */
 export type Name1 = string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName = string;
 /**
@@ -154,7 +154,7 @@ export type Duration2 = number | string;
  */
 export type Name3 = string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName1 = string;
 /**
@@ -210,7 +210,7 @@ export type Name11 = string;
  */
 export type Duration7 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName2 = string;
 /**
@@ -268,7 +268,7 @@ export type Name12 = string;
  */
 export type Duration8 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName3 = string;
 export type Port1 = number;
@@ -281,7 +281,7 @@ export type Name13 = string;
  */
 export type Duration9 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName4 = string;
 /**
@@ -301,7 +301,7 @@ export type Duration11 = number | string;
  */
 export type Name15 = string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName5 = string;
 export type Step1 =
@@ -334,7 +334,7 @@ export type Name16 = string;
  */
 export type Duration12 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName6 = string;
 /**
@@ -454,7 +454,7 @@ export interface TopologyNetwork {
    */
   subnet6?: string;
   /**
-   * MTU of every interface on this network unless the interface sets its own (default 1500).
+   * MTU of every interface on this network unless the interface sets its own (default 1500). An interface with an IPv6 address needs 1280 or more; below that only IPv4 links.
    */
   mtu?: number;
 }
@@ -467,7 +467,7 @@ export interface TopologyHost {
    */
   ip: Cidr | TopologyInterface | [Cidr | TopologyInterface, ...(Cidr | TopologyInterface)[]];
   /**
-   * MTU of this host's interfaces that do not set their own (default: the network's MTU, else 1500).
+   * MTU of this host's interfaces that do not set their own (default: the network's MTU, else 1500); 1280 or more on those with an IPv6 address.
    */
   mtu?: number;
   /**
@@ -515,7 +515,7 @@ export interface TopologyInterface {
    */
   ip: Cidr | [Cidr, ...Cidr[]];
   /**
-   * MTU of this interface (default: the network's MTU, else 1500).
+   * MTU of this interface (default: the network's MTU, else 1500); 1280 or more if it has an IPv6 address.
    */
   mtu?: number;
   /**

@@ -45,6 +45,14 @@ function keyChoice(branches: Schema[] | undefined): string[] | undefined {
 }
 
 function describe(e: ErrorObject, where: string): SchemaProblem {
+  // A key rejected by `propertyNames`: ajv gives the mapping's path and the key apart; the problem is the key.
+  if (e.propertyName !== undefined) {
+    const parentPath = pointerToPath(e.instancePath);
+    const inner = describe({ ...e, propertyName: undefined, instancePath: `${e.instancePath}/${e.propertyName.replace(/~/g, '~0').replace(/\//g, '~1')}`, data: e.propertyName }, where);
+    const key = `the key "${e.propertyName}" in ${parentPath.length ? `"${parentPath[parentPath.length - 1]}"` : where}`;
+    const message = e.keyword === 'pattern' ? `${key} is not valid${expectedFrom(e.parentSchema as Schema) || ` (expected to match ${(e.params as Record<string, string>).pattern})`}` : inner.message.replace(/^"[^"]*"/, key);
+    return { ...inner, path: [...parentPath, e.propertyName], onKey: true, message };
+  }
   const path = pointerToPath(e.instancePath);
   const p = e.params as Record<string, any>;
   const parent = e.parentSchema as Schema | undefined;
@@ -128,7 +136,8 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
       extra.push({ path, onKey: false, code: 'bad-value', message: `${name} is not valid${expectedFrom(alt.parentSchema as Schema) || ''}` });
     }
   }
-  const kept = errors.filter((e) => !dropped.has(e)).map((e) => describe(e, where));
+  // `propertyNames` only repeats, without the key's name, what the error for the key itself says.
+  const kept = errors.filter((e) => !dropped.has(e) && e.keyword !== 'propertyNames').map((e) => describe(e, where));
   const all = [...kept, ...extra];
   // A misspelt key shows up twice: as an unknown key and as a missing one. Keep the first.
   const misspelt = new Set(all.filter((p) => p.code === 'unknown-key').map((p) => p.path.slice(0, -1).join('/')));

@@ -6,8 +6,7 @@ import { closest, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { schemas } from './schemas.js';
 import { Source, type Path } from './source.js';
 import { checkNames, stepKindOf, COMMON_KEYS } from './check.js';
-import { checkTopology } from '../topology/check.js';
-import type { TopologyModel } from '../topology/model.js';
+import { planTopology, type TopologyPlan } from '../topology/plan.js';
 
 /** At most this many problems are reported per file (then one line saying how many were not looked for). */
 export const MAX_PROBLEMS = 1000;
@@ -18,6 +17,8 @@ export interface LoadedScenario {
   dir: string;
   source: Source;
   scenario: Scenario;
+  /** The scenario's topology, checked and planned (undefined without a `topology:`). */
+  topology: TopologyPlan | undefined;
 }
 
 export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; diagnostics: Diagnostic[] };
@@ -41,19 +42,19 @@ function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult 
   if (syntax.length) return { ok: false, diagnostics: capped(sortDiagnostics(syntax), file) };
   const value = source.toJS();
   const diagnostics = validate(source, value);
+  let topology: TopologyPlan | undefined;
   if (diagnostics.length === 0) {
     const scenario = value as Scenario;
-    const topo = scenario.topology as unknown as TopologyModel | undefined;
+    const topo = scenario.topology;
     if (topo) {
-      for (const p of checkTopology(topo)) {
-        const path = p.path.split('/').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-        diagnostics.push(source.diag(path, 'bad-topology', p.message));
-      }
+      const planned = planTopology(topo);
+      if (planned.ok) topology = planned.plan;
+      else for (const p of planned.problems) diagnostics.push(source.diag(p.path, 'bad-topology', p.message));
     }
     diagnostics.push(...checkNames(source, scenario, topo ? new Set(Object.keys(topo.hosts)) : undefined));
   }
   if (diagnostics.length) return { ok: false, diagnostics: capped(sortDiagnostics(diagnostics), file) };
-  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario } };
+  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario, topology } };
 }
 
 function capped(ds: Diagnostic[], file: string): Diagnostic[] {
