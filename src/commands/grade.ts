@@ -103,7 +103,7 @@ export function register(program: Command): void {
     .action(
       withExit(async (dirs: string[], own: { out?: string }) => {
         // `grade` has an --out of its own, which takes the flag wherever it is on the line
-        const o = { out: own.out ?? (grade.opts() as GradeFlags).out };
+        const o = { out: own.out ?? grade.opts<GradeFlags>().out };
         if (!o.out) throw new UsageError('--out DIR is required');
         const { rows, freePoints } = await mergeShards(dirs, o.out);
         process.stdout.write(summaryTable(rows));

@@ -53,7 +53,7 @@ export interface GradeClassResult {
 
 /** The per-submission wall-clock limit: the scenario's timeout (default 5 min) plus a margin. */
 export function submissionTimeoutMs(loaded: LoadedScenario, marginMs = 10_000): number {
-  return durationMs(loaded.scenario.timeout as string | number | undefined, 300_000) + marginMs;
+  return durationMs(loaded.scenario.timeout, 300_000) + marginMs;
 }
 
 /** Reads OUT/SUB/grade.json of every submission under OUT. */
@@ -185,7 +185,7 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   progress.end();
   let freePoints = known;
   if (empty) {
-    freePoints = freePointsOf(results[0]!.grade, opts.loaded);
+    freePoints = freePointsOf(results[0].grade, opts.loaded);
     await writeFileAtomic(join(outDir, FREE_POINTS_FILE), `${JSON.stringify(freePoints, null, 2)}\n`);
   }
   const graded = empty ? results.slice(1) : results;

@@ -4,7 +4,7 @@
  * items' order.
  */
 export async function runPool<T, R>(items: T[], slots: number, work: (item: T, slot: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (slot: number) => {
     while (next < items.length) {

@@ -109,7 +109,7 @@ export function computeRoutes(g: Graph): Map<string, RouteSpec[]> {
         }
         if (!best) continue;
         const via = addressOn(g, best.first.host, best.first.segment, family)!;
-        const dev = g.ifaces.get(host)!.find((f) => f.segment === best!.first.segment)!.name;
+        const dev = g.ifaces.get(host)!.find((f) => f.segment === best.first.segment)!.name;
         for (const subnet of seg.subnets) {
           if (parseCidr(subnet)?.family !== family || explicitTo.has(subnet) || via === gatewayVia) continue;
           routes.push({ to: subnet, family, via, dev, origin: 'computed' });

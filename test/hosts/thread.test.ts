@@ -22,7 +22,7 @@ const model: TopologySpec = {
   },
 };
 
-const run = (h: Host, cmd: string) => h.call('exec', { run: ['sh', '-c', cmd], timeoutMs: 10_000 }) as Promise<ExecResult>;
+const run = (h: Host, cmd: string): Promise<ExecResult> => h.call('exec', { run: ['sh', '-c', cmd], timeoutMs: 10_000 });
 const pidsIn = async (netns: string) =>
   (await execFileP('ip', ['netns', 'pids', netns])).stdout.split('\n').filter(Boolean).map(Number);
 
