@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { silentReporter } from '../interpreter/reporter.js';
 import { runScenario } from '../interpreter/run-scenario.js';
 import { readScenario } from '../scenario/read.js';
+import { parseAllowTargets } from '../probes/target.js';
 
 function parseVars(list: string[]): Record<string, string> {
   return Object.fromEntries(
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .option('--allow-target <cidr...>', 'let probes and connections reach these subnets besides loopback and the topology', [])
     .action(
       withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[]; allowTarget: string[] }) => {
+        const allowTargets = parseAllowTargets(opts.allowTarget);
         const r = await readScenario(file);
         if (!r.ok) {
           printDiagnostics(r.diagnostics);
@@ -37,7 +39,7 @@ export function register(program: Command): void {
           out: opts.out,
           reporter: opts.json ? silentReporter : new LiveReporter(),
           vars: parseVars(opts.var),
-          allowTargets: opts.allowTarget,
+          allowTargets,
           handleSignals: true,
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
