@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRoot, itRoot } from '../helpers/root.js';
+import { waitListening } from '../helpers/wait.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ async function readWith(cmd: string, args: string[]): Promise<{ code: number; st
 
 beforeAll(async () => {
   server = await startProc('ncat', ['-n', '-l', '-k', SERVER, String(PORT), '-e', '/bin/cat']);
-  await sleep(300);
+  await waitListening(SERVER, PORT);
 });
 afterAll(async () => {
   await stopProc(server, 'SIGTERM');
