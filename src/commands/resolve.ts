@@ -15,6 +15,7 @@ import { QUERY_TYPES, type QueryType } from '../dns/client.js';
 import { formatNslookup } from '../dns/format.js';
 import { resolve } from '../dns/ops.js';
 import { parseResolvConf } from '../dns/resolv-conf.js';
+import { parseAllowTargets } from '../probes/target.js';
 
 interface ResolveCliOptions {
   type?: string;
@@ -64,6 +65,7 @@ function settings(opts: ResolveCliOptions): { server: string; search: string[]; 
 
 /** Runs the command; returns the exit code. */
 export async function runResolve(name: string, opts: ResolveCliOptions): Promise<number> {
+  const allow = parseAllowTargets(opts.allowTarget);
   const types = (opts.type ?? '').split(',').map((t) => t.trim().toUpperCase()).filter(Boolean);
   for (const t of types) if (!QUERY_TYPES.includes(t as QueryType)) throw new UsageError(`--type: unknown record type "${t}" (use ${QUERY_TYPES.join(', ')})`);
   if (!['all-types', 'first-type'].includes(opts.walk)) throw new UsageError(`--walk must be all-types or first-type, got "${opts.walk}"`);
@@ -81,7 +83,7 @@ export async function runResolve(name: string, opts: ResolveCliOptions): Promise
       tcp: !!opts.tcp,
       walk: opts.walk as 'all-types' | 'first-type',
       ...(opts.firstId !== undefined ? { firstId: int(opts.firstId, 'first-id', 0, 65535) } : {}),
-      allow: opts.allowTarget ?? [],
+      allow,
     },
     ctx,
   );

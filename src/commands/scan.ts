@@ -11,6 +11,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { formatNmap } from '../probes/format-nmap.js';
 import { scan } from '../probes/ops.js';
 import { HostContext } from '../hosts/context.js';
+import { parseAllowTargets } from '../probes/target.js';
 
 interface ScanCliOptions {
   ports: string;
@@ -26,6 +27,7 @@ interface ScanCliOptions {
 
 /** Runs the command; returns the exit code. */
 export async function runScan(target: string, opts: ScanCliOptions): Promise<number> {
+  const allow = parseAllowTargets(opts.allowTarget);
   if ([opts.connect, opts.syn, opts.udp].filter(Boolean).length > 1) throw new UsageError('choose one of --connect, --syn and --udp');
   const method = opts.syn ? 'syn' : opts.udp ? 'udp' : 'connect';
   let threads: number | undefined;
@@ -35,7 +37,7 @@ export async function runScan(target: string, opts: ScanCliOptions): Promise<num
   }
   const ctx = new HostContext('local', process.cwd());
   const result = await scan(
-    { target, ports: opts.ports, method, allow: opts.allowTarget ?? [], threads, portable: opts.portable === true },
+    { target, ports: opts.ports, method, allow, threads, portable: opts.portable === true },
     ctx,
   );
   process.stdout.write(opts.json ? JSON.stringify(result) + '\n' : formatNmap(result, { reason: opts.reason === true }));

@@ -11,6 +11,7 @@ import { HostContext } from '../hosts/context.js';
 import { formatTraceroute, formatTracert } from '../probes/format-trace.js';
 import { trace } from '../probes/ops.js';
 import type { TraceProbe } from '../probes/trace.js';
+import { parseAllowTargets } from '../probes/target.js';
 
 interface TraceCliOptions {
   probe: string;
@@ -32,6 +33,7 @@ function num(text: string, what: string): number {
 
 /** Runs the command; returns the exit code. */
 export async function runTrace(target: string, opts: TraceCliOptions): Promise<number> {
+  const allow = parseAllowTargets(opts.allowTarget);
   if (!['traceroute', 'tracert'].includes(opts.style)) throw new UsageError(`--style must be traceroute or tracert, got "${opts.style}"`);
   const ctx = new HostContext('local', process.cwd());
   const result = await trace(
@@ -42,7 +44,7 @@ export async function runTrace(target: string, opts: TraceCliOptions): Promise<n
       waitMs: num(opts.wait, 'wait') * 1000,
       queries: Math.floor(num(opts.queries, 'queries')),
       ...(opts.port ? { port: Math.floor(num(opts.port, 'port')) } : {}),
-      allow: opts.allowTarget ?? [],
+      allow,
       portable: opts.portable === true,
     },
     ctx,
