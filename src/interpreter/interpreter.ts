@@ -7,7 +7,7 @@ import type { Path } from '../util/yaml-path.js';
 import { exitClassOf, WirelabError } from '../errors.js';
 import { StepTimeout } from '../steps/step-timeout.js';
 import type { Reporter } from './reporter.js';
-import type { RunState, StepRunContext } from './step-context.js';
+import type { RunState, StepRunContext } from '../steps/context.js';
 import { TeardownStack } from './teardown.js';
 import { buildRecord, pathString } from './record.js';
 import { earnedPoints } from './earned.js';

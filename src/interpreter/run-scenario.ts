@@ -3,7 +3,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { onOutputClosed } from '../util/output-guard.js';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
-import { LocalHostSet, type HostSet } from './host-set.js';
+import { LocalHostSet, type HostSet } from '../hosts/host-set.js';
 import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
 import type { TopologyModel } from '../topology/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
