@@ -22,10 +22,10 @@ export type StepKinds = { readonly [K in StepKindName]: StepKind<K> };
  */
 export const stepKinds: StepKinds = { serve, connect, send, expect, close, exec, capture, inspect, scan, resolve, traceroute };
 
-/** The kind names in documentation order. */
-export const stepKindNames: readonly StepKindName[] = ['serve', 'connect', 'send', 'expect', 'close', 'exec', 'capture', 'inspect', 'scan', 'resolve', 'traceroute'];
-
 /** Narrows a key of a step mapping to a kind name. */
 export function isStepKindName(key: string): key is StepKindName {
   return Object.hasOwn(stepKinds, key);
 }
+
+/** The kind names in documentation order (the map's order). */
+export const stepKindNames: readonly StepKindName[] = Object.keys(stepKinds).filter(isStepKindName);
