@@ -119,20 +119,22 @@ export function* allCompiledSteps(steps: readonly CompiledStep[]): Generator<Com
 
 function compileStep<K extends StepKindName>(name: K, raw: Record<string, unknown>, source: Source, path: Path, out: Diagnostic[]): CompiledSteps<K>[K] | undefined {
   const validator = schemas().step(name);
+  const def: StepKind<K> = stepKinds[name];
+  const bodyPath = [...path, name];
   if (!isStepOf(name, raw)) {
     for (const p of condense(validator.errors ?? [], `the ${name} step`)) out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
+    // the nested steps are looked at all the same: each mistake is reported once
+    for (const at of def.children ?? []) compileSteps(source, valueAt(raw[name], at), [...bodyPath, ...at], out);
     return undefined;
   }
-  const def: StepKind<K> = stepKinds[name];
   const body: BodyOf<K> = raw[name];
-  const bodyPath = [...path, name];
   let timeoutMs = def.defaultTimeoutMs;
   if (raw.timeout !== undefined) {
     const problem = durationProblem(raw.timeout);
     if (problem) out.push(source.diag([...path, 'timeout'], 'duration-too-long', `the step's timeout: ${problem}`));
     else timeoutMs = durationMs(raw.timeout);
   }
-  const children = (def.children?.(body) ?? []).map((c) => ({ path: c.path, steps: compileSteps(source, c.steps, [...bodyPath, ...c.path], out) }));
+  const children = (def.children ?? []).map((at) => ({ path: at, steps: compileSteps(source, valueAt(body, at), [...bodyPath, ...at], out) }));
   const { line, col } = source.at(path);
   return {
     kind: name,
@@ -158,6 +160,19 @@ function compileStep<K extends StepKindName>(name: K, raw: Record<string, unknow
 /** The kind's schema (compiled from schemas/steps/K.schema.json) proves the mapping is a step of kind K. */
 function isStepOf<K extends StepKindName>(name: K, step: Record<string, unknown>): step is Record<string, unknown> & StepShape<K> {
   return schemas().step(name)(step);
+}
+
+/** The value at `path` below `v`, if there is one (a nested step list, before or after validation). */
+function valueAt(v: unknown, path: Path): unknown {
+  let at = v;
+  for (const key of path) {
+    if (typeof key === 'number' && Array.isArray(at)) {
+      const list: readonly unknown[] = at;
+      at = list[key];
+    } else if (typeof key === 'string' && isMapping(at)) at = at[key];
+    else return undefined;
+  }
+  return at;
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {

@@ -22,7 +22,7 @@ export const capture = defineStep({
   kind: 'capture',
   describe: (b) => `capture ${b.as}${b.filter ? ` (${b.filter})` : ''}`,
   host: (b) => b.on ?? 'local',
-  children: (b) => [{ path: ['during'], steps: b.during }],
+  children: [['during']],
   check(b, scope) {
     scope.host(b.on, ['on']);
     scope.define('capture', b.as, ['as']);

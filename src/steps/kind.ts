@@ -60,8 +60,11 @@ export interface StepKind<K extends StepKindName> {
   readonly host: (body: BodyOf<K>, run: RunState) => string;
   /** Default timeout in ms when the step sets none (`undefined`: bounded only by the run). */
   readonly defaultTimeoutMs?: number | undefined;
-  /** Nested step lists (a capture's `during`), with their path below the body. */
-  readonly children?: (body: BodyOf<K>) => { path: Path; steps: Step[] }[];
+  /**
+   * Where the body holds nested step lists (a capture's `[['during']]`), below the body. The
+   * compiler compiles them, also when the body itself has a mistake (two mistakes, two errors).
+   */
+  readonly children?: readonly Path[];
   /** Carries the step out; records checks and details through `ctx`. Throws = errored. */
   readonly run: (body: BodyOf<K>, ctx: StepRunContext) => Promise<void>;
 }

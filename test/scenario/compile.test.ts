@@ -65,6 +65,11 @@ describe('the compiled plan', () => {
     ]);
   });
 
+  it('finds the nested steps through the kind also when the step around them has a mistake: two mistakes, two errors', () => {
+    const d = lines(['name: n', 'steps:', '  - capture:', '      as: cap', '      filtr: tcp', '      during:', '        - sned: { conn: s, line: hi }', ''].join('\n'));
+    expect(d.map((x) => x.split(' ').slice(0, 2).join(' '))).toEqual(['lab.yaml:5:7: unknown-key', 'lab.yaml:7:11: unknown-step']);
+  });
+
   it('gives the run the default timeout when it sets none', () => {
     expect(load('name: d\nsteps: []\n').plan.timeoutMs).toBe(DEFAULT_RUN_TIMEOUT_MS);
   });
