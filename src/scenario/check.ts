@@ -4,8 +4,6 @@ import { allCompiledSteps, type CompiledPlan } from './compile.js';
 import { didYouMean, type Diagnostic } from './diagnostics.js';
 import type { Path, Source } from './source.js';
 
-export { COMMON_KEYS } from '../steps/kind.js';
-
 /**
  * Names and references, in the order steps run: ids unique, connections and fixtures
  * defined before use, hosts known. Each step kind says what it defines and uses.

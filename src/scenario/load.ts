@@ -1,10 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import type { Scenario } from '../generated/scenario.js';
 import { condense } from './ajv-errors.js';
-import { closest, MAX_PROBLEMS, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { MAX_PROBLEMS, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { schemas } from './schemas.js';
 import { Source } from './source.js';
-import { checkNames, COMMON_KEYS } from './check.js';
+import { checkNames } from './check.js';
 import { compilePlan, compileSteps, type CompiledPlan } from './compile.js';
 import { checkTopology } from '../topology/check.js';
 import type { TopologyModel } from '../topology/model.js';
@@ -84,4 +84,4 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export { closest, COMMON_KEYS, MAX_PROBLEMS };
+export { MAX_PROBLEMS };
