@@ -20,7 +20,7 @@ export function expectedStates(expect: NonNullable<ScanBody['expect']>, scanned:
   return want;
 }
 
-export const scan = defineStep<ScanBody>({
+export const scan = defineStep({
   kind: 'scan',
   describe: (b) => `${METHOD_NAMES[b.method ?? 'connect']} scan of ${b.target} ports ${Array.isArray(b.ports) ? formatPorts(b.ports) : b.ports}`,
   host: (b) => b.from ?? 'local',

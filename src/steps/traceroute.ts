@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { TracerouteBody } from '../generated/scenario.js';
-import { durationMs } from '../interpreter/duration.js';
-import type { StepRunContext } from '../interpreter/step-context.js';
+import { durationMs } from '../util/duration.js';
+import type { StepRunContext } from './context.js';
 import type { TraceHop } from '../probes/trace.js';
 import { defineStep } from './kind.js';
 import { checkTarget, nameOf, targetAddress } from './target.js';
@@ -20,7 +20,7 @@ function showHop(hop: TraceHop | undefined, ctx: StepRunContext): string {
   return addrs.every((a) => a === null) ? '*' : addrs.filter((a) => a !== null).map((a) => nameOf(a, ctx)).join(' / ');
 }
 
-export const traceroute = defineStep<TracerouteBody>({
+export const traceroute = defineStep({
   kind: 'traceroute',
   describe: (b) => `traceroute${b.probe && b.probe !== 'udp' ? ` (${b.probe})` : ''} to ${b.target}`,
   host: (b) => b.from ?? 'local',
@@ -28,6 +28,7 @@ export const traceroute = defineStep<TracerouteBody>({
   check(b, scope) {
     scope.host(b.from, ['from']);
     checkTarget(b.target, scope, ['target']);
+    scope.duration(b.wait, ['wait']);
     (b.expect?.hops ?? []).forEach((h, i) => {
       if (h !== '*' && !isIP(h)) scope.host(h, ['expect', 'hops', i]);
     });

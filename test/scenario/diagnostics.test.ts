@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stepKinds } from '../../src/steps/index.js';
+import { stepKindNames } from '../../src/steps/index.js';
 
-const KINDS = [...stepKinds.keys()].join(', ');
+const KINDS = [...stepKindNames].join(', ');
 import { formatDiagnostic } from '../../src/scenario/diagnostics.js';
 import { diagnostics } from '../helpers/scenario.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Check, StepRecord } from '../../src/generated/run-record.js';
-import type { StepRunContext } from '../../src/interpreter/step-context.js';
+import type { StepRunContext } from '../../src/steps/context.js';
 import { CaptureWriter } from '../../src/packets/writer.js';
 import { capture } from '../../src/steps/capture.js';
 import { diagnostics, runText } from '../helpers/scenario.js';
