@@ -87,7 +87,7 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
 
   it('shows the route with its silent hops and the ICMP capture', () => {
     const route = listing(md, /^\*\*Listing 3:\*\*/).split('\n');
-    expect(route.slice(0, 2)).toEqual(['$ traceroute -n -I -m 30 203.0.113.10', 'traceroute to 203.0.113.10 (203.0.113.10), 30 hops max']);
+    expect(route.slice(0, 2)).toEqual(['$ traceroute -n -I -m 30 203.0.113.10', 'traceroute to 203.0.113.10 (203.0.113.10), 30 hops max, 60 byte packets']);
     expect(route).toHaveLength(32);
     expect(route[2]).toMatch(/^ 1 {2}198\.51\.100\.1 {2}[\d.]+ ms/);
     expect(route[4]).toBe(' 3  * * *');
