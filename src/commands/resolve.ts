@@ -11,8 +11,8 @@ import type { Command } from 'commander';
 import { withExit } from '../cli/exit.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { HostContext } from '../hosts/context.js';
-import { QUERY_TYPES, type QueryType, type ResolveResult } from '../dns/client.js';
-import { formatNslookup } from '../dns/format.js';
+import { QUERY_TYPES, type QueryType } from '../dns/client.js';
+import { formatNslookup, type NslookupInput } from '../dns/format.js';
 import { resolve } from '../dns/ops.js';
 import { parseResolvConf } from '../dns/resolv-conf.js';
 
@@ -63,7 +63,7 @@ function settings(opts: ResolveCliOptions): { server: string; search: string[]; 
 }
 
 /** What the command prints for a result: nslookup's layout (the one a report's lookup listing shows), or JSON. `defaultTypes`: no --type was given. */
-export function resolveOutput(result: ResolveResult, opts: { json?: boolean; defaultTypes: boolean }): string {
+export function resolveOutput(result: NslookupInput, opts: { json?: boolean; defaultTypes: boolean }): string {
   return opts.json ? JSON.stringify(result, null, 2) + '\n' : formatNslookup(result, opts.defaultTypes);
 }
 
