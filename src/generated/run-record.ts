@@ -249,15 +249,27 @@ export interface CaptureCounters {
   droppedByInterface: number;
 }
 /**
- * One row of Wireshark's packet list.
+ * One row of Wireshark's packet list, exactly as `tshark -r FILE` prints it (Wireshark 4.0).
  */
 export interface PacketRow {
+  /**
+   * Frame number, from 1.
+   */
   no: number;
+  /**
+   * Seconds since the first frame of the file (tshark's relative time).
+   */
   time: number;
   source: string;
   destination: string;
   protocol: string;
+  /**
+   * Frame length on the wire (original length), as in the Length column.
+   */
   length: number;
+  /**
+   * Wireshark's Info column, character for character.
+   */
   info: string;
 }
 /**
