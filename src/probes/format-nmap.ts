@@ -28,11 +28,10 @@ export function formatNmap(result: ScanResult, opts: NmapFormatOptions = {}): st
     const rows = shown.map((p) => [`${p.port}/${p.proto}`, p.state, p.service, ...(opts.reason ? [p.reason] : [])]);
     lines.push(...table([header, ...rows]));
   }
-  if (shown.length === 0 && notShown) lines.push('');
   const kind = { syn: 'SYN', connect: 'connect', udp: 'UDP' }[result.method];
   lines.push(
     '',
-    `wirelab done: ${result.ports.length} port${result.ports.length === 1 ? '' : 's'} (${kind} scan, ${result.probesSent} probes) scanned in ${(result.elapsedMs / 1000).toFixed(2)} seconds`,
+    `wirelab done: ${result.ports.length} port${result.ports.length === 1 ? '' : 's'} (${kind} scan, ${result.probesSent} probe${result.probesSent === 1 ? '' : 's'}) scanned in ${(result.elapsedMs / 1000).toFixed(2)} seconds`,
   );
   return lines.join('\n') + '\n';
 }
