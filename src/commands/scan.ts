@@ -11,6 +11,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { formatNmap } from '../probes/format-nmap.js';
 import { scan } from '../probes/ops.js';
 import { HostContext } from '../hosts/context.js';
+import type { ScanResult } from '../probes/scan-types.js';
 import { parseAllowTargets } from '../probes/target.js';
 
 interface ScanCliOptions {
@@ -23,6 +24,11 @@ interface ScanCliOptions {
   allowTarget?: string[];
   threads?: string;
   portable?: boolean;
+}
+
+/** What the command prints for a result: nmap's layout (the one a report's scan listing shows), or JSON. */
+export function scanOutput(result: ScanResult, opts: Pick<ScanCliOptions, 'json' | 'reason'>): string {
+  return opts.json ? JSON.stringify(result) + '\n' : formatNmap(result, { reason: opts.reason === true });
 }
 
 /** Runs the command; returns the exit code. */
@@ -40,7 +46,7 @@ export async function runScan(target: string, opts: ScanCliOptions): Promise<num
     { target, ports: opts.ports, method, allow, threads, portable: opts.portable === true },
     ctx,
   );
-  process.stdout.write(opts.json ? JSON.stringify(result) + '\n' : formatNmap(result, { reason: opts.reason === true }));
+  process.stdout.write(scanOutput(result, opts));
   return ExitCode.ok;
 }
 

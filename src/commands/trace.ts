@@ -10,7 +10,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { HostContext } from '../hosts/context.js';
 import { formatTraceroute, formatTracert } from '../probes/format-trace.js';
 import { trace } from '../probes/ops.js';
-import type { TraceProbe } from '../probes/trace.js';
+import type { TraceProbe, TraceResult } from '../probes/trace.js';
 import { parseAllowTargets } from '../probes/target.js';
 
 interface TraceCliOptions {
@@ -31,6 +31,11 @@ function num(text: string, what: string): number {
   return n;
 }
 
+/** What the command prints for a result: traceroute's layout (the one a report's route listing shows), tracert's, or JSON. */
+export function traceOutput(result: TraceResult, opts: Pick<TraceCliOptions, 'json' | 'style'>): string {
+  return opts.json ? JSON.stringify(result) + '\n' : opts.style === 'tracert' ? formatTracert(result) : formatTraceroute(result);
+}
+
 /** Runs the command; returns the exit code. */
 export async function runTrace(target: string, opts: TraceCliOptions): Promise<number> {
   const allow = parseAllowTargets(opts.allowTarget);
@@ -49,8 +54,7 @@ export async function runTrace(target: string, opts: TraceCliOptions): Promise<n
     },
     ctx,
   );
-  const text = opts.json ? JSON.stringify(result) + '\n' : opts.style === 'tracert' ? formatTracert(result) : formatTraceroute(result);
-  process.stdout.write(text);
+  process.stdout.write(traceOutput(result, opts));
   return ExitCode.ok;
 }
 

@@ -47,7 +47,7 @@ export const resolve = defineStep({
       ndots: b.ndots ?? resolver?.ndots ?? 1,
       allow: ctx.run.allowedTargets,
     });
-    ctx.detail('probe', { kind: 'resolve', ...result });
+    ctx.detail('probe', { kind: 'resolve', ...result, defaultTypes: b.types === undefined });
     const e = b.expect ?? {};
     for (const t of ANSWER_TYPES) {
       const want = e[t];
