@@ -285,7 +285,7 @@ export type Duration9 = number | string;
  */
 export type HostName4 = string;
 /**
- * How long to wait for each probe's answer (default 1s).
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration10 = number | string;
 /**
@@ -293,7 +293,7 @@ export type Duration10 = number | string;
  */
 export type Name14 = string;
 /**
- * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration11 = number | string;
 /**
@@ -330,7 +330,7 @@ export type PacketPatterns = [
  */
 export type Name16 = string;
 /**
- * The longest this step may take (default 60s); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration12 = number | string;
 /**
@@ -342,7 +342,7 @@ export type HostName6 = string;
  */
 export type Name17 = string;
 /**
- * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration13 = number | string;
 /**
@@ -354,7 +354,7 @@ export type Steps1 = Step1[];
  */
 export type Name18 = string;
 /**
- * The longest this step may take (default: no limit of its own; the run's timeout bounds it); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration14 = number | string;
 /**
@@ -978,7 +978,14 @@ export interface TracerouteBody {
    * The highest TTL (default 30).
    */
   maxHops?: number;
-  wait?: Duration10;
+  /**
+   * traceroute's `-w MAX,HERE,NEAR` (default `5,3,10`): a probe waits at most MAX seconds, HERE × the round trip of an answer already in from its own hop, else NEAR × that of an answer from a later hop. A plain duration (`1s`, `2`) is MAX alone, without shortening, as `traceroute -w 1`.
+   */
+  wait?: Duration10 | string;
+  /**
+   * Probes outstanding at once (traceroute `-N squeries`, default 16); `maxHops` × 3 or more puts every hop's probes in flight at once.
+   */
+  simQueries?: number;
   expect?: TracerouteExpect;
 }
 export interface TracerouteExpect {

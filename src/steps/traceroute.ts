@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { TracerouteBody } from '../generated/scenario.js';
 import { durationMs } from '../interpreter/duration.js';
 import type { StepRunContext } from '../interpreter/step-context.js';
-import type { TraceHop } from '../probes/trace.js';
+import { parseWait, type TraceHop } from '../probes/trace.js';
 import { defineStep } from './kind.js';
 import { checkTarget, nameOf, targetAddress } from './target.js';
 
@@ -37,7 +37,9 @@ export const traceroute = defineStep<TracerouteBody>({
       target: targetAddress(b.target, ctx),
       probe: b.probe ?? 'udp',
       maxHops: b.maxHops ?? 30,
-      waitMs: durationMs(b.wait, 1000),
+      // traceroute's -w: MAX,HERE,NEAR, or a duration as MAX alone; absent, traceroute's 5,3,10
+      ...(typeof b.wait === 'string' && b.wait.includes(',') ? parseWait(b.wait) : b.wait !== undefined ? { waitMs: durationMs(b.wait, 5000) } : {}),
+      ...(b.simQueries !== undefined ? { parallel: b.simQueries } : {}),
       allow: ctx.run.allowedTargets,
     });
     ctx.detail('probe', { kind: 'traceroute', ...result });
