@@ -1,5 +1,6 @@
 import { RttEstimator } from './rtt.js';
 import { serviceName } from './services.js';
+import { resolveTiming, type Timing } from './timing.js';
 import type { PortResult, PortState, ProbeRecord, ScanOptions, ScanResult } from './scan-types.js';
 
 /** How an engine puts probes on the wire; the transport reports answers via `engine.answer`. */
@@ -27,9 +28,11 @@ export const UDP_SCAN: ScanKind = { proto: 'udp', silent: 'open|filtered', sent:
 const NONE = 255;
 
 /**
- * The part both scan methods share: a bounded window of probes in flight, an nmap-style
- * adaptive timeout, one retransmission for unanswered ports (`tries`, default 2) and the probe
- * log. Timeouts are judged in a setImmediate after the timer fires, i.e. after the event loop
+ * The part both scan methods share: a bounded window of probes in flight, nmap's timing
+ * (src/probes/timing.ts: -T templates, RTT timeouts, max retries, scan delay), nmap's adaptive
+ * timeout, nmap's retransmission rule (a silent port gets one retransmission more than the
+ * highest that ever got an answer, capped by max retries; or exactly `tries` probes) and the
+ * probe log. Timeouts are judged in a setImmediate after the timer fires, i.e. after the event loop
  * has polled for I/O, so answers already waiting in the kernel are read before a probe expires.
  *
  * Per-port state lives in typed arrays indexed by port number: a full-range scan makes 65535
@@ -63,7 +66,13 @@ export class ScanEngine {
   private decided = 0;
   private readonly rtt: RttEstimator;
   private readonly window: number;
-  private readonly tries: number;
+  /** Fixed probes per port (`tries`), or undefined for nmap's rule (allowedTries). */
+  private readonly fixedTries: number | undefined;
+  private readonly maxRetries: number;
+  /** nmap's max_successful_tryno: the highest retransmission (0 = first probe) that got an answer. */
+  private maxSuccessfulTry = 0;
+  readonly timing: Timing;
+  private lastSendAt = -Infinity;
   private readonly maxRecorded: number;
   private readonly start = performance.now();
   private timer: NodeJS.Timeout | undefined;
@@ -80,12 +89,15 @@ export class ScanEngine {
     private readonly kind: ScanKind = TCP_SCAN,
   ) {
     this.queue = ports;
-    this.window = Math.max(1, opts.window ?? defaultWindow);
-    this.tries = Math.min(255, Math.max(1, opts.tries ?? 2));
+    this.timing = resolveTiming(opts);
+    this.window = Math.max(1, Math.min(opts.window ?? defaultWindow, this.timing.maxParallelism ?? Infinity));
+    this.fixedTries = opts.tries === undefined ? undefined : Math.min(255, Math.max(1, opts.tries));
+    this.maxRetries = this.timing.maxRetries;
     this.maxRecorded = opts.maxRecordedProbes ?? 2000;
-    this.rtt = new RttEstimator(opts.initialTimeoutMs, opts.minTimeoutMs, opts.maxTimeoutMs);
-    this.order = new Int32Array(ports.length * this.tries + 1);
-    this.orderAt = new Float64Array(ports.length * this.tries + 1);
+    this.rtt = new RttEstimator(this.timing.initialMs, this.timing.minMs, this.timing.maxMs);
+    const most = this.fixedTries ?? this.maxRetries + 1;
+    this.order = new Int32Array(ports.length * most + 1);
+    this.orderAt = new Float64Array(ports.length * most + 1);
   }
 
   /** Runs until every port has a state. */
@@ -116,6 +128,7 @@ export class ScanEngine {
     if (this.waiting[port] !== 1) return;
     this.waiting[port] = 0;
     this.inflight--;
+    if (this.attempts[port] - 1 > this.maxSuccessfulTry) this.maxSuccessfulTry = this.attempts[port] - 1;
     const rttMs = measuredMs !== undefined && Number.isFinite(measuredMs) && measuredMs >= 0 ? measuredMs : performance.now() - this.sentAt[port];
     this.rtt.sample(rttMs);
     if (this.records.size) {
@@ -170,6 +183,7 @@ export class ScanEngine {
       this.probesOmitted++;
     }
     this.sentAt[port] = sentAt;
+    this.lastSendAt = sentAt;
     this.waiting[port] = 1;
     this.inflight++;
     this.order[this.orderTail] = port;
@@ -189,6 +203,7 @@ export class ScanEngine {
       do {
         this.refill = false;
         while (this.inflight < this.window) {
+          if (this.timing.scanDelayMs > 0 && performance.now() - this.lastSendAt < this.timing.scanDelayMs) break; // the check timer sends the next one
           let port: number;
           if (this.retryHead < this.retry.length) port = this.retry[this.retryHead++];
           else if (this.next < this.queue.length) port = this.queue[this.next++];
@@ -225,7 +240,7 @@ export class ScanEngine {
       this.waiting[port] = 0;
       this.inflight--;
       this.transport.cancel(port);
-      if (this.attempts[port] < this.tries) this.retry.push(port);
+      if (this.attempts[port] < this.allowedTries()) this.retry.push(port);
       else {
         this.records.delete(port);
         this.decide(port, this.kind.silent, 'no-response', NaN);
@@ -233,6 +248,15 @@ export class ScanEngine {
     }
     this.fill();
     this.finishIfDone();
+  }
+
+  /**
+   * Probes a port may get: `tries` when given, else nmap's allowedTryno() + 1: one
+   * retransmission more than the highest that ever got an answer (so 2 while every answer came
+   * to a first probe), at most 1 + max retries.
+   */
+  private allowedTries(): number {
+    return this.fixedTries ?? 1 + Math.min(this.maxRetries, this.maxSuccessfulTry + 1);
   }
 
   private finishIfDone(): void {

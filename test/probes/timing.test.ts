@@ -1,0 +1,121 @@
+/**
+ * nmap's timing controls: the -T templates' values, the RTT-timeout options moving each other
+ * as NmapOps does, nmap's time syntax, and the scan engine's retransmission rule and
+ * parallelism under them (a scripted transport: no sockets, no root).
+ */
+import { describe, expect, it } from 'vitest';
+import { ScanEngine } from '../../src/probes/scan-engine.js';
+import { parseNmapTime, parseTemplate, resolveTiming } from '../../src/probes/timing.js';
+
+describe('resolveTiming: nmap -T0..-T5 and the RTT options', () => {
+  it('T3 (no options) is nmap\'s default', () => {
+    expect(resolveTiming({})).toEqual({ initialMs: 1000, minMs: 100, maxMs: 10_000, maxRetries: 10, scanDelayMs: 0, maxTcpScanDelayMs: 1000, maxUdpScanDelayMs: 1000 });
+    expect(resolveTiming({ timing: 3 })).toEqual(resolveTiming({}));
+  });
+  it('T4 and T5 as nmap documents them', () => {
+    expect(resolveTiming({ timing: 4 })).toMatchObject({ initialMs: 500, minMs: 100, maxMs: 1250, maxRetries: 6, scanDelayMs: 0, maxTcpScanDelayMs: 10 });
+    expect(resolveTiming({ timing: 5 })).toMatchObject({ initialMs: 250, minMs: 50, maxMs: 300, maxRetries: 2, scanDelayMs: 0, maxTcpScanDelayMs: 5 });
+  });
+  it('T0-T2 send one probe at a time, 5 min, 15 s and 400 ms apart; T0/T1 raise the max timeout to their initial one', () => {
+    expect(resolveTiming({ timing: 0 })).toMatchObject({ initialMs: 300_000, maxMs: 300_000, scanDelayMs: 300_000, maxParallelism: 1 });
+    expect(resolveTiming({ timing: 1 })).toMatchObject({ initialMs: 15_000, maxMs: 15_000, scanDelayMs: 15_000, maxParallelism: 1 });
+    expect(resolveTiming({ timing: 2 })).toMatchObject({ initialMs: 1000, maxMs: 10_000, scanDelayMs: 400, maxParallelism: 1 });
+  });
+  it('options override the template, and one timeout moves the others so min <= initial <= max', () => {
+    expect(resolveTiming({ timing: 5, maxRetries: 0, initialTimeoutMs: 100 })).toMatchObject({ initialMs: 100, minMs: 50, maxMs: 300, maxRetries: 0 });
+    expect(resolveTiming({ maxTimeoutMs: 200 })).toMatchObject({ initialMs: 200, minMs: 100, maxMs: 200 });
+    expect(resolveTiming({ minTimeoutMs: 2000 })).toMatchObject({ initialMs: 2000, minMs: 2000, maxMs: 10_000 });
+    expect(resolveTiming({ initialTimeoutMs: 20_000 })).toMatchObject({ initialMs: 20_000, maxMs: 20_000 });
+    expect(resolveTiming({ initialTimeoutMs: 20 })).toMatchObject({ initialMs: 20, minMs: 20 });
+  });
+  it('refuses what nmap refuses', () => {
+    expect(() => resolveTiming({ maxTimeoutMs: 0 })).toThrow(/max-rtt-timeout/);
+    expect(() => resolveTiming({ maxRetries: -1 })).toThrow(/max-retries/);
+    expect(() => resolveTiming({ timing: 6 as 5 })).toThrow(/0-5/);
+  });
+});
+
+describe('nmap time values and template names', () => {
+  it('bare numbers are seconds; ms, s, m, h', () => {
+    expect(parseNmapTime('2')).toBe(2000);
+    expect(parseNmapTime('250ms')).toBe(250);
+    expect(parseNmapTime('0.5s')).toBe(500);
+    expect(parseNmapTime('2m')).toBe(120_000);
+    expect(parseNmapTime('1h')).toBe(3_600_000);
+    expect(parseNmapTime('5x')).toBeUndefined();
+    expect(parseNmapTime('-1')).toBeUndefined();
+  });
+  it('-T takes a digit or the name', () => {
+    expect(parseTemplate('4')).toBe(4);
+    expect(parseTemplate('Insane')).toBe(5);
+    expect(parseTemplate('paranoid')).toBe(0);
+    expect(parseTemplate('6')).toBeUndefined();
+  });
+});
+
+/**
+ * Runs the engine over `ports` with a scripted network: `answers(port, attempt)` says what the
+ * probe meets (undefined: silence). Returns probes sent per port and the most in flight at once.
+ */
+async function scripted(ports: number[], opts: Parameters<typeof resolveTiming>[0] & { tries?: number; window?: number }, answers: (port: number, attempt: number) => 'open' | 'closed' | undefined) {
+  const engine = new ScanEngine(ports, { target: '127.0.0.1', ports, initialTimeoutMs: opts.initialTimeoutMs ?? 20, ...opts }, 64);
+  const sent = new Map<number, number>();
+  let inflight = 0;
+  let most = 0;
+  engine.transport = {
+    send(port, attempt) {
+      sent.set(port, attempt);
+      inflight++;
+      most = Math.max(most, inflight);
+      const a = answers(port, attempt);
+      if (a)
+        setImmediate(() => {
+          inflight--;
+          engine.answer(port, a, a === 'open' ? 'syn-ack' : 'reset', a === 'open' ? 'SYN/ACK' : 'RST', 0.05);
+        });
+    },
+    cancel() {
+      inflight--;
+    },
+  };
+  await engine.run();
+  return { sent, most, result: engine.result('127.0.0.1', 'syn', 'portable') };
+}
+
+describe('the engine under nmap\'s retransmission rule', () => {
+  it('a silent port gets 2 probes while every answer came to a first probe, whatever max retries allows', async () => {
+    const { sent, result } = await scripted([1, 2, 3], { timing: 4 }, (p) => (p === 1 ? 'open' : undefined));
+    expect([...sent]).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 2],
+    ]);
+    expect(result.ports.map((p) => p.state)).toEqual(['open', 'filtered', 'filtered']);
+  });
+  it('once a retransmission was answered, silent ports get one more (nmap max_successful_tryno + 1)', async () => {
+    // port 1 answers only its second probe; ports 2-3 never answer: after port 1's answer they
+    // may have 3 probes. Port 1's timeout comes first (it is sent first), so ports 2 and 3 see it.
+    const { sent, result } = await scripted([1, 2, 3], { maxRetries: 10, window: 1 }, (p, attempt) => (p === 1 && attempt === 2 ? 'closed' : undefined));
+    expect(sent.get(1)).toBe(2);
+    expect(sent.get(2)).toBe(3);
+    expect(sent.get(3)).toBe(3);
+    expect(result.ports.map((p) => p.state)).toEqual(['closed', 'filtered', 'filtered']);
+  });
+  it('max retries caps it: --max-retries 0 is one probe per port', async () => {
+    const { sent } = await scripted([1, 2], { maxRetries: 0 }, () => undefined);
+    expect([...sent.values()]).toEqual([1, 1]);
+  });
+  it('an explicit `tries` overrides the rule', async () => {
+    const { sent } = await scripted([1, 2], { tries: 4 }, () => undefined);
+    expect([...sent.values()]).toEqual([4, 4]);
+  });
+  it('T2 keeps one probe in flight (nmap max_parallelism 1), with its scan delay', async () => {
+    const { most, result } = await scripted([1, 2, 3, 4], { timing: 2, scanDelayMs: 1 }, () => 'closed');
+    expect(most).toBe(1);
+    expect(result.ports.map((p) => p.state)).toEqual(['closed', 'closed', 'closed', 'closed']);
+  });
+  it('T3 fills its window', async () => {
+    const { most } = await scripted([1, 2, 3, 4], {}, () => 'closed');
+    expect(most).toBe(4);
+  });
+});
