@@ -43,6 +43,8 @@ export class ScanEngine {
   probesSent = 0;
   probesOmitted = 0;
   transport!: ScanTransport;
+  /** The transport knows which try an answer is for (connect scans: a socket per try, the old one closed). */
+  exactAttempts = false;
 
   private readonly queue: readonly number[];
   private next = 0;
@@ -73,6 +75,15 @@ export class ScanEngine {
   private maxSuccessfulTry = 0;
   readonly timing: Timing;
   private lastSendAt = -Infinity;
+  /** Send time of each port's previous probe (nmap's prevSent), for telling drops from good answers. */
+  private readonly prevSentAt = new Float64Array(65536);
+  /** nmap's send delay (sdn.delayms): the scan delay, raised by boostScanDelay when answers show drops. */
+  private delayMs: number;
+  private lastBoostAt: number;
+  private goodSinceBoost = 0;
+  private droppedSinceBoost = 0;
+  /** Every raise of the send delay, as nmap's "Increasing send delay" lines: [ms since start, new delay]. */
+  readonly delayBoosts: [number, number][] = [];
   private readonly maxRecorded: number;
   private readonly start = performance.now();
   private timer: NodeJS.Timeout | undefined;
@@ -93,6 +104,8 @@ export class ScanEngine {
     this.window = Math.max(1, Math.min(opts.window ?? defaultWindow, this.timing.maxParallelism ?? Infinity));
     this.fixedTries = opts.tries === undefined ? undefined : Math.min(255, Math.max(1, opts.tries));
     this.maxRetries = this.timing.maxRetries;
+    this.delayMs = this.timing.scanDelayMs;
+    this.lastBoostAt = this.start;
     this.maxRecorded = opts.maxRecordedProbes ?? 2000;
     this.rtt = new RttEstimator(this.timing.initialMs, this.timing.minMs, this.timing.maxMs);
     const most = this.fixedTries ?? this.maxRetries + 1;
@@ -128,8 +141,8 @@ export class ScanEngine {
     if (this.waiting[port] !== 1) return;
     this.waiting[port] = 0;
     this.inflight--;
-    if (this.attempts[port] - 1 > this.maxSuccessfulTry) this.maxSuccessfulTry = this.attempts[port] - 1;
     const rttMs = measuredMs !== undefined && Number.isFinite(measuredMs) && measuredMs >= 0 ? measuredMs : performance.now() - this.sentAt[port];
+    this.adjustForDrops(port, rttMs);
     this.rtt.sample(rttMs);
     if (this.records.size) {
       const record = this.records.get(port);
@@ -182,6 +195,7 @@ export class ScanEngine {
       this.records.delete(port);
       this.probesOmitted++;
     }
+    this.prevSentAt[port] = this.sentAt[port];
     this.sentAt[port] = sentAt;
     this.lastSendAt = sentAt;
     this.waiting[port] = 1;
@@ -203,7 +217,7 @@ export class ScanEngine {
       do {
         this.refill = false;
         while (this.inflight < this.window) {
-          if (this.timing.scanDelayMs > 0 && performance.now() - this.lastSendAt < this.timing.scanDelayMs) break; // the check timer sends the next one
+          if (this.delayMs > 0 && performance.now() - this.lastSendAt < this.delayMs) break; // the check timer sends the next one
           let port: number;
           if (this.retryHead < this.retry.length) port = this.retry[this.retryHead++];
           else if (this.next < this.queue.length) port = this.queue[this.next++];
@@ -248,6 +262,51 @@ export class ScanEngine {
     }
     this.fill();
     this.finishIfDone();
+  }
+
+  /**
+   * nmap's reaction to drops (scan_engine.cc, ultrascan_adjust_timing and the
+   * max_successful_tryno update), which is how it copes with a target's ICMP rate limit: an
+   * answer to a retransmission whose previous probe went out after the last boost counts as a
+   * drop, any other answer as good; more than 10 drops making over 30 % (T4/T5: 40 %) of the
+   * answers since the last boost, or the highest answered retransmission passing 3 (T4/T5: 4),
+   * boost the send delay: 0 → 5 ms (UDP 50 ms), then doubled, at most the template's max scan
+   * delay (TCP: T3 1 s, T4 10 ms, T5 5 ms; UDP 1 s). Bounded: the delay never passes that max.
+   */
+  private adjustForDrops(port: number, rttMs: number): void {
+    let tryno = this.attempts[port] - 1;
+    // nmap tells its probes' answers apart (the try number is in the source port); where the
+    // transport cannot (SYN, UDP: every try looks alike), an answer slower than this path's
+    // srtt + 4 rttvar after the retransmission is taken for a late answer to an earlier probe
+    const spread = this.rtt.spreadMs();
+    if (tryno > 0 && !this.exactAttempts && spread !== undefined && rttMs > spread) tryno = 0;
+    if (tryno > 0 && this.prevSentAt[port] > this.lastBoostAt) this.droppedSinceBoost++;
+    else this.goodSinceBoost++;
+    const fast = this.timing.maxTcpScanDelayMs <= 10; // T4 and T5 (timing_level >= 4)
+    const bad = this.droppedSinceBoost;
+    if (bad > 10 && bad / (bad + this.goodSinceBoost) > (fast ? 0.4 : 0.3)) this.boostDelay();
+    if (tryno > this.maxSuccessfulTry) {
+      this.maxSuccessfulTry = tryno;
+      if (tryno > (fast ? 4 : 3)) this.boostDelay();
+    }
+  }
+
+  /** nmap's HostScanStats::boostScanDelay. */
+  private boostDelay(): void {
+    const udp = this.kind.proto === 'udp';
+    const most = udp ? this.timing.maxUdpScanDelayMs : this.timing.maxTcpScanDelayMs;
+    const next = this.delayMs === 0 ? (udp ? 50 : 5) : Math.min(this.delayMs * 2, Math.max(this.delayMs, 1000));
+    const old = this.delayMs;
+    this.delayMs = Math.max(old, Math.min(next, most));
+    this.lastBoostAt = performance.now();
+    this.goodSinceBoost = 0;
+    this.droppedSinceBoost = 0;
+    if (this.delayMs !== old) this.delayBoosts.push([round3(this.lastBoostAt - this.start), this.delayMs]);
+  }
+
+  /** The send delay now, in ms. */
+  sendDelayMs(): number {
+    return this.delayMs;
   }
 
   /**

@@ -57,8 +57,15 @@ describe('nmap time values and template names', () => {
  * Runs the engine over `ports` with a scripted network: `answers(port, attempt)` says what the
  * probe meets (undefined: silence). Returns probes sent per port and the most in flight at once.
  */
-async function scripted(ports: number[], opts: Parameters<typeof resolveTiming>[0] & { tries?: number; window?: number }, answers: (port: number, attempt: number) => 'open' | 'closed' | undefined) {
+async function scripted(
+  ports: number[],
+  opts: Parameters<typeof resolveTiming>[0] & { tries?: number; window?: number },
+  answers: (port: number, attempt: number) => 'open' | 'closed' | undefined,
+  rttMs = (_port: number, _attempt: number) => 0.05,
+  exact = false,
+) {
   const engine = new ScanEngine(ports, { target: '127.0.0.1', ports, initialTimeoutMs: opts.initialTimeoutMs ?? 20, ...opts }, 64);
+  engine.exactAttempts = exact;
   const sent = new Map<number, number>();
   let inflight = 0;
   let most = 0;
@@ -71,7 +78,7 @@ async function scripted(ports: number[], opts: Parameters<typeof resolveTiming>[
       if (a)
         setImmediate(() => {
           inflight--;
-          engine.answer(port, a, a === 'open' ? 'syn-ack' : 'reset', a === 'open' ? 'SYN/ACK' : 'RST', 0.05);
+          engine.answer(port, a, a === 'open' ? 'syn-ack' : 'reset', a === 'open' ? 'SYN/ACK' : 'RST', rttMs(port, attempt));
         });
     },
     cancel() {
@@ -79,7 +86,7 @@ async function scripted(ports: number[], opts: Parameters<typeof resolveTiming>[
     },
   };
   await engine.run();
-  return { sent, most, result: engine.result('127.0.0.1', 'syn', 'portable') };
+  return { sent, most, engine, result: engine.result('127.0.0.1', 'syn', 'portable') };
 }
 
 describe('the engine under nmap\'s retransmission rule', () => {
@@ -117,5 +124,52 @@ describe('the engine under nmap\'s retransmission rule', () => {
   it('T3 fills its window', async () => {
     const { most } = await scripted([1, 2, 3, 4], {}, () => 'closed');
     expect(most).toBe(4);
+  });
+});
+
+describe('the engine slows down on drops, as nmap does under a rate limit', () => {
+  const range = (n: number) => Array.from({ length: n }, (_, i) => 100 + i);
+  it('answers only to retransmissions (drops) boost the send delay once per burst of drops', async () => {
+    // all 40 first probes go out at once: after 11 drops the delay is boosted, and the other
+    // answers are to probes sent before that boost, which no longer count (nmap's prevSent rule)
+    const { engine, result } = await scripted(range(40), {}, (_p, attempt) => (attempt === 2 ? 'closed' : undefined));
+    expect(result.ports.every((p) => p.state === 'closed')).toBe(true);
+    expect(engine.delayBoosts.map(([, d]) => d)).toEqual([5]);
+  });
+  it('drops of probes sent after a boost boost it again: 5 ms, then doubled', async () => {
+    const { engine } = await scripted(range(60), { window: 4, initialTimeoutMs: 5, minTimeoutMs: 1 }, (_p, attempt) => (attempt === 2 ? 'closed' : undefined));
+    expect(engine.delayBoosts.map(([, d]) => d).slice(0, 2)).toEqual([5, 10]);
+  });
+  it('never past the template\'s max scan delay (T5: 5 ms)', async () => {
+    const { engine } = await scripted(range(40), { timing: 5 }, (_p, attempt) => (attempt === 2 ? 'closed' : undefined));
+    expect(engine.delayBoosts.map(([, d]) => d)).toEqual([5]);
+    expect(engine.sendDelayMs()).toBe(5);
+  });
+  it('answers to first probes do not slow it down', async () => {
+    const { engine } = await scripted(range(40), {}, () => 'closed');
+    expect(engine.sendDelayMs()).toBe(0);
+    expect(engine.delayBoosts).toEqual([]);
+  });
+  it('an answer only to a 5th probe (max_successful_tryno 4 > 3) boosts it at once', async () => {
+    // each port answers one probe later than the one before: max_successful_tryno climbs 1, 2, 3, 4
+    const { engine, sent } = await scripted([1, 2, 3, 4], { window: 1, initialTimeoutMs: 5, minTimeoutMs: 1 }, (p, attempt) => (attempt === p + 1 ? 'closed' : undefined));
+    expect([...sent.values()]).toEqual([2, 3, 4, 5]);
+    expect(engine.delayBoosts.map(([, d]) => d)).toEqual([5]);
+  });
+});
+
+describe('answers the transport cannot tie to a try (SYN, UDP)', () => {
+  // port 1 answers fast; port 2's answer comes after its retransmission but 30 ms after it, far
+  // slower than this path's srtt + 4 rttvar: a late answer to the first probe, as nmap (which
+  // tells tries apart by source port) would see it, so silent port 3 still gets 2 probes
+  const answers = (p: number, attempt: number) => (p === 1 ? 'closed' : p === 2 && attempt === 2 ? 'closed' : undefined);
+  const rtt = (p: number) => (p === 2 ? 30 : 0.05);
+  it('a slow answer after a retransmission is a late answer to the first probe', async () => {
+    const { sent } = await scripted([1, 2, 3], { window: 1, initialTimeoutMs: 5 }, answers, rtt);
+    expect(sent.get(3)).toBe(2);
+  });
+  it('where the transport knows the try (connect), it counts as an answered retransmission', async () => {
+    const { sent } = await scripted([1, 2, 3], { window: 1, initialTimeoutMs: 5 }, answers, rtt, true);
+    expect(sent.get(3)).toBe(3);
   });
 });
