@@ -28,6 +28,9 @@ export const traceroute = defineStep<TracerouteBody>({
   check(b, scope) {
     scope.host(b.from, ['from']);
     checkTarget(b.target, scope, ['target']);
+    if (typeof b.wait === 'string' && b.wait.includes(',') && !parseWait(b.wait)) {
+      scope.error(['wait'], 'bad-value', `wait "${b.wait}": MAX must be more than 0 and at most 3600 s, as in traceroute -w 5,3,10`);
+    }
     (b.expect?.hops ?? []).forEach((h, i) => {
       if (h !== '*' && !isIP(h)) scope.host(h, ['expect', 'hops', i]);
     });

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseWait, probeWaitMs, type TraceProbeResult } from '../../src/probes/trace.js';
+import { diagnostics } from '../helpers/scenario.js';
 import { chainOf, type Lab } from './netns-helper.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -28,6 +29,16 @@ describe('parseWait: traceroute -w MAX[,HERE,NEAR]', () => {
   });
   it('refuses what traceroute refuses', () => {
     for (const bad of ['', 'x', '1,,2', '1,2,3,4', '0', '-1', '1,-2']) expect(parseWait(bad), bad).toBeUndefined();
+  });
+});
+
+describe('the traceroute step\'s wait and simQueries', () => {
+  it('takes MAX,HERE,NEAR or a duration, and says where a MAX of 0 is', () => {
+    const ok = diagnostics('name: t\nsteps:\n  - traceroute: { target: 127.0.0.1, wait: "1,3,10", simQueries: 90 }\n  - traceroute: { target: 127.0.0.1, wait: 2s }\n');
+    expect(ok).toEqual([]);
+    const bad = diagnostics('name: t\nsteps:\n  - traceroute: { target: 127.0.0.1, wait: "0,3,10" }\n');
+    expect(bad.map((d) => [d.line, d.code])).toEqual([[3, 'bad-value']]);
+    expect(diagnostics('name: t\nsteps:\n  - traceroute: { target: 127.0.0.1, simQueries: 0 }\n').length).toBe(1);
   });
 });
 
