@@ -1,6 +1,7 @@
 // Times `wirelab trace` beside Linux traceroute in the same run, through a namespace chain
 // cli → r1 → r2 → r3 → dst, for UDP, ICMP (-I) and TCP (-T) probes, on an answering path and
-// with a silent destination; hop addresses and star positions must agree.
+// with a silent destination (both with -m 8 -w 1), and with tool defaults (-w 5,3,10 -N 16)
+// past a silent router r2; hop addresses and star positions must agree.
 // The namespaces keep the kernel's default ICMP rate limits (a burst of 6 errors per
 // destination, then one a second), as real routers do; until issue 14 they set
 // icmp_ratelimit=0. So that no trace finds the burst a previous one spent, the chain is built
@@ -43,6 +44,10 @@ function setup() {
 function fresh(silent) {
   setup();
   silenceDst(silent);
+}
+/** r2 sends no time-exceeded (as lab 1's r3). */
+function silenceR2() {
+  execFileSync('ip', ['netns', 'exec', P + 'r2', 'nft', '-f', '-'], { input: 'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n' });
 }
 function teardown() {
   for (const ns of NS) spawnSync('ip', ['netns', 'del', ns]);
@@ -98,6 +103,33 @@ try {
       const mo = median(ours), mp = median(peer);
       console.log(`${name.padEnd(48)} wirelab ${mo.toFixed(3)} s (trace itself ${median(inproc).toFixed(3)} s)  traceroute ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}${same ? '  hops agree' : ''}`);
     }
+  }
+  // traceroute's own defaults (-w 5,3,10 -N 16 -m 30) past a silent router: its stars wait
+  // NEAR (10) x the RTT of a later hop's answer instead of 5 s each
+  for (const [probe, flag] of [['udp', []], ['icmp', ['-I']]]) {
+    const ours = [], peer = [], inproc = [];
+    let same = true;
+    for (let i = 0; i < reps; i++) {
+      fresh(false);
+      silenceR2();
+      const a = timed(['node', cli, 'trace', DST, '--probe', probe, '--json', '--allow-target', '203.0.113.0/24']);
+      fresh(false);
+      silenceR2();
+      const b = timed(['traceroute', '-n', ...flag, DST]);
+      const result = JSON.parse(a.out);
+      ours.push(a.s);
+      peer.push(b.s);
+      inproc.push(result.elapsedMs / 1000);
+      const mine = result.hops.map((h) => h.probes.map((p) => p.address ?? '*').join(' ')).join(' | ');
+      if (mine !== hops(b.out)) {
+        same = false;
+        console.log(`  HOPS DIFFER: wirelab ${mine}\n               traceroute ${hops(b.out)}`);
+      }
+    }
+    if (!same) differ++;
+    const name = `r2 silent, defaults, ${probe} vs traceroute ${flag.join(' ') || '(udp)'}`;
+    const mo = median(ours), mp = median(peer);
+    console.log(`${name.padEnd(48)} wirelab ${mo.toFixed(3)} s (trace itself ${median(inproc).toFixed(3)} s)  traceroute ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}${same ? '  hops agree' : ''}`);
   }
 } finally {
   teardown();
