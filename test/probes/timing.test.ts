@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScanEngine } from '../../src/probes/scan-engine.js';
 import { parseNmapTime, parseTemplate, resolveTiming } from '../../src/probes/timing.js';
+import { diagnostics } from '../helpers/scenario.js';
 
 describe('resolveTiming: nmap -T0..-T5 and the RTT options', () => {
   it('T3 (no options) is nmap\'s default', () => {
@@ -171,5 +172,16 @@ describe('answers the transport cannot tie to a try (SYN, UDP)', () => {
   it('where the transport knows the try (connect), it counts as an answered retransmission', async () => {
     const { sent } = await scripted([1, 2, 3], { window: 1, initialTimeoutMs: 5 }, answers, rtt, true);
     expect(sent.get(3)).toBe(3);
+  });
+});
+
+describe('the scan step\'s timing keys', () => {
+  it('take nmap\'s templates (number or name), RTT timeouts, max retries and scan delay', () => {
+    const ok = diagnostics(
+      'name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, timing: 5 }\n  - scan: { target: 127.0.0.1, ports: 1-10, timing: aggressive, initialRttTimeout: 100ms, minRttTimeout: 50ms, maxRttTimeout: 1s, maxRetries: 0, scanDelay: 10ms }\n',
+    );
+    expect(ok).toEqual([]);
+    expect(diagnostics('name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, timing: 7 }\n').length).toBeGreaterThan(0);
+    expect(diagnostics('name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, maxRetries: -1 }\n').length).toBeGreaterThan(0);
   });
 });
