@@ -77,7 +77,7 @@ class RttTimeouts {
   }
 }
 
-/** The template's values, then the explicit options over them, in nmap's order (min, max, initial as given on its command line: here min, max, initial). */
+/** The template's values, then the explicit options over them (applied min, then max, then initial; each moves the others as NmapOps does). */
 export function resolveTiming(o: TimingOptions): Timing {
   const t = o.timing ?? 3;
   if (![0, 1, 2, 3, 4, 5].includes(t)) throw new UsageError(`timing template must be 0-5 (nmap -T0..-T5), got ${String(t)}`);
