@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { TracerouteBody } from '../generated/scenario.js';
 import { durationMs } from '../util/duration.js';
 import type { StepRunContext } from './context.js';
-import type { TraceHop } from '../probes/trace.js';
+import { parseWait, type TraceHop } from '../probes/trace.js';
 import { defineStep } from './kind.js';
 import { checkTarget, nameOf, targetAddress } from './target.js';
 
@@ -28,7 +28,9 @@ export const traceroute = defineStep({
   check(b, scope) {
     scope.host(b.from, ['from']);
     checkTarget(b.target, scope, ['target']);
-    scope.duration(b.wait, ['wait']);
+    if (typeof b.wait === 'string' && b.wait.includes(',')) {
+      if (!parseWait(b.wait)) scope.error(['wait'], 'bad-value', `wait "${b.wait}": MAX must be more than 0 and at most 3600 s, as in traceroute -w 5,3,10`);
+    } else scope.duration(b.wait, ['wait']);
     (b.expect?.hops ?? []).forEach((h, i) => {
       if (h !== '*' && !isIP(h)) scope.host(h, ['expect', 'hops', i]);
     });
@@ -38,7 +40,9 @@ export const traceroute = defineStep({
       target: targetAddress(b.target, ctx),
       probe: b.probe ?? 'udp',
       maxHops: b.maxHops ?? 30,
-      waitMs: durationMs(b.wait, 1000),
+      // traceroute's -w: MAX,HERE,NEAR, or a duration as MAX alone; absent, traceroute's 5,3,10
+      ...(typeof b.wait === 'string' && b.wait.includes(',') ? parseWait(b.wait) : b.wait !== undefined ? { waitMs: durationMs(b.wait, 5000) } : {}),
+      ...(b.simQueries !== undefined ? { parallel: b.simQueries } : {}),
       allow: ctx.run.allowedTargets,
     });
     ctx.detail('probe', { kind: 'traceroute', ...result });
