@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { silentReporter } from '../interpreter/reporter.js';
 import { runScenario } from '../interpreter/run-scenario.js';
 import { readScenario } from '../scenario/read.js';
+import { parseAllowTargets } from '../probes/target.js';
 
 function parseVars(list: string[]): Record<string, string> {
   return Object.fromEntries(
@@ -29,6 +30,7 @@ export function register(program: Command): void {
     .option('--no-report', "write only the run record, not the scenario's reports (render them later with `wirelab report RUN_DIR`)")
     .action(
       withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[]; allowTarget: string[]; report: boolean }) => {
+        const allowTargets = parseAllowTargets(opts.allowTarget);
         const r = await readScenario(file);
         if (!r.ok) {
           printDiagnostics(r.diagnostics);
@@ -38,7 +40,7 @@ export function register(program: Command): void {
           out: opts.out,
           reporter: opts.json ? silentReporter : new LiveReporter(),
           vars: parseVars(opts.var),
-          allowTargets: opts.allowTarget,
+          allowTargets,
           handleSignals: true,
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);

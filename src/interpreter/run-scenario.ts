@@ -3,7 +3,7 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { onOutputClosed } from '../util/output-guard.js';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
-import { LocalHostSet, type HostSet } from './host-set.js';
+import { LocalHostSet, type HostSet } from '../hosts/host-set.js';
 import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { Interpreter } from './interpreter.js';
@@ -111,9 +111,9 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
 
 async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string, started: (i: Interpreter) => void): Promise<{ record: RunRecord; runDir: string }> {
   const topo = loaded.scenario.topology;
-  if (topo && !loaded.topology) throw new Error('a scenario with a topology reached the run without its plan');
-  const hosts: HostSet = loaded.topology
-    ? await topologyHostSet(loaded.topology, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
+  if (topo && !loaded.plan.topology) throw new Error('a scenario with a topology reached the run without its plan');
+  const hosts: HostSet = loaded.plan.topology
+    ? await topologyHostSet(loaded.plan.topology, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
     : new LocalHostSet(runDir);
   const resolvers = new Map(
     Object.entries(topo?.hosts ?? {}).flatMap(([name, h]) =>

@@ -1,5 +1,5 @@
 import type { Host } from '../hosts/host.js';
-import type { HostSet } from '../interpreter/host-set.js';
+import type { HostSet } from '../hosts/host-set.js';
 import { buildTopology, type BuildOptions, type Topology, type TopologyPlan } from './index.js';
 
 /**

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describeRoot } from '../helpers/root.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { AgentHost } from '../../src/hosts/remote.js';
 import { cleanupRuns } from '../../src/topology/cleanup.js';
@@ -31,7 +32,7 @@ afterEach(async () => {
 });
 afterAll(cleanupAll);
 
-describe.skipIf(!isRoot)('topologies in network namespaces', () => {
+describeRoot('topologies in network namespaces', () => {
   it('two hosts reach each other both ways, over IPv4 and IPv6', async () => {
     const t = await build({
       networks: { lan: { subnet: '198.51.100.0/24', subnet6: '2001:db8:1::/64' } },

@@ -1,4 +1,4 @@
-import { LocalHost, type Host } from '../hosts/host.js';
+import { LocalHost, type Host } from './host.js';
 
 /**
  * The hosts a run can use: without a topology only `local` (this machine, in process); with
