@@ -53,7 +53,7 @@ export class Interpreter {
       addresses: opts.addresses ?? new Map([['local', ['127.0.0.1', '::1']]]),
       vars: { dir: loaded.dir, ...opts.vars },
       allowedTargets: opts.allowedTargets ?? [],
-      resolvers: opts.resolvers ?? new Map(),
+      resolvers: opts.resolvers ?? new Map<string, { nameservers: string[]; search: string[]; ndots?: number }>(),
     };
   }
 
@@ -130,7 +130,7 @@ export class Interpreter {
     try {
       const guard = new Promise<never>((_, reject) => {
         if (Number.isFinite(timeoutMs)) timer = setTimeout(() => reject(new StepTimeout(`the step did not finish within ${fmtMs(timeoutMs)}`)), Math.max(0, timeoutMs));
-        stepAbort.signal.addEventListener('abort', () => reject(stepAbort.signal.reason), { once: true });
+        stepAbort.signal.addEventListener('abort', () => reject(stepAbort.signal.reason instanceof Error ? stepAbort.signal.reason : new Error(String(stepAbort.signal.reason))), { once: true });
       });
       await Promise.race([step.run(ctx), guard]);
       rec.status = rec.checks.every((c) => c.passed) ? 'passed' : 'failed';

@@ -16,7 +16,7 @@ interface TcpHandle {
   close(cb?: () => void): void;
 }
 interface TcpWrapBinding {
-  TCP: new (type: number) => TcpHandle;
+  TCP: { new (type: number): TcpHandle; prototype: Partial<TcpHandle> };
   TCPConnectWrap: new () => { oncomplete: (status: number) => void };
   constants: { SOCKET: number };
 }
@@ -32,7 +32,10 @@ interface TcpWrapBinding {
 export function handleConnector(): Connector | undefined {
   let b: TcpWrapBinding;
   try {
-    b = (process as unknown as { binding(name: string): TcpWrapBinding }).binding('tcp_wrap');
+    // process.binding is Node's (deprecated, undeclared) door to its internal bindings
+    const binding: unknown = Reflect.get(process, 'binding');
+    if (typeof binding !== 'function') return undefined;
+    b = (binding as (name: string) => TcpWrapBinding).call(process, 'tcp_wrap');
     if (typeof b?.TCP?.prototype?.reset !== 'function' || typeof b.TCPConnectWrap !== 'function') return undefined;
   } catch {
     return undefined;

@@ -99,7 +99,7 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   /** Send times on the wire's clock; expiry uses the event loop's clock (`sentLocal`). */
   const sentAt: number[] = [];
   const sentLocal: number[] = [];
-  const results: (TraceProbeResult | undefined)[] = new Array(total);
+  const results = new Array<TraceProbeResult | undefined>(total);
   let finalTtl = Infinity;
   /** The first probe not yet settled in order (traceroute's `start`: the next one it would print). */
   let startIdx = 0;
@@ -186,7 +186,7 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
       wire = (!opts.portable && nativeWire(probe, target, onAnswer)) || portableWire(probe, target, onAnswer);
       pump();
     } catch (err) {
-      reject(err);
+      reject(err instanceof Error ? err : new Error(String(err)));
     }
   });
   try {

@@ -160,7 +160,7 @@ export class ReportEnv {
     const fn = this.hb.compile(ast, { noEscape: true, strict: true });
     return (context: unknown, options?: unknown) => {
       try {
-        return (fn as (c: unknown, o?: unknown) => string)(context, options as never);
+        return (fn as (c: unknown, o?: unknown) => string)(context, options);
       } catch (err) {
         throw wrapError(err, name, paths);
       }

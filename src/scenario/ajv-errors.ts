@@ -46,7 +46,7 @@ const typeWords: Record<string, string> = { object: 'a mapping', array: 'a list'
 function expectedFrom(schema: Schema | undefined): string {
   if (!schema) return '';
   const d = schema.description ?? schema.title;
-  return d ? `: ${String(d).split('. ')[0].replace(/\.$/, '')}` : '';
+  return typeof d === 'string' && d ? `: ${d.split('. ')[0].replace(/\.$/, '')}` : '';
 }
 
 /** Is this a pure "exactly one of these keys" rule: `oneOf: [{required:[a]}, {required:[b]}]`? */
@@ -63,7 +63,7 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
     const parentPath = pointerToPath(e.instancePath);
     const inner = describe({ ...e, propertyName: undefined, instancePath: `${e.instancePath}/${e.propertyName.replace(/~/g, '~0').replace(/\//g, '~1')}`, data: e.propertyName }, where);
     const key = `the key "${e.propertyName}" in ${parentPath.length ? `"${parentPath[parentPath.length - 1]}"` : where}`;
-    const message = e.keyword === 'pattern' ? `${key} is not valid${expectedFrom(e.parentSchema as Schema) || ` (expected to match ${(e.params as Record<string, string>).pattern})`}` : inner.message.replace(/^"[^"]*"/, key);
+    const message = e.keyword === 'pattern' ? `${key} is not valid${expectedFrom(e.parentSchema) || ` (expected to match ${(e.params as Record<string, string>).pattern})`}` : inner.message.replace(/^"[^"]*"/, key);
     return { ...inner, path: [...parentPath, e.propertyName], onKey: true, message };
   }
   const path = pointerToPath(e.instancePath);

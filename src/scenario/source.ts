@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 
 export type { Path } from '../util/yaml-path.js';
@@ -159,13 +159,13 @@ export class Source {
 
   /** The deepest node on `path` that exists, and whether the whole path was found. */
   private walk(path: Path): { node: Node | null; pair?: Pair; found: boolean } {
-    let node = this.doc.contents as Node | null;
+    let node = this.doc.contents;
     let pair: Pair | undefined;
     for (const key of path) {
       if (isMap(node)) {
         const p = node.items.find((it) => (isScalar(it.key) ? it.key.value : it.key) === key);
         if (!p) return { node, pair, found: false };
-        pair = p as Pair;
+        pair = p;
         node = p.value as Node | null;
         if (node === null) return { node: (p.key as Node) ?? null, pair, found: true };
       } else if (isSeq(node) && typeof key === 'number' && node.items[key] !== undefined) {

@@ -1,5 +1,4 @@
 import { basename, join } from 'node:path';
-import type { CaptureBody } from '../generated/scenario.js';
 import { decodeFile } from '../packets/decode-file.js';
 import type { PacketRow, StepRecord } from '../generated/run-record.js';
 import { allSteps } from './records.js';

@@ -1,6 +1,5 @@
 import { PreconditionError } from '../errors.js';
 import { isIP } from 'node:net';
-import type { ConnectBody } from '../generated/scenario.js';
 import type { StepRunContext } from './context.js';
 import { defineStep } from './kind.js';
 import { checkTarget } from '../probes/target.js';

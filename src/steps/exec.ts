@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ExecBody, TextMatch } from '../generated/scenario.js';
+import type { TextMatch } from '../generated/scenario.js';
 import { showCommand } from '../exec/process.js';
 import { show } from './data.js';
 import { substitute } from '../util/vars.js';

@@ -1,5 +1,4 @@
 import { basename, resolve } from 'node:path';
-import type { InspectBody } from '../generated/scenario.js';
 import { decodeFile } from '../packets/decode-file.js';
 import { openConfined } from '../util/safe-open.js';
 import { substitute } from '../util/vars.js';

@@ -1,6 +1,6 @@
 import type { PacketExpect } from '../generated/scenario.js';
 import type { DecodedPacket } from '../packets/types.js';
-import { entryLine, matchPackets, parsePattern, unknownHosts, type IgnoreKind, type PatternEntry } from '../packets/pattern.js';
+import { entryLine, matchPackets, parsePattern, unknownHosts, type PatternEntry } from '../packets/pattern.js';
 import type { StepRunContext } from './context.js';
 import type { CheckScope } from './kind.js';
 
@@ -36,9 +36,9 @@ export function checkPackets(expect: PacketExpect, packets: DecodedPacket[], hos
     });
   }
   if (!expect.packets?.length) return;
-  const parsed = parsePattern(expect.packets as PatternEntry[]);
+  const parsed = parsePattern(expect.packets);
   if ('errors' in parsed) throw new Error(`invalid packet pattern: ${parsed.errors[0].message}`);
-  const m = matchPackets(parsed.pattern, packets, { hosts }, { ignore: (expect.ignore ?? []) as IgnoreKind[] });
+  const m = matchPackets(parsed.pattern, packets, { hosts }, { ignore: (expect.ignore ?? []) });
   const weighted = parsed.pattern.items.some((it) => it.weight !== undefined);
   ctx.check({
     title: 'packet sequence',

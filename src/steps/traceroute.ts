@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import type { TracerouteBody } from '../generated/scenario.js';
 import { durationMs } from '../util/duration.js';
 import type { StepRunContext } from './context.js';
 import { parseWait, type TraceHop } from '../probes/trace.js';

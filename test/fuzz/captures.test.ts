@@ -66,7 +66,7 @@ function frames(): SynthFrame[] {
   return list.map((data, i) => ({ ts: [1_700_000_000 + i, i * 1000] as [number, number], data }));
 }
 
-const raw = frames().map((f) => ({ ...f, data: f.data.subarray(14) })).filter((f) => (f.data[0]! >> 4) === 4 || (f.data[0]! >> 4) === 6);
+const raw = frames().map((f) => ({ ...f, data: f.data.subarray(14) })).filter((f) => (f.data[0] >> 4) === 4 || (f.data[0] >> 4) === 6);
 const BASES: Record<string, Uint8Array> = {
   pcap: pcapFile(frames()),
   pcapBeNs: pcapFile(frames(), { be: true, ns: true }),
@@ -116,8 +116,8 @@ describe('fuzzing the decoder and summariser with mutated captures', () => {
     let damaged = 0;
     let slowest = { ms: 0, seed: 0 };
     for (let seed = 1; seed <= CASES; seed++) {
-      const name = names[seed % names.length]!;
-      const { bytes, kind } = mutateCapture(BASES[name]!, seed);
+      const name = names[seed % names.length];
+      const { bytes, kind } = mutateCapture(BASES[name], seed);
       const t0 = performance.now();
       try {
         decodeAll(bytes, seed);

@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { prng } from '../packets/synth.js';
 
 export type Rnd = () => number;
-const pick = <T>(rnd: Rnd, list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+const pick = <T>(rnd: Rnd, list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
 const int = (rnd: Rnd, n: number) => Math.floor(rnd() * n);
 
 const HUGE = ['1e308', '-1e308', '9'.repeat(400), '1.7976931348623157e309', '-0', '.nan', '.inf', '-.inf', '0x7fffffffffffffff', '4294967296', '2147484', '-1', '0.0000001'];
@@ -39,7 +39,7 @@ export function mutateScenario(base: string, seed: number): { text: string; kind
       const lines = base.split('\n');
       const a = int(rnd, lines.length);
       const c = int(rnd, lines.length);
-      [lines[a], lines[c]] = [lines[c]!, lines[a]!];
+      [lines[a], lines[c]] = [lines[c], lines[a]];
       return { text: lines.join('\n'), kind };
     }
     case 'type-swap':

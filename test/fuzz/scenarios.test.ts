@@ -58,7 +58,7 @@ describe('fuzzing validate with mutated scenarios', () => {
     const kinds = new Map<string, number>();
     let maxRss = process.memoryUsage().rss;
     for (let seed = 1; seed <= CASES; seed++) {
-      const base = bases[seed % bases.length]!;
+      const base = bases[seed % bases.length];
       const { text, kind } = mutateScenario(texts.get(base)!, seed);
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       const t0 = performance.now();

@@ -14,7 +14,10 @@ function parseCsv(text: string): string[][] {
       i++;
       for (;;) {
         if (i >= text.length) throw new Error('unterminated quote');
-        if (text[i] === '"' && text[i + 1] === '"') (field += '"'), (i += 2);
+        if (text[i] === '"' && text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+        }
         else if (text[i] === '"') {
           i++;
           break;
@@ -79,7 +82,7 @@ describe('the summary table keeps one line per submission', () => {
     const lines = summaryTable(rows).trimEnd().split('\n');
     expect(lines).toHaveLength(1 + rows.length + 1);
     expect(lines[1]).toMatch(/^amy\s+0\/10\s+-\s+timed out\\x1b\[2J$/);
-    expect(lines[2]).toMatch(/^evil\\nbob  10\/10  3\/3\s+0\/10\s+-\s+x$/);
+    expect(lines[2]).toMatch(/^evil\\nbob {2}10\/10 {2}3\/3\s+0\/10\s+-\s+x$/);
     expect(summaryTable(rows)).not.toContain('\u001b');
   });
 });

@@ -40,8 +40,8 @@ export function openConnections(address: string, port: number): string[] {
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       if (f.length < 4 || f[3] === LISTEN || f[3] === TIME_WAIT) continue;
-      const [addr, p] = f[1]!.split(':') as [string, string];
-      if (parseInt(p, 16) === port && procAddress(addr) === want) out.push(f[3]!);
+      const [addr, p] = f[1].split(':') as [string, string];
+      if (parseInt(p, 16) === port && procAddress(addr) === want) out.push(f[3]);
     }
   }
   return out;

@@ -5,7 +5,7 @@
  * live.ts compiled into a temp dir (tsc on just that module and its imports), so the test does
  * not depend on anyone else's build. Namespaces: wlt2-<pid>-a / -b, 198.51.100.0/24.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeRoot } from '../helpers/root.js';
 import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

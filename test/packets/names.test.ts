@@ -41,7 +41,7 @@ function firstFragment(proto: number): Uint8Array {
   p[6] = 0x20;
   p[10] = p[11] = 0;
   let s = 0;
-  for (let i = 0; i < 20; i += 2) s += (p[i]! << 8) | p[i + 1]!;
+  for (let i = 0; i < 20; i += 2) s += (p[i] << 8) | p[i + 1];
   while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
   const c = ~s & 0xffff;
   p[10] = c >> 8;
@@ -66,12 +66,12 @@ const ALL = Array.from({ length: 256 }, (_, i) => i);
 describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark (no tshark: skipped)", () => {
   it('IPv4 with a payload: "ISO TP4 (29)" and the others, by tshark\'s own table', () => {
     const { tshark, mine } = both('ip4', ALL.map((p, i) => frame(ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', p, new Uint8Array(20))), i)));
-    const plain = ALL.filter((p) => tshark[p]![0] === 'IPv4' && tshark[p]![1] === `${ipProtocolName(p)} (${p})`);
+    const plain = ALL.filter((p) => tshark[p][0] === 'IPv4' && tshark[p][1] === `${ipProtocolName(p)} (${p})`);
     expect(plain.length).toBeGreaterThan(200);
     expect(plain).toContain(29);
     expect(tshark[29]).toEqual(['IPv4', 'ISO TP4 (29)']);
-    const differ = plain.filter((p) => mine[p]!.join(' | ') !== tshark[p]!.join(' | '));
-    expect(differ.map((p) => `${p}: ${mine[p]!.join(' | ')} (tshark: ${tshark[p]!.join(' | ')})`)).toEqual([]);
+    const differ = plain.filter((p) => mine[p].join(' | ') !== tshark[p].join(' | '));
+    expect(differ.map((p) => `${p}: ${mine[p].join(' | ')} (tshark: ${tshark[p].join(' | ')})`)).toEqual([]);
   });
 
   it('IPv4 with nothing after the header: no dissector, Info empty, for every protocol', () => {
@@ -86,10 +86,10 @@ describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark
 
   it('IPv6: "Unknown IP Protocol: NAME (N)"', () => {
     const { tshark, mine } = both('ip6', ALL.map((p, i) => frame(ether(0x86dd, ipv6(p, new Uint8Array(20))), i)));
-    const plain = ALL.filter((p) => tshark[p]![0] === 'IPv6' && tshark[p]![1] === `Unknown IP Protocol: ${ipProtocolName(p)} (${p})`);
+    const plain = ALL.filter((p) => tshark[p][0] === 'IPv6' && tshark[p][1] === `Unknown IP Protocol: ${ipProtocolName(p)} (${p})`);
     expect(plain.length).toBeGreaterThan(200);
-    const differ = plain.filter((p) => mine[p]!.join(' | ') !== tshark[p]!.join(' | '));
-    expect(differ.map((p) => `${p}: ${mine[p]!.join(' | ')} (tshark: ${tshark[p]!.join(' | ')})`)).toEqual([]);
+    const differ = plain.filter((p) => mine[p].join(' | ') !== tshark[p].join(' | '));
+    expect(differ.map((p) => `${p}: ${mine[p].join(' | ')} (tshark: ${tshark[p].join(' | ')})`)).toEqual([]);
   });
 
   it('ethertypes: the number as Protocol, the name from the table (else "Ethernet II") as Info', () => {
@@ -98,11 +98,11 @@ describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark
     const types = [...ETHERTYPE_NAMES.keys(), 0x1234, 0x88b7, 0xabcd, 0xffff, 0x0600 + 7, 1501, 1535].filter((t) => !own.includes(t));
     const { tshark, mine } = both('eth', types.map((t, i) => frame(ether(t, new Uint8Array(30)), i)));
     const hex = (t: number) => `0x${t.toString(16).padStart(4, '0')}`;
-    const plain = types.map((t, i) => [t, i] as const).filter(([t, i]) => tshark[i]![0] === hex(t) || tshark[i]![1].startsWith('Ethernet Unknown: Invalid length/type'));
+    const plain = types.map((t, i) => [t, i] as const).filter(([t, i]) => tshark[i][0] === hex(t) || tshark[i][1].startsWith('Ethernet Unknown: Invalid length/type'));
     expect(plain.length).toBeGreaterThan(30);
     expect(plain.map(([t]) => t)).toEqual(expect.arrayContaining([0x88b5, 0x1234, 0xffff, 1501]));
-    const differ = plain.filter(([, i]) => mine[i]!.join(' | ') !== tshark[i]!.join(' | '));
-    expect(differ.map(([t, i]) => `${hex(t)}: ${mine[i]!.join(' | ')} (tshark: ${tshark[i]!.join(' | ')})`)).toEqual([]);
+    const differ = plain.filter(([, i]) => mine[i].join(' | ') !== tshark[i].join(' | '));
+    expect(differ.map(([t, i]) => `${hex(t)}: ${mine[i].join(' | ')} (tshark: ${tshark[i].join(' | ')})`)).toEqual([]);
   });
 
   it('a record whose captured length is above its original length shows the original length', () => {
@@ -111,7 +111,7 @@ describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark
     const dv = new DataView(bytes.buffer);
     // orig_len of the three records: below, far below and above the 60 captured bytes
     const origs = [40, 0, 100];
-    for (let i = 0, o = 24; i < 3; i++, o += 16 + data.length) dv.setUint32(o + 12, origs[i]!, true);
+    for (let i = 0, o = 24; i < 3; i++, o += 16 + data.length) dv.setUint32(o + 12, origs[i], true);
     const file = join(dir, 'caplen.pcap');
     writeFileSync(file, bytes);
     const lens = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'frame.len'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').map(Number);

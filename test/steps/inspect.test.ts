@@ -48,7 +48,7 @@ describe('inspect a capture file', () => {
   it('passes the echo session and records every packet as tshark lists it', async () => {
     const { record } = await runText(scenario(FIXTURE, session));
     expect(schemaErrors(record)).toBe('');
-    const s = record.steps[0]!;
+    const s = record.steps[0];
     expect(s.checks.map((c) => [c.title, c.actual, c.passed])).toEqual([
       ['capture file readable', '11 packets', true],
       ['number of packets', '11', true],
@@ -60,25 +60,25 @@ describe('inspect a capture file', () => {
     expect(rows).toHaveLength(11);
     // the Info column as `tshark -n -r` prints it for these frames
     expect(rows[0]).toMatchObject({ source: '198.51.100.55', destination: '203.0.113.10', protocol: 'TCP', length: 58, info: '55182 → 50007 [SYN] Seq=0 Win=64240 Len=0 MSS=1460' });
-    expect(rows[6]!.info).toBe('50007 → 55182 [PSH, ACK] Seq=11 Ack=8 Win=64240 Len=7');
+    expect(rows[6].info).toBe('50007 → 55182 [PSH, ACK] Seq=11 Ack=8 Win=64240 Len=7');
   });
 
   it('a wrong expectation fails the sequence with partial credit and a report naming the divergence', async () => {
     const wrong = session.map((l) => l.replace('"Welcome!"', '"Bienvenue!"'));
     const { record } = await runText(scenario(FIXTURE, wrong));
-    const seq = record.steps[0]!.checks.find((c) => c.title === 'packet sequence')!;
+    const seq = record.steps[0].checks.find((c) => c.title === 'packet sequence')!;
     expect(seq.passed).toBe(false);
     expect(seq.fraction).toBeGreaterThan(0);
     expect(seq.fraction).toBeLessThan(1);
     expect(seq.detail).toMatch(/Bienvenue!/);
     expect(seq.detail).toMatch(/>>/); // the first divergence is marked
-    expect(record.steps[0]!.status).toBe('failed');
-    expect(record.steps[0]!.earned).toBeLessThan(4);
+    expect(record.steps[0].status).toBe('failed');
+    expect(record.steps[0].earned).toBeLessThan(4);
   });
 
   it('a count outside the range fails that check only', async () => {
     const { record } = await runText(scenario(FIXTURE, session, '{ min: 12 }'));
-    const checks = record.steps[0]!.checks;
+    const checks = record.steps[0].checks;
     expect(checks.find((c) => c.title === 'number of packets')).toMatchObject({ expected: 'at least 12', actual: '11', passed: false });
     expect(checks.find((c) => c.title === 'packet sequence')?.passed).toBe(true);
   });
@@ -88,7 +88,7 @@ describe('inspect a capture file', () => {
     const cut = join(dir, 'cut.pcapng');
     writeFileSync(cut, bytes.subarray(0, bytes.length - 40));
     const { record } = await runText(scenario(cut, session.slice(0, 3).concat('...')));
-    const s = record.steps[0]!;
+    const s = record.steps[0];
     const readable = s.checks.find((c) => c.title === 'capture file readable')!;
     expect(readable.passed).toBe(false);
     expect(readable.actual).toMatch(/^damaged at byte \d+ \(frame 11\): /);
@@ -105,7 +105,7 @@ describe('inspect a capture file', () => {
     writeFileSync(text, 'this is not a capture\n');
     for (const f of [text, join(dir, 'missing.pcapng')]) {
       const { record } = await runText(scenario(f, session));
-      const s = record.steps[0]!;
+      const s = record.steps[0];
       expect(s.checks.map((c) => c.title), f).toEqual(['capture file readable']);
       expect(s.checks[0]).toMatchObject({ passed: false, precondition: true });
       expect(s.earned).toBe(0);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { describeRoot } from '../helpers/root.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { AgentHost } from '../../src/hosts/remote.js';
