@@ -1,4 +1,5 @@
 import { LocalHost, type Host } from '../hosts/host.js';
+import { hostOps } from '../ops/index.js';
 
 /**
  * The hosts a run can use: without a topology only `local` (this machine, in process); with
@@ -25,7 +26,7 @@ export class LocalHostSet implements HostSet {
 
   host(name: string): Host {
     if (name !== 'local') throw new Error(`host ${name} does not exist (this scenario has no topology)`);
-    return (this.local ??= new LocalHost('local', this.runDir));
+    return (this.local ??= new LocalHost('local', this.runDir, hostOps));
   }
 
   async close(): Promise<void> {
