@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { reportError, withExit } from '../cli/exit.js';
-import { printDiagnostics } from '../cli/diagnostics-out.js';
-import { LiveReporter } from '../cli/live.js';
+import { reportError, withExit } from './exit.js';
+import { printDiagnostics } from './diagnostics-out.js';
+import { LiveReporter } from '../reporters/live.js';
 import { UsageError } from '../errors.js';
 import { silentReporter } from '../interpreter/reporter.js';
 import { runScenario } from '../interpreter/run-scenario.js';
