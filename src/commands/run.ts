@@ -5,6 +5,7 @@ import { LiveReporter } from '../reporters/live.js';
 import { UsageError } from '../errors.js';
 import { silentReporter } from '../interpreter/reporter.js';
 import { runScenario } from '../interpreter/run-scenario.js';
+import { sandboxFromEnv } from '../sandbox/limits.js';
 import { readScenario } from '../scenario/read.js';
 
 function parseVars(list: string[]): Record<string, string> {
@@ -39,6 +40,8 @@ export function register(program: Command): void {
           vars: parseVars(opts.var),
           allowTargets: opts.allowTarget,
           handleSignals: true,
+          // a grading run's child: `wirelab grade` hands the sandbox down in WIRELAB_SANDBOX
+          sandbox: sandboxFromEnv(),
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
         else process.stderr.write(`run record: ${runDir}/run.json\n`);

@@ -1,4 +1,5 @@
 import { HostContext, type HostOp } from './context.js';
+import type { CommandWrapper } from '../util/command-line.js';
 import { toWire, type AgentMessage, type AgentRequest } from './agent-protocol.js';
 
 /** How long the agent waits for its resources to close when the controller disappears. */
@@ -41,9 +42,12 @@ export function serveOps(table: Record<string, HostOp>, ctx: HostContext): void 
   send({ type: 'ready', pid: process.pid, netns: ctx.netns });
 }
 
-/** The agent's context from its command line: `agent-main.js HOST WORKDIR [NETNS]`. */
-export function contextFromArgv(argv = process.argv.slice(2)): HostContext {
+/**
+ * The agent's context from its command line (`agent-main.js HOST WORKDIR [NETNS]`) and the
+ * command wrapper its entry was given.
+ */
+export function contextFromArgv(argv = process.argv.slice(2), wrapCommand?: CommandWrapper): HostContext {
   const [name, workdir, netns] = argv;
   if (!name || !workdir) throw new Error('usage: agent-main.js HOST WORKDIR [NETNS]');
-  return new HostContext(name, workdir, netns || undefined);
+  return new HostContext(name, workdir, netns || undefined, wrapCommand);
 }

@@ -1,3 +1,4 @@
+import type { CommandWrapper } from '../util/command-line.js';
 import { HostContext, type HostOp } from './context.js';
 
 /**
@@ -31,9 +32,9 @@ export class LocalHost implements Host {
     readonly name: string,
     workdir: string,
     private readonly ops: HostOpTable,
-    netns?: string,
+    opts: { netns?: string; wrapCommand?: CommandWrapper } = {},
   ) {
-    this.ctx = new HostContext(name, workdir, netns);
+    this.ctx = new HostContext(name, workdir, opts.netns, opts.wrapCommand);
   }
 
   call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {

@@ -1,5 +1,7 @@
 import { LocalHost, type Host } from '../hosts/host.js';
 import { hostOps } from '../ops/index.js';
+import type { SandboxSpec } from '../sandbox/limits.js';
+import { sandboxWrapper } from '../sandbox/wrap.js';
 
 /**
  * The hosts a run can use: without a topology only `local` (this machine, in process); with
@@ -22,11 +24,15 @@ export class LocalHostSet implements HostSet {
   readonly allowedTargets: string[] = [];
   private local: LocalHost | undefined;
 
-  constructor(private readonly runDir: string) {}
+  constructor(
+    private readonly runDir: string,
+    /** The grading sandbox every program of the run starts in; none: programs run as is. */
+    private readonly sandbox?: SandboxSpec,
+  ) {}
 
   host(name: string): Host {
     if (name !== 'local') throw new Error(`host ${name} does not exist (this scenario has no topology)`);
-    return (this.local ??= new LocalHost('local', this.runDir, hostOps));
+    return (this.local ??= new LocalHost('local', this.runDir, hostOps, { wrapCommand: this.sandbox && sandboxWrapper(this.sandbox) }));
   }
 
   async close(): Promise<void> {

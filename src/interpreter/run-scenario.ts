@@ -9,6 +9,7 @@ import type { TopologyModel } from '../topology/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { Interpreter } from './interpreter.js';
 import type { Reporter } from './reporter.js';
+import type { SandboxSpec } from '../sandbox/limits.js';
 
 export interface RunOptions {
   /** Folder for run.json and captures (default reports/<scenario name>). */
@@ -22,6 +23,8 @@ export interface RunOptions {
    * exception stop the run, which tears down and still writes its record.
    */
   handleSignals?: boolean;
+  /** The grading sandbox the run's programs start in (`wirelab grade` hands it down). */
+  sandbox?: SandboxSpec;
 }
 
 /** Writes a file so that readers never see half of it. */
@@ -114,7 +117,7 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
   const topo = loaded.scenario.topology;
   const hosts: HostSet = topo
     ? await topologyHostSet(topo as unknown as TopologyModel, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
-    : new LocalHostSet(runDir);
+    : new LocalHostSet(runDir, opts.sandbox);
   const resolvers = new Map(
     Object.entries(topo?.hosts ?? {}).flatMap(([name, h]) =>
       h?.resolver ? [[name, { nameservers: [h.resolver.nameserver].flat(), search: h.resolver.search ?? [], ndots: h.resolver.ndots }] as const] : [],

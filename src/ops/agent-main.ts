@@ -6,5 +6,11 @@
  */
 import { hostOps } from './index.js';
 import { contextFromArgv, serveOps } from '../hosts/agent.js';
+import { sandboxFromEnv } from '../sandbox/limits.js';
+import { sandboxWrapper } from '../sandbox/wrap.js';
 
-serveOps(hostOps, contextFromArgv());
+// The agent is its own process: the sandbox of the run that started it (`wirelab grade` hands
+// it to `wirelab run` in WIRELAB_SANDBOX, which agents inherit) is read here, at the entry,
+// and passed down in the host's context.
+const sandbox = sandboxFromEnv();
+serveOps(hostOps, contextFromArgv(process.argv.slice(2), sandbox && sandboxWrapper(sandbox)));
