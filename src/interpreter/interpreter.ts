@@ -20,7 +20,8 @@ export interface InterpreterOptions {
   runName: string;
   runDir: string;
   hosts: (name: string) => Host;
-  reporter: Reporter;
+  /** Every hook present: the run passes its reporters behind a ReporterMultiplexer. */
+  reporter: Required<Reporter>;
   vars?: Record<string, string>;
   addresses?: Map<string, string[]>;
   /** CIDRs probes may target besides loopback. */

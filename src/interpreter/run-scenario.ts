@@ -8,7 +8,7 @@ import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
 import type { TopologyModel } from '../topology/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { Interpreter } from './interpreter.js';
-import type { Reporter } from './reporter.js';
+import { ReporterMultiplexer, type Reporter } from './reporter.js';
 import type { SandboxSpec } from '../sandbox/limits.js';
 
 export interface RunOptions {
@@ -129,7 +129,8 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
     hosts: (name) => hosts.host(name),
     addresses: hosts.addresses,
     allowedTargets: [...hosts.allowedTargets, ...(opts.allowTargets ?? [])],
-    reporter: opts.reporter,
+    // a reporter that throws costs neither the run nor its record
+    reporter: new ReporterMultiplexer([opts.reporter]),
     vars: opts.vars,
     resolvers,
   });
