@@ -30,19 +30,27 @@ export class CappedOutput {
 }
 
 /**
+ * Sends `sig` to the process group of `pid` (a process we started with `detached: true`, so
+ * it leads its own group); a group that is already gone is not an error. A pid of 0 or less is
+ * ignored: `kill(-0)` would signal our own group.
+ */
+export function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  if (!(pid > 0)) return;
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    /* the group is gone */
+  }
+}
+
+/**
  * Ends a process we started and everything in its process group: SIGTERM, then SIGKILL after
  * `graceMs`. Only the group of a PID we spawned (with `detached: true`) is ever signalled.
  */
 export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      /* the group is gone */
-    }
-  };
+  const signal = (sig: NodeJS.Signals) => signalGroup(pid, sig);
   const exited = child.exitCode !== null || child.signalCode !== null;
   if (!exited) {
     signal('SIGTERM');

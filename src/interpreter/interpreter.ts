@@ -9,6 +9,7 @@ import { exitClassOf, WirelabError } from '../errors.js';
 import { durationMs } from './duration.js';
 import { StepTimeout } from './step-timeout.js';
 import type { Reporter } from './reporter.js';
+import { fmtMs } from '../util/format-ms.js';
 import type { RunState, StepRunContext } from './step-context.js';
 import { TeardownStack } from './teardown.js';
 import { buildRecord, pathString } from './record.js';
@@ -186,8 +187,4 @@ export class Interpreter {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-function fmtMs(ms: number): string {
-  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
 }

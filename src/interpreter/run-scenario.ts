@@ -1,6 +1,7 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { onOutputClosed } from '../util/output-guard.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
 import { LocalHostSet, type HostSet } from './host-set.js';
@@ -25,13 +26,6 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** The grading sandbox the run's programs start in (`wirelab grade` hands it down). */
   sandbox?: SandboxSpec;
-}
-
-/** Writes a file so that readers never see half of it. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
 }
 
 /**
@@ -140,7 +134,7 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
   const record = await interp.run();
   if (hosts instanceof TopologyHostSet) record.topology = { runId: hosts.topology.runId, ...hosts.topology.record() };
   try {
-    await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+    await writeFileAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
   } catch (e) {
     throw new EnvironmentError(`cannot write ${join(runDir, 'run.json')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, `free space or permissions on ${runDir}`);
   }
