@@ -40,3 +40,17 @@ describe('signalGroup', () => {
     expect(() => signalGroup(-1, 'SIGTERM')).not.toThrow();
   });
 });
+
+describe('nativeAddon', () => {
+  it('loads a built addon, and says why when it is off or missing', async () => {
+    const { nativeAddon } = await import('../../src/util/native-addon.js');
+    const probe = nativeAddon<{ traceOpen: unknown }>('wirelab_probe');
+    expect(typeof probe.get()?.traceOpen).toBe('function');
+    expect(probe.error()).toBeUndefined();
+    const off = nativeAddon('wirelab_probe', { off: () => 'SWITCH=1' });
+    expect([off.get(), off.error()]).toEqual([undefined, 'SWITCH=1']);
+    const missing = nativeAddon('wirelab_nothing');
+    expect(missing.get()).toBeUndefined();
+    expect(missing.error()).toMatch(/wirelab_nothing\.node/);
+  });
+});
