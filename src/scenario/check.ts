@@ -32,12 +32,11 @@ export function checkNames(source: Source, scenario: Scenario, hosts: ReadonlySe
   const defined = new Map<string, Map<string, Path>>();
   const everDefined = new Map<string, Set<string>>();
   // First pass: everything defined anywhere, so "used before defined" can be told from "unknown".
-  walk(scenario.steps, ['steps'], (kind, body, bodyPath) => {
+  walk(scenario.steps, ['steps'], (kind, body) => {
     kind.check?.(body, {
       ...scopeBase(),
       define: (space, name) => void everDefined.set(space, (everDefined.get(space) ?? new Set()).add(name)),
     });
-    void bodyPath;
   });
   const ids = new Map<string, Path>();
   walk(scenario.steps, ['steps'], (kind, body, bodyPath, step, stepPath) => {

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 
 export type Path = (string | number)[];
