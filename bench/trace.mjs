@@ -1,6 +1,11 @@
 // Times `wirelab trace` beside Linux traceroute in the same run, through a namespace chain
-// cli → r1 → r2 → r3 → dst (icmp_ratelimit=0), for UDP, ICMP (-I) and TCP (-T) probes, on an
-// answering path and with a silent destination; hop addresses and star positions must agree.
+// cli → r1 → r2 → r3 → dst, for UDP, ICMP (-I) and TCP (-T) probes, on an answering path and
+// with a silent destination (both with -m 8 -w 1), and with tool defaults (-w 5,3,10 -N 16)
+// past a silent router r2; hop addresses and star positions must agree.
+// The namespaces keep the kernel's default ICMP rate limits (a burst of 6 errors per
+// destination, then one a second), as real routers do; until issue 14 they set
+// icmp_ratelimit=0. So that no trace finds the burst a previous one spent, the chain is built
+// afresh (untimed) before every traced command, for wirelab and traceroute alike.
 // "trace itself" is the result's elapsedMs: the trace without node's process start-up.
 // Needs root, traceroute, and a build (npx tsc -p tsconfig.build.json). Usage: node bench/trace.mjs [runs=3]
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -19,7 +24,7 @@ function setup() {
   for (const ns of NS) {
     sh('ip', 'netns', 'add', ns);
     sh('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
-    sh('ip', 'netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv4.icmp_ratelimit=0', `net.ipv4.ip_forward=${/r\d$/.test(ns) ? 1 : 0}`);
+    sh('ip', 'netns', 'exec', ns, 'sysctl', '-qw', `net.ipv4.ip_forward=${/r\d$/.test(ns) ? 1 : 0}`);
   }
   const links = [['cli', 'r1', '198.51.100.1/30', '198.51.100.2/30'], ['r1', 'r2', '198.51.100.5/30', '198.51.100.6/30'], ['r2', 'r3', '198.51.100.9/30', '198.51.100.10/30'], ['r3', 'dst', '203.0.113.1/30', '203.0.113.2/30']];
   for (const [a, b, aa, ba] of links) {
@@ -32,6 +37,17 @@ function setup() {
   for (const [ns, dest, via] of [['cli', 'default', '198.51.100.2'], ['r1', 'default', '198.51.100.6'], ['r2', 'default', '198.51.100.10'], ['r2', '198.51.100.0/30', '198.51.100.5'], ['r3', '198.51.100.0/24', '198.51.100.9'], ['dst', 'default', '203.0.113.1']]) {
     inNs(ns, 'ip', 'route', 'add', dest, 'via', via);
   }
+  // resolves every neighbour on the path; echo replies spend no ICMP error budget
+  spawnSync('ip', ['netns', 'exec', P + 'cli', 'ping', '-n', '-c', '1', '-W', '1', DST]);
+}
+/** A fresh chain (full ICMP bursts), its destination silent or not. */
+function fresh(silent) {
+  setup();
+  silenceDst(silent);
+}
+/** r2 sends no time-exceeded (as lab 1's r3). */
+function silenceR2() {
+  execFileSync('ip', ['netns', 'exec', P + 'r2', 'nft', '-f', '-'], { input: 'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n' });
 }
 function teardown() {
   for (const ns of NS) spawnSync('ip', ['netns', 'del', ns]);
@@ -61,16 +77,16 @@ function hops(text) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-setup();
 let differ = 0;
 try {
   for (const silent of [false, true]) {
-    silenceDst(silent);
     for (const [probe, flag] of [['udp', []], ['icmp', ['-I']], ['tcp', ['-T']]]) {
       const ours = [], peer = [], inproc = [];
       let same = true;
       for (let i = 0; i < reps; i++) {
+        fresh(silent);
         const a = timed(['node', cli, 'trace', DST, '--probe', probe, '-m', '8', '-w', '1', '--json', '--allow-target', '203.0.113.0/24']);
+        fresh(silent);
         const b = timed(['traceroute', '-n', ...flag, '-m', '8', '-w', '1', DST]);
         const result = JSON.parse(a.out);
         ours.push(a.s);
@@ -87,6 +103,33 @@ try {
       const mo = median(ours), mp = median(peer);
       console.log(`${name.padEnd(48)} wirelab ${mo.toFixed(3)} s (trace itself ${median(inproc).toFixed(3)} s)  traceroute ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}${same ? '  hops agree' : ''}`);
     }
+  }
+  // traceroute's own defaults (-w 5,3,10 -N 16 -m 30) past a silent router: its stars wait
+  // NEAR (10) x the RTT of a later hop's answer instead of 5 s each
+  for (const [probe, flag] of [['udp', []], ['icmp', ['-I']]]) {
+    const ours = [], peer = [], inproc = [];
+    let same = true;
+    for (let i = 0; i < reps; i++) {
+      fresh(false);
+      silenceR2();
+      const a = timed(['node', cli, 'trace', DST, '--probe', probe, '--json', '--allow-target', '203.0.113.0/24']);
+      fresh(false);
+      silenceR2();
+      const b = timed(['traceroute', '-n', ...flag, DST]);
+      const result = JSON.parse(a.out);
+      ours.push(a.s);
+      peer.push(b.s);
+      inproc.push(result.elapsedMs / 1000);
+      const mine = result.hops.map((h) => h.probes.map((p) => p.address ?? '*').join(' ')).join(' | ');
+      if (mine !== hops(b.out)) {
+        same = false;
+        console.log(`  HOPS DIFFER: wirelab ${mine}\n               traceroute ${hops(b.out)}`);
+      }
+    }
+    if (!same) differ++;
+    const name = `r2 silent, defaults, ${probe} vs traceroute ${flag.join(' ') || '(udp)'}`;
+    const mo = median(ours), mp = median(peer);
+    console.log(`${name.padEnd(48)} wirelab ${mo.toFixed(3)} s (trace itself ${median(inproc).toFixed(3)} s)  traceroute ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}${same ? '  hops agree' : ''}`);
   }
 } finally {
   teardown();

@@ -1084,6 +1084,7 @@ static napi_value js_open_sockets(napi_env env, napi_callback_info info) {
 }
 
 int trace_init(napi_env env, napi_value exports); /* trace.c */
+int netns_init(napi_env env, napi_value exports); /* netns.c */
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -1095,6 +1096,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   if (trace_init(env, exports) != 0) return NULL;
+  if (netns_init(env, exports) != 0) return NULL;
   return exports;
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { withExit } from './exit.js';
 import { UsageError } from '../errors.js';
+import type { ReportSpec } from '../generated/scenario.js';
 import { writeReport, type ReportFormat } from '../report/render.js';
 
 const FORMATS: readonly ReportFormat[] = ['md', 'tex', 'pdf'];
@@ -27,20 +28,11 @@ export async function reportCommand(runDir: string, opts: ReportCommandOptions):
   return 0;
 }
 
-/** What a scenario's `report:` section asks for (schema fragment: templates/README.md). */
-export interface ScenarioReportSpec {
-  /** Template name or file (default `lab-report`). */
-  template?: string;
-  /** Formats to write, each to RUN_DIR/report.<ext> (default [md]). */
-  formats?: ReportFormat[];
-  instructor?: boolean;
-}
-
 /**
- * Writes the reports a scenario's `report:` section asks for, at the end of a run; returns the
+ * Writes the reports a scenario's `report:` section (its generated `ReportSpec`) asks for, at the end of a run; returns the
  * files written. `scenarioDir` (the scenario file's folder) anchors a template file path. Errors (missing LaTeX: EnvironmentError; bad template: UsageError) propagate.
  */
-export async function writeScenarioReports(runDir: string, spec: ScenarioReportSpec, scenarioDir?: string): Promise<string[]> {
+export async function writeScenarioReports(runDir: string, spec: ReportSpec, scenarioDir?: string): Promise<string[]> {
   const written: string[] = [];
   // A template given as a file is relative to the scenario file, like every other path in it.
   const template = spec.template && scenarioDir && /[/\\]|\.hbs$/.test(spec.template) ? resolve(scenarioDir, spec.template) : spec.template;

@@ -12,9 +12,10 @@ import { withExit } from './exit.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { HostContext } from '../hosts/context.js';
 import { QUERY_TYPES, type QueryType } from '../dns/client.js';
-import { formatNslookup } from '../dns/format.js';
+import { formatNslookup, type NslookupInput } from '../dns/format.js';
 import { resolve } from '../dns/ops.js';
 import { parseResolvConf } from '../dns/resolv-conf.js';
+import { parseAllowTargets } from '../probes/target.js';
 
 interface ResolveCliOptions {
   type?: string;
@@ -62,8 +63,14 @@ function settings(opts: ResolveCliOptions): { server: string; search: string[]; 
   return { server, search: opts.search !== undefined ? list(opts.search) : conf.search, ndots: opts.ndots !== undefined ? int(opts.ndots, 'ndots', 0, 15) : conf.ndots };
 }
 
+/** What the command prints for a result: nslookup's layout (the one a report's lookup listing shows), or JSON. `defaultTypes`: no --type was given. */
+export function resolveOutput(result: NslookupInput, opts: { json?: boolean; defaultTypes: boolean }): string {
+  return opts.json ? JSON.stringify(result, null, 2) + '\n' : formatNslookup(result, opts.defaultTypes);
+}
+
 /** Runs the command; returns the exit code. */
 export async function runResolve(name: string, opts: ResolveCliOptions): Promise<number> {
+  const allow = parseAllowTargets(opts.allowTarget);
   const types = (opts.type ?? '').split(',').map((t) => t.trim().toUpperCase()).filter(Boolean);
   for (const t of types) if (!QUERY_TYPES.includes(t as QueryType)) throw new UsageError(`--type: unknown record type "${t}" (use ${QUERY_TYPES.join(', ')})`);
   if (!['all-types', 'first-type'].includes(opts.walk)) throw new UsageError(`--walk must be all-types or first-type, got "${opts.walk}"`);
@@ -81,11 +88,11 @@ export async function runResolve(name: string, opts: ResolveCliOptions): Promise
       tcp: !!opts.tcp,
       walk: opts.walk as 'all-types' | 'first-type',
       ...(opts.firstId !== undefined ? { firstId: int(opts.firstId, 'first-id', 0, 65535) } : {}),
-      allow: opts.allowTarget ?? [],
+      allow,
     },
     ctx,
   );
-  process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + '\n' : formatNslookup(result, types.length === 0));
+  process.stdout.write(resolveOutput(result, { json: opts.json, defaultTypes: types.length === 0 }));
   return result.rcode === 'NOERROR' ? ExitCode.ok : ExitCode.checksFailed;
 }
 

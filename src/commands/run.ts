@@ -7,6 +7,7 @@ import { silentReporter } from '../interpreter/reporter.js';
 import { runScenario } from '../interpreter/run-scenario.js';
 import { sandboxFromEnv } from '../sandbox/limits.js';
 import { readScenario } from '../scenario/read.js';
+import { parseAllowTargets } from '../probes/target.js';
 
 function parseVars(list: string[]): Record<string, string> {
   return Object.fromEntries(
@@ -27,8 +28,10 @@ export function register(program: Command): void {
     .option('--json', 'print the run record as JSON on stdout instead of the live display')
     .option('--var <name=value...>', 'values for {{name}} in commands (e.g. submission=DIR)', [])
     .option('--allow-target <cidr...>', 'let probes and connections reach these subnets besides loopback and the topology', [])
+    .option('--no-report', "write only the run record, not the scenario's reports (render them later with `wirelab report RUN_DIR`)")
     .action(
-      withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[]; allowTarget: string[] }) => {
+      withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[]; allowTarget: string[]; report: boolean }) => {
+        const allowTargets = parseAllowTargets(opts.allowTarget);
         const r = await readScenario(file);
         if (!r.ok) {
           printDiagnostics(r.diagnostics);
@@ -38,7 +41,7 @@ export function register(program: Command): void {
           out: opts.out,
           reporter: opts.json ? silentReporter : new LiveReporter(),
           vars: parseVars(opts.var),
-          allowTargets: opts.allowTarget,
+          allowTargets,
           handleSignals: true,
           // a grading run's child: `wirelab grade` hands the sandbox down in WIRELAB_SANDBOX
           sandbox: sandboxFromEnv(),
@@ -46,7 +49,7 @@ export function register(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
         else process.stderr.write(`run record: ${runDir}/run.json\n`);
         const spec = r.loaded.scenario.report;
-        if (!spec || record.run.interrupted) return record.run.exitCode;
+        if (!spec || !opts.report || record.run.interrupted) return record.run.exitCode;
         try {
           // Handlebars and the PDF path load only when there is a report to render.
           const { writeScenarioReports } = await import('./report.js');

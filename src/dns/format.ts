@@ -32,8 +32,11 @@ function recordLines(r: RecordJson): string {
   }
 }
 
+/** What the layout reads of a resolution (a ResolveResult, or a run record's resolve probe). */
+export type NslookupInput = Pick<ResolveResult, 'query' | 'server' | 'name' | 'transactions'>;
+
 /** The final replies: those for the name that ended the walk, last reply per question. */
-function finalReplies(result: ResolveResult): DnsTransaction[] {
+function finalReplies(result: NslookupInput): DnsTransaction[] {
   const byType = new Map<string, DnsTransaction>();
   for (const t of result.transactions) if (t.question.name === result.name) byType.set(t.question.type, t);
   return [...byType.values()];
@@ -43,7 +46,7 @@ function finalReplies(result: ResolveResult): DnsTransaction[] {
  * nslookup-style text. `defaultTypes`: the types were not chosen (A then AAAA), so, as nslookup
  * does, one "No answer" line covers both and an error is printed once.
  */
-export function formatNslookup(result: ResolveResult, defaultTypes: boolean): string {
+export function formatNslookup(result: NslookupInput, defaultTypes: boolean): string {
   const { address, port } = result.server;
   // nslookup 9.18 prints no Server/Address header for a reverse lookup of an address
   const out: string[] = isIP(result.query) ? [] : [`Server:\t\t${address}`, `Address:\t${address}#${port}`, ''];

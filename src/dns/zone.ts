@@ -1,13 +1,11 @@
 /**
- * The zone model: scenarios write `ZoneSpec`s (see zone-schema.ts); `compileZones` checks them
+ * The zone model: scenarios write `ZoneSpec`s (schemas/dns-zone.schema.json); `compileZones` checks them
  * and turns them into `Zone`s (absolute lower-case names, a TTL on every record, an SOA per
  * apex) that lookup.ts answers from.
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { UsageError } from '../errors.js';
 import { canonicalIPv6, isAtOrBelow, nameProblem, normName, parentName } from './names.js';
-
-export { zoneSchema } from './zone-schema.js';
 
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'TXT'] as const;
 export type DnsRecordType = (typeof RECORD_TYPES)[number];

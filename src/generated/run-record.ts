@@ -6,6 +6,10 @@
  * `failed`: an expectation was not met (a result). `errored`: the step could not be carried out (environment, timeout, bug). `skipped`: not run because the run stopped before it.
  */
 export type Status = 'passed' | 'failed' | 'errored' | 'skipped';
+/**
+ * What a probe step sent and received, typed by `kind`: the result the probe's command prints with its formatter (`wirelab scan`, `trace`, `resolve`).
+ */
+export type ProbeRecord = ScanProbe | TracerouteProbe | ResolveProbe;
 
 /**
  * What a wirelab run did: `reports/<run>/run.json`. Reports and grades read only this file (and the files it names beside it), so they can be re-rendered and recomputed without running anything again.
@@ -129,12 +133,7 @@ export interface StepRecord {
   fixture?: FixtureRecord;
   connection?: ConnectionRecord;
   capture?: CaptureRecord;
-  /**
-   * What a probe step (scan, resolve, traceroute) sent and received, in the probe's own result format.
-   */
-  probe?: {
-    [k: string]: unknown | undefined;
-  };
+  probe?: ProbeRecord;
   /**
    * Nested steps (a capture's `during`).
    */
@@ -250,16 +249,195 @@ export interface CaptureCounters {
   droppedByInterface: number;
 }
 /**
- * One row of Wireshark's packet list.
+ * One row of Wireshark's packet list, exactly as `tshark -r FILE` prints it (Wireshark 4.0).
  */
 export interface PacketRow {
+  /**
+   * Frame number, from 1.
+   */
   no: number;
+  /**
+   * Seconds since the first frame of the file (tshark's relative time).
+   */
   time: number;
   source: string;
   destination: string;
   protocol: string;
+  /**
+   * Frame length on the wire (original length), as in the Length column.
+   */
   length: number;
+  /**
+   * Wireshark's Info column, character for character.
+   */
   info: string;
+}
+/**
+ * A port scan (TCP connect, SYN or UDP) as `wirelab scan` returns it (src/probes/scan-types.ts).
+ */
+export interface ScanProbe {
+  kind: 'scan';
+  target: string;
+  method: 'connect' | 'syn' | 'udp';
+  /**
+   * Which implementation sent the probes: `native` (native/probe.c) or `portable`.
+   */
+  engine: 'native' | 'portable';
+  ports: PortResult[];
+  probesSent: number;
+  elapsedMs: number;
+  probes: ScanProbeRecord[];
+  /**
+   * Probes sent but left out of `probes` because of the cap.
+   */
+  probesOmitted: number;
+  /**
+   * Where the RTTs come from: `kernel` (receive timestamps), `native` (clocks read in native/probe.c, TCP_INFO), `userspace` (when JavaScript saw the answer).
+   */
+  timeSource: 'kernel' | 'native' | 'userspace';
+  /**
+   * nmap's smoothed RTT over the answers; absent without answers.
+   */
+  srttMs?: number;
+}
+/**
+ * One scanned port: its state as nmap names it and why.
+ */
+export interface PortResult {
+  port: number;
+  proto: 'tcp' | 'udp';
+  state: 'open' | 'closed' | 'filtered' | 'open|filtered';
+  /**
+   * nmap's `--reason` word: `syn-ack`, `conn-refused`, `reset`, `no-response`, `port-unreach`…
+   */
+  reason: string;
+  /**
+   * Service name from nmap-services, `unknown` when not listed.
+   */
+  service: string;
+  /**
+   * Round trip of the probe that decided the state (absent for no-response).
+   */
+  rttMs?: number;
+}
+/**
+ * One probe as sent on the wire and what came back.
+ */
+export interface ScanProbeRecord {
+  /**
+   * Milliseconds since the scan started, when the probe was sent.
+   */
+  time: number;
+  port: number;
+  sent: 'SYN' | 'UDP';
+  /**
+   * `SYN/ACK`, `RST`, `none`, or `ICMP <kind>`.
+   */
+  answer: string;
+}
+/**
+ * A traceroute as `wirelab trace` returns it (src/probes/trace.ts).
+ */
+export interface TracerouteProbe {
+  kind: 'traceroute';
+  target: string;
+  probe: 'udp' | 'icmp' | 'tcp';
+  maxHops: number;
+  hops: TraceHop[];
+  destinationReached: boolean;
+  elapsedMs: number;
+  engine: 'native' | 'portable';
+  /**
+   * `kernel`: every answer's time is the kernel's receive timestamp; `userspace`: when a process saw it.
+   */
+  timeSource: 'kernel' | 'userspace';
+}
+export interface TraceHop {
+  ttl: number;
+  probes: TraceProbeResult[];
+  /**
+   * A probe of this hop reached the destination (or an unreachable ended the path).
+   */
+  reached: boolean;
+}
+export interface TraceProbeResult {
+  /**
+   * Who answered, or null for silence (`*`).
+   */
+  address: string | null;
+  rttMs: number | null;
+  /**
+   * `!H`, `!N`, `!X`… for unreachables, as traceroute prints them.
+   */
+  annotation?: string;
+}
+/**
+ * A lookup as `wirelab resolve` returns it (src/dns/client.ts), with every transaction.
+ */
+export interface ResolveProbe {
+  kind: 'resolve';
+  query: string;
+  server: {
+    address: string;
+    port: number;
+  };
+  candidates: string[];
+  /**
+   * The candidate that ended the walk.
+   */
+  name: string;
+  rcode: string;
+  authoritative: boolean;
+  /**
+   * Data of the records of each requested type owned by the answer chain of `name`.
+   */
+  answers: {
+    [k: string]: string[] | undefined;
+  };
+  /**
+   * CNAMEs followed: [alias, target] pairs.
+   */
+  aliases: [string, string][];
+  transactions: DnsTransaction[];
+  /**
+   * The step named no types, so A then AAAA were asked as nslookup does by default (nslookup then prints one `No answer` for both). Absent: false.
+   */
+  defaultTypes?: boolean;
+}
+/**
+ * One DNS message sent and what came back.
+ */
+export interface DnsTransaction {
+  question: {
+    name: string;
+    type: string;
+  };
+  /**
+   * `address#port`.
+   */
+  server: string;
+  transport: 'udp' | 'tcp';
+  id: number;
+  /**
+   * The reply's rcode name, or null without a reply (see `error`).
+   */
+  rcode: string | null;
+  error?: string;
+  aa: boolean;
+  tc: boolean;
+  answers: DnsRecordJson[];
+  authority: DnsRecordJson[];
+  additional: DnsRecordJson[];
+  elapsedMs: number;
+}
+/**
+ * One resource record: data in presentation form without trailing dots.
+ */
+export interface DnsRecordJson {
+  name: string;
+  type: string;
+  ttl: number;
+  data: string;
 }
 export interface Summary {
   steps: Counts;

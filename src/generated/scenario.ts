@@ -64,7 +64,7 @@ export type GradingExample = (
     };
   };
 /**
- * An address with its prefix length: `198.51.100.55/24` or `2001:db8:1::55/64`.
+ * A unicast address with its prefix length: `198.51.100.55/24` or `2001:db8:1::55/64`. Not a loopback, multicast, unspecified, reserved (240.0.0.0/4), IPv4-mapped or IPv6 link-local (fe80::/10: every interface has one already and routers never forward it) address, nor a /0 prefix, nor the network or broadcast address of an IPv4 subnet of /30 or wider. IPv4 link-local (169.254.0.0/16) is allowed: Linux routes it like any subnet.
  */
 export type Cidr = string;
 /**
@@ -110,7 +110,7 @@ export type Step =
  */
 export type Name1 = string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName = string;
 /**
@@ -154,7 +154,7 @@ export type Duration2 = number | string;
  */
 export type Name3 = string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName1 = string;
 /**
@@ -210,7 +210,7 @@ export type Name11 = string;
  */
 export type Duration7 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName2 = string;
 /**
@@ -268,10 +268,26 @@ export type Name12 = string;
  */
 export type Duration8 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName3 = string;
 export type Port1 = number;
+/**
+ * nmap `--initial-rtt-timeout`: how long a probe waits before any round trip was measured (default 1s).
+ */
+export type Duration9 = number | string;
+/**
+ * nmap `--min-rtt-timeout`: the floor of the adaptive timeout srtt + 4 rttvar (default 100ms).
+ */
+export type Duration10 = number | string;
+/**
+ * nmap `--max-rtt-timeout`: the ceiling of the adaptive timeout (default 10s).
+ */
+export type Duration11 = number | string;
+/**
+ * nmap `--scan-delay`: at least this long between probes.
+ */
+export type Duration12 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -279,29 +295,29 @@ export type Name13 = string;
 /**
  * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration9 = number | string;
+export type Duration13 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName4 = string;
 /**
- * How long to wait for each probe's answer (default 1s).
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration10 = number | string;
+export type Duration14 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name14 = string;
 /**
- * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration11 = number | string;
+export type Duration15 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name15 = string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName5 = string;
 export type Step1 =
@@ -330,11 +346,11 @@ export type PacketPatterns = [
  */
 export type Name16 = string;
 /**
- * The longest this step may take (default 60s); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration12 = number | string;
+export type Duration16 = number | string;
 /**
- * A host of the topology, or `local` (this machine) when the scenario has no topology.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName6 = string;
 /**
@@ -342,9 +358,9 @@ export type HostName6 = string;
  */
 export type Name17 = string;
 /**
- * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration13 = number | string;
+export type Duration17 = number | string;
 /**
  * The steps whose traffic is captured.
  */
@@ -354,9 +370,9 @@ export type Steps1 = Step1[];
  */
 export type Name18 = string;
 /**
- * The longest this step may take (default: no limit of its own; the run's timeout bounds it); past it the step is `errored` and what it started is torn down.
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration14 = number | string;
+export type Duration18 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -454,7 +470,7 @@ export interface TopologyNetwork {
    */
   subnet6?: string;
   /**
-   * MTU of every interface on this network unless the interface sets its own (default 1500).
+   * MTU of every interface on this network unless the interface sets its own (default 1500). An interface with an IPv6 address needs 1280 or more; below that only IPv4 links.
    */
   mtu?: number;
 }
@@ -467,7 +483,7 @@ export interface TopologyHost {
    */
   ip: Cidr | TopologyInterface | [Cidr | TopologyInterface, ...(Cidr | TopologyInterface)[]];
   /**
-   * MTU of this host's interfaces that do not set their own (default: the network's MTU, else 1500).
+   * MTU of this host's interfaces that do not set their own (default: the network's MTU, else 1500); 1280 or more on those with an IPv6 address.
    */
   mtu?: number;
   /**
@@ -515,7 +531,7 @@ export interface TopologyInterface {
    */
   ip: Cidr | [Cidr, ...Cidr[]];
   /**
-   * MTU of this interface (default: the network's MTU, else 1500).
+   * MTU of this interface (default: the network's MTU, else 1500); 1280 or more if it has an IPv6 address.
    */
   mtu?: number;
   /**
@@ -901,7 +917,7 @@ export interface ScanStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration9;
+  timeout?: Duration13;
 }
 export interface ScanBody {
   from?: HostName3;
@@ -917,6 +933,18 @@ export interface ScanBody {
    * `connect` (default; full handshake, like `nmap -sT`), `syn` (half-open with raw sockets, like `nmap -sS`; needs root) or `udp` (a datagram per port with nmap's payload for it, like `nmap -sU`: a reply is open, ICMP port-unreachable closed, other ICMP unreachables filtered, silence after a retransmission open|filtered).
    */
   method?: 'connect' | 'syn' | 'udp';
+  /**
+   * nmap's timing template `-T0`..`-T5` (default 3, `normal`): 4 (`aggressive`) is initial/min/max RTT timeout 500 ms/100 ms/1250 ms and 6 retries, 5 (`insane`) 250/50/300 ms and 2 retries; 0-2 send one probe at a time, 5 min, 15 s and 400 ms apart.
+   */
+  timing?: number | ('paranoid' | 'sneaky' | 'polite' | 'normal' | 'aggressive' | 'insane');
+  initialRttTimeout?: Duration9;
+  minRttTimeout?: Duration10;
+  maxRttTimeout?: Duration11;
+  /**
+   * nmap `--max-retries`: retransmissions a port may get at most (default 10). As nmap, a silent port gets one retransmission more than the highest that was ever answered, so usually one.
+   */
+  maxRetries?: number;
+  scanDelay?: Duration12;
   expect?: ScanExpect;
 }
 /**
@@ -962,7 +990,7 @@ export interface TracerouteStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration11;
+  timeout?: Duration15;
 }
 export interface TracerouteBody {
   from?: HostName4;
@@ -978,7 +1006,14 @@ export interface TracerouteBody {
    * The highest TTL (default 30).
    */
   maxHops?: number;
-  wait?: Duration10;
+  /**
+   * traceroute's `-w MAX,HERE,NEAR` (default `5,3,10`): a probe waits at most MAX seconds, HERE × the round trip of an answer already in from its own hop, else NEAR × that of an answer from a later hop. A plain duration (`1s`, `2`) is MAX alone, without shortening, as `traceroute -w 1`.
+   */
+  wait?: Duration14 | string;
+  /**
+   * Probes outstanding at once (traceroute `-N squeries`, default 16); `maxHops` × 3 or more puts every hop's probes in flight at once.
+   */
+  simQueries?: number;
   expect?: TracerouteExpect;
 }
 export interface TracerouteExpect {
@@ -1013,7 +1048,7 @@ export interface CaptureStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration14;
+  timeout?: Duration18;
 }
 export interface CaptureBody {
   as: Name15;
@@ -1063,7 +1098,7 @@ export interface InspectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration12;
+  timeout?: Duration16;
 }
 export interface InspectBody {
   /**
@@ -1144,7 +1179,7 @@ export interface ResolveStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration13;
+  timeout?: Duration17;
 }
 export interface ResolveBody {
   on?: HostName6;

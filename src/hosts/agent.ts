@@ -6,40 +6,69 @@ import { toWire, type AgentMessage, type AgentRequest } from './agent-protocol.j
 const ORPHAN_SHUTDOWN_MS = 3000;
 
 /**
- * Serves `table` over the IPC channel of this process (the agent side of AgentHost): answers
- * each `{ id, op, args }`, closes everything and exits on `$shutdown`, and also when the
- * controller goes away (channel disconnect), so no agent outlives its run.
+ * The agent's end of its link to the controller: the IPC channel of an agent process, or the
+ * message port of a host thread (src/ops/thread-main.ts).
  */
-export function serveOps(table: Record<string, HostOp>, ctx: HostContext): void {
+export interface AgentChannel {
+  send(m: AgentMessage): void;
+  onRequest(handler: (req: AgentRequest) => void): void;
+  /** Called when the controller goes away (the IPC channel closes); a thread never sees this. */
+  onDisconnect(handler: () => void): void;
+  /** Ends the agent (the process exits, the thread returns) once its reply is sent. */
+  end(code: number): void;
+  /** The PID the controller records for this agent. */
+  readonly pid: number;
+}
+
+/** The channel of an agent process started with an IPC channel (`AgentHost`). */
+export function processChannel(): AgentChannel {
   if (!process.send) throw new Error('the host agent needs an IPC channel (start it with AgentHost)');
-  const send = (m: AgentMessage) => {
-    if (process.connected) process.send!(m);
+  return {
+    pid: process.pid,
+    send: (m) => {
+      if (process.connected) process.send!(m);
+    },
+    onRequest: (handler) => void process.on('message', handler),
+    onDisconnect: (handler) => void process.on('disconnect', handler),
+    end: (code) => {
+      if (process.connected) process.disconnect();
+      process.exit(code);
+    },
   };
+}
+
+/**
+ * Serves `table` over `channel` (the agent side of AgentHost and ThreadHost): answers each
+ * `{ id, op, args }`, closes everything and ends on `$shutdown`, and also when the controller
+ * goes away (channel disconnect), so no agent outlives its run.
+ */
+export function serveOps(table: Record<string, HostOp>, ctx: HostContext, channel: AgentChannel = processChannel()): void {
   let stopping = false;
   const stop = async (id?: number) => {
     if (stopping) return;
     stopping = true;
-    const timer = setTimeout(() => process.exit(1), ORPHAN_SHUTDOWN_MS);
+    const timer = setTimeout(() => channel.end(1), ORPHAN_SHUTDOWN_MS);
     const errors = await ctx.shutdown();
     clearTimeout(timer);
-    if (id !== undefined) send({ id, ok: true, result: { errors: errors.map(toWire) } });
-    if (process.connected) process.disconnect();
-    process.exit(0);
+    if (id !== undefined) channel.send({ id, ok: true, result: { errors: errors.map(toWire) } });
+    channel.end(0);
   };
-  process.on('message', async (raw: AgentRequest) => {
+  channel.onRequest((raw) => {
     const { id, op, args } = raw;
     if (op === '$shutdown') return void stop(id);
     const fn = Object.hasOwn(table, op) ? table[op] : undefined;
-    if (!fn) return send({ id, ok: false, error: { name: 'Error', message: `unknown host op "${op}"` } });
-    try {
-      const result = await fn(args, ctx);
-      send({ id, ok: true, result: result === undefined ? null : result });
-    } catch (e) {
-      send({ id, ok: false, error: toWire(e) });
-    }
+    if (!fn) return channel.send({ id, ok: false, error: { name: 'Error', message: `unknown host op "${op}"` } });
+    void (async () => {
+      try {
+        const result: unknown = await fn(args, ctx);
+        channel.send({ id, ok: true, result: result === undefined ? null : result });
+      } catch (e) {
+        channel.send({ id, ok: false, error: toWire(e) });
+      }
+    })();
   });
-  process.on('disconnect', () => void stop());
-  send({ type: 'ready', pid: process.pid, netns: ctx.netns });
+  channel.onDisconnect(() => void stop());
+  channel.send({ type: 'ready', pid: channel.pid, netns: ctx.netns });
 }
 
 /**

@@ -1,21 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { Check, RunRecord, StepRecord } from '../generated/run-record.js';
-import type { Step } from '../generated/scenario.js';
 import type { Host } from '../hosts/host.js';
-import { stepKindOf } from '../scenario/check.js';
+import type { CompiledStep } from '../scenario/compile.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { Path } from '../scenario/source.js';
+import type { Path } from '../util/yaml-path.js';
 import { exitClassOf, WirelabError } from '../errors.js';
-import { durationMs } from './duration.js';
-import { StepTimeout } from './step-timeout.js';
+import { StepTimeout } from '../steps/step-timeout.js';
 import type { Reporter } from './reporter.js';
 import { fmtMs } from '../util/format-ms.js';
-import type { RunState, StepRunContext } from './step-context.js';
+import type { RunState, StepRunContext } from '../steps/context.js';
 import { TeardownStack } from './teardown.js';
 import { buildRecord, pathString } from './record.js';
 import { earnedPoints } from './earned.js';
-
-const DEFAULT_RUN_TIMEOUT_MS = 10 * 60_000;
 
 export interface InterpreterOptions {
   runName: string;
@@ -72,14 +68,14 @@ export class Interpreter {
 
   async run(): Promise<RunRecord> {
     const startedAt = new Date();
-    const scenario = this.loaded.scenario;
-    const runTimeout = durationMs(scenario.timeout, DEFAULT_RUN_TIMEOUT_MS);
+    const { scenario, plan } = this.loaded;
+    const runTimeout = plan.timeoutMs;
     this.runDeadline = performance.now() + runTimeout;
     const runTimer = setTimeout(() => this.interrupt('timeout'), runTimeout);
-    this.opts.reporter.runStarted({ name: scenario.name, title: scenario.title, steps: scenario.steps.length });
+    this.opts.reporter.runStarted({ name: scenario.name, title: scenario.title, steps: plan.steps.length });
     let steps: StepRecord[] = [];
     try {
-      steps = await this.runSteps(scenario.steps, ['steps'], 0);
+      steps = await this.runSteps(plan.steps, 0);
     } finally {
       clearTimeout(runTimer);
       const errors = await this.teardown.run();
@@ -97,43 +93,40 @@ export class Interpreter {
     return record;
   }
 
-  private async runSteps(steps: Step[], at: Path, depth: number): Promise<StepRecord[]> {
+  private async runSteps(steps: readonly CompiledStep[], depth: number): Promise<StepRecord[]> {
     const out: StepRecord[] = [];
-    for (let i = 0; i < steps.length; i++) out.push(await this.runStep(steps[i], [...at, i], depth));
+    for (const step of steps) out.push(await this.runStep(step, depth));
     return out;
   }
 
-  private async runStep(step: Step, path: Path, depth: number): Promise<StepRecord> {
-    const { kind } = stepKindOf(step);
-    if (!kind) throw new Error(`unvalidated step at ${pathString(path)}`);
-    const body = (step as unknown as Record<string, unknown>)[kind.kind];
+  private async runStep(step: CompiledStep, depth: number): Promise<StepRecord> {
     const rec: StepRecord = {
-      path: pathString(path),
-      line: this.loaded.source.at(path).line,
-      kind: kind.kind,
+      path: pathString(step.path),
+      line: step.line,
+      kind: step.kind,
       ...(step.id ? { id: step.id } : {}),
-      title: step.name ?? kind.describe(body),
-      host: kind.host(body, this.state),
+      title: step.title,
+      host: step.host(this.state),
       status: 'skipped',
       startMs: round(performance.now() - this.state.t0),
       durationMs: 0,
       checks: [],
       ...(step.points !== undefined ? { points: step.points, earned: 0 } : {}),
-      ...('partial' in step && step.partial ? { partial: true } : {}),
+      ...(step.partial ? { partial: true } : {}),
       ...(step.hidden ? { hidden: true } : {}),
     };
     if (performance.now() >= this.runDeadline) this.interrupt('timeout');
     if (this.abort.signal.aborted) return this.finish(rec, depth, false);
     this.opts.reporter.stepStarted({ path: rec.path, kind: rec.kind, title: rec.title, host: rec.host, depth });
 
-    const ownTimeoutMs = durationMs(step.timeout) ?? kind.defaultTimeoutMs ?? Infinity;
+    const ownTimeoutMs = step.timeoutMs ?? Infinity;
     const timeoutMs = Math.min(ownTimeoutMs, this.runDeadline - performance.now());
     const boundByRun = timeoutMs < ownTimeoutMs;
     const stepAbort = new AbortController();
     const onRunAbort = () => stepAbort.abort(this.abort.signal.reason);
     this.abort.signal.addEventListener('abort', onRunAbort, { once: true });
     const deadline = performance.now() + timeoutMs;
-    const ctx = this.context(rec, stepAbort.signal, deadline, path, depth);
+    const ctx = this.context(rec, stepAbort.signal, deadline, step, depth);
     let timer: NodeJS.Timeout | undefined;
     const started = performance.now();
     try {
@@ -141,7 +134,7 @@ export class Interpreter {
         if (Number.isFinite(timeoutMs)) timer = setTimeout(() => reject(new StepTimeout(`the step did not finish within ${fmtMs(timeoutMs)}`)), Math.max(0, timeoutMs));
         stepAbort.signal.addEventListener('abort', () => reject(stepAbort.signal.reason), { once: true });
       });
-      await Promise.race([kind.run(body, ctx), guard]);
+      await Promise.race([step.run(ctx), guard]);
       rec.status = rec.checks.every((c) => c.passed) ? 'passed' : 'failed';
     } catch (e) {
       rec.status = e instanceof Interrupted && this.interruptReason !== 'timeout' ? 'skipped' : 'errored';
@@ -166,7 +159,7 @@ export class Interpreter {
     return rec;
   }
 
-  private context(rec: StepRecord, signal: AbortSignal, deadline: number, path: Path, depth: number): StepRunContext {
+  private context(rec: StepRecord, signal: AbortSignal, deadline: number, step: CompiledStep, depth: number): StepRunContext {
     return {
       run: this.state,
       signal,
@@ -176,13 +169,19 @@ export class Interpreter {
       transcript: (e) => void (rec.transcript ??= []).push({ t: round(performance.now() - this.state.t0), ...e }),
       detail: (key, value) => void Object.assign(rec, { [key]: value }),
       onTeardown: (label, fn) => this.teardown.push(label, fn),
-      runChildren: async (steps, sub) => {
-        const children = await this.runSteps(steps, [...path, rec.kind, ...sub], depth + 1);
+      runChildren: async (sub: Path) => {
+        const group = step.children.find((c) => samePath(c.path, sub));
+        if (!group) throw new Error(`bug: a ${step.kind} step has no nested steps at ${sub.join('.')}`);
+        const children = await this.runSteps(group.steps, depth + 1);
         rec.children = children;
         return children;
       },
     };
   }
+}
+
+function samePath(a: Path, b: Path): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function round(ms: number): number {

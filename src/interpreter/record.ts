@@ -1,18 +1,16 @@
 import { userInfo } from 'node:os';
 import type { Counts, RunRecord, StepRecord } from '../generated/run-record.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import type { Path } from '../scenario/source.js';
+import type { Path } from '../util/yaml-path.js';
+import { allSteps } from '../steps/records.js';
 import { VERSION } from '../version.js';
+export { allSteps };
 import { EXIT_CODES, type ExitClass } from '../errors.js';
 
 export function pathString(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-/** Every step record, nested ones included, in run order. */
-export function allSteps(steps: StepRecord[]): StepRecord[] {
-  return steps.flatMap((s) => [s, ...allSteps(s.children ?? [])]);
-}
 
 function counts<T>(items: T[], status: (t: T) => string): Counts {
   const c: Counts = { total: items.length, passed: 0, failed: 0, errored: 0, skipped: 0 };

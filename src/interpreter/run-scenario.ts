@@ -4,13 +4,14 @@ import { onOutputClosed } from '../util/output-guard.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
-import { LocalHostSet, type HostSet } from './host-set.js';
+import { LocalHostSet, type HostSet } from '../hosts/host-set.js';
 import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
-import type { TopologyModel } from '../topology/model.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { Interpreter } from './interpreter.js';
 import { ReporterMultiplexer, type Reporter } from './reporter.js';
 import type { SandboxSpec } from '../sandbox/limits.js';
+import { sandboxWrapper } from '../sandbox/wrap.js';
+import { hostOps } from '../ops/index.js';
 
 export interface RunOptions {
   /** Folder for run.json and captures (default reports/<scenario name>). */
@@ -109,9 +110,10 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
 
 async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string, started: (i: Interpreter) => void): Promise<{ record: RunRecord; runDir: string }> {
   const topo = loaded.scenario.topology;
-  const hosts: HostSet = topo
-    ? await topologyHostSet(topo as unknown as TopologyModel, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
-    : new LocalHostSet(runDir, opts.sandbox);
+  if (topo && !loaded.plan.topology) throw new Error('a scenario with a topology reached the run without its plan');
+  const hosts: HostSet = loaded.plan.topology
+    ? await topologyHostSet(loaded.plan.topology, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
+    : new LocalHostSet(runDir, hostOps, opts.sandbox && sandboxWrapper(opts.sandbox));
   const resolvers = new Map(
     Object.entries(topo?.hosts ?? {}).flatMap(([name, h]) =>
       h?.resolver ? [[name, { nameservers: [h.resolver.nameserver].flat(), search: h.resolver.search ?? [], ndots: h.resolver.ndots }] as const] : [],

@@ -3,7 +3,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { ipv4At, ipv6At } from '../packets/decode/addr.js';
 
 /**
- * Listening TCP sockets of this process's network namespace, read from /proc/self/net/tcp{,6}.
+ * Listening TCP sockets of this process's network namespace, read from /proc/thread-self/net/tcp{,6}
+ * (the calling thread's namespace: a host thread's own, not its process's).
  * Looking here, rather than connecting, tells whether a program is ready without opening a
  * connection it would have to handle (and could crash on) and without extra packets in a capture.
  */
@@ -63,7 +64,7 @@ export function parseListening(text: string): ListenSocket[] {
 export function listeningSockets(): ListenSocket[] | undefined {
   let seen = false;
   const out: ListenSocket[] = [];
-  for (const file of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+  for (const file of ['/proc/thread-self/net/tcp', '/proc/thread-self/net/tcp6']) {
     try {
       out.push(...parseListening(readFileSync(file, 'utf8')));
       seen = true;

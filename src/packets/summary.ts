@@ -16,6 +16,7 @@ import { decodeIcmpv6 } from './decode/icmpv6.js';
 import { decodeDns } from './decode/dns.js';
 import { IcmpMatcher } from './icmp-match.js';
 import { TcpSummarizer, type TcpInfoParts } from './tcp-summary.js';
+import { ETHERTYPE_NAMES, ipProtocolName } from './names.js';
 
 export interface SummaryOptions {
   /** Match `tshark -2`: ICMP requests get "(reply in N)" / "(no response found!)". */
@@ -112,7 +113,14 @@ export class Summarizer {
         p.arp = { op: arp.op, senderIp: arp.senderIp, targetIp: arp.targetIp, senderMac: arp.senderMac, targetMac: arp.targetMac };
       } else p.info = 'Malformed ARP';
     } else if (link.ethertype >= 0) {
-      p.info = `Ethertype 0x${link.ethertype.toString(16).padStart(4, '0')}`;
+      // no dissector: tshark names the column by the number and Info by its table, else "Ethernet II"
+      const hex = `0x${link.ethertype.toString(16).padStart(4, '0')}`;
+      if (frame.linktype === 1 && link.ethertype >= 0x600) {
+        p.protocol = hex;
+        p.info = ETHERTYPE_NAMES.get(link.ethertype) ?? 'Ethernet II';
+      } else if (frame.linktype === 1 && link.ethertype > 1500) {
+        p.info = `Ethernet Unknown: Invalid length/type: ${hex} (${link.ethertype})`;
+      } else p.info = `Ethertype ${hex}`;
     }
     return p;
   }
@@ -126,10 +134,17 @@ export class Summarizer {
     p.source = ip.src;
     p.destination = ip.dst;
     if (this.fields) p.ip = { version: ip.version, src: ip.src, dst: ip.dst, ttl: ip.ttl, proto: ip.proto, len: ip.len };
-    if (ip.fragOffset !== 0) {
+    // a fragment (also the first, "more fragments" at offset 0: wirelab does not reassemble, and
+    // tshark names one it cannot reassemble so)
+    if (ip.fragOffset !== 0 || (ip.version === 4 && ip.moreFragments)) {
       p.protocol = ip.version === 4 ? 'IPv4' : 'IPv6';
-      const name = IP_PROTO_NAMES[ip.proto] ?? 'Unknown';
-      p.info = `Fragmented IP protocol (proto=${name} ${ip.proto}, off=${ip.fragOffset}, ID=${ip.id.toString(16).padStart(4, '0')})`;
+      p.info = `Fragmented IP protocol (proto=${ipProtocolName(ip.proto)} ${ip.proto}, off=${ip.fragOffset}, ID=${ip.id.toString(16).padStart(4, '0')})`;
+      return;
+    }
+    // an IPv4 header with nothing after it: tshark calls no dissector, Info stays empty
+    if (ip.version === 4 && ip.end === ip.l4) {
+      p.protocol = 'IPv4';
+      p.info = '';
       return;
     }
     switch (ip.proto) {
@@ -178,6 +193,9 @@ export class Summarizer {
         break;
     }
     p.protocol = IP_PROTO_NAMES[ip.proto] ?? (ip.version === 4 ? 'IPv4' : 'IPv6');
-    p.info = ip.version === 4 ? `${p.protocol} (${ip.proto})` : `IPv6 next header ${ip.proto}`;
+    // as tshark's data dissector names a protocol it does not dissect: "ISO TP4 (29)", and for
+    // IPv6 "Unknown IP Protocol: ISO TP4 (29)"; an empty IPv4 payload leaves Info empty
+    if (ip.version === 4) p.info = ip.end > ip.l4 ? `${ipProtocolName(ip.proto)} (${ip.proto})` : '';
+    else p.info = `Unknown IP Protocol: ${ipProtocolName(ip.proto)} (${ip.proto})`;
   }
 }

@@ -3,23 +3,7 @@
  * record and reports. One decoded frame = one row of Wireshark's packet list plus the
  * structured fields that patterns match on.
  */
-
-/** One row of the packet list, exactly as `tshark -r FILE` prints it (Wireshark 4.0). */
-export interface PacketSummary {
-  /** Frame number, from 1. */
-  no: number;
-  /** Seconds since the first frame of the file (tshark's relative time). */
-  time: number;
-  source: string;
-  destination: string;
-  protocol: string;
-  /** Frame length on the wire (original length), as in the Length column. */
-  length: number;
-  /** Wireshark's Info column, character for character. */
-  info: string;
-  /** Optional (added by the decoder): decimals tshark prints for Time in its text line, 6 (µs files) or 9 (ns). */
-  timeDigits?: number;
-}
+import type { PacketRow } from '../generated/run-record.js';
 
 export interface TcpFields {
   srcPort: number;
@@ -41,7 +25,10 @@ export interface TcpFields {
   analysis: string[];
 }
 
-export interface DecodedPacket extends PacketSummary {
+/** A decoded frame: its packet-list row (the run record's `PacketRow`) and its fields. */
+export interface DecodedPacket extends PacketRow {
+  /** Decimals tshark prints for Time in its text line, 6 (µs files) or 9 (ns). */
+  timeDigits?: number;
   /** Absolute capture time, seconds since the epoch. */
   timestamp: number;
   caplen: number;

@@ -18,6 +18,29 @@ export interface NmapFormatOptions {
  */
 export function formatNmap(result: ScanResult, opts: NmapFormatOptions = {}): string {
   const lines: string[] = [`wirelab scan report for ${result.target}`];
+  const { shown, notShown } = nmapPorts(result);
+  if (shown.length === 0 && result.ports.length > 0) {
+    lines.push(`All ${result.ports.length} scanned ports on ${result.target} are in ignored states.`);
+  }
+  lines.push(notShown ?? '');
+  if (shown.length) {
+    const header = ['PORT', 'STATE', 'SERVICE', ...(opts.reason ? ['REASON'] : [])];
+    const rows = shown.map((p) => [`${p.port}/${p.proto}`, p.state, p.service, ...(opts.reason ? [p.reason] : [])]);
+    lines.push(...table([header, ...rows]));
+  }
+  const kind = { syn: 'SYN', connect: 'connect', udp: 'UDP' }[result.method];
+  lines.push(
+    '',
+    `wirelab done: ${result.ports.length} port${result.ports.length === 1 ? '' : 's'} (${kind} scan, ${result.probesSent} probe${result.probesSent === 1 ? '' : 's'}) scanned in ${(result.elapsedMs / 1000).toFixed(2)} seconds`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Which ports nmap lists and its `Not shown:` line (null when every state is listed): a
+ * closed/filtered state shared by more than 25 ports is hidden, one entry per reason.
+ */
+export function nmapPorts(result: Pick<ScanResult, 'ports'>): { shown: PortResult[]; notShown: string | null } {
   const counts = new Map<string, PortResult[]>();
   for (const p of result.ports) {
     const list = counts.get(p.state);
@@ -28,27 +51,10 @@ export function formatNmap(result: ScanResult, opts: NmapFormatOptions = {}): st
     .filter(([state, list]) => state !== 'open' && list.length > MAX_SHOWN_PER_STATE)
     .sort((a, b) => b[1].length - a[1].length || STATE_ORDER.indexOf(a[0]) - STATE_ORDER.indexOf(b[0]));
   const hidden = new Set(ignored.map(([state]) => state));
-  const shown = result.ports.filter((p) => !hidden.has(p.state));
-  if (shown.length === 0 && result.ports.length > 0) {
-    lines.push(`All ${result.ports.length} scanned ports on ${result.target} are in ignored states.`);
-  }
-  if (ignored.length) {
-    lines.push('Not shown: ' + ignored.flatMap(([state, list]) => notShown(state, list)).join(', '));
-  } else {
-    lines.push('');
-  }
-  if (shown.length) {
-    const header = ['PORT', 'STATE', 'SERVICE', ...(opts.reason ? ['REASON'] : [])];
-    const rows = shown.map((p) => [`${p.port}/${p.proto}`, p.state, p.service, ...(opts.reason ? [p.reason] : [])]);
-    lines.push(...table([header, ...rows]));
-  }
-  if (shown.length === 0 && ignored.length) lines.push('');
-  const kind = { syn: 'SYN', connect: 'connect', udp: 'UDP' }[result.method];
-  lines.push(
-    '',
-    `wirelab done: ${result.ports.length} port${result.ports.length === 1 ? '' : 's'} (${kind} scan, ${result.probesSent} probes) scanned in ${(result.elapsedMs / 1000).toFixed(2)} seconds`,
-  );
-  return lines.join('\n') + '\n';
+  return {
+    shown: result.ports.filter((p) => !hidden.has(p.state)),
+    notShown: ignored.length ? 'Not shown: ' + ignored.flatMap(([state, list]) => notShownParts(state, list)).join(', ') : null,
+  };
 }
 
 /** nmap's state numbering (closed < open < filtered < open|filtered), which breaks ties between equally large states. */
@@ -58,7 +64,7 @@ const STATE_ORDER = ['closed', 'open', 'filtered', 'open|filtered'];
  * One entry per reason of a hidden state, largest first: `40 filtered tcp ports
  * (port-unreach)`, `30 filtered tcp ports (no-response)` (verified against nmap 7.93 -sS).
  */
-function notShown(state: string, list: PortResult[]): string[] {
+function notShownParts(state: string, list: PortResult[]): string[] {
   const reasons = new Map<string, number>();
   for (const p of list) reasons.set(p.reason, (reasons.get(p.reason) ?? 0) + 1);
   return [...reasons.entries()]

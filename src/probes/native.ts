@@ -31,6 +31,12 @@ export interface NativeProbe {
    */
   send(scanner: NativeScanner, ports: Uint16Array, count: number, out: Int32Array, payloads?: Uint8Array, offsets?: Uint32Array): number;
   cancel(scanner: NativeScanner, port: number): void;
+  /**
+   * Moves the calling thread into /run/netns/NAME and a mount namespace of its own with that
+   * namespace's /sys and /etc/netns/NAME files, as `ip netns exec` does (native/netns.c).
+   * Absent from a module built before it existed.
+   */
+  enterNetns?(name: string): void;
   close(scanner: NativeScanner): void;
   /** Connect scanner: sockets still open (0 after close). */
   openSockets(scanner: NativeScanner): number;

@@ -33,6 +33,11 @@ export class RttEstimator {
     return Math.min(this.maxMs, Math.max(this.minMs, this.srtt + 4 * this.rttvar));
   }
 
+  /** srtt + 4·rttvar without the min/max clamp, or undefined before the first answer. */
+  spreadMs(): number | undefined {
+    return this.srtt < 0 ? undefined : this.srtt + 4 * this.rttvar;
+  }
+
   /** Smoothed RTT in ms, or undefined before the first answer. */
   smoothedMs(): number | undefined {
     return this.srtt < 0 ? undefined : this.srtt;

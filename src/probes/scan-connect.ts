@@ -111,6 +111,7 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
   const ports = parsePorts(opts.ports);
   loadServices();
   const engine = new ScanEngine(ports, opts, CONNECT_WINDOW);
+  engine.exactAttempts = true; // each try is a socket of its own, the previous one closed
   const family = address.includes(':') ? 6 : 4;
   const native = opts.portable ? undefined : nativeProbe();
   if (native) {

@@ -1,5 +1,6 @@
 import { RttEstimator } from './rtt.js';
 import { serviceName } from './services.js';
+import { resolveTiming, type Timing } from './timing.js';
 import type { PortResult, PortState, ProbeRecord, ScanOptions, ScanResult } from './scan-types.js';
 
 /** How an engine puts probes on the wire; the transport reports answers via `engine.answer`. */
@@ -27,9 +28,11 @@ export const UDP_SCAN: ScanKind = { proto: 'udp', silent: 'open|filtered', sent:
 const NONE = 255;
 
 /**
- * The part both scan methods share: a bounded window of probes in flight, an nmap-style
- * adaptive timeout, one retransmission for unanswered ports (`tries`, default 2) and the probe
- * log. Timeouts are judged in a setImmediate after the timer fires, i.e. after the event loop
+ * The part both scan methods share: a bounded window of probes in flight, nmap's timing
+ * (src/probes/timing.ts: -T templates, RTT timeouts, max retries, scan delay), nmap's adaptive
+ * timeout, nmap's retransmission rule (a silent port gets one retransmission more than the
+ * highest that ever got an answer, capped by max retries; or exactly `tries` probes) and the
+ * probe log. Timeouts are judged in a setImmediate after the timer fires, i.e. after the event loop
  * has polled for I/O, so answers already waiting in the kernel are read before a probe expires.
  *
  * Per-port state lives in typed arrays indexed by port number: a full-range scan makes 65535
@@ -40,6 +43,8 @@ export class ScanEngine {
   probesSent = 0;
   probesOmitted = 0;
   transport!: ScanTransport;
+  /** The transport knows which try an answer is for (connect scans: a socket per try, the old one closed). */
+  exactAttempts = false;
 
   private readonly queue: readonly number[];
   private next = 0;
@@ -63,7 +68,22 @@ export class ScanEngine {
   private decided = 0;
   private readonly rtt: RttEstimator;
   private readonly window: number;
-  private readonly tries: number;
+  /** Fixed probes per port (`tries`), or undefined for nmap's rule (allowedTries). */
+  private readonly fixedTries: number | undefined;
+  private readonly maxRetries: number;
+  /** nmap's max_successful_tryno: the highest retransmission (0 = first probe) that got an answer. */
+  private maxSuccessfulTry = 0;
+  readonly timing: Timing;
+  private lastSendAt = -Infinity;
+  /** Send time of each port's previous probe (nmap's prevSent), for telling drops from good answers. */
+  private readonly prevSentAt = new Float64Array(65536);
+  /** nmap's send delay (sdn.delayms): the scan delay, raised by boostScanDelay when answers show drops. */
+  private delayMs: number;
+  private lastBoostAt: number;
+  private goodSinceBoost = 0;
+  private droppedSinceBoost = 0;
+  /** Every raise of the send delay, as nmap's "Increasing send delay" lines: [ms since start, new delay]. */
+  readonly delayBoosts: [number, number][] = [];
   private readonly maxRecorded: number;
   private readonly start = performance.now();
   private timer: NodeJS.Timeout | undefined;
@@ -80,12 +100,17 @@ export class ScanEngine {
     private readonly kind: ScanKind = TCP_SCAN,
   ) {
     this.queue = ports;
-    this.window = Math.max(1, opts.window ?? defaultWindow);
-    this.tries = Math.min(255, Math.max(1, opts.tries ?? 2));
+    this.timing = resolveTiming(opts);
+    this.window = Math.max(1, Math.min(opts.window ?? defaultWindow, this.timing.maxParallelism ?? Infinity));
+    this.fixedTries = opts.tries === undefined ? undefined : Math.min(255, Math.max(1, opts.tries));
+    this.maxRetries = this.timing.maxRetries;
+    this.delayMs = this.timing.scanDelayMs;
+    this.lastBoostAt = this.start;
     this.maxRecorded = opts.maxRecordedProbes ?? 2000;
-    this.rtt = new RttEstimator(opts.initialTimeoutMs, opts.minTimeoutMs, opts.maxTimeoutMs);
-    this.order = new Int32Array(ports.length * this.tries + 1);
-    this.orderAt = new Float64Array(ports.length * this.tries + 1);
+    this.rtt = new RttEstimator(this.timing.initialMs, this.timing.minMs, this.timing.maxMs);
+    const most = this.fixedTries ?? this.maxRetries + 1;
+    this.order = new Int32Array(ports.length * most + 1);
+    this.orderAt = new Float64Array(ports.length * most + 1);
   }
 
   /** Runs until every port has a state. */
@@ -117,6 +142,7 @@ export class ScanEngine {
     this.waiting[port] = 0;
     this.inflight--;
     const rttMs = measuredMs !== undefined && Number.isFinite(measuredMs) && measuredMs >= 0 ? measuredMs : performance.now() - this.sentAt[port];
+    this.adjustForDrops(port, rttMs);
     this.rtt.sample(rttMs);
     if (this.records.size) {
       const record = this.records.get(port);
@@ -169,7 +195,9 @@ export class ScanEngine {
       this.records.delete(port);
       this.probesOmitted++;
     }
+    this.prevSentAt[port] = this.sentAt[port];
     this.sentAt[port] = sentAt;
+    this.lastSendAt = sentAt;
     this.waiting[port] = 1;
     this.inflight++;
     this.order[this.orderTail] = port;
@@ -189,6 +217,7 @@ export class ScanEngine {
       do {
         this.refill = false;
         while (this.inflight < this.window) {
+          if (this.delayMs > 0 && performance.now() - this.lastSendAt < this.delayMs) break; // the check timer sends the next one
           let port: number;
           if (this.retryHead < this.retry.length) port = this.retry[this.retryHead++];
           else if (this.next < this.queue.length) port = this.queue[this.next++];
@@ -225,7 +254,7 @@ export class ScanEngine {
       this.waiting[port] = 0;
       this.inflight--;
       this.transport.cancel(port);
-      if (this.attempts[port] < this.tries) this.retry.push(port);
+      if (this.attempts[port] < this.allowedTries()) this.retry.push(port);
       else {
         this.records.delete(port);
         this.decide(port, this.kind.silent, 'no-response', NaN);
@@ -233,6 +262,60 @@ export class ScanEngine {
     }
     this.fill();
     this.finishIfDone();
+  }
+
+  /**
+   * nmap's reaction to drops (scan_engine.cc, ultrascan_adjust_timing and the
+   * max_successful_tryno update), which is how it copes with a target's ICMP rate limit: an
+   * answer to a retransmission whose previous probe went out after the last boost counts as a
+   * drop, any other answer as good; more than 10 drops making over 30 % (T4/T5: 40 %) of the
+   * answers since the last boost, or the highest answered retransmission passing 3 (T4/T5: 4),
+   * boost the send delay: 0 → 5 ms (UDP 50 ms), then doubled, at most the template's max scan
+   * delay (TCP: T3 1 s, T4 10 ms, T5 5 ms; UDP 1 s). Bounded: the delay never passes that max.
+   */
+  private adjustForDrops(port: number, rttMs: number): void {
+    let tryno = this.attempts[port] - 1;
+    // nmap tells its probes' answers apart (the try number is in the source port); where the
+    // transport cannot (SYN, UDP: every try looks alike), an answer slower than this path's
+    // srtt + 4 rttvar after the retransmission is taken for a late answer to an earlier probe
+    const spread = this.rtt.spreadMs();
+    if (tryno > 0 && !this.exactAttempts && spread !== undefined && rttMs > spread) tryno = 0;
+    if (tryno > 0 && this.prevSentAt[port] > this.lastBoostAt) this.droppedSinceBoost++;
+    else this.goodSinceBoost++;
+    const fast = this.timing.maxTcpScanDelayMs <= 10; // T4 and T5 (timing_level >= 4)
+    const bad = this.droppedSinceBoost;
+    if (bad > 10 && bad / (bad + this.goodSinceBoost) > (fast ? 0.4 : 0.3)) this.boostDelay();
+    if (tryno > this.maxSuccessfulTry) {
+      this.maxSuccessfulTry = tryno;
+      if (tryno > (fast ? 4 : 3)) this.boostDelay();
+    }
+  }
+
+  /** nmap's HostScanStats::boostScanDelay. */
+  private boostDelay(): void {
+    const udp = this.kind.proto === 'udp';
+    const most = udp ? this.timing.maxUdpScanDelayMs : this.timing.maxTcpScanDelayMs;
+    const next = this.delayMs === 0 ? (udp ? 50 : 5) : Math.min(this.delayMs * 2, Math.max(this.delayMs, 1000));
+    const old = this.delayMs;
+    this.delayMs = Math.max(old, Math.min(next, most));
+    this.lastBoostAt = performance.now();
+    this.goodSinceBoost = 0;
+    this.droppedSinceBoost = 0;
+    if (this.delayMs !== old) this.delayBoosts.push([round3(this.lastBoostAt - this.start), this.delayMs]);
+  }
+
+  /** The send delay now, in ms. */
+  sendDelayMs(): number {
+    return this.delayMs;
+  }
+
+  /**
+   * Probes a port may get: `tries` when given, else nmap's allowedTryno() + 1: one
+   * retransmission more than the highest that ever got an answer (so 2 while every answer came
+   * to a first probe), at most 1 + max retries.
+   */
+  private allowedTries(): number {
+    return this.fixedTries ?? 1 + Math.min(this.maxRetries, this.maxSuccessfulTry + 1);
   }
 
   private finishIfDone(): void {

@@ -1,3 +1,5 @@
+import type { TimingOptions } from './timing.js';
+
 /**
  * Port states as nmap names them: TCP connect and SYN scans give open, closed or filtered; a
  * UDP scan gives open|filtered to a port that never answered (nothing tells an open port that
@@ -60,8 +62,8 @@ export interface ScanResult {
   srttMs?: number;
 }
 
-/** Options common to both scan methods. */
-export interface ScanOptions {
+/** Options common to both scan methods; nmap's timing controls come from TimingOptions. */
+export interface ScanOptions extends TimingOptions {
   target: string;
   /** Port specification (`50000-50009`, `22,80`, `-`) or a list of ports. */
   ports: string | number[];
@@ -69,13 +71,10 @@ export interface ScanOptions {
   allow?: string[];
   /** Probes in flight at once. */
   window?: number;
-  /** Timeout before any RTT was measured (nmap's initial_rtt_timeout: 1000 ms). */
-  initialTimeoutMs?: number;
-  /** Floor of the adaptive timeout (nmap's min_rtt_timeout: 100 ms). */
-  minTimeoutMs?: number;
-  /** Ceiling of the adaptive timeout (nmap's max_rtt_timeout: 10 s). */
-  maxTimeoutMs?: number;
-  /** Probes per port without answer before it is filtered (nmap: 2 = 1 retransmission). */
+  /**
+   * Exactly this many probes per silent port before it is filtered, overriding nmap's rule
+   * (which gives 2 unless retransmissions were seen to be answered; see `maxRetries`).
+   */
   tries?: number;
   /** Cap on recorded probes (default 2000). */
   maxRecordedProbes?: number;

@@ -66,6 +66,10 @@ export interface TableView<T> {
   caption: string;
   view: T;
 }
+/** A probe's result: its output as the CLI prints it (a listing) and its table. */
+export interface ProbeView<T> extends TableView<T> {
+  listing: ListingView;
+}
 export interface SectionView {
   number: string; // "3" or "3.1"
   depth: number; // 1 for top-level steps
@@ -85,10 +89,9 @@ export interface SectionView {
   transcript: ListingView | null;
   exec: ListingView | null;
   capture: PacketFigure | null;
-  scan: TableView<ScanView> | null;
-  traceroute: TableView<TracerouteView> | null;
-  resolve: TableView<ResolveView> | null;
-  probe: ListingView | null;
+  scan: ProbeView<ScanView> | null;
+  traceroute: ProbeView<TracerouteView> | null;
+  resolve: ProbeView<ResolveView> | null;
   /** The connections used in this step and its (visible) children, as terminal sessions. */
   sessions: SessionView[];
   children: SectionView[];
@@ -267,13 +270,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
         countersNote: !s.capture.counters && s.capture.engine === 'cap' ? "No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out." : null,
       }
     : null;
-  const sv = scanView(s.probe);
-  const tv = sv ? null : tracerouteView(s.probe);
-  const rv = sv || tv ? null : resolveView(s.probe);
-  const scan = sv ? { ...n.table(`Port scan of ${sv.target ?? 'the target'}${sv.method ? ` (${sv.method})` : ''}`), view: sv } : null;
-  const traceroute = tv ? { ...n.table(`Route to ${tv.target ?? 'the target'}`), view: tv } : null;
-  const resolve = rv ? { ...n.table(`DNS transactions of "${s.title}"`), view: rv } : null;
-  const probe = s.probe && !sv && !tv && !rv ? { ...n.listing(`Probe result of "${s.title}"`), text: JSON.stringify(s.probe, null, 2) } : null;
+  const probes = probeViews(s, n);
   const children = (s.children ?? []).filter((c) => opts.instructor || !c.hidden).map((c, i) => sectionView(c, `${number}.${i + 1}`, depth + 1, n, opts));
   return {
     number,
@@ -294,13 +291,34 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
     transcript,
     exec,
     capture,
-    scan,
-    traceroute,
-    resolve,
-    probe,
+    ...probes,
     sessions: sessionsOf(subtree([s], opts.instructor ?? false)),
     children,
   };
+}
+
+/** The step's probe result (by its kind) as a listing of the CLI's output and a table. */
+function probeViews(s: StepRecord, n: Numbering): Pick<SectionView, 'scan' | 'traceroute' | 'resolve'> {
+  const none = { scan: null, traceroute: null, resolve: null };
+  const p = s.probe;
+  if (!p) return none;
+  switch (p.kind) {
+    case 'scan': {
+      const view = scanView(p);
+      const listing = { ...n.listing(`Port scan of ${view.target} (${view.method}), as wirelab scan prints it`), text: view.text };
+      return { ...none, scan: { ...n.table(`Port scan of ${view.target} (${view.method})`), listing, view } };
+    }
+    case 'traceroute': {
+      const view = tracerouteView(p);
+      const listing = { ...n.listing(`Route to ${view.target}, as wirelab trace prints it`), text: view.text };
+      return { ...none, traceroute: { ...n.table(`Route to ${view.target}`), listing, view } };
+    }
+    case 'resolve': {
+      const view = resolveView(p);
+      const listing = { ...n.listing(`Lookup of ${p.query}, as wirelab resolve prints it`), text: view.text };
+      return { ...none, resolve: { ...n.table(`DNS transactions of "${s.title}"`), listing, view } };
+    }
+  }
 }
 
 /** Every step, depth first, with its outline number. */

@@ -10,7 +10,19 @@ export interface SchemaProblem {
   message: string;
 }
 
-type Schema = Record<string, any>;
+/** The parts of a JSON Schema node the messages read. */
+interface Schema {
+  description?: unknown;
+  title?: unknown;
+  properties?: Record<string, Schema | undefined>;
+  [key: string]: unknown;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 function pointerToPath(pointer: string): Path {
   if (!pointer) return [];
@@ -38,45 +50,55 @@ function expectedFrom(schema: Schema | undefined): string {
 }
 
 /** Is this a pure "exactly one of these keys" rule: `oneOf: [{required:[a]}, {required:[b]}]`? */
-function keyChoice(branches: Schema[] | undefined): string[] | undefined {
+function keyChoice(branches: unknown): string[] | undefined {
   if (!Array.isArray(branches)) return undefined;
-  if (!branches.every((b) => b && Object.keys(b).length === 1 && Array.isArray(b.required))) return undefined;
-  return branches.map((b) => b.required[0]);
+  const required = branches.map((b: unknown) => (isRecord(b) && Object.keys(b).length === 1 && Array.isArray(b.required) ? strings(b.required) : undefined));
+  if (!required.every((r): r is string[] => r !== undefined)) return undefined;
+  return required.map((r) => r[0]);
 }
 
 function describe(e: ErrorObject, where: string): SchemaProblem {
+  // A key rejected by `propertyNames`: ajv gives the mapping's path and the key apart; the problem is the key.
+  if (e.propertyName !== undefined) {
+    const parentPath = pointerToPath(e.instancePath);
+    const inner = describe({ ...e, propertyName: undefined, instancePath: `${e.instancePath}/${e.propertyName.replace(/~/g, '~0').replace(/\//g, '~1')}`, data: e.propertyName }, where);
+    const key = `the key "${e.propertyName}" in ${parentPath.length ? `"${parentPath[parentPath.length - 1]}"` : where}`;
+    const message = e.keyword === 'pattern' ? `${key} is not valid${expectedFrom(e.parentSchema as Schema) || ` (expected to match ${(e.params as Record<string, string>).pattern})`}` : inner.message.replace(/^"[^"]*"/, key);
+    return { ...inner, path: [...parentPath, e.propertyName], onKey: true, message };
+  }
   const path = pointerToPath(e.instancePath);
-  const p = e.params as Record<string, any>;
-  const parent = e.parentSchema as Schema | undefined;
+  const p: Record<string, unknown> = e.params;
+  const parent: Schema | undefined = e.parentSchema;
+  const key = String(p.additionalProperty ?? p.missingProperty);
   const name = path.length ? `"${path[path.length - 1]}"` : where;
   switch (e.keyword) {
     case 'additionalProperties': {
       const allowed = Object.keys(parent?.properties ?? {});
       return {
-        path: [...path, p.additionalProperty],
+        path: [...path, key],
         onKey: true,
         code: 'unknown-key',
-        message: `unknown key "${p.additionalProperty}" in ${path.length ? name : where}${didYouMean(p.additionalProperty, allowed)}; expected one of: ${allowed.join(', ')}`,
+        message: `unknown key "${key}" in ${path.length ? name : where}${didYouMean(key, allowed)}; expected one of: ${allowed.join(', ')}`,
       };
     }
     case 'required':
-      return { path, onKey: true, code: 'missing-key', message: `${path.length ? name : where} needs the key "${p.missingProperty}"${expectedFrom(parent?.properties?.[p.missingProperty])}` };
+      return { path, onKey: true, code: 'missing-key', message: `${path.length ? name : where} needs the key "${key}"${expectedFrom(parent?.properties?.[key])}` };
     case 'type': {
       const want = String(p.type).split(',').map((t) => typeWords[t] ?? t).join(' or ');
       return { path, onKey: false, code: 'bad-type', message: `${name} must be ${want}, found ${typeOf(e.data)}` };
     }
     case 'enum':
-      return { path, onKey: false, code: 'bad-value', message: `${name} must be one of: ${quoteList(p.allowedValues)}, found ${JSON.stringify(e.data)}${didYouMean(String(e.data), p.allowedValues.map(String))}` };
+      return { path, onKey: false, code: 'bad-value', message: `${name} must be one of: ${quoteList(strings(p.allowedValues))}, found ${JSON.stringify(e.data)}${didYouMean(String(e.data), strings(p.allowedValues))}` };
     case 'const':
       return { path, onKey: false, code: 'bad-value', message: `${name} must be ${JSON.stringify(p.allowedValue)}, found ${JSON.stringify(e.data)}` };
     case 'pattern':
-      return { path, onKey: false, code: 'bad-value', message: `${name} is not valid: ${JSON.stringify(e.data)}${expectedFrom(parent) || ` (expected to match ${p.pattern})`}` };
+      return { path, onKey: false, code: 'bad-value', message: `${name} is not valid: ${JSON.stringify(e.data)}${expectedFrom(parent) || ` (expected to match ${String(p.pattern)})`}` };
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-      return { path, onKey: false, code: 'bad-value', message: `${name} must be ${p.comparison} ${p.limit}, found ${JSON.stringify(e.data)}` };
+      return { path, onKey: false, code: 'bad-value', message: `${name} must be ${String(p.comparison)} ${String(p.limit)}, found ${JSON.stringify(e.data)}` };
     case 'minItems':
-      return { path, onKey: false, code: 'bad-value', message: `${name} needs at least ${p.limit} item(s)` };
+      return { path, onKey: false, code: 'bad-value', message: `${name} needs at least ${String(p.limit)} item(s)` };
     case 'minProperties':
-      return { path, onKey: false, code: 'bad-value', message: `${name} needs at least ${p.limit} key(s)` };
+      return { path, onKey: false, code: 'bad-value', message: `${name} needs at least ${String(p.limit)} key(s)` };
     default:
       return { path, onKey: false, code: 'bad-value', message: `${name} ${e.message ?? 'is not valid'}` };
   }
@@ -94,8 +116,7 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
   for (const alt of alternatives) {
     const base = alt.schemaPath.replace(/^#/, '');
     const inside = errors.filter((e) => e !== alt && e.schemaPath.replace(/^#/, '').startsWith(`${base}/`) && e.instancePath.startsWith(alt.instancePath));
-    const branches = alt.schema as Schema[];
-    const choice = keyChoice(branches);
+    const choice = keyChoice(alt.schema);
     if (choice) {
       inside.forEach((e) => dropped.add(e));
       dropped.add(alt);
@@ -125,10 +146,11 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
       dropped.add(alt);
       const path = pointerToPath(alt.instancePath);
       const name = path.length ? `"${path[path.length - 1]}"` : where;
-      extra.push({ path, onKey: false, code: 'bad-value', message: `${name} is not valid${expectedFrom(alt.parentSchema as Schema) || ''}` });
+      extra.push({ path, onKey: false, code: 'bad-value', message: `${name} is not valid${expectedFrom(alt.parentSchema) || ''}` });
     }
   }
-  const kept = errors.filter((e) => !dropped.has(e)).map((e) => describe(e, where));
+  // `propertyNames` only repeats, without the key's name, what the error for the key itself says.
+  const kept = errors.filter((e) => !dropped.has(e) && e.keyword !== 'propertyNames').map((e) => describe(e, where));
   const all = [...kept, ...extra];
   // A misspelt key shows up twice: as an unknown key and as a missing one. Keep the first.
   const misspelt = new Set(all.filter((p) => p.code === 'unknown-key').map((p) => p.path.slice(0, -1).join('/')));
@@ -143,5 +165,5 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
 }
 
 function e_has(data: unknown, key: string): boolean {
-  return !!data && typeof data === 'object' && key in (data as object);
+  return isRecord(data) && key in data;
 }

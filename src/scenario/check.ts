@@ -1,50 +1,33 @@
-import type { Scenario, Step } from '../generated/scenario.js';
-import { stepKinds, type AnyStepKind } from '../steps/index.js';
 import type { CheckScope } from '../steps/kind.js';
+import { durationProblem } from '../util/duration.js';
+import { allCompiledSteps, type CompiledPlan } from './compile.js';
 import { didYouMean, type Diagnostic } from './diagnostics.js';
 import type { Path, Source } from './source.js';
-
-/** Keys every step may have beside its kind. */
-export const COMMON_KEYS = ['id', 'name', 'points', 'partial', 'hidden', 'timeout'] as const;
-
-/** Finds the one step-kind key of a step mapping, or says what is wrong with it. */
-export function stepKindOf(step: Step): { kind?: AnyStepKind; problem?: { path: Path; code: string; message: string } } {
-  const keys = Object.keys(step);
-  const kinds = keys.filter((k) => stepKinds.has(k));
-  const names = [...stepKinds.keys()];
-  if (kinds.length === 1) return { kind: stepKinds.get(kinds[0]) };
-  if (kinds.length > 1) {
-    return { problem: { path: [kinds[1]], code: 'conflicting-keys', message: `a step has exactly one kind, found "${kinds[0]}" and "${kinds[1]}"` } };
-  }
-  const unknown = keys.filter((k) => !(COMMON_KEYS as readonly string[]).includes(k));
-  if (unknown.length) {
-    return { problem: { path: [unknown[0]], code: 'unknown-step', message: `unknown step kind "${unknown[0]}"${didYouMean(unknown[0], names)}; expected one of: ${names.join(', ')}` } };
-  }
-  return { problem: { path: [keys[0] ?? 0], code: 'missing-key', message: `a step needs a kind, one of: ${names.join(', ')}` } };
-}
 
 /**
  * Names and references, in the order steps run: ids unique, connections and fixtures
  * defined before use, hosts known. Each step kind says what it defines and uses.
  */
-export function checkNames(source: Source, scenario: Scenario, hosts: ReadonlySet<string> = new Set(['local'])): Diagnostic[] {
+export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySet<string> = new Set(['local'])): Diagnostic[] {
   const out: Diagnostic[] = [];
   const defined = new Map<string, Map<string, Path>>();
   const everDefined = new Map<string, Set<string>>();
   // First pass: everything defined anywhere, so "used before defined" can be told from "unknown".
-  walk(scenario.steps, ['steps'], (kind, body) => {
-    kind.check?.(body, {
+  for (const step of allCompiledSteps(plan.steps)) {
+    step.check({
       ...scopeBase(),
       define: (space, name) => void everDefined.set(space, (everDefined.get(space) ?? new Set()).add(name)),
     });
-  });
+  }
   const ids = new Map<string, Path>();
-  walk(scenario.steps, ['steps'], (kind, body, bodyPath, step, stepPath) => {
+  for (const step of allCompiledSteps(plan.steps)) {
+    const bodyPath = step.bodyPath;
     if (step.id !== undefined) {
-      if (ids.has(step.id)) out.push(source.diag([...stepPath, 'id'], 'duplicate-id', `step id "${step.id}" is already used at line ${source.at(ids.get(step.id)!).line}`));
-      else ids.set(step.id, [...stepPath, 'id']);
+      const prev = ids.get(step.id);
+      if (prev) out.push(source.diag([...step.path, 'id'], 'duplicate-id', `step id "${step.id}" is already used at line ${source.at(prev).line}`));
+      else ids.set(step.id, [...step.path, 'id']);
     }
-    kind.check?.(body, {
+    step.check({
       ...scopeBase(),
       error: (p, code, message, onKey) => out.push(source.diag([...bodyPath, ...p], code, message, onKey)),
       errorInValue: (p, col, code, message) => out.push(source.diag([...bodyPath, ...p], code, message, false, col)),
@@ -65,27 +48,27 @@ export function checkNames(source: Source, scenario: Scenario, hosts: ReadonlySe
       },
       known: (space) => [...(everDefined.get(space) ?? [])],
       host(name, p) {
-        if (name === undefined || hosts.has(name)) return;
+        if (name === undefined) {
+          // Left out: the step runs on `local`, which a topology need not have.
+          if (hosts.has('local')) return;
+          const key = p[p.length - 1];
+          out.push(
+            source.diag(bodyPath, 'missing-host', `this ${step.kind} step has no "${String(key)}:" and the topology has no host "local"; say which host it runs on with "${String(key)}:", one of: ${[...hosts].join(', ')}`, true),
+          );
+          return;
+        }
+        if (hosts.has(name)) return;
         out.push(source.diag([...bodyPath, ...p], 'unknown-host', `unknown host "${name}"${didYouMean(name, hosts)}; hosts: ${[...hosts].join(', ')}`));
       },
+      duration(value, p) {
+        const problem = value === undefined ? undefined : durationProblem(value);
+        if (problem) out.push(source.diag([...bodyPath, ...p], 'duration-too-long', problem));
+      },
     });
-  });
+  }
   return out;
 
   function scopeBase(): CheckScope {
-    return { error: () => {}, errorInValue: () => {}, hosts, define: () => {}, use: () => {}, host: () => {}, known: () => [] };
+    return { error: () => {}, errorInValue: () => {}, hosts, define: () => {}, use: () => {}, host: () => {}, known: () => [], duration: () => {} };
   }
-}
-
-type Visitor = (kind: AnyStepKind, body: any, bodyPath: Path, step: Step, stepPath: Path) => void;
-
-export function walk(steps: Step[], at: Path, visit: Visitor): void {
-  steps.forEach((step, i) => {
-    const stepPath = [...at, i];
-    const { kind } = stepKindOf(step);
-    if (!kind) return;
-    const body = (step as unknown as Record<string, unknown>)[kind.kind];
-    visit(kind, body, [...stepPath, kind.kind], step, stepPath);
-    for (const child of kind.children?.(body) ?? []) walk(child.steps as Step[], [...stepPath, kind.kind, ...child.path], visit);
-  });
 }

@@ -48,3 +48,6 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 export function quoteList(items: Iterable<string>): string {
   return [...items].map((s) => `"${s}"`).join(', ');
 }
+
+/** At most this many problems are reported per file (then one line saying how many were not looked for). */
+export const MAX_PROBLEMS = 1000;

@@ -1,16 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import type { Scenario, Step } from '../generated/scenario.js';
-import { stepKinds, type AnyStepKind } from '../steps/index.js';
+import type { Scenario } from '../generated/scenario.js';
 import { condense } from './ajv-errors.js';
-import { closest, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { MAX_PROBLEMS, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { schemas } from './schemas.js';
-import { Source, type Path } from './source.js';
-import { checkNames, stepKindOf, COMMON_KEYS } from './check.js';
-import { checkTopology } from '../topology/check.js';
-import type { TopologyModel } from '../topology/model.js';
-
-/** At most this many problems are reported per file (then one line saying how many were not looked for). */
-export const MAX_PROBLEMS = 1000;
+import { Source } from './source.js';
+import { checkNames } from './check.js';
+import { compilePlan, compileSteps, type CompiledPlan } from './compile.js';
+import { planTopology, type TopologyPlan } from '../topology/plan.js';
 
 /** A scenario that passed every check: nothing runs unless `diagnostics` is empty. */
 export interface LoadedScenario {
@@ -18,6 +14,8 @@ export interface LoadedScenario {
   dir: string;
   source: Source;
   scenario: Scenario;
+  /** The scenario compiled once: what checks, runs and grades read (never the raw steps); its topology planned. */
+  plan: CompiledPlan;
 }
 
 export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; diagnostics: Diagnostic[] };
@@ -41,19 +39,22 @@ function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult 
   if (syntax.length) return { ok: false, diagnostics: capped(sortDiagnostics(syntax), file) };
   const value = source.toJS();
   const diagnostics = validate(source, value);
+  let topology: TopologyPlan | undefined;
+  const steps = compileSteps(source, isMapping(value) ? value.steps : undefined, ['steps'], diagnostics);
+  let plan: CompiledPlan | undefined;
   if (diagnostics.length === 0) {
     const scenario = value as Scenario;
-    const topo = scenario.topology as unknown as TopologyModel | undefined;
+    const topo = scenario.topology;
     if (topo) {
-      for (const p of checkTopology(topo)) {
-        const path = p.path.split('/').filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x));
-        diagnostics.push(source.diag(path, 'bad-topology', p.message));
-      }
+      const planned = planTopology(topo);
+      if (planned.ok) topology = planned.plan;
+      else for (const p of planned.problems) diagnostics.push(source.diag(p.path, 'bad-topology', p.message));
     }
-    diagnostics.push(...checkNames(source, scenario, topo ? new Set(Object.keys(topo.hosts)) : undefined));
+    plan = { ...compilePlan(source, scenario, steps, diagnostics), topology };
+    diagnostics.push(...checkNames(source, plan, topo ? new Set(Object.keys(topo.hosts)) : undefined));
   }
-  if (diagnostics.length) return { ok: false, diagnostics: capped(sortDiagnostics(diagnostics), file) };
-  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario } };
+  if (diagnostics.length || !plan) return { ok: false, diagnostics: capped(sortDiagnostics(diagnostics), file) };
+  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario, plan } };
 }
 
 function capped(ds: Diagnostic[], file: string): Diagnostic[] {
@@ -65,6 +66,7 @@ function capped(ds: Diagnostic[], file: string): Diagnostic[] {
   ];
 }
 
+/** The document against the scenario schema, each step taken as "some mapping" (compile checks the steps). */
 function validate(source: Source, value: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const set = schemas();
@@ -74,29 +76,11 @@ function validate(source: Source, value: unknown): Diagnostic[] {
       out.push(source.diag(p.path, p.code, p.message, p.onKey));
     }
   }
-  const steps = (value as { steps?: unknown })?.steps;
-  if (Array.isArray(steps)) validateSteps(source, steps, ['steps'], out);
   return out;
 }
 
-function validateSteps(source: Source, steps: unknown[], at: Path, out: Diagnostic[]): void {
-  steps.forEach((step, i) => {
-    if (out.length > MAX_PROBLEMS) return; // capped: the rest is not looked at
-    const path = [...at, i];
-    if (!step || typeof step !== 'object' || Array.isArray(step)) return; // reported by the document schema
-    const found = stepKindOf(step as Step);
-    if (found.problem) {
-      out.push(source.diag([...path, ...found.problem.path], found.problem.code, found.problem.message, true));
-      return;
-    }
-    const kind = found.kind!;
-    const validator = schemas().step(kind.kind);
-    if (!validator(step)) {
-      for (const p of condense(validator.errors ?? [], `the ${kind.kind} step`)) out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
-    }
-    const body = (step as unknown as Record<string, unknown>)[kind.kind];
-    for (const child of kind.children?.(body) ?? []) validateSteps(source, child.steps, [...path, kind.kind, ...child.path], out);
-  });
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export { closest, COMMON_KEYS, type AnyStepKind, stepKinds };
+export { MAX_PROBLEMS };

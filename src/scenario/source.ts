@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 
-export type Path = (string | number)[];
+export type { Path } from '../util/yaml-path.js';
+import type { Path } from '../util/yaml-path.js';
 
 /** The largest scenario file read (lab 1 is 9 KB): bigger ones are refused before parsing. */
 export const MAX_SCENARIO_BYTES = 1024 * 1024;

@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
-import type { CaptureBody, Step } from '../generated/scenario.js';
+import type { CaptureBody } from '../generated/scenario.js';
 import { decodeFile } from '../packets/decode-file.js';
 import type { PacketRow, StepRecord } from '../generated/run-record.js';
-import { allSteps } from '../interpreter/record.js';
+import { allSteps } from './records.js';
 import type { DecodedPacket } from '../packets/types.js';
 import { lossCheck, packetsLost } from '../packets/capture-counters.js';
 import { defineStep } from './kind.js';
@@ -18,11 +18,11 @@ export function packetRow(p: DecodedPacket): PacketRow {
  * `finally`, so it ends whatever the nested steps do; teardown stops it too if the run dies.
  * libpcap's counters go into the record; when libpcap dropped packets a failed check says so.
  */
-export const capture = defineStep<CaptureBody>({
+export const capture = defineStep({
   kind: 'capture',
   describe: (b) => `capture ${b.as}${b.filter ? ` (${b.filter})` : ''}`,
   host: (b) => b.on ?? 'local',
-  children: (b) => [{ path: ['during'], steps: b.during }],
+  children: [['during']],
   check(b, scope) {
     scope.host(b.on, ['on']);
     scope.define('capture', b.as, ['as']);
@@ -39,7 +39,7 @@ export const capture = defineStep<CaptureBody>({
     let stats;
     let children: StepRecord[] = [];
     try {
-      children = await ctx.runChildren(b.during as Step[], ['during']);
+      children = await ctx.runChildren(['during']);
     } finally {
       stats = await host.call('captureStop', { id: started.id });
     }

@@ -6,7 +6,7 @@ import { defineStep } from './kind.js';
 type Body = string | CloseBody;
 const norm = (b: Body): CloseBody => (typeof b === 'string' ? { conn: b } : b);
 
-export const close = defineStep<Body>({
+export const close = defineStep({
   kind: 'close',
   describe: (b) => `close ${norm(b).conn}${norm(b).reset ? ' with RST' : ''}`,
   host: (b, run) => run.connectionHosts.get(norm(b).conn) ?? 'local',

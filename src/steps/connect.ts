@@ -1,7 +1,7 @@
 import { PreconditionError } from '../errors.js';
 import { isIP } from 'node:net';
 import type { ConnectBody } from '../generated/scenario.js';
-import type { StepRunContext } from '../interpreter/step-context.js';
+import type { StepRunContext } from './context.js';
 import { defineStep } from './kind.js';
 import { checkTarget } from '../probes/target.js';
 
@@ -28,7 +28,7 @@ export function resolveTarget(to: string, ctx: StepRunContext): { address: strin
   return { address, port: t.port! };
 }
 
-export const connect = defineStep<ConnectBody>({
+export const connect = defineStep({
   kind: 'connect',
   describe: (b) => `connect to ${b.to} as ${b.as}`,
   host: (b) => b.from ?? 'local',

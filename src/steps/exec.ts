@@ -3,7 +3,7 @@ import type { ExecBody, TextMatch } from '../generated/scenario.js';
 import { showCommand } from '../util/command-line.js';
 import { show } from './data.js';
 import { substitute } from '../util/vars.js';
-import { StepTimeout } from '../interpreter/step-timeout.js';
+import { StepTimeout } from './step-timeout.js';
 import { defineStep } from './kind.js';
 
 /** Checks a text against a TextMatch; returns what was expected, in words. */
@@ -21,7 +21,7 @@ function clip(s: string, n = 2000): string {
   return s.length > n ? `${s.slice(0, n)}… (${s.length - n} more characters)` : s;
 }
 
-export const exec = defineStep<ExecBody>({
+export const exec = defineStep({
   kind: 'exec',
   describe: (b) => `run ${showCommand(b.run)}`,
   host: (b) => b.on ?? 'local',

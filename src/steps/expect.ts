@@ -1,6 +1,6 @@
 import { PreconditionError } from '../errors.js';
 import type { ExpectBody } from '../generated/scenario.js';
-import { durationMs } from '../interpreter/duration.js';
+import { durationMs } from '../util/duration.js';
 import type { ReadUntil } from '../net/conn.js';
 import { bytesToHex, hexToBytes, show, transcriptData } from './data.js';
 import { defineStep } from './kind.js';
@@ -37,13 +37,14 @@ function matches(b: ExpectBody, data: Buffer, complete: boolean): boolean {
   return data.length === 0;
 }
 
-export const expect = defineStep<ExpectBody>({
+export const expect = defineStep({
   kind: 'expect',
   describe: (b) => `expect ${expected(b)} on ${b.conn}`,
   host: (b, run) => run.connectionHosts.get(b.conn) ?? 'local',
   defaultTimeoutMs: 30_000,
   check(b, scope) {
     scope.use('conn', b.conn, ['conn']);
+    scope.duration(b.within, ['within']);
     if (b.regex !== undefined) {
       try {
         new RegExp(b.regex);

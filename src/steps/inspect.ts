@@ -8,7 +8,7 @@ import { packetRow } from './capture.js';
 import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
 
 /** Checks a capture file given to the scenario (a student's pcap or pcapng). */
-export const inspect = defineStep<InspectBody>({
+export const inspect = defineStep({
   kind: 'inspect',
   describe: (b) => `inspect ${basename(b.file)}`,
   host: () => 'local',

@@ -1,7 +1,7 @@
 import type { PacketExpect } from '../generated/scenario.js';
 import type { DecodedPacket } from '../packets/types.js';
 import { entryLine, matchPackets, parsePattern, unknownHosts, type IgnoreKind, type PatternEntry } from '../packets/pattern.js';
-import type { StepRunContext } from '../interpreter/step-context.js';
+import type { StepRunContext } from './context.js';
 import type { CheckScope } from './kind.js';
 
 /** Static checks of an `expect: packets:` list: syntax (with columns) and host names. */

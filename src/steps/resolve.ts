@@ -1,7 +1,7 @@
 import { PreconditionError } from '../errors.js';
 import { isIP } from 'node:net';
 import type { ResolveBody } from '../generated/scenario.js';
-import type { StepRunContext } from '../interpreter/step-context.js';
+import type { StepRunContext } from './context.js';
 import { defineStep } from './kind.js';
 import { answerData } from '../dns/client.js';
 
@@ -27,7 +27,7 @@ function serverFor(b: ResolveBody, ctx: StepRunContext): string {
 const norm = (s: string) => s.replace(/\.$/, '').toLowerCase();
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].map(norm).sort().join() === [...b].map(norm).sort().join();
 
-export const resolve = defineStep<ResolveBody>({
+export const resolve = defineStep({
   kind: 'resolve',
   describe: (b) => `resolve ${b.name} (${(b.types ?? ['A', 'AAAA']).join(', ')})`,
   host: (b) => b.on ?? 'local',
@@ -47,7 +47,7 @@ export const resolve = defineStep<ResolveBody>({
       ndots: b.ndots ?? resolver?.ndots ?? 1,
       allow: ctx.run.allowedTargets,
     });
-    ctx.detail('probe', { kind: 'resolve', ...result });
+    ctx.detail('probe', { kind: 'resolve', ...result, defaultTypes: b.types === undefined });
     const e = b.expect ?? {};
     for (const t of ANSWER_TYPES) {
       const want = e[t];

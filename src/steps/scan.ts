@@ -1,6 +1,8 @@
 import type { ScanBody } from '../generated/scenario.js';
 import { parsePorts, formatPorts } from '../probes/ports.js';
 import type { PortState } from '../probes/scan-types.js';
+import { parseTemplate, type TimingOptions, type TimingTemplate } from '../probes/timing.js';
+import { durationMs } from '../util/duration.js';
 import { defineStep } from './kind.js';
 import { checkTarget, targetAddress } from './target.js';
 
@@ -20,7 +22,19 @@ export function expectedStates(expect: NonNullable<ScanBody['expect']>, scanned:
   return want;
 }
 
-export const scan = defineStep<ScanBody>({
+/** nmap's timing controls of the step, as scan options. */
+function timingOf(b: ScanBody): TimingOptions {
+  const t: TimingOptions = {};
+  if (b.timing !== undefined) t.timing = typeof b.timing === 'number' ? (b.timing as TimingTemplate) : parseTemplate(b.timing);
+  if (b.initialRttTimeout !== undefined) t.initialTimeoutMs = durationMs(b.initialRttTimeout, 1000);
+  if (b.minRttTimeout !== undefined) t.minTimeoutMs = durationMs(b.minRttTimeout, 100);
+  if (b.maxRttTimeout !== undefined) t.maxTimeoutMs = durationMs(b.maxRttTimeout, 10_000);
+  if (b.maxRetries !== undefined) t.maxRetries = b.maxRetries;
+  if (b.scanDelay !== undefined) t.scanDelayMs = durationMs(b.scanDelay, 0);
+  return t;
+}
+
+export const scan = defineStep({
   kind: 'scan',
   describe: (b) => `${METHOD_NAMES[b.method ?? 'connect']} scan of ${b.target} ports ${Array.isArray(b.ports) ? formatPorts(b.ports) : b.ports}`,
   host: (b) => b.from ?? 'local',
@@ -54,6 +68,7 @@ export const scan = defineStep<ScanBody>({
       ports: parsePorts(b.ports),
       method: b.method ?? 'connect',
       allow: ctx.run.allowedTargets,
+      ...timingOf(b),
     });
     ctx.detail('probe', { kind: 'scan', ...result });
     if (!b.expect) return;

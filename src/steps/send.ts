@@ -9,7 +9,7 @@ export function sendBytes(b: SendBody): Buffer {
   return Buffer.from(b.text ?? '');
 }
 
-export const send = defineStep<SendBody>({
+export const send = defineStep({
   kind: 'send',
   describe: (b) => `send ${b.line !== undefined ? show(b.line) : b.text !== undefined ? show(b.text) : `0x${b.hex}`} on ${b.conn}`,
   host: (b, run) => run.connectionHosts.get(b.conn) ?? 'local',

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ServeBody } from '../generated/scenario.js';
-import { durationMs } from '../interpreter/duration.js';
+import { durationMs } from '../util/duration.js';
 import { defineStep } from './kind.js';
 import type { ZoneSpec } from '../dns/zone.js';
 
@@ -13,7 +13,7 @@ function endpoint(address: string, port: number): string {
 }
 
 /** Starts a fixture that outlives the step; torn down at the end of the run. */
-export const serve = defineStep<ServeBody>({
+export const serve = defineStep({
   kind: 'serve',
   describe: (b) => `serve ${fixtureKind(b)} as ${b.as}${b.port ? ` on port ${b.port}` : ''}`,
   host: (b) => b.on ?? 'local',
@@ -21,6 +21,7 @@ export const serve = defineStep<ServeBody>({
   check(b, scope) {
     scope.host(b.on, ['on']);
     scope.define('fixture', b.as, ['as']);
+    scope.duration(b.command?.ready, ['command', 'ready']);
   },
   async run(b, ctx) {
     const hostName = b.on ?? 'local';

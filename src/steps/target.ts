@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { CheckScope } from './kind.js';
-import type { StepRunContext } from '../interpreter/step-context.js';
+import type { StepRunContext } from './context.js';
 
 /** A probe target: an IP literal as is, or a host name through the topology. */
 export function targetAddress(target: string, ctx: StepRunContext): string {

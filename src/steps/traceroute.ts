@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { TracerouteBody } from '../generated/scenario.js';
-import { durationMs } from '../interpreter/duration.js';
-import type { StepRunContext } from '../interpreter/step-context.js';
-import type { TraceHop } from '../probes/trace.js';
+import { durationMs } from '../util/duration.js';
+import type { StepRunContext } from './context.js';
+import { parseWait, type TraceHop } from '../probes/trace.js';
 import { defineStep } from './kind.js';
 import { checkTarget, nameOf, targetAddress } from './target.js';
 
@@ -20,7 +20,7 @@ function showHop(hop: TraceHop | undefined, ctx: StepRunContext): string {
   return addrs.every((a) => a === null) ? '*' : addrs.filter((a) => a !== null).map((a) => nameOf(a, ctx)).join(' / ');
 }
 
-export const traceroute = defineStep<TracerouteBody>({
+export const traceroute = defineStep({
   kind: 'traceroute',
   describe: (b) => `traceroute${b.probe && b.probe !== 'udp' ? ` (${b.probe})` : ''} to ${b.target}`,
   host: (b) => b.from ?? 'local',
@@ -28,6 +28,9 @@ export const traceroute = defineStep<TracerouteBody>({
   check(b, scope) {
     scope.host(b.from, ['from']);
     checkTarget(b.target, scope, ['target']);
+    if (typeof b.wait === 'string' && b.wait.includes(',')) {
+      if (!parseWait(b.wait)) scope.error(['wait'], 'bad-value', `wait "${b.wait}": MAX must be more than 0 and at most 3600 s, as in traceroute -w 5,3,10`);
+    } else scope.duration(b.wait, ['wait']);
     (b.expect?.hops ?? []).forEach((h, i) => {
       if (h !== '*' && !isIP(h)) scope.host(h, ['expect', 'hops', i]);
     });
@@ -37,7 +40,9 @@ export const traceroute = defineStep<TracerouteBody>({
       target: targetAddress(b.target, ctx),
       probe: b.probe ?? 'udp',
       maxHops: b.maxHops ?? 30,
-      waitMs: durationMs(b.wait, 1000),
+      // traceroute's -w: MAX,HERE,NEAR, or a duration as MAX alone; absent, traceroute's 5,3,10
+      ...(typeof b.wait === 'string' && b.wait.includes(',') ? parseWait(b.wait) : b.wait !== undefined ? { waitMs: durationMs(b.wait, 5000) } : {}),
+      ...(b.simQueries !== undefined ? { parallel: b.simQueries } : {}),
       allow: ctx.run.allowedTargets,
     });
     ctx.detail('probe', { kind: 'traceroute', ...result });

@@ -65,3 +65,57 @@ function fromBigInt(value: bigint, family: number): string {
   if (best < 0) return groups.join(':');
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
+
+/** Ranges no interface of a lab can use, with why and what to use instead. */
+const SPECIAL: { family: 4 | 6; net: string; name: string; why: string }[] = [
+  { family: 4, net: '0.0.0.0/8', name: '"this network"', why: 'is in 0.0.0.0/8 ("this network"), which the kernel never routes' },
+  { family: 4, net: '127.0.0.0/8', name: 'loopback', why: 'is a loopback address (127.0.0.0/8): it never leaves a host, and every host has 127.0.0.1 on lo already' },
+  { family: 4, net: '224.0.0.0/4', name: 'multicast', why: 'is a multicast address (224.0.0.0/4), which cannot be an interface address' },
+  { family: 4, net: '240.0.0.0/4', name: 'reserved', why: 'is in the reserved range 240.0.0.0/4 (255.255.255.255 is the limited broadcast), which routers drop' },
+  { family: 6, net: '::/128', name: 'unspecified', why: 'is the unspecified address ::' },
+  { family: 6, net: '::1/128', name: 'loopback', why: 'is the loopback address ::1: it never leaves a host, and every host has it on lo already' },
+  { family: 6, net: '::ffff:0:0/96', name: 'IPv4-mapped', why: 'is an IPv4-mapped address (::ffff:0:0/96), which the kernel never puts on a link; use the IPv4 address itself' },
+  { family: 6, net: 'ff00::/8', name: 'multicast', why: 'is a multicast address (ff00::/8), which cannot be an interface address' },
+  {
+    family: 6,
+    net: 'fe80::/10',
+    name: 'link-local',
+    why: 'is link-local (fe80::/10): every interface has its own fe80:: address already, fe80::/64 is on every link (so it names no one network) and routers never forward it',
+  },
+];
+
+function inRange(c: Cidr, net: string): boolean {
+  const n = parseCidr(net)!;
+  return n.family === c.family && parseCidr(`${c.address}/${n.prefix}`)!.network === n.network;
+}
+
+const SUGGEST = { 4: 'such as 192.0.2.1/24', 6: 'such as 2001:db8:1::1/64' } as const;
+
+/**
+ * Why an interface address cannot be used in a lab, if it cannot: a /0 prefix, an address in a
+ * range the kernel or routers refuse (loopback, multicast, unspecified, reserved, IPv6
+ * link-local, IPv4-mapped), or the network or broadcast address of an IPv4 subnet of /30 or
+ * wider (on /31 and /32 every address is a host address, RFC 3021). IPv4 link-local
+ * (169.254.0.0/16) is allowed: Linux routes it like any other subnet.
+ */
+export function unusableAddress(c: Cidr): string | undefined {
+  const text = `${c.address}/${c.prefix}`;
+  const special = SPECIAL.find((r) => inRange(c, r.net));
+  if (special) return `${text} ${special.why}; give a unicast address ${SUGGEST[c.family]}`;
+  if (c.prefix === 0) return `${text} has prefix length /0 (a subnet of every address); give the length of its subnet, ${SUGGEST[c.family]}`;
+  if (c.family === 4 && c.prefix <= 30) {
+    const host = toBigInt(c.address, 4) & ((1n << BigInt(32 - c.prefix)) - 1n);
+    if (host === 0n) return `${text} is the network address of ${c.network}, not a host address; give an address inside it, such as ${fromBigInt(toBigInt(c.address, 4) + 1n, 4)}/${c.prefix}`;
+    if (host === (1n << BigInt(32 - c.prefix)) - 1n) return `${text} is the broadcast address of ${c.network}, not a host address; give an address inside it, such as ${fromBigInt(toBigInt(c.address, 4) - 1n, 4)}/${c.prefix}`;
+  }
+  return undefined;
+}
+
+/** Why a subnet (a network's `subnet`/`subnet6`, a route's `to`) cannot be one of a lab, if it cannot. */
+export function unusableSubnet(c: Cidr, what: string): string | undefined {
+  if (c.prefix === 0) return `${what} ${c.network} is every address; a route there is written \`default\` (\`default6\` for IPv6), a network needs a longer prefix`;
+  const first: Cidr = { ...c, address: c.network.split('/')[0] };
+  const special = SPECIAL.find((r) => r.net !== '::/128' && inRange(first, r.net));
+  if (special) return `${what} ${c.network} is ${special.name} (${special.net}); a lab network needs unicast addresses, ${c.family === 4 ? 'such as 192.0.2.0/24' : 'such as 2001:db8:1::/64'}`;
+  return undefined;
+}

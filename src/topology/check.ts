@@ -1,50 +1,56 @@
 import { isIP } from 'node:net';
-import { parseCidr } from './addr.js';
-import { buildGraph, sharedSegments, type Graph, type TopologyModel, type TopologyProblem } from './model.js';
+import type { Topology as TopologySpec } from '../generated/scenario.js';
+import { parseCidr, unusableSubnet } from './addr.js';
+import { isRouter, sharedSegments, type Graph, type ProblemPath, type TopologyProblem } from './graph.js';
 import { resolveVia, shortestPaths } from './routes.js';
 import { parseRule } from './firewall.js';
 
+/** The least MTU of a link that carries IPv6 (RFC 8200); below it the kernel turns IPv6 off on the link. */
+export const IPV6_MIN_MTU = 1280;
+
 /**
- * Semantic checks of a schema-valid topology: malformed or duplicate addresses, gateways and
- * route next hops that are unknown or not on a shared subnet, links between hosts that share no
- * subnet, bad firewall rules and resolvers, and hosts no chain of routers reaches. Paths are
- * JSON pointers into the scenario (`base` is where the topology sits, default `/topology`).
+ * Semantic checks of a schema-valid topology over its graph (the address checks are made
+ * while the graph is built): duplicate addresses, an mtu too small for IPv6, gateways and route
+ * next hops that are unknown or not on a shared subnet, links between hosts that share no subnet,
+ * bad firewall rules and resolvers, and hosts no chain of routers reaches.
  */
-export function checkTopology(model: TopologyModel, base = '/topology'): TopologyProblem[] {
-  const problems: TopologyProblem[] = [];
-  const g = buildGraph(model, base, problems);
+export function checkGraph(g: Graph, topology: TopologySpec, base: ProblemPath, problems: TopologyProblem[]): void {
   checkDuplicates(g, problems);
-  for (const [name, h] of Object.entries(model.hosts)) {
-    const p = `${base}/hosts/${name}`;
-    if (h.gateway !== undefined) checkNextHop(g, name, h.gateway, `${p}/gateway`, 'gateway', problems);
+  checkIpv6Mtu(g, problems);
+  for (const [name, h] of g.specs) {
+    const p = [...base, 'hosts', name];
+    if (h.gateway !== undefined) checkNextHop(g, name, h.gateway, [...p, 'gateway'], 'gateway', problems);
     (h.routes ?? []).forEach((r, i) => {
-      const to = r.to === 'default' || r.to === 'default6' ? r.to : parseCidr(r.to)?.network;
-      if (!to) problems.push({ path: `${p}/routes/${i}/to`, message: `"${r.to}" is not a subnet (CIDR), "default" or "default6"` });
-      checkNextHop(g, name, r.via, `${p}/routes/${i}/via`, 'next hop', problems);
+      const at = [...p, 'routes', i, 'to'];
+      const c = r.to === 'default' || r.to === 'default6' ? undefined : parseCidr(r.to);
+      if (!c && r.to !== 'default' && r.to !== 'default6') problems.push({ path: at, message: `"${r.to}" is not a subnet (CIDR), "default" or "default6"` });
+      const bad = c && unusableSubnet(c, 'route destination');
+      if (bad) problems.push({ path: at, message: bad });
+      checkNextHop(g, name, r.via, [...p, 'routes', i, 'via'], 'next hop', problems);
     });
     for (const list of ['allow', 'drop', 'reject'] as const) {
       (h.firewall?.[list] ?? []).forEach((rule, i) => {
         const err = parseRule(rule).error;
-        if (err) problems.push({ path: `${p}/firewall/${list}/${i}`, message: err });
+        if (err) problems.push({ path: [...p, 'firewall', list, i], message: err });
       });
     }
     if (h.resolver) {
-      const ns = Array.isArray(h.resolver.nameserver) ? h.resolver.nameserver : [h.resolver.nameserver];
+      const many = Array.isArray(h.resolver.nameserver);
+      const ns: string[] = Array.isArray(h.resolver.nameserver) ? [...h.resolver.nameserver] : [h.resolver.nameserver];
       ns.forEach((a, i) => {
-        if (!isIP(a)) problems.push({ path: `${p}/resolver/nameserver${Array.isArray(h.resolver!.nameserver) ? `/${i}` : ''}`, message: `"${a}" is not an IP address` });
+        if (!isIP(a)) problems.push({ path: many ? [...p, 'resolver', 'nameserver', i] : [...p, 'resolver', 'nameserver'], message: `"${a}" is not an IP address` });
       });
     }
   }
-  (model.links ?? []).forEach((link, i) => {
+  (topology.links ?? []).forEach((link, i) => {
     const [a, b] = Array.isArray(link) ? link : link.between;
-    const path = `${base}/links/${i}`;
-    for (const h of [a, b]) if (!model.hosts[h]) problems.push({ path, message: `unknown host "${h}"` });
-    if (model.hosts[a] && model.hosts[b] && !sharedSegments(g, a, b).length) {
+    const path = [...base, 'links', i];
+    for (const h of [a, b]) if (!g.specs.has(h)) problems.push({ path, message: `unknown host "${h}"` });
+    if (g.specs.has(a) && g.specs.has(b) && !sharedSegments(g, a, b).length) {
       problems.push({ path, message: `${a} and ${b} share no subnet, so they cannot be linked (give them addresses in one subnet)` });
     }
   });
   if (!problems.length) checkReachability(g, base, problems);
-  return problems;
 }
 
 function checkDuplicates(g: Graph, problems: TopologyProblem[]): void {
@@ -60,9 +66,27 @@ function checkDuplicates(g: Graph, problems: TopologyProblem[]): void {
   }
 }
 
-function checkNextHop(g: Graph, host: string, via: string, path: string, what: string, problems: TopologyProblem[]): void {
+/** An interface with an IPv6 address needs mtu ≥ 1280; reported once where the mtu is set. */
+function checkIpv6Mtu(g: Graph, problems: TopologyProblem[]): void {
+  const seen = new Set<string>();
+  for (const list of g.ifaces.values()) {
+    for (const f of list) {
+      const v6 = f.addresses.find((a) => a.family === 6);
+      if (!v6 || f.mtu >= IPV6_MIN_MTU) continue;
+      const path = f.mtuPath ?? f.path;
+      if (seen.has(path.join('/'))) continue;
+      seen.add(path.join('/'));
+      problems.push({
+        path,
+        message: `mtu ${f.mtu} is below ${IPV6_MIN_MTU}, the least IPv6 allows (the kernel turns IPv6 off on such a link), and it applies to ${f.name} of ${f.host}, which carries ${v6.address}/${v6.prefix}: set mtu to ${IPV6_MIN_MTU} or more, or keep that link IPv4-only`,
+      });
+    }
+  }
+}
+
+function checkNextHop(g: Graph, host: string, via: string, path: ProblemPath, what: string, problems: TopologyProblem[]): void {
   const family = isIP(via);
-  if (!family && !g.model.hosts[via]) {
+  if (family !== 4 && family !== 6 && !g.specs.has(via)) {
     problems.push({ path, message: `${what} "${via}" is neither a host of the topology nor an IP address` });
     return;
   }
@@ -70,17 +94,17 @@ function checkNextHop(g: Graph, host: string, via: string, path: string, what: s
     problems.push({ path, message: `${what} of ${host} cannot be ${host} itself` });
     return;
   }
-  const ok = family ? !!resolveVia(g, host, via, family as 4 | 6) : !!(resolveVia(g, host, via, 4) ?? resolveVia(g, host, via, 6));
+  const ok = family === 4 || family === 6 ? !!resolveVia(g, host, via, family) : !!(resolveVia(g, host, via, 4) ?? resolveVia(g, host, via, 6));
   if (!ok) {
     problems.push({ path, message: `${what} ${via} is not on a subnet of ${host} (they must share a subnet)` });
     return;
   }
-  if (!family && !g.model.hosts[via].forward) {
+  if (!family && !isRouter(g, via)) {
     problems.push({ path, message: `${what} ${via} is not a router: add "forward: true" to ${via}` });
   }
 }
 
-function checkReachability(g: Graph, base: string, problems: TopologyProblem[]): void {
+function checkReachability(g: Graph, base: ProblemPath, problems: TopologyProblem[]): void {
   const families = (h: string) => new Set((g.ifaces.get(h) ?? []).flatMap((f) => f.addresses.map((a) => a.family)));
   for (const a of g.hosts) {
     const paths = { 4: shortestPaths(g, a, 4), 6: shortestPaths(g, a, 6) };
@@ -88,7 +112,7 @@ function checkReachability(g: Graph, base: string, problems: TopologyProblem[]):
       if (a === b) continue;
       const common = [...families(a)].filter((f) => families(b).has(f));
       if (common.some((f) => paths[f].has(b))) continue;
-      problems.push({ path: `${base}/hosts/${b}`, message: `host ${b} cannot be reached from ${a}: no chain of routers (forward: true) connects their subnets` });
+      problems.push({ path: [...base, 'hosts', b], message: `host ${b} cannot be reached from ${a}: no chain of routers (forward: true) connects their subnets` });
       return;
     }
   }

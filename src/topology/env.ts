@@ -64,7 +64,8 @@ export function checkNetem(): Promise<void> {
     const probe = `wl-${randomBytes(3).toString('hex')}-netemprobe`;
     await runCmd('ip', ['netns', 'add', probe]);
     try {
-      await runCmd('ip', ['-n', probe, 'link', 'add', 'd0', 'type', 'dummy']);
+      // a veth pair: building a topology needs veth anyway (many kernels have no `dummy`)
+      await runCmd('ip', ['-n', probe, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);
       await runCmd('tc', ['-n', probe, 'qdisc', 'add', 'dev', 'd0', 'root', 'netem', 'delay', '1ms']);
     } catch (e) {
       throw new EnvironmentError(

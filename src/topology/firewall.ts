@@ -1,4 +1,4 @@
-import type { FirewallModel } from './model.js';
+import type { TopologyFirewall } from '../generated/scenario.js';
 
 /** A parsed firewall rule: `tcp/80`, `udp/1000-2000`, `icmp`. */
 export interface PortRule { proto: 'tcp' | 'udp' | 'icmp'; low?: number; high?: number }
@@ -37,7 +37,7 @@ function verdicts(list: string[] | undefined, verdict: 'accept' | 'drop' | 'reje
  * the allow, reject and drop lists; then the policy (`reject` answers like a closed port).
  * `silent` drops the ICMP errors the host would originate (time exceeded, unreachable).
  */
-export function nftRuleset(fw: FirewallModel | undefined, silent: boolean): string | undefined {
+export function nftRuleset(fw: TopologyFirewall | undefined, silent: boolean): string | undefined {
   const policy = fw?.policy ?? 'accept';
   const rules = [...verdicts(fw?.allow, 'accept'), ...verdicts(fw?.reject, 'reject'), ...verdicts(fw?.drop, 'drop')];
   if (!fw && !silent) return undefined;

@@ -1,6 +1,6 @@
 import type { Host } from '../hosts/host.js';
-import type { HostSet } from '../interpreter/host-set.js';
-import { buildTopology, type BuildOptions, type Topology, type TopologyModel } from './index.js';
+import type { HostSet } from '../hosts/host-set.js';
+import { buildTopology, type BuildOptions, type Topology, type TopologyPlan } from './index.js';
 
 /**
  * The interpreter's HostSet over a built topology: every host of the topology, each served by
@@ -27,7 +27,7 @@ export class TopologyHostSet implements HostSet {
   }
 }
 
-/** Builds the topology of a scenario and wraps it as a HostSet. */
-export async function topologyHostSet(model: TopologyModel, opts: BuildOptions, onErrors?: (errors: Error[]) => void): Promise<TopologyHostSet> {
-  return new TopologyHostSet(await buildTopology(model, opts), onErrors);
+/** Builds the planned topology of a scenario and wraps it as a HostSet. */
+export async function topologyHostSet(plan: TopologyPlan, opts: BuildOptions, onErrors?: (errors: Error[]) => void): Promise<TopologyHostSet> {
+  return new TopologyHostSet(await buildTopology(plan, opts), onErrors);
 }

@@ -1,24 +1,36 @@
 import { isIP } from 'node:net';
 import { AgentHost } from '../hosts/remote.js';
+import { ThreadHost } from '../hosts/thread.js';
+import { nativeProbe } from '../probes/native.js';
 import type { Host } from '../hosts/host.js';
 import { UsageError } from '../errors.js';
 import { canonical } from './addr.js';
 import { applyPlan, teardownState } from './apply.js';
 import { checkEnvironment, checkNetem } from './env.js';
-import type { TopologyModel } from './model.js';
-import { planTopology, type PlannedHost, type PlannedInterface, type TopologyPlan } from './plan.js';
+import { runPlan, type PlannedInterface, type RunHost, type RunPlan, type TopologyPlan } from './plan.js';
 import { claimRun, processStart as readStart, removeState, saveState, type RunState } from './state.js';
 
-export type { TopologyModel } from './model.js';
-export { checkTopology } from './check.js';
+export { mustPlan, planTopology, type PlanResult, type TopologyPlan } from './plan.js';
 
 export interface BuildOptions {
   /** Directory of the run (agents' working files). */
   workdir: string;
   /** Start every agent during the build (default: on a host's first call). */
   startAgents?: boolean;
-  /** Path of the agent script (tests); default dist/ops/agent-main.js. */
+  /** Path of the agent script (tests; implies agent processes); default dist/ops/agent-main.js. */
   agentPath?: string;
+  /**
+   * How hosts run: `thread`, a worker thread of this process inside the host's namespaces
+   * (the default where the native module has `enterNetns`), or `process`, an agent process per
+   * host started with `ip netns exec` (default without it, or with WIRELAB_HOSTS=process).
+   */
+  hosts?: 'thread' | 'process';
+}
+
+/** The default host mode: threads where the native module can move a thread into a namespace. */
+export function defaultHostMode(env: NodeJS.ProcessEnv = process.env): 'thread' | 'process' {
+  if (env.WIRELAB_HOSTS === 'process') return 'process';
+  return nativeProbe()?.enterNetns ? 'thread' : 'process';
 }
 
 /** A built topology: its hosts, their agents, and its teardown. */
@@ -28,7 +40,8 @@ export interface Topology {
   readonly hosts: Map<string, { netns: string; addresses: string[]; interfaces: PlannedInterface[]; router: boolean }>;
   /** Every subnet of the topology: what scans and traces may target besides loopback. */
   readonly allowedTargets: string[];
-  readonly plan: TopologyPlan;
+  /** What was built, for this run (namespaces, links, scripts). */
+  readonly plan: RunPlan;
   /** The agent of a host (started on first use). Throws UsageError for an unknown host. */
   host(name: string): Host;
   /** Addresses of a host (first interface's first). */
@@ -44,16 +57,16 @@ export interface Topology {
 }
 
 /**
- * Builds a topology in network namespaces: checks the environment (and netem when a link has
- * delay/loss), claims a run id, plans, applies. Throws UsageError (bad topology) or
+ * Builds a planned topology (see `planTopology`) in network namespaces: checks the environment
+ * (and netem when a link has delay/loss), claims a run id, applies the plan for it. Throws
  * EnvironmentError (missing root/tools/kernel features); on failure nothing is left behind.
  */
-export async function buildTopology(model: TopologyModel, opts: BuildOptions): Promise<Topology> {
+export async function buildTopology(planned: TopologyPlan, opts: BuildOptions): Promise<Topology> {
   await checkEnvironment();
   const state = claimRun();
-  let plan: TopologyPlan;
+  let plan: RunPlan;
   try {
-    plan = planTopology(model, state.runId);
+    plan = runPlan(planned, state.runId);
     if (plan.needsNetem) await checkNetem();
     await applyPlan(plan, state);
   } catch (e) {
@@ -63,7 +76,7 @@ export async function buildTopology(model: TopologyModel, opts: BuildOptions): P
   const topo = new BuiltTopology(plan, state, opts);
   if (opts.startAgents) {
     try {
-      await Promise.all(plan.hosts.map((h) => (topo.host(h.name) as AgentHost).start()));
+      await Promise.all(plan.hosts.map((h) => (topo.host(h.name) as AgentHost | ThreadHost).start()));
     } catch (e) {
       await topo.teardown();
       throw e;
@@ -76,18 +89,18 @@ class BuiltTopology implements Topology {
   readonly runId: string;
   readonly hosts: Topology['hosts'];
   readonly allowedTargets: string[];
-  private readonly agents = new Map<string, AgentHost>();
+  private readonly agents = new Map<string, AgentHost | ThreadHost>();
   private readonly byAddress = new Map<string, string>();
   private torn: Promise<Error[]> | undefined;
 
-  constructor(readonly plan: TopologyPlan, private readonly state: RunState, private readonly opts: BuildOptions) {
+  constructor(readonly plan: RunPlan, private readonly state: RunState, private readonly opts: BuildOptions) {
     this.runId = plan.runId;
     this.hosts = new Map(plan.hosts.map((h) => [h.name, { netns: h.netns, addresses: h.addresses, interfaces: h.interfaces, router: h.router }]));
     this.allowedTargets = [...plan.subnets];
     for (const h of plan.hosts) for (const a of h.addresses) this.byAddress.set(a, h.name);
   }
 
-  private planned(name: string): PlannedHost {
+  private planned(name: string): RunHost {
     const h = this.plan.hosts.find((x) => x.name === name);
     if (!h) throw new UsageError(`unknown host "${name}" (hosts: ${this.plan.hosts.map((x) => x.name).join(', ')})`);
     return h;
@@ -97,6 +110,10 @@ class BuiltTopology implements Topology {
     const h = this.planned(name);
     if (this.torn) throw new Error(`topology ${this.runId} is torn down`);
     let agent = this.agents.get(name);
+    if (!agent && !this.opts.agentPath && (this.opts.hosts ?? defaultHostMode()) === 'thread') {
+      agent = new ThreadHost(name, { netns: h.netns, workdir: this.opts.workdir });
+      this.agents.set(name, agent);
+    }
     if (!agent) {
       agent = new AgentHost(name, {
         netns: h.netns,

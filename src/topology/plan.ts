@@ -1,8 +1,11 @@
-import { checkTopology } from './check.js';
-import { nftRuleset } from './firewall.js';
-import { buildGraph, type TopologyModel } from './model.js';
-import { computeRoutes, type RouteSpec } from './routes.js';
+import type { Topology as TopologySpec, TopologyHost } from '../generated/scenario.js';
 import { UsageError } from '../errors.js';
+import { checkGraph, IPV6_MIN_MTU } from './check.js';
+import { nftRuleset } from './firewall.js';
+import { buildGraph, type Graph, type ProblemPath, type TopologyProblem } from './graph.js';
+import { computeRoutes, type RouteSpec } from './routes.js';
+
+export type { ProblemPath, TopologyProblem } from './graph.js';
 
 /** Every name wirelab gives a namespace starts with this: `wl-<6 hex run id>-`. */
 export const NETNS_PATTERN = /^wl-([0-9a-f]{6})-/;
@@ -15,12 +18,110 @@ export interface PlannedInterface {
   peer: string;
 }
 
+/** A host as planned: what its namespace gets, whatever run builds it. */
 export interface PlannedHost {
+  name: string;
+  router: boolean;
+  interfaces: PlannedInterface[];
+  /** Interface addresses without prefix length, first interface first. */
+  addresses: string[];
+  routes: RouteSpec[];
+  /** Sysctls of its namespace (forwarding, DAD, ICMP limits), written before its links go up. */
+  sysctls: Record<string, string>;
+  /** Its nftables ruleset (firewall, silent ICMP), if it needs one. */
+  nft?: string;
+  /** Its /etc/resolv.conf, if it has a resolver. */
+  resolvConf?: string;
+}
+
+/** One network: two members are a cable (veth pair), three or more a switch, one a lone interface. */
+export interface PlannedSegment {
+  /** The named network, or the subnet of its first address. */
+  key: string;
+  subnets: string[];
+  members: { host: string; iface: string; mtu: number }[];
+  /** `tc qdisc … netem` arguments for its ends (delay/loss from `links:`), if any. */
+  netem?: string;
+}
+
+/**
+ * The topology of a scenario, checked and planned once (at validate time): every host with its
+ * interfaces, routes and namespace settings, and every segment. It names no namespace: a run
+ * turns it into commands with `runPlan(plan, runId)`.
+ */
+export interface TopologyPlan {
+  hosts: PlannedHost[];
+  segments: PlannedSegment[];
+  /** Every subnet of the topology (what probes may target). */
+  subnets: string[];
+  /** True when a link has delay or loss (needs sch_netem). */
+  needsNetem: boolean;
+}
+
+export type PlanResult = { ok: true; plan: TopologyPlan } | { ok: false; problems: TopologyProblem[] };
+
+/**
+ * Checks and plans a schema-valid topology in one pass (the schema checks its shape, this its
+ * meaning): a plan, or every problem found, each at its path in the scenario (`base` is where
+ * the topology sits, `['topology']` in a scenario).
+ */
+export function planTopology(topology: TopologySpec, base: ProblemPath = ['topology']): PlanResult {
+  const problems: TopologyProblem[] = [];
+  const g = buildGraph(topology, base, problems);
+  checkGraph(g, topology, base, problems);
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, plan: plan(g, topology) };
+}
+
+/** planTopology for callers without a scenario file (tests, tools): throws UsageError listing the problems. */
+export function mustPlan(topology: TopologySpec): TopologyPlan {
+  const r = planTopology(topology);
+  if (!r.ok) throw new UsageError(`invalid topology:\n${r.problems.map((p) => `  /${p.path.join('/')}: ${p.message}`).join('\n')}`);
+  return r.plan;
+}
+
+function plan(g: Graph, topology: TopologySpec): TopologyPlan {
+  const routes = computeRoutes(g);
+  const peers = new Map<string, string>();
+  const segments: PlannedSegment[] = [...g.segments.values()].map((seg) => {
+    const members = seg.members.map((m) => ({ host: m.host, iface: m.name, mtu: m.mtu }));
+    if (members.length === 1) peers.set(`${members[0].host}:${members[0].iface}`, 'none');
+    else if (members.length === 2) {
+      const [a, b] = members;
+      peers.set(`${a.host}:${a.iface}`, `${b.host}:${b.iface}`);
+      peers.set(`${b.host}:${b.iface}`, `${a.host}:${a.iface}`);
+    } else for (const m of members) peers.set(`${m.host}:${m.iface}`, 'switch');
+    return { key: seg.key, subnets: [...seg.subnets], members, netem: netemArgs(topology, members.map((m) => m.host)) };
+  });
+  const hosts = g.hosts.map((name): PlannedHost => {
+    const h: TopologyHost | undefined = g.specs.get(name);
+    const ifaces = g.ifaces.get(name) ?? [];
+    const peerOf = (iface: string) => peers.get(`${name}:${iface}`) ?? 'none';
+    // DAD off per interface; a lone interface is made later (default applies), and below 1280 the
+    // kernel has no IPv6 on a link, nor its conf/ directory (only IPv4-only links get there).
+    const ifaceSysctls = Object.fromEntries(
+      ifaces.filter((f) => peerOf(f.name) !== 'none' && f.mtu >= IPV6_MIN_MTU).map((f) => [`net.ipv6.conf.${f.name}.accept_dad`, '0']),
+    );
+    return {
+      name,
+      router: h?.forward === true,
+      interfaces: ifaces.map((f) => ({ name: f.name, addresses: f.addresses.map((a) => `${a.address}/${a.prefix}`), mtu: f.mtu, peer: peerOf(f.name) })),
+      addresses: ifaces.flatMap((f) => f.addresses.map((a) => a.address)),
+      routes: routes.get(name) ?? [],
+      sysctls: { ...sysctls(h?.forward === true), ...icmpSysctls(h?.icmpLimits), ...ifaceSysctls },
+      nft: nftRuleset(h?.firewall, h?.icmp === 'silent'),
+      resolvConf: resolvConf(h?.resolver),
+    };
+  });
+  return { hosts, segments, subnets: segments.flatMap((s) => s.subnets), needsNetem: segments.some((s) => s.netem !== undefined) };
+}
+
+/** A planned host in one run: its namespace. */
+export interface RunHost {
   name: string;
   netns: string;
   router: boolean;
   interfaces: PlannedInterface[];
-  /** Interface addresses without prefix length, first interface first. */
   addresses: string[];
   routes: RouteSpec[];
 }
@@ -37,10 +138,10 @@ export interface NamespaceSetup {
   tcBatch: string[];
 }
 
-/** Everything `applyPlan` does, computed without touching the system. */
-export interface TopologyPlan {
+/** A topology plan for one run: everything `applyPlan` does, computed without touching the system. */
+export interface RunPlan {
   runId: string;
-  hosts: PlannedHost[];
+  hosts: RunHost[];
   /** All namespaces (hosts, then the switch namespace if a LAN has 3+ hosts). */
   namespaces: string[];
   /** Lines for `ip -batch -` in the root namespace creating every link, straight into the namespaces. */
@@ -57,82 +158,61 @@ export function netnsName(runId: string, host: string): string {
   return `wl-${runId}-${host}`;
 }
 
-/** Plans a topology; throws UsageError listing the problems when `checkTopology` finds any. */
-export function planTopology(model: TopologyModel, runId: string): TopologyPlan {
+/** A plan's namespaces, links and per-namespace scripts for run `runId` (6 hex digits). */
+export function runPlan(plan: TopologyPlan, runId: string): RunPlan {
   if (!/^[0-9a-f]{6}$/.test(runId)) throw new Error(`bad run id ${runId}`);
-  const problems = checkTopology(model);
-  if (problems.length) throw new UsageError(`invalid topology:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
-  const g = buildGraph(model, '/topology', []);
-  const routes = computeRoutes(g);
   const switchNs = `wl-${runId}--sw`;
   const linkBatch: string[] = [];
-  const hostLines = new Map<string, string[]>(g.hosts.map((h) => [h, []]));
-  const tcLines = new Map<string, string[]>(g.hosts.map((h) => [h, []]));
+  const hostLines = new Map<string, string[]>(plan.hosts.map((h) => [h.name, []]));
+  const tcLines = new Map<string, string[]>(plan.hosts.map((h) => [h.name, []]));
   const switchLines: string[] = [];
-  const peers = new Map<string, string>();
-  let needsNetem = false;
-  [...g.segments.values()].forEach((seg, si) => {
-    const netem = netemArgs(model, seg.members.map((m) => m.host));
-    if (netem) needsNetem = true;
-    for (const m of seg.members) if (netem) tcLines.get(m.host)!.push(`qdisc add dev ${m.name} root netem ${netem}`);
+  const switchPorts: string[] = [];
+  const lines = (m: Map<string, string[]>, host: string): string[] => m.get(host) ?? [];
+  plan.segments.forEach((seg, si) => {
+    if (seg.netem) for (const m of seg.members) lines(tcLines, m.host).push(`qdisc add dev ${m.iface} root netem ${seg.netem}`);
     if (seg.members.length === 1) {
-      const m = seg.members[0];
-      hostLines.get(m.host)!.push(`link add ${m.name} mtu ${m.mtu} type dummy`);
-      peers.set(`${m.host}:${m.name}`, 'none');
+      // A lone interface (no other host on its subnet) is a bridge without ports: it is up, carries
+      // its addresses and answers on them, and needs no `dummy` module (many kernels lack it).
+      const [m] = seg.members;
+      lines(hostLines, m.host).push(`link add ${m.iface} mtu ${m.mtu} type bridge`);
     } else if (seg.members.length === 2) {
       const [a, b] = seg.members;
-      linkBatch.push(`link add ${a.name} netns ${netnsName(runId, a.host)} mtu ${a.mtu} type veth peer name ${b.name} netns ${netnsName(runId, b.host)} mtu ${b.mtu}`);
-      peers.set(`${a.host}:${a.name}`, `${b.host}:${b.name}`);
-      peers.set(`${b.host}:${b.name}`, `${a.host}:${a.name}`);
+      linkBatch.push(`link add ${a.iface} netns ${netnsName(runId, a.host)} mtu ${a.mtu} type veth peer name ${b.iface} netns ${netnsName(runId, b.host)} mtu ${b.mtu}`);
     } else {
       const br = `br${si}`;
       const mtu = Math.max(...seg.members.map((m) => m.mtu));
       switchLines.push(`link add ${br} mtu ${mtu} type bridge`);
       seg.members.forEach((m, pi) => {
         const port = `s${si}p${pi}`;
-        linkBatch.push(`link add ${m.name} netns ${netnsName(runId, m.host)} mtu ${m.mtu} type veth peer name ${port} netns ${switchNs} mtu ${mtu}`);
+        linkBatch.push(`link add ${m.iface} netns ${netnsName(runId, m.host)} mtu ${m.mtu} type veth peer name ${port} netns ${switchNs} mtu ${mtu}`);
         switchLines.push(`link set ${port} master ${br}`, `link set ${port} up`);
-        peers.set(`${m.host}:${m.name}`, 'switch');
+        if (mtu >= IPV6_MIN_MTU) switchPorts.push(port); // below 1280 a port has no IPv6 (nor its sysctls)
       });
       switchLines.push(`link set ${br} up`);
     }
   });
 
-  const hosts: PlannedHost[] = [];
+  const hosts: RunHost[] = [];
   const setups: NamespaceSetup[] = [];
-  for (const name of g.hosts) {
-    const h = model.hosts[name];
-    const netns = netnsName(runId, name);
-    const ifaces = g.ifaces.get(name)!;
-    const lines = hostLines.get(name)!;
-    lines.push('link set lo up');
-    for (const f of ifaces) {
-      lines.push(`link set ${f.name} up`);
-      for (const a of f.addresses) lines.push(`addr add ${a.address}/${a.prefix} dev ${f.name}${a.family === 6 ? ' nodad' : ''}`);
+  for (const h of plan.hosts) {
+    const netns = netnsName(runId, h.name);
+    const ip = lines(hostLines, h.name);
+    ip.push('link set lo up');
+    for (const f of h.interfaces) {
+      ip.push(`link set ${f.name} up`);
+      for (const a of f.addresses) ip.push(`addr add ${a} dev ${f.name}${a.includes(':') ? ' nodad' : ''}`);
     }
-    const hostRoutes = routes.get(name)!;
-    for (const r of hostRoutes) lines.push(`route add ${r.to === 'default' && r.family === 6 ? '::/0' : r.to} via ${r.via} dev ${r.dev}`);
-    hosts.push({
-      name,
-      netns,
-      router: !!h.forward,
-      interfaces: ifaces.map((f) => ({ name: f.name, addresses: f.addresses.map((a) => `${a.address}/${a.prefix}`), mtu: f.mtu, peer: peers.get(`${name}:${f.name}`)! })),
-      addresses: ifaces.flatMap((f) => f.addresses.map((a) => a.address)),
-      routes: hostRoutes,
-    });
-    const ifaceSysctls = Object.fromEntries(
-      ifaces.filter((f) => peers.get(`${name}:${f.name}`) !== 'none').map((f) => [`net.ipv6.conf.${f.name}.accept_dad`, '0']),
-    );
-    setups.push({ netns, sysctls: { ...sysctls(!!h.forward), ...icmpSysctls(h.icmpLimits), ...ifaceSysctls }, ipBatch: lines, nft: nftRuleset(h.firewall, h.icmp === 'silent'), resolvConf: resolvConf(h.resolver), tcBatch: tcLines.get(name)! });
+    for (const r of h.routes) ip.push(`route add ${r.to === 'default' && r.family === 6 ? '::/0' : r.to} via ${r.via} dev ${r.dev}`);
+    hosts.push({ name: h.name, netns, router: h.router, interfaces: h.interfaces.map((i) => ({ ...i })), addresses: [...h.addresses], routes: h.routes });
+    setups.push({ netns, sysctls: { ...h.sysctls }, ipBatch: ip, nft: h.nft, resolvConf: h.resolvConf, tcBatch: lines(tcLines, h.name) });
   }
   const namespaces = hosts.map((h) => h.netns);
   if (switchLines.length) {
     namespaces.push(switchNs);
-    const ports = switchLines.filter((l) => l.endsWith(' up') && !l.includes(' br')).map((l) => l.split(' ')[2]);
-    const off = Object.fromEntries(['all', 'default', ...ports].map((d) => [`net.ipv6.conf.${d}.disable_ipv6`, '1']));
+    const off = Object.fromEntries(['all', 'default', ...switchPorts].map((d) => [`net.ipv6.conf.${d}.disable_ipv6`, '1']));
     setups.push({ netns: switchNs, sysctls: off, ipBatch: switchLines, tcBatch: [] });
   }
-  return { runId, hosts, namespaces, linkBatch, setups, subnets: [...g.segments.values()].flatMap((s) => s.subnets), needsNetem };
+  return { runId, hosts, namespaces, linkBatch, setups, subnets: [...plan.subnets], needsNetem: plan.needsNetem };
 }
 
 /**
@@ -149,7 +229,7 @@ function sysctls(router: boolean): Record<string, string> {
 }
 
 /** A host's `icmpLimits` as sysctls (the IPv6 per-destination limit follows the IPv4 one). */
-export function icmpSysctls(limits: TopologyModel['hosts'][string]['icmpLimits']): Record<string, string> {
+export function icmpSysctls(limits: TopologyHost['icmpLimits']): Record<string, string> {
   const out: Record<string, string> = {};
   if (limits?.ratelimit !== undefined) {
     out['net.ipv4.icmp_ratelimit'] = String(limits.ratelimit);
@@ -160,17 +240,17 @@ export function icmpSysctls(limits: TopologyModel['hosts'][string]['icmpLimits']
   return out;
 }
 
-function resolvConf(r: TopologyModel['hosts'][string]['resolver']): string | undefined {
+function resolvConf(r: TopologyHost['resolver']): string | undefined {
   if (!r) return undefined;
-  const ns = (Array.isArray(r.nameserver) ? r.nameserver : [r.nameserver]).slice(0, 3);
+  const ns: string[] = (Array.isArray(r.nameserver) ? [...r.nameserver] : [r.nameserver]).slice(0, 3);
   const lines = ['# written by wirelab', ...ns.map((a) => `nameserver ${a}`)];
   if (r.search?.length) lines.push(`search ${r.search.join(' ')}`);
   lines.push(`options ndots:${r.ndots ?? 1}`);
   return lines.join('\n') + '\n';
 }
 
-function netemArgs(model: TopologyModel, members: string[]): string | undefined {
-  for (const link of model.links ?? []) {
+function netemArgs(topology: TopologySpec, members: string[]): string | undefined {
+  for (const link of topology.links ?? []) {
     if (Array.isArray(link)) continue;
     const [a, b] = link.between;
     if (!members.includes(a) || !members.includes(b)) continue;

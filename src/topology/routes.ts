@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { parseCidr } from './addr.js';
-import { addressOn, sharedSegments, type Graph } from './model.js';
+import { addressOn, isRouter, sharedSegments, type Graph } from './graph.js';
 
 /** One static route of a host, ready for `ip route add TO via VIA dev DEV`. */
 export interface RouteSpec {
@@ -26,7 +26,7 @@ export function shortestPaths(g: Graph, from: string, family: 4 | 6): Map<string
   const dist = new Map([[from, 0]]);
   while (queue.length) {
     const x = queue.shift()!;
-    if (x !== from && !g.model.hosts[x]?.forward) continue;
+    if (x !== from && !isRouter(g, x)) continue;
     for (const f of g.ifaces.get(x) ?? []) {
       if (!f.addresses.some((a) => a.family === family)) continue;
       for (const m of g.segments.get(f.segment)!.members) {
@@ -72,8 +72,10 @@ function cidrNet(c: string): string | undefined {
 export function computeRoutes(g: Graph): Map<string, RouteSpec[]> {
   const out = new Map<string, RouteSpec[]>();
   for (const host of g.hosts) {
-    const h = g.model.hosts[host];
+    const h = g.specs.get(host);
     const routes: RouteSpec[] = [];
+    out.set(host, routes);
+    if (!h) continue;
     const attached = new Set((g.ifaces.get(host) ?? []).map((f) => f.segment));
     for (const family of [4, 6] as const) {
       if (!(g.ifaces.get(host) ?? []).some((f) => f.addresses.some((a) => a.family === family))) continue;
@@ -102,7 +104,7 @@ export function computeRoutes(g: Graph): Map<string, RouteSpec[]> {
         let best: { dist: number; first: { host: string; segment: string } } | undefined;
         for (const m of seg.members) {
           const p = paths.get(m.host);
-          if (!p || !g.model.hosts[m.host].forward || !m.addresses.some((a) => a.family === family)) continue;
+          if (!p || !isRouter(g, m.host) || !m.addresses.some((a) => a.family === family)) continue;
           if (!best || p.dist < best.dist) best = p;
         }
         if (!best) continue;
@@ -114,7 +116,6 @@ export function computeRoutes(g: Graph): Map<string, RouteSpec[]> {
         }
       }
     }
-    out.set(host, routes);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wirelab } from '../helpers/cli.js';
-import { stepKinds } from '../../src/steps/index.js';
+import { stepKindNames } from '../../src/steps/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -45,7 +45,7 @@ describe('wirelab CLI', () => {
     expect(r.exitCode).toBe(2);
     const diags = r.stderr.split('\n').filter((l) => l.startsWith(f));
     expect(diags).toEqual([
-      `${f}:4:5: unknown-step unknown step kind "conect" (did you mean "connect"?); expected one of: ${[...stepKinds.keys()].join(', ')}`,
+      `${f}:4:5: unknown-step unknown step kind "conect" (did you mean "connect"?); expected one of: ${[...stepKindNames].join(', ')}`,
       `${f}:5:31: unknown-key unknown key "expct" in "exec" (did you mean "expect"?); expected one of: run, on, cwd, env, stdin, expect`,
     ]);
     expect(r.stderr).not.toMatch(/\n\s+at /);

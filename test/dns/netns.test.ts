@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRoot } from '../helpers/root.js';
 import { AgentHost } from '../../src/hosts/remote.js';
 import { parseDig } from './peers.js';
 
@@ -48,7 +49,7 @@ afterAll(async () => {
   destroy();
 });
 
-describe('DNS between namespaces', () => {
+describeRoot('DNS between namespaces', () => {
   it('serves on every address of its host and answers resolve and dig from another namespace', async () => {
     const zone = { origin: 'lab.example', records: [{ name: 'echo', type: 'A', value: '203.0.113.10' }] };
     const started = (await srv.call('dnsServe' as never, { zone, port: 0 } as never)) as { id: string; addresses: string[]; port: number };

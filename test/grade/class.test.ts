@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, chmodS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRoot } from '../helpers/root.js';
 import { gradeClass } from '../../src/grade/class.js';
 import { mergeShards } from '../../src/grade/merge.js';
 import { gradeSubmission } from '../../src/grade/run-one.js';
@@ -78,7 +79,7 @@ afterAll(() => {
   for (const d of tmp) rmSync(d, { recursive: true, force: true });
 });
 
-describe('grading the fixture class (sandboxed, 2 jobs)', () => {
+describeRoot('grading the fixture class (sandboxed, 2 jobs)', () => {
   it('gives the expected score per submission', () => {
     for (const [sub, [score, parts]] of Object.entries(EXPECTED)) {
       const g = JSON.parse(readFileSync(join(out, sub, 'grade.json'), 'utf8')).grade;
@@ -170,7 +171,7 @@ describe('grading the fixture class (sandboxed, 2 jobs)', () => {
   }, 180_000);
 });
 
-describe('one submission that cannot finish', () => {
+describeRoot('one submission that cannot finish', () => {
   it('a run past its wall-clock limit is killed and still gets results.json with the reason', async () => {
     const o = mk();
     const claim = claimSlots(1);
@@ -212,7 +213,7 @@ describe('one submission that cannot finish', () => {
   }, 30_000);
 });
 
-describe('submissions the sandbox user cannot read', () => {
+describeRoot('submissions the sandbox user cannot read', () => {
   it('are refused before anything runs (exit 3 with the fix), not graded 0', async () => {
     const o = mk();
     const hidden = join(o, 'private');
@@ -229,7 +230,7 @@ describe('submissions the sandbox user cannot read', () => {
   });
 });
 
-describe('loopback grading in a namespace of its own', () => {
+describeRoot('loopback grading in a namespace of its own', () => {
   // the scenario reports the network its run sees: interfaces and routes
   const probe = (o: string) => {
     const file = join(o, 'net.yaml');
@@ -275,7 +276,7 @@ describe('loopback grading in a namespace of its own', () => {
   });
 });
 
-describe('the grade command', () => {
+describeRoot('the grade command', () => {
   it('exits 2 on bad input', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', SCENARIO, '--out', '/tmp/wlt7-never'], { encoding: 'utf8' });
     expect(r.stderr).toMatch(/--submissions DIR is required/);

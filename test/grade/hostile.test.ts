@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRoot } from '../helpers/root.js';
 import { gradeClass, type GradeClassResult } from '../../src/grade/class.js';
 import { GradeProgress } from '../../src/grade/progress.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -195,7 +196,7 @@ afterAll(() => {
 
 const grade = (sub: string) => JSON.parse(readFileSync(join(out, sub, 'grade.json'), 'utf8')).grade as { score: number; maxScore: number; status: string; error?: string; checks: { name: string; score: number; output: string }[] };
 
-describe('a class of hostile submissions', () => {
+describeRoot('a class of hostile submissions', () => {
   it('grades the honest ones fully, also with a link that stays inside the folder', () => {
     for (const sub of ['a-good', 'f-link-inside', 'g01-writer']) {
       const g = grade(sub);
@@ -246,7 +247,7 @@ describe('a class of hostile submissions', () => {
   });
 });
 
-describe('a grader killed with SIGKILL', () => {
+describeRoot('a grader killed with SIGKILL', () => {
   it('takes a double-forked student daemon with it', async () => {
     const base = mk('wlt12-killed-');
     const s = join(base, 'submissions');
@@ -282,7 +283,7 @@ describe('a grader killed with SIGKILL', () => {
   }, 60_000);
 });
 
-describe('a scenario that lets submissions write to their folder', () => {
+describeRoot('a scenario that lets submissions write to their folder', () => {
   it('mounts the folder writable (submission.writable), and still hides the rest', async () => {
     const base = mk('wlt12-writable-');
     const s = join(base, 'submissions');
@@ -302,7 +303,7 @@ describe('a scenario that lets submissions write to their folder', () => {
   }, 60_000);
 });
 
-describe('the submissions folder', () => {
+describeRoot('the submissions folder', () => {
   const grade = (subsDir: string, outDir: string) =>
     spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', join(ROOT, 'test/fixtures/echo-grading.yaml'), '--submissions', subsDir, '--out', outDir, '--no-sandbox'], { encoding: 'utf8' });
 

@@ -2,7 +2,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeRoot } from '../helpers/root.js';
 import { spawnDetached } from '../../src/exec/process.js';
 import { commandLine } from '../../src/util/command-line.js';
 import { DEFAULT_LIMITS, sandboxFromEnv, SANDBOX_ENV } from '../../src/sandbox/limits.js';
@@ -13,15 +14,19 @@ import { sandboxApplies, sandboxCommand, sandboxWrapper } from '../../src/sandbo
 
 const dirs: string[] = [];
 // A slot of our own, so a grading test running beside this file never shares its user.
-const claim = claimSlots(1);
-const SLOT = claim.slots[0];
+let claim: ReturnType<typeof claimSlots> | undefined;
+let SLOT: number;
+beforeAll(() => {
+  claim = claimSlots(1);
+  SLOT = claim.slots[0];
+});
 afterAll(() => {
-  claim.release();
+  claim?.release();
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 const slotUid = () => ensureSlotUsers(SLOT + 1)[SLOT];
 
-describe('sandbox', () => {
+describeRoot('sandbox', () => {
   it('wraps only commands that mention the submission', () => {
     const spec = { ...DEFAULT_LIMITS, user: 'wirelab-student', match: '/subs/alice' };
     expect(sandboxApplies(commandLine(['/bin/sh', '/subs/alice/start.sh']), spec)).toBe(true);

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { itRoot } from '../helpers/root.js';
 import { screenSubmission } from '../../src/grade/screen.js';
 
 const base = mkdtempSync(join(tmpdir(), 'wlt12-screen-'));
@@ -48,7 +49,7 @@ describe('screening a submission', () => {
     expect(await screenSubmission(sub((d) => execFileSync('mkfifo', [join(d, 'src', 'p')])))).toBe('src/p is a FIFO (named pipe), not a regular file');
   });
 
-  it('with a sandbox user: refuses what it cannot read or enter', async () => {
+  itRoot('with a sandbox user: refuses what it cannot read or enter', async () => {
     const file = sub((d) => chmodSync(join(d, 'src', 'server.py'), 0o600));
     execFileSync('chmod', ['-R', 'o+rX', base]);
     chmodSync(join(file, 'src', 'server.py'), 0o600);

@@ -2,7 +2,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeRoot } from '../helpers/root.js';
 import { killGroup, spawnDetached } from '../../src/exec/process.js';
 import { commandLine } from '../../src/util/command-line.js';
 import { sandboxWrapper } from '../../src/sandbox/wrap.js';
@@ -12,27 +13,33 @@ import { requireWorlds, worldCommand } from '../../src/sandbox/world.js';
 import { EnvironmentError } from '../../src/errors.js';
 import { ensureSlotUsers, slotUser } from '../../src/sandbox/users.js';
 
-const claim = claimSlots(1);
-const SLOT = claim.slots[0];
-ensureSlotUsers(SLOT + 1);
-// outside /tmp, so what hides the class is the covers, not the fresh /tmp
-const base = mkdtempSync(join(existsSync('/srv') ? '/srv' : '/var/lib', 'wlt12-world-'));
-const subs = join(base, 'subs');
-const out = join(base, 'out');
-const scenario = join(base, 'lab.yaml');
-const mine = join(subs, 'alice');
-mkdirSync(mine, { recursive: true });
-mkdirSync(join(subs, 'bob'));
-mkdirSync(out);
-writeFileSync(join(mine, 'own.txt'), 'alice\n');
-writeFileSync(join(subs, 'bob', 'results.json'), '{"score":10}\n');
-writeFileSync(join(out, 'grades.csv'), 'submission,score\n');
-writeFileSync(scenario, 'name: hidden-checks\n');
-execFileSync('chmod', ['-R', 'a+rX', base]);
-execFileSync('chmod', ['a+w', mine]); // the user may write here: only the mount can stop it
+let claim: ReturnType<typeof claimSlots> | undefined;
+let SLOT: number;
+let base: string | undefined;
+let subs: string, out: string, scenario: string, mine: string;
+beforeAll(() => {
+  claim = claimSlots(1);
+  SLOT = claim.slots[0];
+  ensureSlotUsers(SLOT + 1);
+  // outside /tmp, so what hides the class is the covers, not the fresh /tmp
+  base = mkdtempSync(join(existsSync('/srv') ? '/srv' : '/var/lib', 'wlt12-world-'));
+  subs = join(base, 'subs');
+  out = join(base, 'out');
+  scenario = join(base, 'lab.yaml');
+  mine = join(subs, 'alice');
+  mkdirSync(mine, { recursive: true });
+  mkdirSync(join(subs, 'bob'));
+  mkdirSync(out);
+  writeFileSync(join(mine, 'own.txt'), 'alice\n');
+  writeFileSync(join(subs, 'bob', 'results.json'), '{"score":10}\n');
+  writeFileSync(join(out, 'grades.csv'), 'submission,score\n');
+  writeFileSync(scenario, 'name: hidden-checks\n');
+  execFileSync('chmod', ['-R', 'a+rX', base]);
+  execFileSync('chmod', ['a+w', mine]); // the user may write here: only the mount can stop it
+});
 afterAll(() => {
-  claim.release();
-  rmSync(base, { recursive: true, force: true });
+  claim?.release();
+  if (base) rmSync(base, { recursive: true, force: true });
 });
 
 const spec = (writable = false): SandboxSpec => ({ ...DEFAULT_LIMITS, user: slotUser(SLOT), world: { submission: mine, hide: [subs, out, scenario], writable } });
@@ -47,7 +54,7 @@ async function inWorld(script: string, opts: { writable?: boolean; stdin?: strin
   return { text, exitCode: r.exitCode, signal: r.signal };
 }
 
-describe('a sandboxed command in its own world', () => {
+describeRoot('a sandboxed command in its own world', () => {
   it('starts with an empty /tmp, /var/tmp, /dev/shm and /run/lock, and what it writes there is gone after it', async () => {
     const shared = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'].filter((d) => existsSync(d));
     for (const d of shared) writeFileSync(join(d, 'wlt12-outside'), '');
@@ -112,7 +119,7 @@ describe('a sandboxed command in its own world', () => {
   });
 });
 
-describe('a world whose starter is killed with SIGKILL', () => {
+describeRoot('a world whose starter is killed with SIGKILL', () => {
   it('ends, and takes its daemon along', async () => {
     const token = `wlt12-orphan-${process.pid}-${Date.now()}`;
     const starter = `
@@ -141,7 +148,7 @@ describe('a world whose starter is killed with SIGKILL', () => {
   }, 30_000);
 });
 
-describe('making worlds', () => {
+describeRoot('making worlds', () => {
   it('never covers the system: an output folder of / or /usr is not hidden', () => {
     const w = worldCommand(['true'], { submission: mine, hide: ['/', '/usr', `${out}/`, scenario] });
     expect(Object.entries(w.env).filter(([k]) => k.startsWith('WL_HIDE_'))).toEqual([['WL_HIDE_1', out], ['WL_HIDE_2', scenario]]);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeFile, formatFieldsLine, formatTsharkLine, renderTsharkText } from '../../src/packets/index.js';
 import { echoSession, runQuiet, sleep, start, stop, tsharkRows, tsharkText, type Started } from './live-captures.js';
+import { waitConnectionsClosed, waitListening } from '../helpers/wait.js';
 
 const ECHO_PORT = 40000 + Math.floor(Math.random() * 9000);
 const CLOSED_PORT = ECHO_PORT + 1;
@@ -31,7 +32,7 @@ const files: Record<string, string> = {};
 async function traffic(): Promise<void> {
   const echo = await start('ncat', ['-l', ECHO_IP, String(ECHO_PORT), '-k', '--exec', '/bin/cat']);
   procs.push(echo);
-  await sleep(300);
+  await waitListening(ECHO_IP, ECHO_PORT);
   const got = await echoSession(ECHO_IP, ECHO_PORT, ['Ada Lovelace', 'hello world']);
   expect(got).toBe('Ada Lovelace\r\nhello world\r\n');
 
@@ -42,7 +43,7 @@ async function traffic(): Promise<void> {
     '--port=53', '--local=/lab/', '--host-record=a.lab,127.0.0.10', '--cname=www.lab,a.lab', '--pid-file=', '--user=root',
   ]);
   procs.push(dns);
-  await sleep(300);
+  await waitListening(DNS_IP, 53); // dnsmasq binds TCP after UDP
   for (const q of [['a.lab', 'A'], ['www.lab', 'A'], ['a.lab', 'AAAA'], ['nx.lab', 'A']]) {
     await runQuiet('dig', ['-p', '53', `@${DNS_IP}`, q[0], q[1], '+tries=1', '+time=1']);
   }
@@ -60,10 +61,11 @@ async function traffic(): Promise<void> {
   const { stdout: python } = await promisify(execFile)('python3', ['-c', 'import sys; print(sys.executable)']);
   const http = await start(python.trim(), ['-m', 'http.server', '--bind', HTTP_IP, String(HTTP_PORT), '--directory', dir]);
   procs.push(http);
-  await sleep(700);
+  await waitListening(HTTP_IP, HTTP_PORT);
   await runQuiet('curl', ['-s', '-o', '/dev/null', `http://${HTTP_IP}:${HTTP_PORT}/`]);
   await runQuiet('curl', ['-s', '-o', '/dev/null', `http://${HTTP_IP}:${HTTP_PORT}/missing`]);
-  await sleep(300);
+  // the server's side of the last connection closed too (its FIN is in the capture)
+  await waitConnectionsClosed(HTTP_IP, HTTP_PORT);
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@
  * not depend on anyone else's build. Namespaces: wlt2-<pid>-a / -b, 198.51.100.0/24.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRoot } from '../helpers/root.js';
 import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -82,7 +83,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('capture inside a namespace', () => {
+describeRoot('capture inside a namespace', () => {
   it('on the veth (Ethernet): every echo request and reply, readable by tshark, matching a pattern', async () => {
     const file = join(dir, 'veth.pcap');
     const r = await captureIn(A, VA, file, 'icmp', ['ping', '-n', '-c', '3', '-i', '0.2', '-W', '2', '198.51.100.2']);
@@ -118,7 +119,7 @@ describe('capture inside a namespace', () => {
   });
 });
 
-describe('the cap fallback inside a namespace', () => {
+describeRoot('the cap fallback inside a namespace', () => {
   it('captures the same packets, says it ran, and gives no counters', async () => {
     const file = join(dir, 'cap.pcap');
     const r = await captureIn(A, VA, file, 'icmp', ['ping', '-n', '-c', '2', '-i', '0.2', '-W', '2', '198.51.100.2'], 'cap');
@@ -129,7 +130,7 @@ describe('the cap fallback inside a namespace', () => {
   });
 });
 
-describe('capture without privileges', () => {
+describeRoot('capture without privileges', () => {
   for (const engine of ['native', 'cap'] as const) {
     it(`an unprivileged user gets an EnvironmentError with the fix (${engine} engine)`, async () => {
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(engine === 'native' ? { WIRELAB_CAPTURE_MODULE: join(dir, 'native', 'wirelab_capture.node') } : { WIRELAB_CAPTURE_ENGINE: 'cap' }) };

@@ -4,6 +4,8 @@
  * and the same packet list. Also: error mapping, host ops, and an end-to-end pattern match.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRoot, itRoot } from '../helpers/root.js';
+import { waitListening } from '../helpers/wait.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,14 +61,14 @@ async function readWith(cmd: string, args: string[]): Promise<{ code: number; st
 
 beforeAll(async () => {
   server = await startProc('ncat', ['-n', '-l', '-k', SERVER, String(PORT), '-e', '/bin/cat']);
-  await sleep(300);
+  await waitListening(SERVER, PORT);
 });
 afterAll(async () => {
   await stopProc(server, 'SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('live capture on lo', () => {
+describeRoot('live capture on lo', () => {
   const filter = `host ${SERVER} and tcp port ${PORT}`;
   const files = { pcap: join(dir, 'ours.pcap'), pcapng: join(dir, 'ours.pcapng'), tcpdump: join(dir, 'tcpdump.pcap') };
   let tStart = 0;
@@ -144,19 +146,19 @@ describe('live capture on lo', () => {
 });
 
 describe('capture errors and host ops', () => {
-  it('an unknown device is a UsageError naming the device', async () => {
+  itRoot('an unknown device is a UsageError naming the device', async () => {
     const err = await startCapture({ device: 'wlt2-nope0', file: join(dir, 'x.pcap') }).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toContain('wlt2-nope0');
   });
 
-  it('a bad filter is a UsageError', async () => {
+  itRoot('a bad filter is a UsageError', async () => {
     const err = await startCapture({ device: 'lo', filter: 'tcp port port', file: join(dir, 'y.pcap') }).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toMatch(/filter/);
   });
 
-  it('snaplen cuts what is stored, not the original length', async () => {
+  itRoot('snaplen cuts what is stored, not the original length', async () => {
     const file = join(dir, 'snap.pcapng');
     const c = await startCapture({ device: 'lo', filter: `host ${SERVER} and udp port 47314`, file, snaplen: 64 });
     const { createSocket } = await import('node:dgram');
@@ -175,7 +177,7 @@ describe('capture errors and host ops', () => {
     expect(EnvironmentError).toBeDefined();
   });
 
-  it('captureStart/captureStop via a host context; teardown flushes an unstopped capture', async () => {
+  itRoot('captureStart/captureStop via a host context; teardown flushes an unstopped capture', async () => {
     const ctx = new HostContext('local', dir);
     const started = await captureStart({ device: 'any', filter: `host ${SERVER} and udp port 47313`, file: 'ops.pcapng' }, ctx);
     const left = await captureStart({ device: 'lo', filter: `host ${SERVER} and udp port 47313`, file: 'left.pcap' }, ctx);

@@ -52,6 +52,13 @@ describe('formatNmap', () => {
     expect(lines[1]).toBe('All 70 scanned ports on 198.51.100.2 are in ignored states.');
     expect(lines[2]).toBe('Not shown: 40 closed tcp ports (reset), 30 filtered tcp ports (no-response)');
     expect(lines).not.toContain('PORT');
+    // nmap 7.93 -sT of 30 closed ports on 127.0.0.1: one blank line, then "Nmap done"
+    expect(lines[3]).toBe('');
+    expect(lines[4]).toMatch(/^wirelab done: 70 ports \(SYN scan, \d+ probes?\)/);
+  });
+
+  it('says "probe" for one probe', () => {
+    expect(formatNmap({ ...scanOf([port(80, 'open', 'syn-ack')]), probesSent: 1 })).toContain('(connect scan, 1 probe) scanned in');
   });
 
   it('splits a hidden state by reason, largest state first, as nmap 7.93 does', () => {

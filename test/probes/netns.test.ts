@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatNmap } from '../../src/probes/format-nmap.js';
 import type { ScanResult } from '../../src/probes/scan-types.js';
 import { inNs, Lab, serverPair } from './netns-helper.js';
@@ -38,7 +38,8 @@ describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
   const spec = { open: [50007, 50008], reset: [50000, 50001], drop: [50002, 50003, 50004, 50005, 50006, 50009] };
   beforeAll(async () => {
     expect(existsSync(`${root}dist/probes/ops.js`)).toBe(true);
-    lab = await serverPair(`${tag}s`, spec, { icmpRatelimit: 0 });
+    // no ICMP errors here (RSTs and drops): the kernel's default ICMP limits
+    lab = await serverPair(`${tag}s`, spec);
   });
   afterAll(() => lab?.destroy());
 
@@ -61,7 +62,10 @@ describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
   }
 
   it('ICMP port-unreachable is closed for a connect scan and filtered for a SYN scan, as in nmap', async () => {
-    const icmpLab = await serverPair(`${tag}i`, { open: [], reset: [], drop: [], icmp: [50020, 50021] }, { icmpRatelimit: 0 });
+    // the kernel's default ICMP limits: a fresh namespace's burst of 6 port-unreachables covers
+    // both of wirelab's scans (2 each); nmap's scans after them may find the burst spent, and a
+    // SYN scan calls a port filtered either way (a connect scan retransmits until refused)
+    const icmpLab = await serverPair(`${tag}i`, { open: [], reset: [], drop: [], icmp: [50020, 50021] });
     try {
       const ports = '50020,50021';
       const c = runProbe<Scan>(icmpLab.cli, 'scan', { target: '198.51.100.2', ports, method: 'connect', allow: ['198.51.100.2/32'] });
@@ -86,7 +90,7 @@ describe.skipIf(!isRoot)('IPv6 SYN scan of a firewalled server namespace', () =>
   let lab: Lab | undefined;
   let cli = '';
   beforeAll(async () => {
-    lab = new Lab(`${tag}6`, { icmpRatelimit: 0 });
+    lab = new Lab(`${tag}6`); // default limits: one ICMPv6 error per scan
     cli = lab.addNs('cli');
     const srv = lab.addNs('srv');
     lab.link(cli, 'c0', '198.51.100.1/24', srv, 's0', '198.51.100.2/24');
@@ -121,11 +125,14 @@ describe.skipIf(!isRoot)('UDP scan of a firewalled server namespace', () => {
   // port-unreachable); the firewall drops 50101 and answers 50102/50103 with other ICMP kinds
   const ports = '50100-50105';
   const want = { 50100: 'open', 50101: 'open|filtered', 50102: 'filtered', 50103: 'filtered', 50104: 'closed', 50105: 'open|filtered' };
-  let lab: Lab | undefined;
-  let cli = '';
-  beforeAll(async () => {
-    lab = new Lab(`${tag}u`, { icmpRatelimit: 0 });
-    cli = lab.addNs('cli');
+  // the kernel's default ICMP limits: each tool scans a fresh pair of its own, whose burst of 6
+  // covers the 3 ICMP errors of a scan (one scan would find the burst the previous one spent)
+  const labs: Lab[] = [];
+  let made = 0;
+  const udpLab = async (): Promise<string> => {
+    const lab = new Lab(`${tag}u${made++}`);
+    labs.push(lab);
+    const cli = lab.addNs('cli');
     const srv = lab.addNs('srv');
     lab.link(cli, 'c0', '198.51.100.1/24', srv, 's0', '198.51.100.2/24');
     lab.nft(
@@ -133,13 +140,17 @@ describe.skipIf(!isRoot)('UDP scan of a firewalled server namespace', () => {
       'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n udp dport 50101 drop\n udp dport 50102 reject with icmp type admin-prohibited\n udp dport 50103 reject with icmp type host-unreachable\n }\n}\n',
     );
     await lab.listenUdp(srv, [50100], [50105]);
+    return cli;
+  };
+  afterEach(() => {
+    for (const lab of labs.splice(0)) lab.destroy();
   });
-  afterAll(() => lab?.destroy());
 
   it.each([
     { engine: 'native', portable: false },
     { engine: 'portable', portable: true },
-  ])('$engine: gives the same states as nmap -sU, with a retransmission for each silent port', ({ engine, portable }) => {
+  ])('$engine: gives the same states as nmap -sU, with a retransmission for each silent port', async ({ engine, portable }) => {
+    const [cli, peerCli] = [await udpLab(), await udpLab()];
     const res = runProbe<Scan & { method: string; engine: string }>(cli, 'scan', { target: '198.51.100.2', ports, method: 'udp', portable, allow: ['198.51.100.0/24'] });
     expect(res).toMatchObject({ method: 'udp', engine });
     const mine = Object.fromEntries(res.ports.map((p) => [p.port, p.state]));
@@ -149,7 +160,7 @@ describe.skipIf(!isRoot)('UDP scan of a firewalled server namespace', () => {
     expect(res.ports.find((p) => p.port === 50102)?.reason).toBe('admin-prohibited');
     expect(res.ports.find((p) => p.port === 50103)?.reason).toBe('host-unreach');
     expect(res.probesSent).toBe(6 + 2);
-    const peer = nmapStates(['-sU'], '198.51.100.2', ports, cli);
+    const peer = nmapStates(['-sU'], '198.51.100.2', ports, peerCli);
     for (let p = 50100; p <= 50105; p++) expect(mine[p], `port ${p}`).toBe(peer.get(p));
   });
 });
@@ -158,7 +169,10 @@ describe.skipIf(!isRoot)('nmap layout of a big mixed scan', () => {
   const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
   let lab: (Lab & { cli: string; srv: string }) | undefined;
   beforeAll(async () => {
-    // 40 ICMP errors per scan: more than the kernel's default burst of 6 (that is a test of its own)
+    // 40 ICMP errors per scan: more than the kernel's default burst of 6, then one a second.
+    // Under those limits nmap's own result is not fixed (-sT re-tries refused ports 1-12 times
+    // over ~8-40 s, -sS reasons split between port-unreach and no-response by the bucket's
+    // state), so this layout test keeps the limit off; the default limits are tested above.
     lab = await serverPair(`${tag}m`, { open: [50070], reset: [], drop: range(50000, 50029), icmp: range(50030, 50069) }, { icmpRatelimit: 0 });
   });
   afterAll(() => lab?.destroy());

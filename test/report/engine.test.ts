@@ -78,7 +78,18 @@ describe('template lookup', () => {
     await writeFile(join(bad, 'run.json'), JSON.stringify({ ...syntheticRecord(), steps: [{ title: 1 }] }));
     await expect(renderReport({ runDir: bad, format: 'md' })).rejects.toThrow(/does not match schemas\/run\.schema\.json:\n  \/steps\/0 /);
   });
-  it('the shipped templates pass the lint (they compile)', async () => {
-    for (const t of ['lab-report', 'feedback']) for (const f of ['md', 'tex'] as const) expect((await renderReport({ runDir: dir, template: t, format: f })).length).toBeGreaterThan(500);
+  it('the shipped templates pass the lint (they compile) and render the record: title, score, steps', async () => {
+    const want: Record<string, RegExp[]> = {
+      'lab-report.md': [/^# Lab 2: echo, scan, traceroute and DNS$/m, /^\| Score \| 9 \/ 14 points \(64%\) \|$/m, /^## 2\. capture the echo session$/m, /^### 2\.1 connect to echo as s$/m, /^## Checks summary$/m],
+      'lab-report.tex': [/^\\title\{Lab 2: echo, scan, traceroute and DNS\}$/m, /^Score & 9 \/ 14 points \(64\\%\)\\\\$/m, /^\\section\*\{2\. capture the echo session\}$/m, /^\\section\*\{Checks summary\}$/m],
+      'feedback.md': [/^# Feedback: Lab 2: echo, scan, traceroute and DNS$/m, /\*\*9 \/ 14\*\* points \(64%\)/, /^## 2\. capture the echo session — \*\*FAIL\*\*, 1\/2 points$/m, /^## Hidden checks$/m],
+      'feedback.tex': [/Score & \\textbf\{9 \/ 14\} points \(64\\%\)/, /^\\subsection\*\{2\. capture the echo session \\hfill \\wlfail \\quad 1\/2\}$/m, /^\\subsection\*\{Hidden checks\}$/m],
+    };
+    for (const t of ['lab-report', 'feedback']) {
+      for (const f of ['md', 'tex'] as const) {
+        const out = await renderReport({ runDir: dir, template: t, format: f });
+        for (const re of want[`${t}.${f}`]!) expect(out, `${t}.${f}`).toMatch(re);
+      }
+    }
   });
 });

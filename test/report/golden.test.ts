@@ -98,7 +98,7 @@ describe('golden reports of a synthetic record (capture, scan, traceroute, DNS, 
     expect(md).toContain('**Figure 1:** Packets captured in capture-1.pcapng (filter: tcp or icmp or udp port 53)');
     expect(md).toContain('| 9 | 1.200000 | 192.0.2.10 | 198.51.100.1 | ICMP | 98 | `Echo (ping) request  id=0x0001, seq=237/60672, ttl=2 (reply in 10)` |');
     // nmap layout: 30 closed ports summarised (more than 25 share the state), the rest padded.
-    expect(md).toContain('Not shown: 31 closed tcp ports (conn-refused)\nPORT     STATE    SERVICE\n7/tcp    open     echo\n8080/tcp filtered http-proxy\n```');
+    expect(md).toContain('Not shown: 31 closed tcp ports (conn-refused)\nPORT     STATE    SERVICE\n7/tcp    open     echo\n8080/tcp filtered http-proxy\n\nwirelab done: 33 ports (connect scan, 34 probes) scanned in 1.23 seconds\n```');
     expect(md).not.toContain('9001/tcp');
     expect(md).toContain(' 1  192.0.2.1  0.046 ms  0.004 ms  0.006 ms\n 2  * * *\n 3  198.51.100.1  1.250 ms 198.51.100.2  1.500 ms  1.700 ms !H\n 4  203.0.113.80  2.001 ms  1.999 ms  2.100 ms');
     expect(md).toContain('| `www.lab.example AAAA` | NOERROR | `www.lab.example 60 CNAME web.lab.example`<br>`web.lab.example 60 AAAA 2001:db8::80` |');

@@ -3,11 +3,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord, StepRecord } from '../../src/generated/run-record.js';
+import type { ProbeRecord, RunRecord, StepRecord } from '../../src/generated/run-record.js';
 import { silentReporter } from '../../src/interpreter/reporter.js';
 import { runScenario } from '../../src/interpreter/run-scenario.js';
 import { renderReport, writeReport } from '../../src/report/render.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { asListed, cliText } from './cli-text.js';
 import { syntheticRecord } from './records.js';
 
 const root = process.getuid?.() === 0;
@@ -87,7 +88,7 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
 
   it('shows the route with its silent hops and the ICMP capture', () => {
     const route = listing(md, /^\*\*Listing 3:\*\*/).split('\n');
-    expect(route.slice(0, 2)).toEqual(['$ traceroute -n -I -m 30 203.0.113.10', 'traceroute to 203.0.113.10 (203.0.113.10), 30 hops max']);
+    expect(route.slice(0, 2)).toEqual(['$ traceroute -n -I -m 30 203.0.113.10', 'traceroute to 203.0.113.10 (203.0.113.10), 30 hops max, 60 byte packets']);
     expect(route).toHaveLength(32);
     expect(route[2]).toMatch(/^ 1 {2}198\.51\.100\.1 {2}[\d.]+ ms/);
     expect(route[4]).toBe(' 3  * * *');
@@ -111,6 +112,16 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
     expect(listing(md, /^\*\*Listing 9:\*\*/)).toMatch(/\n8000\/tcp closed http-alt\n/);
     expect(listing(md, /^\*\*Listing 10:\*\*/)).toMatch(/\n8000\/tcp open {2}http-alt\n/);
     expect(listing(md, /^\*\*Listing 11:\*\*/)).toMatch(/^\$ ncat --crlf 127\.0\.0\.1 8000\nGET \/ HTTP\/1\.0\n[\s\S]*HTTP\/1\.0 200 OK\nServer: SimpleHTTP\/[\s\S]*Directory listing for \//);
+  });
+
+  it('each probe listing is the command line and what the CLI prints for the recorded result', () => {
+    const probes = all(record.steps).flatMap((s) => (s.probe ? [s.probe] : []));
+    const shown = (n: number, p: ProbeRecord | undefined, command: string) => expect(listing(md, new RegExp(`^\\*\\*Listing ${n}:\\*\\*`))).toBe(`$ ${command}\n${asListed(cliText(p!))}`);
+    const [connect, syn] = probes.filter((p) => p.kind === 'scan');
+    shown(2, probes.find((p) => p.kind === 'resolve'), 'nslookup compeng.example');
+    shown(3, probes.find((p) => p.kind === 'traceroute'), 'traceroute -n -I -m 30 203.0.113.10');
+    shown(4, connect, 'nmap -n -Pn -sT -p 50000-50009 203.0.113.10');
+    shown(5, syn, 'nmap -n -Pn -sS -p 50000-50009 203.0.113.10');
   });
 
   it('renders LaTeX that compiles to a PDF with every section, listing and figure', async () => {

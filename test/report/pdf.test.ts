@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,8 +34,16 @@ describe('PDF reports', () => {
     expect(existsSync(png)).toBe(true);
     const bytes = await readFile(png);
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
-    // A blank A4 page at 60 dpi compresses to well under 2 kB; text makes it several times that.
-    expect(statSync(png).size).toBeGreaterThan(8_000);
+    // The page is not blank: rendered in grey, a share of its pixels is ink (a page of text is
+    // several per cent; a blank one none).
+    execFileSync('pdftoppm', ['-gray', '-r', '60', '-f', '1', '-l', '1', pdf, join(dir, 'grey')]);
+    const pgm = await readFile(join(dir, 'grey-1.pgm'));
+    const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 64).toString('latin1'));
+    expect(header, 'a binary PGM').not.toBeNull();
+    const pixels = pgm.subarray(header![0].length);
+    expect(pixels.length).toBe(Number(header![1]) * Number(header![2]));
+    const ink = pixels.reduce((n, v) => n + (v < 128 ? 1 : 0), 0) / pixels.length;
+    expect(ink).toBeGreaterThan(0.01);
     await writeFile(PNG_KEEP, bytes);
     const text = execFileSync('pdftotext', ['-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' });
     expect(text).toContain('TCP echo — banner, two lines, close');

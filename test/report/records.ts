@@ -1,7 +1,7 @@
 /** Run records for report tests, built as JSON that conforms to schemas/run.schema.json. */
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { PacketRow, RunRecord, StepRecord } from '../../src/generated/run-record.js';
+import type { DnsTransaction, PacketRow, RunRecord, StepRecord } from '../../src/generated/run-record.js';
 
 /** Validates a record against schemas/run.schema.json; returns ajv's errors as text ('' if valid). */
 export function schemaErrors(record: unknown): string {
@@ -27,6 +27,11 @@ export const echoPackets: PacketRow[] = [
   { no: 11, time: 1.5, source: '192.0.2.10', destination: '192.0.2.53', protocol: 'DNS', length: 76, info: 'Standard query 0x0010 A www.lab.example' },
   { no: 12, time: 1.5004, source: '192.0.2.53', destination: '192.0.2.10', protocol: 'DNS', length: 92, info: 'Standard query response 0x0010 A www.lab.example A 203.0.113.80' },
 ];
+
+/** One DNS exchange over UDP with 192.0.2.53 (an authoritative reply). */
+export function dnsTx(id: number, question: DnsTransaction['question'], rcode: string, answers: DnsTransaction['answers']): DnsTransaction {
+  return { question, server: '192.0.2.53#53', transport: 'udp', id, rcode, aa: true, tc: false, answers, authority: [], additional: [], elapsedMs: 0.25 };
+}
 
 function step(over: Partial<StepRecord> & Pick<StepRecord, 'path' | 'kind' | 'title'>): StepRecord {
   return { host: 'client', status: 'passed', startMs: 1, durationMs: 2, checks: [], ...over };
@@ -81,14 +86,21 @@ export function syntheticRecord(): RunRecord {
       earned: 3,
       checks: [{ title: 'port 7 is open', expected: 'open', actual: 'open', passed: true }],
       probe: {
+        kind: 'scan',
         target: '192.0.2.20',
         method: 'connect',
+        engine: 'native',
+        probesSent: 34,
+        elapsedMs: 1234.5,
+        probes: [],
+        probesOmitted: 34,
+        timeSource: 'native',
         ports: [
           { port: 7, proto: 'tcp', state: 'open', reason: 'syn-ack', service: 'echo' },
           { port: 22, proto: 'tcp', state: 'closed', reason: 'conn-refused', service: 'ssh' },
           { port: 8080, proto: 'tcp', state: 'filtered', reason: 'no-response', service: 'http-proxy' },
           // 30 closed ports: more than nmap lists (25), so they are summarised as "Not shown".
-          ...Array.from({ length: 30 }, (_, i) => ({ port: 9000 + i, proto: 'tcp', state: 'closed', reason: 'conn-refused', service: 'unknown' })),
+          ...Array.from({ length: 30 }, (_, i) => ({ port: 9000 + i, proto: 'tcp' as const, state: 'closed' as const, reason: 'conn-refused', service: 'unknown' })),
         ],
       },
     }),
@@ -97,12 +109,19 @@ export function syntheticRecord(): RunRecord {
       kind: 'traceroute',
       title: 'trace the route to the web server',
       probe: {
+        kind: 'traceroute',
         target: '203.0.113.80',
+        probe: 'udp',
+        maxHops: 30,
+        destinationReached: true,
+        elapsedMs: 12.5,
+        engine: 'native',
+        timeSource: 'kernel',
         hops: [
-          { ttl: 1, probes: [{ address: '192.0.2.1', rttMs: 0.046 }, { address: '192.0.2.1', rttMs: 0.004 }, { address: '192.0.2.1', rttMs: 0.006 }] },
-          { ttl: 2, probes: [{ address: null, rttMs: null }, { address: null, rttMs: null }, { address: null, rttMs: null }] },
-          { ttl: 3, probes: [{ address: '198.51.100.1', rttMs: 1.25 }, { address: '198.51.100.2', rttMs: 1.5 }, { address: '198.51.100.2', rttMs: 1.7, annotation: '!H' }] },
-          { ttl: 4, probes: [{ address: '203.0.113.80', rttMs: 2.001 }, { address: '203.0.113.80', rttMs: 1.999 }, { address: '203.0.113.80', rttMs: 2.1 }] },
+          { ttl: 1, probes: [{ address: '192.0.2.1', rttMs: 0.046 }, { address: '192.0.2.1', rttMs: 0.004 }, { address: '192.0.2.1', rttMs: 0.006 }], reached: false },
+          { ttl: 2, probes: [{ address: null, rttMs: null }, { address: null, rttMs: null }, { address: null, rttMs: null }], reached: false },
+          { ttl: 3, probes: [{ address: '198.51.100.1', rttMs: 1.25 }, { address: '198.51.100.2', rttMs: 1.5 }, { address: '198.51.100.2', rttMs: 1.7, annotation: '!H' }], reached: false },
+          { ttl: 4, probes: [{ address: '203.0.113.80', rttMs: 2.001 }, { address: '203.0.113.80', rttMs: 1.999 }, { address: '203.0.113.80', rttMs: 2.1 }], reached: true },
         ],
       },
     }),
@@ -114,17 +133,23 @@ export function syntheticRecord(): RunRecord {
       earned: 2,
       checks: [{ title: 'A record', expected: '203.0.113.80', actual: '203.0.113.80', passed: true }],
       probe: {
+        kind: 'resolve',
+        query: 'www',
+        server: { address: '192.0.2.53', port: 53 },
+        candidates: ['www', 'www.lab.example'],
+        name: 'www.lab.example',
+        rcode: 'NOERROR',
+        authoritative: true,
+        answers: { A: ['203.0.113.80'], AAAA: ['2001:db8::80'] },
+        aliases: [['www.lab.example', 'web.lab.example']],
+        defaultTypes: true,
         transactions: [
-          { question: { name: 'www.', type: 'A' }, rcode: 'NXDOMAIN', answers: [] },
-          { question: { name: 'www.lab.example', type: 'A' }, rcode: 'NOERROR', answers: [{ name: 'www.lab.example', type: 'A', ttl: 300, data: '203.0.113.80' }] },
-          {
-            question: { name: 'www.lab.example', type: 'AAAA' },
-            rcode: 'NOERROR',
-            answers: [
-              { name: 'www.lab.example', type: 'CNAME', ttl: 60, data: 'web.lab.example' },
-              { name: 'web.lab.example', type: 'AAAA', ttl: 60, data: '2001:db8::80' },
-            ],
-          },
+          dnsTx(0x10, { name: 'www', type: 'A' }, 'NXDOMAIN', []),
+          dnsTx(0x11, { name: 'www.lab.example', type: 'A' }, 'NOERROR', [{ name: 'www.lab.example', type: 'A', ttl: 300, data: '203.0.113.80' }]),
+          dnsTx(0x12, { name: 'www.lab.example', type: 'AAAA' }, 'NOERROR', [
+            { name: 'www.lab.example', type: 'CNAME', ttl: 60, data: 'web.lab.example' },
+            { name: 'web.lab.example', type: 'AAAA', ttl: 60, data: '2001:db8::80' },
+          ]),
         ],
       },
     }),
@@ -137,7 +162,7 @@ export function syntheticRecord(): RunRecord {
       checks: [{ title: 'exit code', expected: '0', actual: '0', passed: true }],
       exec: { command: 'python3 client.py --host 192.0.2.20', exitCode: 0, signal: null, timedOut: false, stdout: 'sent 11 bytes\nreceived 11 bytes\n', stderr: 'warning: slow link\n' },
     }),
-    step({ path: 'steps[6]', kind: 'probe', title: 'an unknown probe', probe: { note: 'free-form', values: [1, 2] } }),
+    step({ path: 'steps[6]', kind: 'close', title: 'close s' }),
     step({
       path: 'steps[7]',
       kind: 'expect',
@@ -202,11 +227,20 @@ export function hostileRecord(rows = 5000): RunRecord {
   ];
   child.connection = { name: HOSTILE.slice(0, 30), remote: HOSTILE.slice(30, 60) };
   r.steps[0].fixture = { name: HOSTILE.slice(0, 40), kind: 'echo', address: '192.0.2.20', port: 7 };
-  r.steps[2].probe = { target: HOSTILE.slice(0, 30), method: HOSTILE.slice(30, 50), ports: [{ port: 7, proto: 'tcp', state: 'open', reason: HOSTILE, service: HOSTILE.slice(0, 40) }, { bogus: true }, 'not an object'] };
-  r.steps[3].probe = { hops: [{ ttl: 1, probes: [{ address: HOSTILE.slice(0, 30), rttMs: 1 }] }, { probes: 'nonsense' }] };
-  r.steps[4].probe = { transactions: [{ question: { name: HOSTILE, type: '|A|' }, rcode: HOSTILE.slice(0, 12), answers: [{ name: HOSTILE, type: 'TXT', ttl: 1, data: HOSTILE_LINES }] }, {}] };
+  const scanProbe = r.steps[2].probe!;
+  if (scanProbe.kind === 'scan') {
+    scanProbe.target = HOSTILE.slice(0, 30);
+    scanProbe.ports = [{ port: 7, proto: 'tcp', state: 'open', reason: HOSTILE, service: HOSTILE.slice(0, 40) }];
+  }
+  const traceProbe = r.steps[3].probe!;
+  if (traceProbe.kind === 'traceroute') traceProbe.hops = [{ ttl: 1, probes: [{ address: HOSTILE.slice(0, 30), rttMs: 1, annotation: HOSTILE.slice(30, 40) }], reached: false }, { ttl: 2, probes: [], reached: false }];
+  const dnsProbe = r.steps[4].probe!;
+  if (dnsProbe.kind === 'resolve') {
+    dnsProbe.query = HOSTILE.slice(0, 50);
+    dnsProbe.name = HOSTILE;
+    dnsProbe.transactions = [dnsTx(1, { name: HOSTILE, type: '|A|' }, HOSTILE.slice(0, 12), [{ name: HOSTILE, type: 'TXT', ttl: 1, data: HOSTILE_LINES }])];
+  }
   r.steps[5].exec = { command: HOSTILE, exitCode: null, signal: 'SIGKILL', timedOut: true, stdout: `${HOSTILE_LINES}\n\\end{lstlisting}\n`, stderr: HOSTILE, truncated: true };
-  r.steps[6].probe = { weird: HOSTILE_LINES };
   r.steps[7].title = HOSTILE;
   r.steps[7].checks = [{ title: HOSTILE, expected: HOSTILE, actual: HOSTILE_LINES, passed: false }];
   return r;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stepKinds } from '../../src/steps/index.js';
+import { stepKindNames } from '../../src/steps/index.js';
 
-const KINDS = [...stepKinds.keys()].join(', ');
+const KINDS = [...stepKindNames].join(', ');
 import { formatDiagnostic } from '../../src/scenario/diagnostics.js';
 import { diagnostics } from '../helpers/scenario.js';
 
@@ -26,9 +26,8 @@ describe('scenario diagnostics', () => {
 
   it('reports YAML syntax errors with their position and nothing else', () => {
     const d = diagnostics('name: x\nsteps:\n  - send: { conn: s\n', 'bad.yaml');
-    expect(d.length).toBeGreaterThanOrEqual(1);
-    expect(d[0].code).toBe('yaml-syntax');
-    expect(d[0].line).toBeGreaterThanOrEqual(3);
+    // one problem, where the unclosed flow map ends (the end of the text), and nothing else
+    expect(d).toEqual([{ file: 'bad.yaml', line: 4, col: 1, code: 'yaml-syntax', message: expect.stringMatching(/Flow map .* end with a \}/) }]);
   });
 
   it('says which keys a step takes when it has none of its exactly-one-of keys', () => {

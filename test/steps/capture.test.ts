@@ -8,15 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Check, StepRecord } from '../../src/generated/run-record.js';
-import type { StepRunContext } from '../../src/interpreter/step-context.js';
+import type { StepRunContext } from '../../src/steps/context.js';
 import { CaptureWriter } from '../../src/packets/writer.js';
 import { capture } from '../../src/steps/capture.js';
 import { diagnostics, runText } from '../helpers/scenario.js';
 import { schemaErrors } from '../report/records.js';
+import { describeRoot } from '../helpers/root.js';
 
-const isRoot = process.getuid?.() === 0;
-
-describe.runIf(isRoot)('capture step on lo (native engine)', () => {
+describeRoot('capture step on lo (native engine)', () => {
   it('records the engine and counters consistent with the file; no loss, no loss check', async () => {
     const { record } = await runText(`
 name: t

@@ -11,6 +11,7 @@ const zone = `
               - { name: echo, type: A, value: 203.0.113.10 }
               - { name: www, type: CNAME, value: echo.lab.test }
               - { name: alias2, type: CNAME, value: www }
+              - { name: echo, type: AAAA, value: '2001:db8::10' }
 `;
 
 describe('resolve', () => {
@@ -40,5 +41,34 @@ steps:${zone}
   - resolve: { name: alias2.lab.test., server: dns, types: [CNAME], expect: { CNAME: [www.lab.test] } }
 `);
     expect(record.steps[1].checks[0]).toMatchObject({ actual: 'www.lab.test', passed: true });
+  });
+
+  it('a search list: every query in order with its response code, the rcode of the final answer', async () => {
+    const { record } = await runText(`
+name: t
+steps:${zone}
+  - resolve: { name: echo, server: dns, search: [sub.lab.test, lab.test], types: [A, AAAA], expect: { A: [203.0.113.10], AAAA: ["2001:db8::10"], rcode: NOERROR } }
+  - resolve: { name: nothing.lab.test., server: dns, types: [A], expect: { rcode: NXDOMAIN, A: [] } }
+  - resolve: { name: nothing.lab.test., server: dns, types: [A], expect: { rcode: NOERROR } }
+`);
+    const [, echo, nx, wrong] = record.steps;
+    expect(echo.status).toBe('passed');
+    expect(echo.checks.map((c) => [c.title, c.actual, c.passed])).toEqual([
+      ['A answer', '203.0.113.10', true],
+      ['AAAA answer', '2001:db8::10', true],
+      ['response code', 'NOERROR', true],
+    ]);
+    expect(nx.status).toBe('passed');
+    expect(wrong.checks.find((c) => c.expected === 'NOERROR')).toMatchObject({ actual: 'NXDOMAIN', passed: false });
+  });
+
+  it('the queries a search list makes, as the server saw them', async () => {
+    const { record } = await runText(`
+name: t
+steps:${zone}
+  - resolve: { name: echo, server: dns, search: [sub.lab.test, lab.test], types: [A], expect: { queries: [A echo.sub.lab.test NXDOMAIN, A echo.lab.test NOERROR] } }
+`);
+    const s = record.steps[1];
+    expect(s.checks.map((c) => c.passed)).toEqual([true]);
   });
 });

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildTopology, type Topology, type TopologyModel } from '../../src/topology/index.js';
+import type { Topology as TopologySpec } from '../../src/generated/scenario.js';
+import { buildTopology, mustPlan, type Topology } from '../../src/topology/index.js';
 
 const execFileP = promisify(execFile);
 export const workdir = mkdtempSync(join(tmpdir(), 'wl-topo-'));
@@ -13,8 +14,9 @@ export const myRuns = new Set<string>();
 const live = new Set<Topology>();
 const procs = new Set<ChildProcess>();
 
-export async function build(model: TopologyModel, opts: { agentPath?: string } = {}): Promise<Topology> {
-  const t = await buildTopology(model, { workdir, ...opts });
+/** Plans (throwing on problems) and builds a topology; `teardown`/`cleanupAll` remove it. */
+export async function build(spec: TopologySpec, opts: { agentPath?: string; hosts?: 'thread' | 'process' } = {}): Promise<Topology> {
+  const t = await buildTopology(mustPlan(spec), { workdir, ...opts });
   myRuns.add(t.runId);
   live.add(t);
   return t;

@@ -2,19 +2,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { canonical, cidrContains, parseCidr } from '../../src/topology/addr.js';
-import { checkTopology } from '../../src/topology/check.js';
+import type { Topology as TopologySpec, TopologyHost } from '../../src/generated/scenario.js';
 import { nftRuleset } from '../../src/topology/firewall.js';
-import type { TopologyModel } from '../../src/topology/model.js';
-import { planTopology } from '../../src/topology/plan.js';
+import { mustPlan, planTopology, runPlan } from '../../src/topology/plan.js';
 
 const schema = (f: string) => JSON.parse(readFileSync(new URL(`../../schemas/${f}`, import.meta.url), 'utf8'));
 
-export const chain: TopologyModel = {
+const r3: TopologyHost = { ip: ['192.0.2.6/30', '192.0.2.9/30'], forward: true };
+export const chain: TopologySpec = {
   hosts: {
     client: { ip: '198.51.100.55/24', gateway: 'r1', resolver: { nameserver: '203.0.113.53', search: ['home'] } },
     r1: { ip: ['198.51.100.1/24', '192.0.2.1/30'], forward: true },
     r2: { ip: ['192.0.2.2/30', '192.0.2.5/30'], forward: true, icmp: 'silent' },
-    r3: { ip: ['192.0.2.6/30', '192.0.2.9/30'], forward: true },
+    r3,
     r4: { ip: ['192.0.2.10/30', '203.0.113.1/24'], forward: true },
     server: { ip: { ip: '203.0.113.10/24', mtu: 1492 }, firewall: { policy: 'drop', allow: ['tcp/50007', 'icmp'], reject: ['tcp/50009', 'udp/53'] } },
   },
@@ -27,7 +27,7 @@ describe('topology schema', () => {
 
   it('accepts the chain, named networks with IPv6, interfaces and links', () => {
     expect(validate(chain), JSON.stringify(validate.errors)).toBe(true);
-    const lan: TopologyModel = {
+    const lan: TopologySpec = {
       networks: { lan1: { subnet: '198.51.100.0/24', subnet6: '2001:db8:1::/64', mtu: 1400 } },
       hosts: { a: { ip: ['198.51.100.2/24', '2001:db8:1::2/64'] }, b: { ip: [{ ip: ['198.51.100.3/24', '2001:db8:1::3/64'], network: 'lan1' }] } },
       links: [['a', 'b'], { between: ['a', 'b'], delay: '20ms', loss: 1 }],
@@ -71,8 +71,11 @@ describe('addresses', () => {
   });
 });
 
-describe('checkTopology', () => {
-  const msgs = (m: TopologyModel) => checkTopology(m).map((p) => `${p.path}: ${p.message}`);
+describe('planTopology: the checks', () => {
+  const msgs = (m: TopologySpec) => {
+    const r = planTopology(m);
+    return r.ok ? [] : r.problems.map((p) => `/${p.path.join('/')}: ${p.message}`);
+  };
 
   it('finds nothing wrong with the chain', () => {
     expect(msgs(chain)).toEqual([]);
@@ -94,14 +97,13 @@ describe('checkTopology', () => {
   });
 
   it('reports an unreachable host (no router between the subnets)', () => {
-    const m: TopologyModel = { hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: ['192.0.2.2/24', '198.51.100.1/24'] }, c: { ip: '198.51.100.2/24' } } };
-    expect(msgs(m)).toEqual(['/topology/hosts/c: host c cannot be reached from a: no chain of routers (forward: true) connects their subnets']);
-    m.hosts.b.forward = true;
-    expect(msgs(m)).toEqual([]);
+    const m = (forward: boolean): TopologySpec => ({ hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: ['192.0.2.2/24', '198.51.100.1/24'], forward }, c: { ip: '198.51.100.2/24' } } });
+    expect(msgs(m(false))).toEqual(['/topology/hosts/c: host c cannot be reached from a: no chain of routers (forward: true) connects their subnets']);
+    expect(msgs(m(true))).toEqual([]);
   });
 
   it('reports bad links, routes, rules and resolvers with their paths', () => {
-    const m: TopologyModel = {
+    const m: TopologySpec = {
       hosts: {
         a: { ip: '192.0.2.1/24', routes: [{ to: 'x', via: '203.0.113.1' }], firewall: { allow: ['tcp/9-3'] }, resolver: { nameserver: 'ns.example' } },
         b: { ip: '192.0.2.2/24' },
@@ -118,9 +120,9 @@ describe('checkTopology', () => {
   });
 });
 
-describe('planTopology', () => {
+describe('runPlan: the plan for one run', () => {
   it('computes routes over the router chain in both directions', () => {
-    const plan = planTopology(chain, 'a1b2c3');
+    const plan = runPlan(mustPlan(chain), 'a1b2c3');
     const routes = (h: string) => plan.hosts.find((x) => x.name === h)!.routes.map((r) => `${r.to} via ${r.via} dev ${r.dev}`);
     expect(routes('client')).toEqual(['default via 198.51.100.1 dev eth0']);
     expect(routes('server')).toEqual(['198.51.100.0/24', '192.0.2.0/30', '192.0.2.4/30', '192.0.2.8/30'].map((n) => `${n} via 203.0.113.1 dev eth0`));
@@ -128,7 +130,7 @@ describe('planTopology', () => {
   });
 
   it('names namespaces and interfaces per run, all interface names ≤ 15 characters', () => {
-    const plan = planTopology(chain, 'a1b2c3');
+    const plan = runPlan(mustPlan(chain), 'a1b2c3');
     expect(plan.namespaces).toEqual(['client', 'r1', 'r2', 'r3', 'r4', 'server'].map((h) => `wl-a1b2c3-${h}`));
     expect(plan.linkBatch[0]).toBe('link add eth0 netns wl-a1b2c3-client mtu 1500 type veth peer name eth0 netns wl-a1b2c3-r1 mtu 1500');
     expect(plan.linkBatch).toContain('link add eth1 netns wl-a1b2c3-r4 mtu 1500 type veth peer name eth0 netns wl-a1b2c3-server mtu 1492');
@@ -137,11 +139,11 @@ describe('planTopology', () => {
   });
 
   it('puts 3+ hosts on a bridge in the switch namespace; v4+v6 of a named network share one interface', () => {
-    const plan = planTopology(
-      {
+    const plan = runPlan(
+      mustPlan({
         networks: { lan: { subnet: '198.51.100.0/24', subnet6: '2001:db8:1::/64' } },
         hosts: { a: { ip: ['198.51.100.2/24', '2001:db8:1::2/64'] }, b: { ip: '198.51.100.3/24' }, c: { ip: '198.51.100.4/24' } },
-      },
+      }),
       '00ff00',
     );
     expect(plan.namespaces).toContain('wl-00ff00--sw');
@@ -152,24 +154,24 @@ describe('planTopology', () => {
   });
 
   it('sets ICMP rate limits only on the hosts that ask (icmpLimits)', () => {
-    const limited: TopologyModel = { hosts: { ...chain.hosts, r3: { ...chain.hosts.r3, icmpLimits: { ratelimit: 0, msgsBurst: 500 } } } };
+    const limited: TopologySpec = { hosts: { ...chain.hosts, r3: { ...r3, icmpLimits: { ratelimit: 0, msgsBurst: 500 } } } };
     const ajv = new Ajv2020.default({ allErrors: true, strict: false });
     ajv.addSchema(schema('common.schema.json'));
     const validate = ajv.compile(schema('topology.schema.json'));
     expect(validate(limited), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ hosts: { a: { ip: '198.51.100.2/24', icmpLimits: { ratelimit: -1 } } } })).toBe(false);
     expect(validate({ hosts: { a: { ip: '198.51.100.2/24', icmpLimits: { rate: 0 } } } })).toBe(false);
-    const plan = planTopology(limited, 'a1b2c3');
-    const r3 = plan.setups[3].sysctls;
-    expect(r3['net.ipv4.icmp_ratelimit']).toBe('0');
-    expect(r3['net.ipv6.icmp.ratelimit']).toBe('0');
-    expect(r3['net.ipv4.icmp_msgs_burst']).toBe('500');
-    expect(r3['net.ipv4.icmp_msgs_per_sec']).toBeUndefined();
+    const plan = runPlan(mustPlan(limited), 'a1b2c3');
+    const r3sys = plan.setups[3].sysctls;
+    expect(r3sys['net.ipv4.icmp_ratelimit']).toBe('0');
+    expect(r3sys['net.ipv6.icmp.ratelimit']).toBe('0');
+    expect(r3sys['net.ipv4.icmp_msgs_burst']).toBe('500');
+    expect(r3sys['net.ipv4.icmp_msgs_per_sec']).toBeUndefined();
     expect(plan.setups[2].sysctls['net.ipv4.icmp_ratelimit']).toBeUndefined();
   });
 
   it('writes sysctls, resolv.conf and the nftables ruleset per host', () => {
-    const plan = planTopology(chain, 'a1b2c3');
+    const plan = runPlan(mustPlan(chain), 'a1b2c3');
     const client = plan.setups[0];
     expect(client.resolvConf).toBe('# written by wirelab\nnameserver 203.0.113.53\nsearch home\noptions ndots:1\n');
     // the kernel's ICMP rate limits stay as they are unless a host sets icmpLimits
@@ -193,7 +195,17 @@ describe('planTopology', () => {
     expect(nftRuleset(undefined, false)).toBeUndefined();
   });
 
-  it('throws a UsageError listing problems for an invalid topology', () => {
-    expect(() => planTopology({ hosts: { a: { ip: '192.0.2.1/24', gateway: 'x' } } }, 'a1b2c3')).toThrow(/\/topology\/hosts\/a\/gateway/);
+  it('an invalid topology gives its problems, not a plan (mustPlan throws a UsageError listing them)', () => {
+    const bad: TopologySpec = { hosts: { a: { ip: '192.0.2.1/24', gateway: 'x' } } };
+    expect(planTopology(bad)).toEqual({ ok: false, problems: [{ path: ['topology', 'hosts', 'a', 'gateway'], message: 'gateway "x" is neither a host of the topology nor an IP address' }] });
+    expect(() => mustPlan(bad)).toThrow(/\/topology\/hosts\/a\/gateway/);
+  });
+
+  it('the plan names no namespace; each run gets its own', () => {
+    const plan = mustPlan(chain);
+    expect(JSON.stringify(plan)).not.toContain('wl-');
+    expect(runPlan(plan, 'a1b2c3').namespaces[0]).toBe('wl-a1b2c3-client');
+    expect(runPlan(plan, '0000ff').namespaces[0]).toBe('wl-0000ff-client');
+    expect(() => runPlan(plan, 'nope')).toThrow(/bad run id/);
   });
 });

@@ -1,7 +1,6 @@
 import type { Check, StepRecord, TranscriptEntry } from '../generated/run-record.js';
-import type { Step } from '../generated/scenario.js';
 import type { Host } from '../hosts/host.js';
-import type { Path } from '../scenario/source.js';
+import type { Path } from '../util/yaml-path.js';
 
 /** A connection opened by a `connect` step, known by its name. */
 export interface ConnectionRef {
@@ -57,6 +56,9 @@ export interface StepRunContext {
   detail<K extends 'exec' | 'fixture' | 'connection' | 'capture' | 'probe'>(key: K, value: NonNullable<StepRecord[K]>): void;
   /** Registers how to undo something this step started; runs LIFO at the end of the run. */
   onTeardown(label: string, fn: () => Promise<unknown>): void;
-  /** Runs nested steps (a capture's `during`) and attaches their records. */
-  runChildren(steps: Step[], path: Path): Promise<StepRecord[]>;
+  /**
+   * Runs the step's nested steps found at `path` below its body (a capture's `['during']`, as
+   * its kind's `children` names them; the compiled plan holds them) and attaches their records.
+   */
+  runChildren(path: Path): Promise<StepRecord[]>;
 }

@@ -1,7 +1,5 @@
-import { LocalHost, type Host } from '../hosts/host.js';
-import { hostOps } from '../ops/index.js';
-import type { SandboxSpec } from '../sandbox/limits.js';
-import { sandboxWrapper } from '../sandbox/wrap.js';
+import { LocalHost, type Host, type HostOpTable } from './host.js';
+import type { CommandWrapper } from '../util/command-line.js';
 
 /**
  * The hosts a run can use: without a topology only `local` (this machine, in process); with
@@ -26,13 +24,15 @@ export class LocalHostSet implements HostSet {
 
   constructor(
     private readonly runDir: string,
-    /** The grading sandbox every program of the run starts in; none: programs run as is. */
-    private readonly sandbox?: SandboxSpec,
+    /** The ops the local host serves (the registry, src/ops/index.ts, handed in from above). */
+    private readonly ops: HostOpTable,
+    /** Rewrites every program the run starts (the grading sandbox); none: programs run as is. */
+    private readonly wrapCommand?: CommandWrapper,
   ) {}
 
   host(name: string): Host {
     if (name !== 'local') throw new Error(`host ${name} does not exist (this scenario has no topology)`);
-    return (this.local ??= new LocalHost('local', this.runDir, hostOps, { wrapCommand: this.sandbox && sandboxWrapper(this.sandbox) }));
+    return (this.local ??= new LocalHost('local', this.runDir, this.ops, { wrapCommand: this.wrapCommand }));
   }
 
   async close(): Promise<void> {

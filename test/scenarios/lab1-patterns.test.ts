@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { matchPackets, parsePattern, type PatternEntry } from '../../src/packets/pattern.js';
+import type { DecodedPacket } from '../../src/packets/types.js';
+import { hosts, numbered, tcp } from '../packets/pattern-fixtures.js';
+
+/** The `expect.packets` of lab 1's capture step `as: NAME`, as the scenario file has it. */
+function labPattern(name: string): PatternEntry[] {
+  const doc = parse(readFileSync('scenarios/lab1.yaml', 'utf8')) as { steps: Record<string, { as?: string; expect?: { packets?: PatternEntry[] } }>[] };
+  const step = doc.steps.map((s) => s.capture).find((c) => c?.as === name);
+  if (!step?.expect?.packets) throw new Error(`lab1.yaml has no capture "${name}" with expect.packets`);
+  return step.expect.packets;
+}
+
+function matches(packets: DecodedPacket[]): boolean {
+  const r = parsePattern(labPattern('scan-50009'));
+  if ('errors' in r) throw new Error(JSON.stringify(r.errors));
+  return matchPackets(r.pattern, numbered(packets), hosts).ok;
+}
+
+/** nmap -sT's SYN on its own socket (source port `sport`); `retx` adds the kernel's retransmission. */
+function connectTry(sport: number, retx = false): DecodedPacket[] {
+  const o = { sport, dport: 50009, options: ['MSS=1460', 'SACK_PERM', 'TSval=1', 'TSecr=0', 'WS=128'] };
+  return [tcp('>', ['SYN'], o), ...(retx ? [tcp('>', ['SYN'], { ...o, analysis: ['TCP Retransmission'] })] : [])];
+}
+
+/** nmap -sS's raw SYN: window 1024, one MSS option, the same source port for both tries. */
+const synProbe = () => tcp('>', ['SYN'], { sport: 61000, dport: 50009, win: 1024, options: ['MSS=1460'] });
+
+describe('lab 1: the capture of the scans of the filtered port 50009', () => {
+  it('matches two connect tries and two SYN probes', () => {
+    expect(matches([...connectTry(40001), ...connectTry(40002), synProbe(), synProbe()])).toBe(true);
+  });
+
+  it('still matches when the kernel retransmitted the SYN of one or both connect tries (a late timeout under load)', () => {
+    expect(matches([...connectTry(40001, true), ...connectTry(40002), synProbe(), synProbe()])).toBe(true);
+    expect(matches([...connectTry(40001, true), ...connectTry(40002, true), synProbe(), synProbe()])).toBe(true);
+  });
+
+  it('fails a scan that sent too few or too many probes', () => {
+    expect(matches([...connectTry(40001), synProbe(), synProbe()])).toBe(false);
+    expect(matches([...connectTry(40001), ...connectTry(40002), synProbe()])).toBe(false);
+    expect(matches([...connectTry(40001), ...connectTry(40002), synProbe(), synProbe(), synProbe()])).toBe(false);
+    expect(matches([...connectTry(40001, true), ...connectTry(40002, true), ...connectTry(40003), synProbe(), synProbe()])).toBe(false);
+    expect(matches([...connectTry(40001), ...connectTry(40002)])).toBe(false);
+  });
+});
