@@ -29,9 +29,11 @@
  */
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
+#define WL_ADDON "wirelab_capture"
 #include <errno.h>
 #include <fcntl.h>
 #include <node_api.h>
+#include "wl_napi.h"
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
@@ -282,14 +284,6 @@ static void *capture_loop(void *arg) {
 
 /* ---- N-API glue ---- */
 
-#define CHECK(call)                                                    \
-  do {                                                                 \
-    if ((call) != napi_ok) {                                           \
-      napi_throw_error(env, NULL, "wirelab_capture: N-API call failed"); \
-      return NULL;                                                     \
-    }                                                                  \
-  } while (0)
-
 static napi_value throw_code(napi_env env, const char *code, const char *msg) {
   napi_value m, c, err;
   napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
@@ -297,33 +291,6 @@ static napi_value throw_code(napi_env env, const char *code, const char *msg) {
   napi_create_error(env, c, m, &err);
   napi_throw(env, err);
   return NULL;
-}
-
-static int get_str(napi_env env, napi_value obj, const char *key, char *out, size_t cap) {
-  napi_value v;
-  napi_valuetype t;
-  bool has = false;
-  out[0] = 0;
-  if (napi_has_named_property(env, obj, key, &has) != napi_ok || !has) return 0;
-  napi_get_named_property(env, obj, key, &v);
-  napi_typeof(env, v, &t);
-  if (t != napi_string) return 0;
-  size_t len;
-  napi_get_value_string_utf8(env, v, out, cap, &len);
-  return 1;
-}
-
-static int64_t get_int(napi_env env, napi_value obj, const char *key, int64_t def) {
-  napi_value v;
-  napi_valuetype t;
-  bool has = false;
-  if (napi_has_named_property(env, obj, key, &has) != napi_ok || !has) return def;
-  napi_get_named_property(env, obj, key, &v);
-  napi_typeof(env, v, &t);
-  if (t != napi_number) return def;
-  int64_t r;
-  napi_get_value_int64(env, v, &r);
-  return r;
 }
 
 static void join_capture(capture_t *c) {
@@ -357,13 +324,13 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 1) return throw_code(env, "usage", "open(options) needs an options object");
   char device[256], filter[8192], file[4096], format[16];
-  if (!get_str(env, argv[0], "device", device, sizeof device)) return throw_code(env, "usage", "options.device is required");
-  if (!get_str(env, argv[0], "file", file, sizeof file)) return throw_code(env, "usage", "options.file is required");
-  get_str(env, argv[0], "filter", filter, sizeof filter);
-  get_str(env, argv[0], "format", format, sizeof format);
-  int64_t snaplen = get_int(env, argv[0], "snaplen", 262144);
-  int64_t bufsize = get_int(env, argv[0], "bufferSize", 64 << 20);
-  int64_t timeout = get_int(env, argv[0], "timeoutMs", 20);
+  if (wl_get_string(env, argv[0], "device", device, sizeof device) < 0) return throw_code(env, "usage", "options.device is required");
+  if (wl_get_string(env, argv[0], "file", file, sizeof file) < 0) return throw_code(env, "usage", "options.file is required");
+  wl_get_string(env, argv[0], "filter", filter, sizeof filter);
+  wl_get_string(env, argv[0], "format", format, sizeof format);
+  int64_t snaplen = wl_get_int64(env, argv[0], "snaplen", 262144);
+  int64_t bufsize = wl_get_int64(env, argv[0], "bufferSize", 64 << 20);
+  int64_t timeout = wl_get_int64(env, argv[0], "timeoutMs", 20);
   if (snaplen < 1 || snaplen > 262144) return throw_code(env, "usage", "snaplen must be 1..262144");
 
   char err[PCAP_ERRBUF_SIZE] = "";
@@ -438,8 +405,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   c->format = strcmp(format, "pcapng") == 0 ? FMT_PCAPNG : FMT_PCAP;
   c->snaplen = (uint32_t)snaplen;
   c->timeout_ms = (int)timeout;
-  c->quiet_ms = (int)get_int(env, argv[0], "quietMs", 50);
-  c->max_drain_ms = (int)get_int(env, argv[0], "maxDrainMs", 5000);
+  c->quiet_ms = (int)wl_get_int64(env, argv[0], "quietMs", 50);
+  c->max_drain_ms = (int)wl_get_int64(env, argv[0], "maxDrainMs", 5000);
   c->linktype = linktype_of(pcap_datalink(p));
   write_headers(c, c->linktype, device);
   if (flush_buf(c) < 0) {

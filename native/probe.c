@@ -28,6 +28,7 @@
  */
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
+#define WL_ADDON "wirelab_probe"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/errqueue.h>
@@ -36,6 +37,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <node_api.h>
+#include "wl_napi.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,20 +128,6 @@ static int64_t msg_time(struct msghdr *m) {
   return clock_ns();
 }
 
-#define CHECK(call)                                                        \
-  do {                                                                     \
-    if ((call) != napi_ok) {                                               \
-      napi_throw_error(env, NULL, "wirelab_probe: N-API call failed: " #call); \
-      return NULL;                                                         \
-    }                                                                      \
-  } while (0)
-
-static napi_value throw_errno(napi_env env, const char *what, int err) {
-  char msg[160];
-  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
-  napi_throw_error(env, err == EPERM || err == EACCES ? "EPERM" : NULL, msg);
-  return NULL;
-}
 
 /* ---- SYN segments ------------------------------------------------------------------------ */
 
@@ -630,20 +618,6 @@ static void scanner_finalize(napi_env env, void *data, void *hint) {
 
 /* ---- exported functions ------------------------------------------------------------------ */
 
-static int get_prop_string(napi_env env, napi_value obj, const char *key, char *buf, size_t cap) {
-  napi_value v;
-  size_t len;
-  if (napi_get_named_property(env, obj, key, &v) != napi_ok) return -1;
-  if (napi_get_value_string_utf8(env, v, buf, cap, &len) != napi_ok) return -1;
-  return (int)len;
-}
-
-static int get_prop_u32(napi_env env, napi_value obj, const char *key, uint32_t *out) {
-  napi_value v;
-  if (napi_get_named_property(env, obj, key, &v) != napi_ok) return -1;
-  return napi_get_value_uint32(env, v, out) == napi_ok ? 0 : -1;
-}
-
 static Scanner *get_scanner(napi_env env, napi_value v) {
   Scanner *s = NULL;
   if (napi_get_value_external(env, v, (void **)&s) != napi_ok || !s) {
@@ -677,8 +651,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   char mode[16], target[64], source[64];
-  if (get_prop_string(env, argv[0], "mode", mode, sizeof mode) < 0 ||
-      get_prop_string(env, argv[0], "target", target, sizeof target) < 0) {
+  if (wl_get_string(env, argv[0], "mode", mode, sizeof mode) < 0 ||
+      wl_get_string(env, argv[0], "target", target, sizeof target) < 0) {
     napi_throw_type_error(env, NULL, "wirelab_probe.open: options need mode and target");
     return NULL;
   }
@@ -691,12 +665,12 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   }
 
   Scanner *s = calloc(1, sizeof *s);
-  if (!s) return throw_errno(env, "wirelab_probe.open", ENOMEM);
+  if (!s) return wl_throw_errno(env, "wirelab_probe.open", ENOMEM);
   s->fd = -1;
   s->ep = -1;
   s->icmp_fd = -1;
   s->env = env;
-  if (get_prop_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
+  if (wl_get_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
   s->out = out;
   s->out_pairs = out_len / 2;
   if (argc >= 4) {
@@ -713,15 +687,15 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     if (!s->sent_ns) {
       free(s->sent_ns);
       free(s);
-      return throw_errno(env, "wirelab_probe.open", ENOMEM);
+      return wl_throw_errno(env, "wirelab_probe.open", ENOMEM);
     }
     s->rtt_of = rd;
   }
 
   if (strcmp(mode, "syn") == 0) {
     uint32_t sport, seq_base;
-    if (get_prop_u32(env, argv[0], "sport", &sport) < 0 || get_prop_u32(env, argv[0], "seqBase", &seq_base) < 0 || parse_target(s, target) < 0 ||
-        (s->family == 4 && (get_prop_string(env, argv[0], "source", source, sizeof source) < 0 || inet_pton(AF_INET, source, &s->saddr) != 1))) {
+    if (wl_get_u32(env, argv[0], "sport", &sport) < 0 || wl_get_u32(env, argv[0], "seqBase", &seq_base) < 0 || parse_target(s, target) < 0 ||
+        (s->family == 4 && (wl_get_string(env, argv[0], "source", source, sizeof source) < 0 || inet_pton(AF_INET, source, &s->saddr) != 1))) {
       free(s->sent_ns);
       free(s);
       napi_throw_type_error(env, NULL, "wirelab_probe.open: a SYN scan needs a target address, sport and seqBase (and the IPv4 source)");
@@ -740,7 +714,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
         int e = errno;
         free(s->sent_ns);
         free(s);
-        return throw_errno(env, "raw TCP socket", e);
+        return wl_throw_errno(env, "raw TCP socket", e);
       }
       if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
         setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
@@ -765,7 +739,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
         scanner_close(s);
         free(s->sent_ns);
         free(s);
-        return throw_errno(env, "raw IPv6 sockets", e);
+        return wl_throw_errno(env, "raw IPv6 sockets", e);
       }
       if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
         setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
@@ -784,7 +758,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     if (!s->fds) {
       free(s->sent_ns);
       free(s);
-      return throw_errno(env, "wirelab_probe.open", ENOMEM);
+      return wl_throw_errno(env, "wirelab_probe.open", ENOMEM);
     }
     memset(s->fds, 0xff, 65536 * sizeof *s->fds);
     s->fd = epoll_create1(EPOLL_CLOEXEC);
@@ -793,7 +767,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
       free(s->fds);
       free(s->sent_ns);
       free(s);
-      return throw_errno(env, "epoll_create1", e);
+      return wl_throw_errno(env, "epoll_create1", e);
     }
   } else if (strcmp(mode, "udp") == 0) {
     s->mode = MODE_UDP;
@@ -810,7 +784,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
       scanner_close(s);
       free(s->sent_ns);
       free(s);
-      return throw_errno(env, "UDP socket", e);
+      return wl_throw_errno(env, "UDP socket", e);
     }
   } else {
     free(s->sent_ns);

@@ -21,9 +21,11 @@
  */
 #define NAPI_VERSION 8
 #define _GNU_SOURCE
+#define WL_ADDON "wirelab_probe"
 #include <errno.h>
 #include <netinet/in.h>
 #include <node_api.h>
+#include "wl_napi.h"
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -58,13 +60,6 @@ static int64_t now_ns(void) {
   struct timespec t;
   clock_gettime(CLOCK_REALTIME, &t);
   return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-static napi_value fail(napi_env env, const char *what, int err) {
-  char msg[160];
-  snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
-  napi_throw_error(env, err == EPERM || err == EACCES ? "EPERM" : NULL, msg);
-  return NULL;
 }
 
 /* Reads what is queued on fd into slots from n on; returns the new count. */
@@ -200,10 +195,7 @@ static napi_value js_trace_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   char probe[8], target[64];
-  napi_value v;
-  size_t len;
-  if (napi_get_named_property(env, argv[0], "probe", &v) != napi_ok || napi_get_value_string_utf8(env, v, probe, sizeof probe, &len) != napi_ok ||
-      napi_get_named_property(env, argv[0], "target", &v) != napi_ok || napi_get_value_string_utf8(env, v, target, sizeof target, &len) != napi_ok) {
+  if (wl_get_string(env, argv[0], "probe", probe, sizeof probe) < 0 || wl_get_string(env, argv[0], "target", target, sizeof target) < 0) {
     napi_throw_type_error(env, NULL, "wirelab_probe.traceOpen: options need probe and target");
     return NULL;
   }
@@ -217,7 +209,7 @@ static napi_value js_trace_open(napi_env env, napi_callback_info info) {
     return NULL;
   }
   Tracer *t = calloc(1, sizeof *t);
-  if (!t) return fail(env, "traceOpen", ENOMEM);
+  if (!t) return wl_throw_errno(env, "traceOpen", ENOMEM);
   t->icmp_fd = t->tcp_fd = t->udp_fd = t->ep = -1;
   t->env = env;
   t->buf = bd;
@@ -252,7 +244,7 @@ static napi_value js_trace_open(napi_env env, napi_callback_info info) {
     int e = errno;
     tracer_close(t);
     free(t);
-    return fail(env, what, e);
+    return wl_throw_errno(env, what, e);
   }
   uv_loop_t *loop;
   t->poll = malloc(sizeof *t->poll);
@@ -321,7 +313,7 @@ static napi_value js_trace_send(napi_env env, napi_callback_info info) {
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &hops, sizeof hops);
   } else if (setsockopt(fd, IPPROTO_IP, IP_TTL, &hops, sizeof hops) != 0) {
-    return fail(env, "traceSend: IP_TTL", errno);
+    return wl_throw_errno(env, "traceSend: IP_TTL", errno);
   }
   /* taken before the call: over veth the answer can be received inside it */
   int64_t at = now_ns();

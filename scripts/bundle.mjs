@@ -19,7 +19,7 @@ await build({
   absWorkingDir: root,
   // dist/bundle/ sits as deep as dist/cli/, so paths the code builds from import.meta.url
   // (native/build/..., the package root) resolve the same from either tree.
-  entryPoints: { cli: 'dist/cli/main.js', agent: 'dist/hosts/agent-main.js', 'host-thread': 'dist/hosts/thread-main.js' },
+  entryPoints: { cli: 'dist/cli/main.js', agent: 'dist/ops/agent-main.js', 'host-thread': 'dist/ops/thread-main.js' },
   outdir,
   bundle: true,
   splitting: true,

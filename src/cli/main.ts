@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
-import { reportError } from './exit.js';
+import { reportError } from '../commands/exit.js';
 import { installOutputGuard } from '../util/output-guard.js';
 
 type CommandModule = { register(p: Command): void };

@@ -6,7 +6,7 @@
  * (or nothing to clean); 3 something could not be removed.
  */
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
+import { withExit } from './exit.js';
 import { ExitCode } from '../errors.js';
 import { cleanupRuns } from '../topology/cleanup.js';
 

@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
+import { withExit } from './exit.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { decodeEach, decodeEachText, decodeFile, formatTsharkLine, TsharkLineWriter, type DecodedPacket, type DecodeSummary } from '../packets/index.js';
 

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
-import { printDiagnostics } from '../cli/diagnostics-out.js';
-import { withExit } from '../cli/exit.js';
+import { printDiagnostics } from './diagnostics-out.js';
+import { withExit } from './exit.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../sandbox/limits.js';
 import { gradeClass } from '../grade/class.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
+import { withExit } from './exit.js';
 import { UsageError } from '../errors.js';
 import type { ReportSpec } from '../generated/scenario.js';
 import { writeReport, type ReportFormat } from '../report/render.js';

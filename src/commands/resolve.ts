@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
+import { withExit } from './exit.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { HostContext } from '../hosts/context.js';
 import { QUERY_TYPES, type QueryType } from '../dns/client.js';

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { reportError, withExit } from '../cli/exit.js';
-import { printDiagnostics } from '../cli/diagnostics-out.js';
-import { LiveReporter } from '../cli/live.js';
+import { reportError, withExit } from './exit.js';
+import { printDiagnostics } from './diagnostics-out.js';
+import { LiveReporter } from '../reporters/live.js';
 import { UsageError } from '../errors.js';
 import { silentReporter } from '../interpreter/reporter.js';
 import { runScenario } from '../interpreter/run-scenario.js';
+import { sandboxFromEnv } from '../sandbox/limits.js';
 import { readScenario } from '../scenario/read.js';
 import { parseAllowTargets } from '../probes/target.js';
 
@@ -42,6 +43,8 @@ export function register(program: Command): void {
           vars: parseVars(opts.var),
           allowTargets,
           handleSignals: true,
+          // a grading run's child: `wirelab grade` hands the sandbox down in WIRELAB_SANDBOX
+          sandbox: sandboxFromEnv(),
         });
         if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
         else process.stderr.write(`run record: ${runDir}/run.json\n`);

@@ -8,7 +8,7 @@
  * 3 raw sockets not permitted (--syn without root/CAP_NET_RAW).
  */
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
+import { withExit } from './exit.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { formatNmap } from '../probes/format-nmap.js';
 import { scan } from '../probes/ops.js';

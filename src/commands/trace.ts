@@ -5,7 +5,7 @@
  * not the destination answered); 2 bad input or refused target; 3 raw sockets not permitted.
  */
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
+import { withExit } from './exit.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { HostContext } from '../hosts/context.js';
 import { formatTraceroute, formatTracert } from '../probes/format-trace.js';

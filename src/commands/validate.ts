@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { withExit } from '../cli/exit.js';
-import { printDiagnostics } from '../cli/diagnostics-out.js';
+import { withExit } from './exit.js';
+import { printDiagnostics } from './diagnostics-out.js';
 import { UsageError } from '../errors.js';
 import type { Diagnostic } from '../scenario/diagnostics.js';
 import { readScenario } from '../scenario/read.js';

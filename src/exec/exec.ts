@@ -1,5 +1,6 @@
 import type { HostOp } from '../hosts/context.js';
-import { CappedOutput, commandLine, killGroup, spawnDetached } from './process.js';
+import { commandLine } from '../util/command-line.js';
+import { CappedOutput, killGroup, spawnDetached } from './process.js';
 
 export interface ExecArgs {
   run: string | string[];
@@ -28,7 +29,7 @@ export const exec: HostOp<ExecArgs, ExecResult> = async (args, ctx) => {
   const started = Date.now();
   const out = new CappedOutput(args.maxOutput ?? 1 << 20);
   const err = new CappedOutput(args.maxOutput ?? 1 << 20);
-  const child = spawnDetached(commandLine(args.run), { cwd: args.cwd, env: args.env, stdin: args.stdin });
+  const child = spawnDetached(commandLine(args.run), { cwd: args.cwd, env: args.env, stdin: args.stdin, wrap: ctx.wrapCommand });
   child.stdout?.on('data', (d: Buffer) => out.push(d));
   child.stderr?.on('data', (d: Buffer) => err.push(d));
   // Tracked while it runs, so an interrupted run kills it (and its group) at teardown.

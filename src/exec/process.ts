@@ -1,6 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
-import { sandboxFromEnv, type SandboxSpec } from '../sandbox/limits.js';
-import { sandboxApplies, sandboxCommand } from '../sandbox/wrap.js';
+import type { CommandLine, CommandWrapper } from '../util/command-line.js';
 
 /** A tail-capped text buffer: keeps the first `cap` bytes and counts what was dropped. */
 export class CappedOutput {
@@ -30,21 +29,18 @@ export class CappedOutput {
   }
 }
 
-export interface CommandLine {
-  file: string;
-  args: string[];
-  shell: boolean;
-}
-
-/** A list runs directly; a string runs through /bin/sh -c. */
-export function commandLine(run: string | string[]): CommandLine {
-  return typeof run === 'string' ? { file: run, args: [], shell: true } : { file: run[0], args: run.slice(1), shell: false };
-}
-
-/** The command as a shell would show it, for transcripts. */
-export function showCommand(run: string | string[]): string {
-  if (typeof run === 'string') return run;
-  return run.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+/**
+ * Sends `sig` to the process group of `pid` (a process we started with `detached: true`, so
+ * it leads its own group); a group that is already gone is not an error. A pid of 0 or less is
+ * ignored: `kill(-0)` would signal our own group.
+ */
+export function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  if (!(pid > 0)) return;
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    /* the group is gone */
+  }
 }
 
 /**
@@ -54,13 +50,7 @@ export function showCommand(run: string | string[]): string {
 export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      /* the group is gone */
-    }
-  };
+  const signal = (sig: NodeJS.Signals) => signalGroup(pid, sig);
   const exited = child.exitCode !== null || child.signalCode !== null;
   if (!exited) {
     signal('SIGTERM');
@@ -79,16 +69,15 @@ export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<v
 }
 
 /**
- * Starts a command in its own process group. With a sandbox (given, or handed down by
- * `wirelab grade` in WIRELAB_SANDBOX) a command that it applies to runs as the sandbox user
- * under its resource limits; without one, the command runs as is.
+ * Starts a command in its own process group. With `wrap` (the grading sandbox, handed down
+ * from the host's context: src/sandbox/wrap.ts `sandboxWrapper`) the command runs as the
+ * wrapper rewrites it; without one, as is. Nothing here reads settings from the environment.
  */
 export function spawnDetached(
   command: CommandLine,
-  opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string; sandbox?: SandboxSpec },
+  opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string; wrap?: CommandWrapper },
 ): ResultPromise {
-  const sandbox = opts.sandbox ?? sandboxFromEnv();
-  const cmd: CommandLine & { env?: Record<string, string> } = sandbox && sandboxApplies(command, sandbox) ? sandboxCommand(command, sandbox, opts.cwd) : command;
+  const cmd: CommandLine & { env?: Record<string, string> } = opts.wrap ? opts.wrap(command, opts.cwd) : command;
   return execa(cmd.file, cmd.args, {
     shell: cmd.shell ? '/bin/sh' : false,
     cwd: opts.cwd,

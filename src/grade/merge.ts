@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import type { GradeRow } from './csv.js';
 import { readGrades, writeClassFiles } from './class.js';
 import { FREE_POINTS_FILE, type FreePoints } from './free-points.js';
-import { writeFileAtomic } from './run-one.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 
 /**
  * Joins the outputs of shards (each a `wirelab grade --shard I/N --out OUTi` folder) into one

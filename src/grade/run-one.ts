@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
 import { SANDBOX_ENV, type SandboxSpec } from '../sandbox/limits.js';
@@ -9,6 +9,8 @@ import type { WorldSpec } from '../sandbox/world.js';
 import { runCmd } from '../topology/run-cmd.js';
 import { claimRun, removeState, saveState } from '../topology/state.js';
 import { PKG_ROOT } from '../util/paths.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
+import { signalGroup } from '../exec/process.js';
 import { feedbackText } from './feedback.js';
 import { toGradescope } from './gradescope.js';
 import { errorGrade, gradeRun, type Grade, type GradeOptions } from './grades.js';
@@ -102,21 +104,6 @@ export interface JobResult {
   timing: JobTiming;
 }
 
-/** Writes a file so that readers never see half of it (tmp + rename). */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
-}
-
-function killGroup(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    /* gone */
-  }
-}
-
 /** The message of a crash's stderr: its lines up to the first stack frame, at most three. */
 export function errorLines(stderr: string): string {
   const lines = stderr.trim().split('\n');
@@ -157,8 +144,8 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   let killTimer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup(child.pid!, 'SIGTERM');
-    killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), 3000);
+    signalGroup(child.pid!, 'SIGTERM');
+    killTimer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), 3000);
   }, job.timeoutMs);
   const exit = await new Promise<{ code: number | null; signal: string | null; error?: string }>((res) => {
     child.once('error', (e) => res({ code: null, signal: null, error: e.message }));
@@ -166,7 +153,7 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   });
   clearTimeout(timer);
   clearTimeout(killTimer);
-  killGroup(child.pid ?? 0, 'SIGKILL'); // anything left in the run's group
+  signalGroup(child.pid ?? 0, 'SIGKILL'); // anything left in the run's group
   if (job.sandbox) await reapUser(job.sandbox.uid);
   await netns?.remove();
 

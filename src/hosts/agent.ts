@@ -1,4 +1,5 @@
 import { HostContext, type HostOp } from './context.js';
+import type { CommandWrapper } from '../util/command-line.js';
 import { toWire, type AgentMessage, type AgentRequest } from './agent-protocol.js';
 
 /** How long the agent waits for its resources to close when the controller disappears. */
@@ -6,7 +7,7 @@ const ORPHAN_SHUTDOWN_MS = 3000;
 
 /**
  * The agent's end of its link to the controller: the IPC channel of an agent process, or the
- * message port of a host thread (src/hosts/thread-main.ts).
+ * message port of a host thread (src/ops/thread-main.ts).
  */
 export interface AgentChannel {
   send(m: AgentMessage): void;
@@ -70,9 +71,12 @@ export function serveOps(table: Record<string, HostOp>, ctx: HostContext, channe
   channel.send({ type: 'ready', pid: channel.pid, netns: ctx.netns });
 }
 
-/** The agent's context from its command line: `agent-main.js HOST WORKDIR [NETNS]`. */
-export function contextFromArgv(argv = process.argv.slice(2)): HostContext {
+/**
+ * The agent's context from its command line (`agent-main.js HOST WORKDIR [NETNS]`) and the
+ * command wrapper its entry was given.
+ */
+export function contextFromArgv(argv = process.argv.slice(2), wrapCommand?: CommandWrapper): HostContext {
   const [name, workdir, netns] = argv;
   if (!name || !workdir) throw new Error('usage: agent-main.js HOST WORKDIR [NETNS]');
-  return new HostContext(name, workdir, netns || undefined);
+  return new HostContext(name, workdir, netns || undefined, wrapCommand);
 }

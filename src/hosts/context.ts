@@ -3,6 +3,8 @@
  * whose entries are released in reverse order of creation when the host shuts down.
  * The same context exists in-process (LocalHost) and inside each namespace agent.
  */
+import type { CommandWrapper } from '../util/command-line.js';
+
 export interface Resource {
   /** Stops the resource: closes a socket, kills a process (by PID, its group), flushes a capture. */
   close(): Promise<void>;
@@ -19,6 +21,8 @@ export class HostContext {
     readonly workdir: string,
     /** Namespace this host lives in, or undefined for the machine's own. */
     readonly netns?: string,
+    /** Rewrites every program this host starts (the grading sandbox); none: programs run as is. */
+    readonly wrapCommand?: CommandWrapper,
   ) {}
 
   /** Registers a resource; it is closed by `shutdown()` unless released earlier. */

@@ -1,4 +1,5 @@
-import { LocalHost, type Host } from './host.js';
+import { LocalHost, type Host, type HostOpTable } from './host.js';
+import type { CommandWrapper } from '../util/command-line.js';
 
 /**
  * The hosts a run can use: without a topology only `local` (this machine, in process); with
@@ -21,11 +22,17 @@ export class LocalHostSet implements HostSet {
   readonly allowedTargets: string[] = [];
   private local: LocalHost | undefined;
 
-  constructor(private readonly runDir: string) {}
+  constructor(
+    private readonly runDir: string,
+    /** The ops the local host serves (the registry, src/ops/index.ts, handed in from above). */
+    private readonly ops: HostOpTable,
+    /** Rewrites every program the run starts (the grading sandbox); none: programs run as is. */
+    private readonly wrapCommand?: CommandWrapper,
+  ) {}
 
   host(name: string): Host {
     if (name !== 'local') throw new Error(`host ${name} does not exist (this scenario has no topology)`);
-    return (this.local ??= new LocalHost('local', this.runDir));
+    return (this.local ??= new LocalHost('local', this.runDir, this.ops, { wrapCommand: this.wrapCommand }));
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,17 @@
-import { HostContext } from './context.js';
-import { hostOps, type HostOps } from './ops.js';
+import type { CommandWrapper } from '../util/command-line.js';
+import { HostContext, type HostOp } from './context.js';
 
-export type OpName = keyof HostOps;
-export type OpArgs<K extends OpName> = Parameters<HostOps[K]>[0];
-export type OpResult<K extends OpName> = Awaited<ReturnType<HostOps[K]>>;
+/**
+ * The operations a host serves, by name. Empty here: the registry above the domains
+ * (src/ops/index.ts) fills it in by declaration merging, so `Host.call` is typed by the real
+ * table while this contract imports none of the modules that implement it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface HostOpTable {}
+
+export type OpName = keyof HostOpTable & string;
+export type OpArgs<K extends OpName> = HostOpTable[K] extends HostOp<infer A, unknown> ? A : never;
+export type OpResult<K extends OpName> = HostOpTable[K] extends HostOp<never, infer R> ? R : never;
 
 /**
  * Where steps run. Step runners never touch sockets or processes themselves: they call
@@ -17,14 +25,20 @@ export interface Host {
   shutdown(): Promise<Error[]>;
 }
 
+/** A host in this process: runs the ops of the table it is given (the registry, from above). */
 export class LocalHost implements Host {
   readonly ctx: HostContext;
-  constructor(readonly name: string, workdir: string, netns?: string) {
-    this.ctx = new HostContext(name, workdir, netns);
+  constructor(
+    readonly name: string,
+    workdir: string,
+    private readonly ops: HostOpTable,
+    opts: { netns?: string; wrapCommand?: CommandWrapper } = {},
+  ) {
+    this.ctx = new HostContext(name, workdir, opts.netns, opts.wrapCommand);
   }
 
   call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
-    const fn = hostOps[op] as (a: OpArgs<K>, c: HostContext) => Promise<OpResult<K>>;
+    const fn: HostOp<OpArgs<K>, OpResult<K>> = this.ops[op] as HostOp;
     return fn(args, this.ctx);
   }
 

@@ -10,13 +10,13 @@ import { fromWire, type AgentMessage } from './agent-protocol.js';
  * writes to dist/bundle/ when it is there (it starts in a fraction of the time), else dist/.
  */
 const BUNDLED_AGENT = join(PKG_ROOT, 'dist', 'bundle', 'agent.js');
-export const AGENT_PATH = existsSync(BUNDLED_AGENT) ? BUNDLED_AGENT : join(PKG_ROOT, 'dist', 'hosts', 'agent-main.js');
+export const AGENT_PATH = existsSync(BUNDLED_AGENT) ? BUNDLED_AGENT : join(PKG_ROOT, 'dist', 'ops', 'agent-main.js');
 
 export interface AgentHostOptions {
   /** Network namespace to start the agent in (`ip netns exec`); none: this machine's. */
   netns?: string;
   workdir: string;
-  /** Agent script (default: dist/hosts/agent-main.js); tests pass one serving a test op table. */
+  /** Agent script (default: dist/ops/agent-main.js, which serves the registry); tests pass one serving a test op table. */
   agentPath?: string;
   /** How long `start()` waits for the agent's ready message (default 10 s). */
   startTimeoutMs?: number;

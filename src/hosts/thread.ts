@@ -4,11 +4,17 @@ import { Worker } from 'node:worker_threads';
 import { PKG_ROOT } from '../util/paths.js';
 import type { Host, OpArgs, OpName, OpResult } from './host.js';
 import { fromWire, type AgentMessage } from './agent-protocol.js';
-import type { HostThreadData } from './thread-main.js';
 
 const BUNDLED = join(PKG_ROOT, 'dist', 'bundle', 'host-thread.js');
 /** The compiled entry of a host thread: the bundle when `npm run build` wrote it, else dist/. */
-export const HOST_THREAD_PATH = existsSync(BUNDLED) ? BUNDLED : join(PKG_ROOT, 'dist', 'hosts', 'thread-main.js');
+/** What a host thread is started with (its workerData). */
+export interface HostThreadData {
+  name: string;
+  workdir: string;
+  netns: string;
+}
+
+export const HOST_THREAD_PATH = existsSync(BUNDLED) ? BUNDLED : join(PKG_ROOT, 'dist', 'ops', 'thread-main.js');
 
 export interface ThreadHostOptions {
   netns: string;
@@ -21,7 +27,7 @@ export interface ThreadHostOptions {
 
 /**
  * A host served by a worker thread of this process that has moved into the host's network
- * namespace (src/hosts/thread-main.ts): the same ops and protocol as an agent process
+ * namespace (src/ops/thread-main.ts): the same ops and protocol as an agent process
  * (AgentHost), ready in milliseconds instead of a Node start-up, and without a process of its
  * own. Starts on the first call (or `start()`).
  */

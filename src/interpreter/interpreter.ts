@@ -7,6 +7,7 @@ import type { Path } from '../util/yaml-path.js';
 import { exitClassOf, WirelabError } from '../errors.js';
 import { StepTimeout } from '../steps/step-timeout.js';
 import type { Reporter } from './reporter.js';
+import { fmtMs } from '../util/format-ms.js';
 import type { RunState, StepRunContext } from '../steps/context.js';
 import { TeardownStack } from './teardown.js';
 import { buildRecord, pathString } from './record.js';
@@ -16,7 +17,8 @@ export interface InterpreterOptions {
   runName: string;
   runDir: string;
   hosts: (name: string) => Host;
-  reporter: Reporter;
+  /** Every hook present: the run passes its reporters behind a ReporterMultiplexer. */
+  reporter: Required<Reporter>;
   vars?: Record<string, string>;
   addresses?: Map<string, string[]>;
   /** CIDRs probes may target besides loopback. */
@@ -184,8 +186,4 @@ function samePath(a: Path, b: Path): boolean {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
-}
-
-function fmtMs(ms: number): string {
-  return ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`;
 }

@@ -1,13 +1,17 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { onOutputClosed } from '../util/output-guard.js';
+import { writeFileAtomic } from '../util/write-atomic.js';
 import { dirname, join, resolve } from 'node:path';
 import type { RunRecord } from '../generated/run-record.js';
 import { LocalHostSet, type HostSet } from '../hosts/host-set.js';
 import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { Interpreter } from './interpreter.js';
-import type { Reporter } from './reporter.js';
+import { ReporterMultiplexer, type Reporter } from './reporter.js';
+import type { SandboxSpec } from '../sandbox/limits.js';
+import { sandboxWrapper } from '../sandbox/wrap.js';
+import { hostOps } from '../ops/index.js';
 
 export interface RunOptions {
   /** Folder for run.json and captures (default reports/<scenario name>). */
@@ -21,13 +25,8 @@ export interface RunOptions {
    * exception stop the run, which tears down and still writes its record.
    */
   handleSignals?: boolean;
-}
-
-/** Writes a file so that readers never see half of it. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
+  /** The grading sandbox the run's programs start in (`wirelab grade` hands it down). */
+  sandbox?: SandboxSpec;
 }
 
 /**
@@ -114,7 +113,7 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
   if (topo && !loaded.plan.topology) throw new Error('a scenario with a topology reached the run without its plan');
   const hosts: HostSet = loaded.plan.topology
     ? await topologyHostSet(loaded.plan.topology, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
-    : new LocalHostSet(runDir);
+    : new LocalHostSet(runDir, hostOps, opts.sandbox && sandboxWrapper(opts.sandbox));
   const resolvers = new Map(
     Object.entries(topo?.hosts ?? {}).flatMap(([name, h]) =>
       h?.resolver ? [[name, { nameservers: [h.resolver.nameserver].flat(), search: h.resolver.search ?? [], ndots: h.resolver.ndots }] as const] : [],
@@ -126,7 +125,8 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
     hosts: (name) => hosts.host(name),
     addresses: hosts.addresses,
     allowedTargets: [...hosts.allowedTargets, ...(opts.allowTargets ?? [])],
-    reporter: opts.reporter,
+    // a reporter that throws costs neither the run nor its record
+    reporter: new ReporterMultiplexer([opts.reporter]),
     vars: opts.vars,
     resolvers,
   });
@@ -136,7 +136,7 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
   const record = await interp.run();
   if (hosts instanceof TopologyHostSet) record.topology = { runId: hosts.topology.runId, ...hosts.topology.record() };
   try {
-    await writeAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+    await writeFileAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
   } catch (e) {
     throw new EnvironmentError(`cannot write ${join(runDir, 'run.json')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, `free space or permissions on ${runDir}`);
   }

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { nativeAddon } from '../util/native-addon.js';
 
 /**
  * The C capture loop (native/capture.c, built by `npm install` into native/build/Release):
@@ -42,8 +41,10 @@ export interface NativeCapture {
   devices(): string[];
 }
 
-const defaultPath = fileURLToPath(new URL('../../native/build/Release/wirelab_capture.node', import.meta.url));
-let loaded: { mod?: NativeCapture; error?: string } | undefined;
+const addon = nativeAddon<NativeCapture>('wirelab_capture', {
+  off: () => (process.env.WIRELAB_CAPTURE_ENGINE === 'cap' ? 'WIRELAB_CAPTURE_ENGINE=cap' : undefined),
+  path: () => process.env.WIRELAB_CAPTURE_MODULE,
+});
 
 /**
  * The native capture module, or undefined when it is not built, will not load, or
@@ -51,21 +52,10 @@ let loaded: { mod?: NativeCapture; error?: string } | undefined;
  * build of it (tests that run a copy of the code elsewhere).
  */
 export function nativeCapture(): NativeCapture | undefined {
-  if (!loaded) {
-    if (process.env.WIRELAB_CAPTURE_ENGINE === 'cap') loaded = { error: 'WIRELAB_CAPTURE_ENGINE=cap' };
-    else {
-      try {
-        loaded = { mod: createRequire(import.meta.url)(process.env.WIRELAB_CAPTURE_MODULE || defaultPath) as NativeCapture };
-      } catch (err) {
-        loaded = { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
-      }
-    }
-  }
-  return loaded.mod;
+  return addon.get();
 }
 
 /** Why the native capture module is not in use, or undefined when it is. */
 export function nativeCaptureError(): string | undefined {
-  nativeCapture();
-  return loaded?.error;
+  return addon.error();
 }

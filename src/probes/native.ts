@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { nativeAddon } from '../util/native-addon.js';
 
 /**
  * The C hot path of port scans (native/probe.c, built by `npm install` into
@@ -77,26 +76,16 @@ export function sendThreads(method: 'syn' | 'connect', requested?: number): numb
  */
 export const NATIVE = { OPEN: 1, CLOSED: 2, SELF_CONNECT: 3, ICMP4: 1000, ICMP6: 2000 } as const;
 
-const path = fileURLToPath(new URL('../../native/build/Release/wirelab_probe.node', import.meta.url));
-let loaded: { probe?: NativeProbe; error?: string } | undefined;
+const addon = nativeAddon<NativeProbe>('wirelab_probe', {
+  off: () => (process.env.WIRELAB_PORTABLE_SCAN === '1' ? 'WIRELAB_PORTABLE_SCAN=1' : undefined),
+});
 
 /** The native module, or undefined (see `nativeProbeError`) when it is not built or will not load. */
 export function nativeProbe(): NativeProbe | undefined {
-  if (!loaded) {
-    if (process.env.WIRELAB_PORTABLE_SCAN === '1') loaded = { error: 'WIRELAB_PORTABLE_SCAN=1' };
-    else {
-      try {
-        loaded = { probe: createRequire(import.meta.url)(path) as NativeProbe };
-      } catch (err) {
-        loaded = { error: err instanceof Error ? err.message.split('\n')[0] : String(err) };
-      }
-    }
-  }
-  return loaded.probe;
+  return addon.get();
 }
 
 /** Why the native module is not in use, or undefined when it is. */
 export function nativeProbeError(): string | undefined {
-  nativeProbe();
-  return loaded?.error;
+  return addon.error();
 }

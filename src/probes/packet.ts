@@ -80,21 +80,6 @@ export class SynFactory {
   }
 }
 
-/**
- * An IPv4 header for an IPPROTO_RAW socket: the kernel fills in total length, id and header
- * checksum when they are zero.
- */
-export function ipv4Header(src: string, dst: string, proto: number, ttl = 64): Buffer {
-  const h = Buffer.alloc(20);
-  h[0] = 0x45;
-  h[6] = 0x40; // don't fragment
-  h[8] = ttl;
-  h[9] = proto;
-  ipv4Bytes(src).copy(h, 12);
-  ipv4Bytes(dst).copy(h, 16);
-  return h;
-}
-
 /** An ICMP echo request with `payload` bytes of zeros after the 8-byte header. */
 export function icmpEcho(id: number, seq: number, payload = 32): Buffer {
   const pkt = Buffer.alloc(8 + payload);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 export const SERVICE_FILES = ['/usr/share/nmap/nmap-services', '/etc/services'] as const;
 
 type Proto = 'tcp' | 'udp';
-let cache: { file: string | null; tcp: Map<number, string>; udp: Map<number, string> } | undefined;
+let cache: { tcp: Map<number, string>; udp: Map<number, string> } | undefined;
 
 /**
  * Parses a services table (nmap-services or /etc/services format: `name port/proto ...`).
@@ -42,13 +42,13 @@ function load(): NonNullable<typeof cache> {
   if (cache) return cache;
   for (const file of SERVICE_FILES) {
     try {
-      cache = { file, ...parseServices(readFileSync(file, 'utf8')) };
+      cache = parseServices(readFileSync(file, 'utf8'));
       return cache;
     } catch {
       // try the next table
     }
   }
-  cache = { file: null, tcp: new Map(), udp: new Map() };
+  cache = { tcp: new Map(), udp: new Map() };
   return cache;
 }
 
@@ -60,9 +60,4 @@ export function serviceName(port: number, proto: Proto = 'tcp'): string {
 /** Reads the table now (scans call this before their first probe so timing is not skewed). */
 export function loadServices(): void {
   load();
-}
-
-/** The table file in use (null when none was readable). */
-export function serviceTable(): string | null {
-  return load().file;
 }

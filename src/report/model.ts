@@ -8,6 +8,7 @@ import { checksText } from '../interpreter/record.js';
 import { formatCounters, packetsLost } from '../packets/capture-counters.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
 import { pointsNote } from '../interpreter/earned.js';
+import { fmtMs } from '../util/format-ms.js';
 
 export interface CheckView {
   title: string;
@@ -161,7 +162,6 @@ export interface ModelOptions {
   instructor?: boolean;
 }
 
-const fmtMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`);
 const num = (n: number): string => String(Math.round(n * 100) / 100);
 
 function checkView(c: Check): CheckView {

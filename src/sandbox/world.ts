@@ -17,7 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
-import type { CommandLine } from '../exec/process.js';
+import type { CommandLine } from '../util/command-line.js';
 
 /** What a world shows of the file system. */
 export interface WorldSpec {

@@ -1,4 +1,4 @@
-import type { CommandLine } from '../exec/process.js';
+import type { CommandLine, CommandWrapper } from '../util/command-line.js';
 import type { SandboxSpec } from './limits.js';
 import { worldCommand } from './world.js';
 
@@ -38,4 +38,9 @@ export function sandboxCommand(cmd: CommandLine, spec: SandboxSpec, cwd?: string
   ];
   if (spec.world) return worldCommand(limited, spec.world, cwd);
   return { file: limited[0], args: limited.slice(1), shell: false };
+}
+
+/** The sandbox as a command wrapper for whatever starts processes (a host's context). */
+export function sandboxWrapper(spec: SandboxSpec): CommandWrapper {
+  return (cmd, cwd) => (sandboxApplies(cmd, spec) ? sandboxCommand(cmd, spec, cwd) : cmd);
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { TextMatch } from '../generated/scenario.js';
-import { showCommand } from '../exec/process.js';
+import { showCommand } from '../util/command-line.js';
 import { show } from './data.js';
 import { substitute } from '../util/vars.js';
 import { StepTimeout } from './step-timeout.js';

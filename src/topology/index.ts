@@ -17,7 +17,7 @@ export interface BuildOptions {
   workdir: string;
   /** Start every agent during the build (default: on a host's first call). */
   startAgents?: boolean;
-  /** Path of the agent script (tests; implies agent processes); default dist/hosts/agent-main.js. */
+  /** Path of the agent script (tests; implies agent processes); default dist/ops/agent-main.js. */
   agentPath?: string;
   /**
    * How hosts run: `thread`, a worker thread of this process inside the host's namespaces

@@ -14,5 +14,4 @@ function findPackageRoot(start: string): string {
 
 /** The wirelab package root (holds schemas/, templates/, dist/), from src/ or dist/ alike. */
 export const PKG_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
-export const SCHEMA_DIR = join(PKG_ROOT, 'schemas');
 export const TEMPLATE_DIR = join(PKG_ROOT, 'templates');

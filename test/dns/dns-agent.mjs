@@ -1,4 +1,4 @@
-// A host agent serving the DNS ops from dist/ (until src/hosts/ops.ts lists them, the real agent does not).
+// A host agent serving the DNS ops from dist/ (only the DNS ops, without the rest of the registry in src/ops/index.ts).
 import { contextFromArgv, serveOps } from '../../dist/hosts/agent.js';
 import { dnsOps } from '../../dist/dns/ops.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveReporter } from '../../src/cli/live.js';
+import { LiveReporter } from '../../src/reporters/live.js';
 import type { RunRecord, StepRecord } from '../../src/generated/run-record.js';
 import { feedbackText } from '../../src/grade/feedback.js';
 import { gradeRun } from '../../src/grade/grades.js';

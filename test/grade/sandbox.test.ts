@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeRoot } from '../helpers/root.js';
-import { commandLine, spawnDetached } from '../../src/exec/process.js';
+import { spawnDetached } from '../../src/exec/process.js';
+import { commandLine } from '../../src/util/command-line.js';
 import { DEFAULT_LIMITS, sandboxFromEnv, SANDBOX_ENV } from '../../src/sandbox/limits.js';
 import { processesOf, reapUser } from '../../src/sandbox/reap.js';
 import { claimSlots } from '../../src/sandbox/slots.js';
 import { ensureSlotUsers, slotUser, userId } from '../../src/sandbox/users.js';
-import { sandboxApplies, sandboxCommand } from '../../src/sandbox/wrap.js';
+import { sandboxApplies, sandboxCommand, sandboxWrapper } from '../../src/sandbox/wrap.js';
 
 const dirs: string[] = [];
 // A slot of our own, so a grading test running beside this file never shares its user.
@@ -42,7 +43,7 @@ describeRoot('sandbox', () => {
   it('runs the program as the slot user under the limits', async () => {
     const uid = slotUid();
     expect(userId(slotUser(SLOT))).toBe(uid);
-    const child = spawnDetached(commandLine('id -u; cat /proc/self/limits'), { sandbox: { ...DEFAULT_LIMITS, user: slotUser(SLOT) } });
+    const child = spawnDetached(commandLine('id -u; cat /proc/self/limits'), { wrap: sandboxWrapper({ ...DEFAULT_LIMITS, user: slotUser(SLOT) }) });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     await child;
@@ -67,7 +68,7 @@ describeRoot('sandbox', () => {
     dirs.push(d);
     writeFileSync(join(d, 'f.py'), script);
     execFileSync('chmod', ['-R', 'a+rX', d]);
-    const child = spawnDetached(commandLine(['/usr/bin/python3', join(d, 'f.py')]), { sandbox: { ...DEFAULT_LIMITS, procs: 20, user: slotUser(SLOT) } });
+    const child = spawnDetached(commandLine(['/usr/bin/python3', join(d, 'f.py')]), { wrap: sandboxWrapper({ ...DEFAULT_LIMITS, procs: 20, user: slotUser(SLOT) }) });
     const forked = await new Promise<number>((res) => child.stdout!.once('data', (b: Buffer) => res(Number(b.toString().trim()))));
     expect(forked).toBe(19); // 20 processes of the user: the parent and 19 children
     expect(processesOf(uid).length).toBe(20);

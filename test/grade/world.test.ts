@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeRoot } from '../helpers/root.js';
-import { commandLine, killGroup, spawnDetached } from '../../src/exec/process.js';
+import { killGroup, spawnDetached } from '../../src/exec/process.js';
+import { commandLine } from '../../src/util/command-line.js';
+import { sandboxWrapper } from '../../src/sandbox/wrap.js';
 import { DEFAULT_LIMITS, type SandboxSpec } from '../../src/sandbox/limits.js';
 import { claimSlots } from '../../src/sandbox/slots.js';
 import { requireWorlds, worldCommand } from '../../src/sandbox/world.js';
@@ -44,7 +46,7 @@ const spec = (writable = false): SandboxSpec => ({ ...DEFAULT_LIMITS, user: slot
 
 /** Runs a shell command in a world; its output, exit code and signal. */
 async function inWorld(script: string, opts: { writable?: boolean; stdin?: string; cwd?: string } = {}) {
-  const child = spawnDetached(commandLine(['/bin/sh', '-c', script]), { sandbox: spec(opts.writable), stdin: opts.stdin, cwd: opts.cwd });
+  const child = spawnDetached(commandLine(['/bin/sh', '-c', script]), { wrap: sandboxWrapper(spec(opts.writable)), stdin: opts.stdin, cwd: opts.cwd });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
@@ -107,7 +109,7 @@ describeRoot('a sandboxed command in its own world', () => {
   });
 
   it('forwards SIGTERM to the program, so it can stop cleanly', async () => {
-    const child = spawnDetached(commandLine(['/bin/sh', '-c', 'trap "echo stopped; exit 3" TERM; echo up; while :; do sleep 0.1; done']), { sandbox: spec() });
+    const child = spawnDetached(commandLine(['/bin/sh', '-c', 'trap "echo stopped; exit 3" TERM; echo up; while :; do sleep 0.1; done']), { wrap: sandboxWrapper(spec()) });
     let text = '';
     await new Promise<void>((res) => child.stdout!.on('data', (d: Buffer) => ((text += d.toString()), text.includes('up') && res())));
     await killGroup(child, 5000);
@@ -121,9 +123,11 @@ describeRoot('a world whose starter is killed with SIGKILL', () => {
   it('ends, and takes its daemon along', async () => {
     const token = `wlt12-orphan-${process.pid}-${Date.now()}`;
     const starter = `
-      const { spawnDetached, commandLine } = await import(${JSON.stringify(join(import.meta.dirname, '../../dist/exec/process.js'))});
+      const { spawnDetached } = await import(${JSON.stringify(join(import.meta.dirname, '../../dist/exec/process.js'))});
+      const { commandLine } = await import(${JSON.stringify(join(import.meta.dirname, '../../dist/util/command-line.js'))});
+      const { sandboxWrapper } = await import(${JSON.stringify(join(import.meta.dirname, '../../dist/sandbox/wrap.js'))});
       const spec = JSON.parse(process.argv[1]);
-      spawnDetached(commandLine(['/usr/bin/python3', '-c', 'import os, time\\nif os.fork() == 0:\\n    os.setsid(); time.sleep(60)\\ntime.sleep(60)', ${JSON.stringify(token)}]), { sandbox: spec });
+      spawnDetached(commandLine(['/usr/bin/python3', '-c', 'import os, time\\nif os.fork() == 0:\\n    os.setsid(); time.sleep(60)\\ntime.sleep(60)', ${JSON.stringify(token)}]), { wrap: sandboxWrapper(spec) });
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', starter, JSON.stringify(spec())], { stdio: 'ignore' });
     // everything of the world mentions the token: unshare, its init, the program and its daemon

@@ -1,4 +1,4 @@
-// A host agent serving a test-only op table (the real agent serves src/hosts/ops.ts).
+// A host agent serving a test-only op table (the real agent serves src/ops/index.ts).
 import { appendFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { readlinkSync } from 'node:fs';

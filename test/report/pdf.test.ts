@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { reportError } from '../../src/cli/exit.js';
+import { reportError } from '../../src/commands/exit.js';
 import { reportCommand } from '../../src/commands/report.js';
 import { EnvironmentError, UsageError } from '../../src/errors.js';
 import { silentReporter } from '../../src/interpreter/reporter.js';

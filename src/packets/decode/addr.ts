@@ -67,11 +67,3 @@ export function macColumn(b: Uint8Array, o: number): string {
   return macAt(b, o);
 }
 
-export function hex2(n: number): string {
-  return HEX[n & 0xff];
-}
-
-/** 0x%04x */
-export function hex4(n: number): string {
-  return '0x' + HEX[(n >> 8) & 0xff] + HEX[n & 0xff];
-}

@@ -1,15 +1,17 @@
-import type { HostOp } from './context.js';
+import type { HostOp } from '../hosts/context.js';
+import { release } from '../hosts/release.js';
 import { connOps } from '../net/conn.js';
 import { fixtureOps } from '../fixtures/ops.js';
 import { exec } from '../exec/exec.js';
-import { release } from './release.js';
 import { probeOps } from '../probes/ops.js';
 import { dnsOps } from '../dns/ops.js';
 import { captureOps } from '../packets/live-ops.js';
 
 /**
  * Every operation a host can perform, by name. One line per module; the agent inside a
- * namespace serves exactly this table, so adding an op here makes it work on every host.
+ * namespace (./agent-main.ts) serves exactly this table and a LocalHost is given it, so adding
+ * an op here makes it work on every host. It sits above the domains it lists: they know only
+ * the host contract (src/hosts/context.ts), never this table.
  */
 export const hostOps = {
   ...connOps,
@@ -22,3 +24,9 @@ export const hostOps = {
 } satisfies Record<string, HostOp>;
 
 export type HostOps = typeof hostOps;
+
+// Types `Host.call` by this table (the contract declares the interface empty, so hosts/
+// imports nothing from above it).
+declare module '../hosts/host.js' {
+  interface HostOpTable extends HostOps {}
+}

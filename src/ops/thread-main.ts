@@ -9,16 +9,13 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { nativeProbe } from '../probes/native.js';
-import { hostOps } from './ops.js';
-import { serveOps, type AgentChannel } from './agent.js';
-import { HostContext, type HostOp } from './context.js';
-import type { AgentRequest } from './agent-protocol.js';
-
-export interface HostThreadData {
-  name: string;
-  workdir: string;
-  netns: string;
-}
+import { hostOps } from './index.js';
+import { serveOps, type AgentChannel } from '../hosts/agent.js';
+import { HostContext } from '../hosts/context.js';
+import type { HostThreadData } from '../hosts/thread.js';
+import type { AgentRequest } from '../hosts/agent-protocol.js';
+import { sandboxFromEnv } from '../sandbox/limits.js';
+import { sandboxWrapper } from '../sandbox/wrap.js';
 
 const data = workerData as HostThreadData;
 const port = parentPort;
@@ -34,4 +31,7 @@ const channel: AgentChannel = {
   onDisconnect: () => undefined,
   end: () => port.close(),
 };
-serveOps(hostOps as Record<string, HostOp>, new HostContext(data.name, data.workdir, data.netns), channel);
+// the run's sandbox (`wirelab grade` hands it to `wirelab run` in WIRELAB_SANDBOX), read here at
+// the thread's entry and passed down in the host's context
+const sandbox = sandboxFromEnv();
+serveOps(hostOps, new HostContext(data.name, data.workdir, data.netns, sandbox && sandboxWrapper(sandbox)), channel);

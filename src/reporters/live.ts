@@ -1,6 +1,7 @@
 import type { RunRecord, StepRecord } from '../generated/run-record.js';
 import type { Reporter } from '../interpreter/reporter.js';
 import { checksText } from '../interpreter/record.js';
+import { fmtMs } from '../util/format-ms.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -22,10 +23,6 @@ const MARK: Record<string, [string, string]> = {
   errored: ['!', 'ERROR'],
   skipped: ['-', 'SKIP'],
 };
-
-function ms(n: number): string {
-  return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
-}
 
 /**
  * The terminal display: one line per step as it finishes, with a spinner on the running step
@@ -79,7 +76,7 @@ export class LiveReporter implements Reporter {
     const indent = '  '.repeat(depth + 1);
     const host = r.host === 'local' ? '' : ` @${r.host}`;
     const pts = r.points !== undefined ? ` [${r.earned}/${r.points} pts]` : '';
-    this.write(`${indent}${paint(mark)} ${r.title}${host}${pts} ${this.style.dim(`(${ms(r.durationMs)})`)}\n`);
+    this.write(`${indent}${paint(mark)} ${r.title}${host}${pts} ${this.style.dim(`(${fmtMs(r.durationMs)})`)}\n`);
     const pad = `${indent}    `;
     if (r.error) this.write(`${pad}${this.style.bad(r.error.message.split('\n').join(`\n${pad}`))}\n`);
     for (const c of r.checks) {
@@ -101,6 +98,6 @@ export class LiveReporter implements Reporter {
     if (s.points.max) parts.push(`${s.points.earned}/${s.points.max} points`);
     if (rec.run.interrupted) parts.push(`interrupted (${rec.run.interrupted})`);
     const paint = rec.run.exitCode === 0 ? this.style.ok : this.style.bad;
-    this.write(`${paint(rec.run.exitCode === 0 ? 'passed' : 'not passed')}: ${parts.join(', ')} in ${ms(rec.run.durationMs)}\n`);
+    this.write(`${paint(rec.run.exitCode === 0 ? 'passed' : 'not passed')}: ${parts.join(', ')} in ${fmtMs(rec.run.durationMs)}\n`);
   }
 }
