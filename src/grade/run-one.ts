@@ -137,7 +137,7 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   const [cmd, ...args] = ['setpriv', '--pdeathsig', 'TERM', '--', ...(netns ? ['ip', 'netns', 'exec', netns.name] : []), ...argv];
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     if (stderr.length < 16_384) stderr += d.toString('utf8');
   });
   let timedOut = false;

@@ -60,7 +60,8 @@ export function serveOps(table: Record<string, HostOp>, ctx: HostContext, channe
     if (!fn) return channel.send({ id, ok: false, error: { name: 'Error', message: `unknown host op "${op}"` } });
     void (async () => {
       try {
-        const result: unknown = await fn(args, ctx);
+        // the wire value is what the typed Host.call on the controller's side sent for this op
+        const result: unknown = await fn(args as never, ctx);
         channel.send({ id, ok: true, result: result === undefined ? null : result });
       } catch (e) {
         channel.send({ id, ok: false, error: toWire(e) });

@@ -66,4 +66,4 @@ export class HostContext {
 }
 
 /** A host-side operation: JSON in, JSON out, so it can cross the agent IPC unchanged. */
-export type HostOp<A = any, R = any> = (args: A, ctx: HostContext) => Promise<R>;
+export type HostOp<A = never, R = unknown> = (args: A, ctx: HostContext) => Promise<R>;

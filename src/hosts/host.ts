@@ -9,7 +9,7 @@ import { HostContext, type HostOp } from './context.js';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface HostOpTable {}
 
-export type OpName = keyof HostOpTable & string;
+export type OpName = Extract<keyof HostOpTable, string>;
 export type OpArgs<K extends OpName> = HostOpTable[K] extends HostOp<infer A, unknown> ? A : never;
 export type OpResult<K extends OpName> = HostOpTable[K] extends HostOp<never, infer R> ? R : never;
 
@@ -38,8 +38,9 @@ export class LocalHost implements Host {
   }
 
   call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
-    const fn: HostOp<OpArgs<K>, OpResult<K>> = this.ops[op] as HostOp;
-    return fn(args, this.ctx);
+    // each op of the table is a HostOp of its own args and result; K picks the one called
+    const fn: HostOp<never, unknown> = this.ops[op];
+    return fn(args as never, this.ctx) as Promise<OpResult<K>>;
   }
 
   shutdown(): Promise<Error[]> {

@@ -95,7 +95,7 @@ export class AgentHost implements Host {
   }
 
   async call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
-    return (await this.request(op as string, args)) as OpResult<K>;
+    return (await this.request(op, args)) as OpResult<K>;
   }
 
   /** Sends a request by op name (also ops outside the typed table, e.g. a test agent's). */

@@ -28,5 +28,6 @@ export type HostOps = typeof hostOps;
 // Types `Host.call` by this table (the contract declares the interface empty, so hosts/
 // imports nothing from above it).
 declare module '../hosts/host.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface
   interface HostOpTable extends HostOps {}
 }

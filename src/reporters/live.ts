@@ -6,9 +6,9 @@ import { fmtMs } from '../util/format-ms.js';
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 interface Style {
-  ok(s: string): string;
-  bad(s: string): string;
-  dim(s: string): string;
+  ok: (s: string) => string;
+  bad: (s: string) => string;
+  dim: (s: string) => string;
 }
 const plain: Style = { ok: (s) => s, bad: (s) => s, dim: (s) => s };
 const color: Style = {

@@ -52,10 +52,10 @@ afterAll(async () => {
 describeRoot('DNS between namespaces', () => {
   it('serves on every address of its host and answers resolve and dig from another namespace', async () => {
     const zone = { origin: 'lab.example', records: [{ name: 'echo', type: 'A', value: '203.0.113.10' }] };
-    const started = (await srv.call('dnsServe' as never, { zone, port: 0 } as never)) as { id: string; addresses: string[]; port: number };
+    const started = (await srv.call('dnsServe' as never, { zone, port: 0 })) as { id: string; addresses: string[]; port: number };
     expect(started.addresses).toEqual(expect.arrayContaining(['127.0.0.1', '203.0.113.53', '198.51.100.53', '2001:db8::53']));
     for (const server of ['203.0.113.53', '198.51.100.53', '2001:db8::53']) {
-      const r = (await cli.call('resolve' as never, { name: 'echo.lab.example', server: `[${server}]:${started.port}`, allow: ['203.0.113.0/24', '198.51.100.0/24', '2001:db8::/64'], timeoutMs: 2000 } as never)) as {
+      const r = (await cli.call('resolve' as never, { name: 'echo.lab.example', server: `[${server}]:${started.port}`, allow: ['203.0.113.0/24', '198.51.100.0/24', '2001:db8::/64'], timeoutMs: 2000 })) as {
         rcode: string; answers: Record<string, string[]>;
       };
       expect([server, r.rcode, r.answers]).toEqual([server, 'NOERROR', { A: ['203.0.113.10'], AAAA: [] }]);
@@ -65,7 +65,7 @@ describeRoot('DNS between namespaces', () => {
         expect([server, flags.join(''), d.status, d.answers.map((a) => a.data)]).toEqual([server, flags.join(''), 'NOERROR', ['203.0.113.10']]);
       }
     }
-    const log = (await srv.call('dnsTransactions' as never, { id: started.id } as never)) as { transactions: { client: { address: string }; transport: string }[] };
+    const log = (await srv.call('dnsTransactions' as never, { id: started.id })) as { transactions: { client: { address: string }; transport: string }[] };
     expect(log.transactions.map((t) => `${t.transport} ${t.client.address}`)).toEqual([
       'udp 203.0.113.2', 'udp 203.0.113.2', 'udp 203.0.113.2', 'tcp 203.0.113.2',
       'udp 198.51.100.2', 'udp 198.51.100.2', 'udp 198.51.100.2', 'tcp 198.51.100.2',
@@ -74,6 +74,6 @@ describeRoot('DNS between namespaces', () => {
   });
 
   it('refuses to resolve against a server outside loopback and the allowed subnets', async () => {
-    await expect(cli.call('resolve' as never, { name: 'echo.lab.example', server: '203.0.113.53:53' } as never)).rejects.toThrow(/refusing/);
+    await expect(cli.call('resolve' as never, { name: 'echo.lab.example', server: '203.0.113.53:53' })).rejects.toThrow(/refusing/);
   });
 });
