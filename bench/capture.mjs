@@ -28,7 +28,7 @@ const PORT = 18099;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const capturer = `
-import { startCapture } from ${JSON.stringify(join(root, 'dist/packets/live.js'))};
+import { startCapture } from ${JSON.stringify(join(root, 'dist/packets/capture/live.js'))};
 const c = await startCapture({ device: 'lo', filter: 'udp port ${PORT}', file: process.env.WL_CAPTURE_FILE, engine: process.env.WL_ENGINE });
 const u0 = process.cpuUsage(); // CPU from here on: the capture, not Node's start-up
 console.log('ready');

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { loadScenarioText } from '../dist/scenario/load.js';
 import { runScenario } from '../dist/interpreter/run-scenario.js';
 import { silentReporter } from '../dist/interpreter/reporter.js';
-import { startEcho } from '../dist/fixtures/echo.js';
+import { startEcho } from '../dist/servers/echo.js';
 import { HostContext } from '../dist/hosts/context.js';
 
 const N = Number(process.argv[2] ?? 1000);

@@ -1,11 +1,11 @@
 import type { HostOp } from '../hosts/context.js';
 import { release } from '../hosts/release.js';
 import { connOps } from '../net/conn.js';
-import { fixtureOps } from '../fixtures/ops.js';
+import { fixtureOps } from '../servers/ops.js';
 import { exec } from '../exec/exec.js';
 import { probeOps } from '../probes/ops.js';
 import { dnsOps } from '../dns/ops.js';
-import { captureOps } from '../packets/live-ops.js';
+import { captureOps } from '../packets/capture/ops.js';
 
 /**
  * Every operation a host can perform, by name. One line per module; the agent inside a

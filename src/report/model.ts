@@ -5,7 +5,7 @@
  */
 import type { Check, PacketRow, RunRecord, StepRecord } from '../generated/run-record.js';
 import { checksText } from '../interpreter/record.js';
-import { formatCounters, packetsLost } from '../packets/capture-counters.js';
+import { formatCounters, packetsLost } from '../packets/capture/counters.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
 import { pointsNote } from '../interpreter/earned.js';
 import { fmtMs } from '../util/format-ms.js';

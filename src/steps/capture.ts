@@ -1,9 +1,9 @@
 import { basename, join } from 'node:path';
-import { decodeFile } from '../packets/decode-file.js';
+import { decodeFile } from '../packets/file/decode-file.js';
 import type { PacketRow, StepRecord } from '../generated/run-record.js';
 import { allSteps } from './records.js';
 import type { DecodedPacket } from '../packets/types.js';
-import { lossCheck, packetsLost } from '../packets/capture-counters.js';
+import { lossCheck, packetsLost } from '../packets/capture/counters.js';
 import { defineStep } from './kind.js';
 import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
 

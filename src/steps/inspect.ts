@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { decodeFile } from '../packets/decode-file.js';
+import { decodeFile } from '../packets/file/decode-file.js';
 import { openConfined } from '../util/safe-open.js';
 import { substitute } from '../util/vars.js';
 import { defineStep } from './kind.js';

@@ -1,6 +1,6 @@
 import type { PacketExpect } from '../generated/scenario.js';
 import type { DecodedPacket } from '../packets/types.js';
-import { entryLine, matchPackets, parsePattern, unknownHosts, type PatternEntry } from '../packets/pattern.js';
+import { entryLine, matchPackets, parsePattern, unknownHosts, type PatternEntry } from '../packets/pattern/index.js';
 import type { StepRunContext } from './context.js';
 import type { CheckScope } from './kind.js';
 

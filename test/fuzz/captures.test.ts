@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeBytes, formatTsharkLine, renderTsharkText } from '../../src/packets/index.js';
-import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
+import { matchPackets, parsePattern } from '../../src/packets/pattern/index.js';
 import { packetRow } from '../../src/steps/capture.js';
 import { ether, icmpEcho, ipv4, pcapFile, pcapngFile, tcp, udp, type SynthFrame } from '../packets/synth.js';
 import { mutateCapture } from './mutate.js';

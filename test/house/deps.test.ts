@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  *
  *   base        util, generated, `.`          ← everything
  *   contract    hosts (HostContext, HostOp, Host, the agent loop)
- *   domains     sandbox, exec, packets, net, probes, dns, fixtures (the lab's servers), topology
+ *   domains     sandbox, exec, packets, net, probes, dns, servers (the lab's servers: echo, http, command), topology
  *   registry    ops: every host operation by name, and the agent's entry
  *   steps       one module per step kind, on top of the registry
  *   pipeline    scenario (read, validate, compile: checks the step-kind map) → interpreter (runs the plan)
@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
  *   commands    everything below; cli → commands only
  */
 const BASE = ['util', 'generated', '.'];
-const DOMAINS = ['sandbox', 'exec', 'packets', 'net', 'probes', 'dns', 'fixtures', 'topology'];
+const DOMAINS = ['sandbox', 'exec', 'packets', 'net', 'probes', 'dns', 'servers', 'topology'];
 
 const ALLOWED: Record<string, string[]> = {
   util: [],
@@ -30,7 +30,7 @@ const ALLOWED: Record<string, string[]> = {
   net: [...BASE, 'hosts', 'packets'],
   probes: [...BASE, 'hosts', 'packets', 'net'],
   dns: [...BASE, 'hosts', 'probes'],
-  fixtures: [...BASE, 'hosts', 'exec', 'net'],
+  servers: [...BASE, 'hosts', 'exec', 'net'],
   topology: [...BASE, 'hosts', 'probes'],
   ops: [...BASE, 'hosts', ...DOMAINS],
   steps: [...BASE, 'hosts', 'ops', ...DOMAINS],

@@ -140,7 +140,7 @@ describe('a step timeout stops the decoding itself', () => {
     const reading = readCaptureFile(f, () => (++n === 10 ? ac.abort(new Error('step timed out')) : undefined), 4096, undefined, false, ac.signal);
     await expect(reading).rejects.toThrow('step timed out');
     expect(n).toBeLessThan(200); // one 4 KiB chunk holds < 70 frames: the rest was never read
-    const { decodeFile } = await import('../../src/packets/decode-file.js');
+    const { decodeFile } = await import('../../src/packets/file/decode-file.js');
     const done = new AbortController();
     done.abort(new Error('already over'));
     await expect(decodeFile(f, {}, done.signal)).rejects.toThrow('already over');

@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createSocket } from 'node:dgram';
 import { spawn } from 'node:child_process';
-import { startCapture } from '../../src/packets/live.js';
-import { nativeCapture } from '../../src/packets/native-capture.js';
-import { formatCounters, lossCheck } from '../../src/packets/capture-counters.js';
-import { decodeFile } from '../../src/packets/decode-file.js';
+import { startCapture } from '../../src/packets/capture/live.js';
+import { nativeCapture } from '../../src/packets/capture/native.js';
+import { formatCounters, lossCheck } from '../../src/packets/capture/counters.js';
+import { decodeFile } from '../../src/packets/file/decode-file.js';
 import { complaints, run, sleep, startProc, stopProc, tsharkList } from './live-helpers.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -116,7 +116,7 @@ describe.runIf(isRoot)('native engine counters', () => {
   it('a stopped capturer and a small buffer: the kernel drops, and the counters say so consistently', async () => {
     // The capture runs in a child process (from dist/, which the test run builds) so it can be
     // stopped with SIGSTOP while the burst fills the 1 MiB kernel buffer: a loss for certain.
-    const live = join(root, 'dist/packets/live.js');
+    const live = join(root, 'dist/packets/capture/live.js');
     expect(existsSync(live), 'build first: npm run build').toBe(true);
     const file = join(dir, 'drops.pcap');
     const port = 47324;

@@ -10,8 +10,8 @@ import { describeRoot } from '../helpers/root.js';
 import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { decodeFile } from '../../src/packets/decode-file.js';
-import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
+import { decodeFile } from '../../src/packets/file/decode-file.js';
+import { matchPackets, parsePattern } from '../../src/packets/pattern/index.js';
 import { complaints, run, tsharkList } from './live-helpers.js';
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'wlt2-netns-'));
@@ -23,7 +23,7 @@ const VB = `wlt2b${process.pid % 100000}`;
 const ip = (...args: string[]) => run('ip', args, { timeout: 10_000 });
 
 const script = `
-import { startCapture } from './packets/live.js';
+import { startCapture } from './packets/capture/live.js';
 import { spawnSync } from 'node:child_process';
 const [engine, device, file, filter, ...cmd] = process.argv.slice(2);
 const c = await startCapture({ device, file, filter, engine });
@@ -33,8 +33,8 @@ console.log(JSON.stringify({ ...res, status: r.status }));
 `;
 
 const permScript = `
-import { startCapture } from './packets/live.js';
-import { nativeCaptureError } from './packets/native-capture.js';
+import { startCapture } from './packets/capture/live.js';
+import { nativeCaptureError } from './packets/capture/native.js';
 const native = nativeCaptureError() ?? 'loaded';
 try {
   await startCapture({ device: 'lo', file: '/dev/null' });
@@ -56,7 +56,7 @@ async function captureIn(ns: string, device: string, file: string, filter: strin
 
 beforeAll(async () => {
   await run('npx', ['tsc', '--outDir', dir, '--rootDir', join(root, 'src'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-    '--target', 'ES2022', '--skipLibCheck', '--types', 'node', join(root, 'src/packets/live.ts')], { cwd: root, timeout: 120_000 });
+    '--target', 'ES2022', '--skipLibCheck', '--types', 'node', join(root, 'src/packets/capture/live.ts')], { cwd: root, timeout: 120_000 });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   // a copy of the one package it needs, not a link into the checkout: the unprivileged test
   // user must read it even where the checkout is private (a clone in a 0700 temp dir)

@@ -9,12 +9,12 @@ import { waitListening } from '../helpers/wait.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCapture, linktypeNumber } from '../../src/packets/live.js';
-import { captureStart, captureStop } from '../../src/packets/live-ops.js';
+import { startCapture, linktypeNumber } from '../../src/packets/capture/live.js';
+import { captureStart, captureStop } from '../../src/packets/capture/ops.js';
 import { HostContext } from '../../src/hosts/context.js';
 import { EnvironmentError, UsageError } from '../../src/errors.js';
-import { decodeFile } from '../../src/packets/decode-file.js';
-import { matchPackets, parsePattern } from '../../src/packets/pattern.js';
+import { decodeFile } from '../../src/packets/file/decode-file.js';
+import { matchPackets, parsePattern } from '../../src/packets/pattern/index.js';
 import { connect } from 'node:net';
 import { complaints, run, sleep, startProc, stopProc, tsharkList, type Proc } from './live-helpers.js';
 

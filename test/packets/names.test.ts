@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeBytes } from '../../src/packets/index.js';
-import { ETHERTYPE_NAMES, ipProtocolName } from '../../src/packets/names.js';
+import { ETHERTYPE_NAMES, ipProtocolName } from '../../src/packets/summary/names.js';
 import { ether, ipv4, pcapFile, type SynthFrame } from './synth.js';
 
 const haveTshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;

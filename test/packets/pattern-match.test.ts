@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchPackets, parsePattern, type PatternEntry, type MatchOptions } from '../../src/packets/pattern.js';
+import { matchPackets, parsePattern, type PatternEntry, type MatchOptions } from '../../src/packets/pattern/index.js';
 import { UsageError } from '../../src/errors.js';
 import type { DecodedPacket } from '../../src/packets/types.js';
 import { C, R, S, dnsQuery, echoSession, hosts, icmp, numbered, tcp } from './pattern-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parsePattern, parsePatternLine, unknownHosts, type PatternEntry, type PatternItem } from '../../src/packets/pattern.js';
+import { parsePattern, parsePatternLine, unknownHosts, type PatternEntry, type PatternItem } from '../../src/packets/pattern/index.js';
 
 function item(text: string): PatternItem {
   const r = parsePatternLine(text);

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CaptureWriter, openCaptureWriter, type CaptureFormat } from '../../src/packets/writer.js';
-import { readCaptureBytes, type Frame } from '../../src/packets/reader.js';
-import { wireLength } from '../../src/packets/wire-length.js';
+import { CaptureWriter, openCaptureWriter, type CaptureFormat } from '../../src/packets/file/writer.js';
+import { readCaptureBytes, type Frame } from '../../src/packets/file/reader.js';
+import { wireLength } from '../../src/packets/file/wire-length.js';
 import { complaints } from './live-helpers.js';
 
 const run = promisify(execFile);

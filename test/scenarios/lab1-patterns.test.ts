@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { matchPackets, parsePattern, type PatternEntry } from '../../src/packets/pattern.js';
+import { matchPackets, parsePattern, type PatternEntry } from '../../src/packets/pattern/index.js';
 import type { DecodedPacket } from '../../src/packets/types.js';
 import { hosts, numbered, tcp } from '../packets/pattern-fixtures.js';
 

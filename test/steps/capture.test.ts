@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Check, StepRecord } from '../../src/generated/run-record.js';
 import type { StepRunContext } from '../../src/steps/context.js';
-import { CaptureWriter } from '../../src/packets/writer.js';
+import { CaptureWriter } from '../../src/packets/file/writer.js';
 import { capture } from '../../src/steps/capture.js';
 import { diagnostics, runText } from '../helpers/scenario.js';
 import { schemaErrors } from '../report/records.js';

@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../src/fixtures/command.js';
+import { freePort } from '../../src/servers/command.js';
 import { diagnostics, runText } from '../helpers/scenario.js';
 
 const root = process.getuid?.() === 0;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { earnedPoints } from '../../src/interpreter/earned.js';
-import { freePort } from '../../src/fixtures/command.js';
+import { freePort } from '../../src/servers/command.js';
 import { ether, ipv4, pcapFile, udp } from '../packets/synth.js';
 import { diagnostics, runText } from '../helpers/scenario.js';
 

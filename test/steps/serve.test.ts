@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runText } from '../helpers/scenario.js';
-import { freePort } from '../../src/fixtures/command.js';
+import { freePort } from '../../src/servers/command.js';
 
 let site: string;
 beforeAll(async () => {

@@ -3,16 +3,16 @@
  * packets (`matchPackets`). See pattern-parse.ts for the line grammar and pattern-match.ts for
  * the matching rules.
  */
-import type { DecodedPacket } from './types.js';
-import type { IgnoreKind, Pattern, PatternContext } from './pattern-types.js';
-import { align, type AlignStep } from './pattern-match.js';
-import { renderReport } from './pattern-report.js';
-import { EndpointResolver } from './pattern-pred.js';
+import type { DecodedPacket } from '../types.js';
+import type { IgnoreKind, Pattern, PatternContext } from './types.js';
+import { align, type AlignStep } from './match.js';
+import { renderReport } from './report.js';
+import { EndpointResolver } from './pred.js';
 
-export * from './pattern-types.js';
-export { parsePatternLine } from './pattern-parse.js';
-export { entryLine, parsePattern, unknownHosts, type PatternEntry } from './pattern-list.js';
-export type { AlignStep } from './pattern-match.js';
+export * from './types.js';
+export { parsePatternLine } from './parse.js';
+export { entryLine, parsePattern, unknownHosts, type PatternEntry } from './list.js';
+export type { AlignStep } from './match.js';
 
 export interface MatchOptions {
   /** Added to the pattern's own `ignore:` kinds. */

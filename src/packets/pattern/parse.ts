@@ -16,9 +16,9 @@
  * In YAML, a plain line may not start with `*`, `{`, `[` (alias / flow syntax): write the repeat
  * at the end (`client > server [ACK] *`) or quote the line. Comparisons take no blanks (`len>0`).
  */
-import { ParseFail, Scanner } from './pattern-scan.js';
-import { icmpKind, ICMP_WORDS } from './pattern-icmp.js';
-import type { Cmp, Condition, Endpoint, NumKey, PacketSpec, PatternError, PatternItem } from './pattern-types.js';
+import { ParseFail, Scanner } from './scan.js';
+import { icmpKind, ICMP_WORDS } from './icmp.js';
+import type { Cmp, Condition, Endpoint, NumKey, PacketSpec, PatternError, PatternItem } from './types.js';
 
 const FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
 const NUM_KEYS: NumKey[] = ['len', 'seq', 'ack', 'win', 'mss', 'ws', 'ttl', 'type', 'code', 'id', 'rcode'];

@@ -3,18 +3,18 @@
  * Protocol/Length/Info equal `tshark -r FILE` (Wireshark 4.0, default preferences, single pass),
  * or `tshark -2 -r FILE` with `twoPass` (then call `finish()` after the last frame).
  */
-import type { DecodedPacket } from './types.js';
-import type { Frame } from './reader.js';
-import { decodeLink, ETH_ARP, ETH_IPV4, ETH_IPV6, LINKTYPE_NAMES } from './decode/link.js';
-import { macColumn } from './decode/addr.js';
-import { decodeArp } from './decode/arp.js';
-import { decodeIpv4, type IpLayer } from './decode/ipv4.js';
-import { decodeIpv6 } from './decode/ipv6.js';
-import { decodeUdp } from './decode/udp.js';
-import { decodeIcmp, type IcmpLayer } from './decode/icmp.js';
-import { decodeIcmpv6 } from './decode/icmpv6.js';
-import { decodeDns } from './decode/dns.js';
-import { IcmpMatcher } from './icmp-match.js';
+import type { DecodedPacket } from '../types.js';
+import type { Frame } from '../file/reader.js';
+import { decodeLink, ETH_ARP, ETH_IPV4, ETH_IPV6, LINKTYPE_NAMES } from '../decode/link.js';
+import { macColumn } from '../decode/addr.js';
+import { decodeArp } from '../decode/arp.js';
+import { decodeIpv4, type IpLayer } from '../decode/ipv4.js';
+import { decodeIpv6 } from '../decode/ipv6.js';
+import { decodeUdp } from '../decode/udp.js';
+import { decodeIcmp, type IcmpLayer } from '../decode/icmp.js';
+import { decodeIcmpv6 } from '../decode/icmpv6.js';
+import { decodeDns } from '../decode/dns.js';
+import { IcmpMatcher } from '../pattern/icmp-match.js';
 import { TcpSummarizer, type TcpInfoParts } from './tcp-summary.js';
 import { ETHERTYPE_NAMES, ipProtocolName } from './names.js';
 

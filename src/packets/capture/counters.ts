@@ -2,7 +2,7 @@
  * libpcap's counters of a capture in tcpdump's layout (the last lines `tcpdump -w` prints), and
  * the check that no packet was lost. One formatter for the run's checks and the reports.
  */
-import type { CaptureCounters } from '../generated/run-record.js';
+import type { CaptureCounters } from '../../generated/run-record.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

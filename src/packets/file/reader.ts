@@ -4,7 +4,7 @@
  * unknown blocks skipped). It never throws on bad input: it stops and reports a ReadProblem.
  */
 import { open } from 'node:fs/promises';
-import type { ReadProblem } from './types.js';
+import type { ReadProblem } from '../types.js';
 import { MAX_PACKET, PcapngState, parsePcapngBlock } from './pcapng.js';
 
 /** One captured frame as stored in the file. */

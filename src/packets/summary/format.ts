@@ -1,5 +1,5 @@
 /** Text renderings of decoded packets as tshark prints them. */
-import type { DecodedPacket } from './types.js';
+import type { DecodedPacket } from '../types.js';
 
 /** Relative time with `digits` decimals, computed from integer nanoseconds (no float drift). */
 export function formatRelTime(time: number, digits = 9): string {

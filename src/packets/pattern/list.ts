@@ -2,10 +2,10 @@
  * A whole `packets:` list: lines, `{ ignore: … }` options and `{ any: [...] }` alternatives, with
  * errors that carry the list index and the column; and the host-name check for the scenario checker.
  */
-import { ParseFail, Scanner } from './pattern-scan.js';
-import { parsePatternLine, quantifier } from './pattern-parse.js';
-import { IGNORE_KINDS, type IgnoreKind, type PacketSpec, type Pattern, type PatternItem, type PatternListError } from './pattern-types.js';
-import { toText } from '../util/text.js';
+import { ParseFail, Scanner } from './scan.js';
+import { parsePatternLine, quantifier } from './parse.js';
+import { IGNORE_KINDS, type IgnoreKind, type PacketSpec, type Pattern, type PatternItem, type PatternListError } from './types.js';
+import { toText } from '../../util/text.js';
 
 /**
  * Pattern list entries: a line; `{ ignore: kind | kind[] }` (applies to the whole pattern); or

@@ -2,7 +2,7 @@
  * Character scanner for pattern lines: positions are 0-based internally, errors carry 1-based
  * columns. Reads words, numbers, quoted strings (\" \\ \r \n \t \xHH escapes) and /regex/flags.
  */
-import type { PatternError } from './pattern-types.js';
+import type { PatternError } from './types.js';
 
 export class ParseFail extends Error {
   constructor(readonly error: PatternError) {

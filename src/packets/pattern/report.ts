@@ -5,11 +5,11 @@
  *
  *   (blank) matched   X expected, not found   + unexpected packet   - ignored (ignore: …)   >> first divergence
  */
-import type { DecodedPacket } from './types.js';
-import type { Pattern } from './pattern-types.js';
-import type { Alignment, AlignStep } from './pattern-match.js';
-import { closest } from './pattern-explain.js';
-import type { EndpointResolver } from './pattern-pred.js';
+import type { DecodedPacket } from '../types.js';
+import type { Pattern } from './types.js';
+import type { Alignment, AlignStep } from './match.js';
+import { closest } from './explain.js';
+import type { EndpointResolver } from './pred.js';
 
 interface Row {
   mark: string;

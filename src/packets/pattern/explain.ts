@@ -2,9 +2,9 @@
  * Why a packet does not match a pattern line: the parts of the line it fails, in words, so a
  * failure report can say "No. 5 has [ACK], expected [PSH, ACK]" instead of just "no match".
  */
-import type { DecodedPacket } from './types.js';
-import type { PacketSpec } from './pattern-types.js';
-import { numField, packetMatches, type EndpointResolver } from './pattern-pred.js';
+import type { DecodedPacket } from '../types.js';
+import type { PacketSpec } from './types.js';
+import { numField, packetMatches, type EndpointResolver } from './pred.js';
 
 const probe = (p: DecodedPacket, key: string): number | undefined => numField(p, key);
 

@@ -2,11 +2,11 @@
  * Application protocols on TCP as tshark shows them in the packet list: HTTP (with the
  * "[TCP segment of a reassembled PDU]" marking of incomplete PDUs), DNS over TCP, ECHO.
  */
-import type { DecodedPacket } from './types.js';
-import type { TcpHeader } from './decode/tcp.js';
+import type { DecodedPacket } from '../types.js';
+import type { TcpHeader } from '../decode/tcp.js';
 import type { TcpConversation } from './tcp-analysis.js';
-import { HTTP_PORTS, looksLikeHttp, parseHttpStart } from './decode/http.js';
-import { decodeDns } from './decode/dns.js';
+import { HTTP_PORTS, looksLikeHttp, parseHttpStart } from '../decode/http.js';
+import { decodeDns } from '../decode/dns.js';
 
 export interface AppResult {
   protocol: string;

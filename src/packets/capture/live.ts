@@ -27,11 +27,11 @@
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { EnvironmentError, UsageError } from '../errors.js';
-import { CaptureWriter, DEFAULT_SNAPLEN, type CaptureFormat } from './writer.js';
-import { wireLength } from './wire-length.js';
-import { nativeCapture, nativeCaptureError } from './native-capture.js';
-import type { CaptureCounters } from '../generated/run-record.js';
+import { EnvironmentError, UsageError } from '../../errors.js';
+import { CaptureWriter, DEFAULT_SNAPLEN, type CaptureFormat } from '../file/writer.js';
+import { wireLength } from '../file/wire-length.js';
+import { nativeCapture, nativeCaptureError } from './native.js';
+import type { CaptureCounters } from '../../generated/run-record.js';
 
 interface CapHandle {
   open(device: string, filter: string, bufSize: number, buffer: Buffer): string;

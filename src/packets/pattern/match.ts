@@ -15,11 +15,11 @@
  * alignment prefers, in order: gaps advance before consuming (lazy); packet items consume (greedy
  * repeats), then advance, then skip, drop, extra. Items take packets as early as possible.
  */
-import { UsageError } from '../errors.js';
-import type { DecodedPacket } from './types.js';
-import type { IgnoreKind, Pattern } from './pattern-types.js';
-import { EndpointResolver, ignorable, packetMatches } from './pattern-pred.js';
-import type { PatternContext } from './pattern-types.js';
+import { UsageError } from '../../errors.js';
+import type { DecodedPacket } from '../types.js';
+import type { IgnoreKind, Pattern } from './types.js';
+import { EndpointResolver, ignorable, packetMatches } from './pred.js';
+import type { PatternContext } from './types.js';
 
 /** One step of the alignment between items and packets (packet = index into the array). */
 export type AlignStep =

@@ -4,9 +4,9 @@
  * counts. Relative file names are resolved against the host's run folder.
  */
 import { isAbsolute, join } from 'node:path';
-import type { HostContext, HostOp, Resource } from '../hosts/context.js';
+import type { HostContext, HostOp, Resource } from '../../hosts/context.js';
 import { startCapture, type CaptureResult, type RunningCapture } from './live.js';
-import type { CaptureFormat } from './writer.js';
+import type { CaptureFormat } from '../file/writer.js';
 
 export interface CaptureStartArgs {
   device: string;

@@ -2,9 +2,9 @@
  * Does one decoded packet satisfy one pattern line? Also: which packets an `ignore:` option lets
  * appear without an item (pure ACKs, retransmissions, duplicate ACKs).
  */
-import { UsageError } from '../errors.js';
-import type { DecodedPacket } from './types.js';
-import type { Condition, Endpoint, IgnoreKind, PacketSpec, PatternContext } from './pattern-types.js';
+import { UsageError } from '../../errors.js';
+import type { DecodedPacket } from '../types.js';
+import type { Condition, Endpoint, IgnoreKind, PacketSpec, PatternContext } from './types.js';
 
 interface Addr {
   addr: string;

@@ -3,9 +3,9 @@
  * identifier and sequence number. Single pass shows "(request in N)" on replies only; two-pass
  * also shows "(reply in N)" or "(no response found!)" on requests.
  */
-import type { DecodedPacket } from './types.js';
-import type { IpLayer } from './decode/ipv4.js';
-import type { IcmpLayer } from './decode/icmp.js';
+import type { DecodedPacket } from '../types.js';
+import type { IpLayer } from '../decode/ipv4.js';
+import type { IcmpLayer } from '../decode/icmp.js';
 
 interface Transaction {
   request: number;

@@ -3,7 +3,7 @@
  * relative sequence numbers, window scaling and the analysis labels of the Info column.
  * Times are nanoseconds since the first frame (numbers, exact to well below a day).
  */
-import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from './decode/tcp.js';
+import { TH_ACK, TH_FIN, TH_RST, TH_SYN } from '../decode/tcp.js';
 
 export interface TcpFlow {
   baseSet: boolean;

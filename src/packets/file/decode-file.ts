@@ -1,9 +1,9 @@
 /** Decoding whole capture files: collected (`decodeFile`) or streamed (`decodeEach`, `decodeStream`). */
 import { open } from 'node:fs/promises';
-import type { DecodedPacket, ReadProblem } from './types.js';
+import type { DecodedPacket, ReadProblem } from '../types.js';
 import { CaptureParser, readCaptureBytes, readCaptureFile, type CaptureInfo, type Frame } from './reader.js';
-import { Summarizer, type SummaryOptions } from './summary.js';
-import type { TcpInfoParts } from './tcp-summary.js';
+import { Summarizer, type SummaryOptions } from '../summary/summary.js';
+import type { TcpInfoParts } from '../summary/tcp-summary.js';
 
 export interface DecodeSummary {
   /** Number of packets decoded. */

@@ -1,5 +1,5 @@
 /** Whole-capture rendering through the byte writer: what `wirelab decode FILE` prints. */
-import { decodeBytesText, type DecodeSummary } from './decode-file.js';
+import { decodeBytesText, type DecodeSummary } from '../file/decode-file.js';
 import { TsharkLineWriter } from './line-writer.js';
 
 /**

@@ -3,10 +3,10 @@
  * reusable byte buffer: numbers as digits, pre-encoded address columns and protocol names, so
  * the text path builds no per-packet line string (less garbage, no cons-string flattening).
  */
-import type { DecodedPacket } from './types.js';
+import type { DecodedPacket } from '../types.js';
 import { formatRelTime } from './format.js';
 import type { TcpInfoParts } from './tcp-summary.js';
-import { tcpFlagsBracket } from './decode/tcp.js';
+import { tcpFlagsBracket } from '../decode/tcp.js';
 
 const ENC = new TextEncoder();
 const MAX_CACHE = 100_000;

@@ -1,4 +1,4 @@
-import { nativeAddon } from '../util/native-addon.js';
+import { nativeAddon } from '../../util/native-addon.js';
 
 /**
  * The C capture loop (native/capture.c, built by `npm install` into native/build/Release):

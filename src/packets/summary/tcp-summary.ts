@@ -3,9 +3,9 @@
  * analysis labels, and the application protocols tshark dissects on well-known ports
  * (HTTP, DNS over TCP, ECHO).
  */
-import type { DecodedPacket } from './types.js';
-import type { IpLayer } from './decode/ipv4.js';
-import { decodeTcp, tcpFlagNames, tcpFlagsBracket, TH_ACK, TH_SYN, TH_URG, type TcpHeader } from './decode/tcp.js';
+import type { DecodedPacket } from '../types.js';
+import type { IpLayer } from '../decode/ipv4.js';
+import { decodeTcp, tcpFlagNames, tcpFlagsBracket, TH_ACK, TH_SYN, TH_URG, type TcpHeader } from '../decode/tcp.js';
 import { tcpOptionStrings, tcpOptionText, windowShiftOption } from './tcp-options.js';
 import { analyseSegment, analysisLabels, newConversation, A_REUSED_PORTS, type SegmentAnalysis, type TcpConversation, type TcpFlow } from './tcp-analysis.js';
 import { appLayer, APP_PORTS } from './tcp-app.js';
