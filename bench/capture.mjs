@@ -81,7 +81,9 @@ async function runTcpdump(file) {
 }
 
 async function runWirelab(file, engine) {
-  const p = start(process.execPath, ['--input-type=module', '-e', capturer], { env: { ...process.env, WL_CAPTURE_FILE: file, WL_ENGINE: engine } });
+  const p = start(process.execPath, ['--input-type=module', '-e', capturer], {
+    env: { ...process.env, WL_CAPTURE_FILE: file, WL_ENGINE: engine },
+  });
   await until(p, /ready/);
   const f = await flood();
   p.stdin.end();
@@ -118,7 +120,9 @@ try {
   for (const [name, runs] of Object.entries(res)) {
     const fast = runs.filter((r) => r.rate >= 300_000);
     const lossless = fast.filter((r) => r.dropped === 0 && r.captured === r.sent);
-    console.log(`goal ${name}: ${fast.length} of ${runs.length} runs reached 300000/s; ${lossless.length} of them with 0 drops and every packet captured`);
+    console.log(
+      `goal ${name}: ${fast.length} of ${runs.length} runs reached 300000/s; ${lossless.length} of them with 0 drops and every packet captured`,
+    );
   }
   for (const name of ['wirelab-native', 'wirelab-cap']) {
     const w = res[name];

@@ -16,7 +16,10 @@ function prng(seed) {
   };
 }
 
-const SYN = 2, ACK = 16, PSH = 8, FIN = 1;
+const SYN = 2,
+  ACK = 16,
+  PSH = 8,
+  FIN = 1;
 /**
  * Ephemeral ports on which tshark 4.0 runs a dissector wirelab does not implement (EtherCAT,
  * PCP, EtherNet/IP, ADS/AMS …): the generator skips them so the outputs stay comparable.

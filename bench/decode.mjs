@@ -44,14 +44,20 @@ try {
   const file = join(dir, 'lab.pcap');
   const t0 = Date.now();
   const n = await writeLabPcap(file, count);
-  console.log(`generated ${n} packets, ${((await stat(file)).size / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${file}`);
+  console.log(
+    `generated ${n} packets, ${((await stat(file)).size / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${file}`,
+  );
 
   const wirelabScript = `import('${join(root, 'dist/commands/decode.js')}').then(async (m) => { process.exitCode = await m.runDecode(${JSON.stringify(file)}, {}); })`;
   const rows = [];
   const run = async (name, cmd, argv, env) => {
     const { s } = await timed(cmd, argv, env);
     rows.push({ name, s });
-    console.log(`${name.padEnd(44)} ${s.toFixed(2).padStart(7)} s  ${Math.round(n / s).toLocaleString('en-US').padStart(10)} pkt/s`);
+    console.log(
+      `${name.padEnd(44)} ${s.toFixed(2).padStart(7)} s  ${Math.round(n / s)
+        .toLocaleString('en-US')
+        .padStart(10)} pkt/s`,
+    );
   };
   await timed('node', ['--input-type=module', '-e', wirelabScript]); // warm the page cache
   await run('wirelab decode F (node, text lines)', 'node', ['--input-type=module', '-e', wirelabScript]);
@@ -69,7 +75,9 @@ try {
   if (verify) {
     const a = await timed('node', ['--input-type=module', '-e', wirelabScript], {}, true);
     const b = await timed('tshark', ['-n', '-r', file], {}, true);
-    console.log(`verification: wirelab output ${a.hash === b.hash ? 'IDENTICAL to' : 'DIFFERS from'} tshark -n -r (sha256 ${a.hash.slice(0, 12)})`);
+    console.log(
+      `verification: wirelab output ${a.hash === b.hash ? 'IDENTICAL to' : 'DIFFERS from'} tshark -n -r (sha256 ${a.hash.slice(0, 12)})`,
+    );
     if (a.hash !== b.hash) process.exitCode = 1;
   }
 } finally {

@@ -35,7 +35,8 @@ const work = mkdtempSync(join(tmpdir(), 'wlt7-bench-'));
 chmodSync(work, 0o755);
 try {
   const subs = join(work, 'subs');
-  for (let i = 0; i < N; i++) cpSync(join(ROOT, SETS[SET].from, KINDS[i % 2]), join(subs, `s${String(i).padStart(3, '0')}-${KINDS[i % 2]}`), { recursive: true });
+  for (let i = 0; i < N; i++)
+    cpSync(join(ROOT, SETS[SET].from, KINDS[i % 2]), join(subs, `s${String(i).padStart(3, '0')}-${KINDS[i % 2]}`), { recursive: true });
 
   // The bare cost of one child: node + wirelab's CLI modules, no scenario.
   const t = performance.now();
@@ -46,7 +47,15 @@ try {
   if (!r.ok) throw new Error('scenario does not load');
   const sandbox = process.getuid?.() === 0 ? DEFAULT_LIMITS : undefined;
   const t0 = performance.now();
-  const res = await gradeClass({ scenarioFile: SCENARIO, loaded: r.loaded, submissionsDir: subs, outDir: join(work, 'out'), jobs: JOBS, sandbox, progress: new GradeProgress(N, process.stderr, false) });
+  const res = await gradeClass({
+    scenarioFile: SCENARIO,
+    loaded: r.loaded,
+    submissionsDir: subs,
+    outDir: join(work, 'out'),
+    jobs: JOBS,
+    sandbox,
+    progress: new GradeProgress(N, process.stderr, false),
+  });
   const wallS = (performance.now() - t0) / 1000;
 
   const sum = (f) => res.timings.reduce((a, x) => a + f(x), 0);
@@ -59,13 +68,25 @@ try {
   const scores = res.rows.map((x) => x.grade.score);
   console.log(`graded ${res.rows.length} submissions with --jobs ${JOBS}${sandbox ? ' (sandboxed)' : ''} in ${wallS.toFixed(1)} s`);
   console.log(`throughput: ${((res.rows.length / wallS) * 60).toFixed(1)} submissions/minute`);
-  console.log(`per run (mean): ${(total / N / 1000).toFixed(2)} s in all = scenario ${(scen / N / 1000).toFixed(2)} s + child process/overhead ${((total - scen) / N / 1000).toFixed(2)} s (${(((total - scen) / total) * 100).toFixed(0)}%)`);
+  console.log(
+    `per run (mean): ${(total / N / 1000).toFixed(2)} s in all = scenario ${(scen / N / 1000).toFixed(2)} s + child process/overhead ${((total - scen) / N / 1000).toFixed(2)} s (${(((total - scen) / total) * 100).toFixed(0)}%)`,
+  );
   console.log(`bare CLI start-up (node bin/wirelab.js --version): ${cliStartMs.toFixed(0)} ms`);
   console.log(perKind.join('\n'));
   const counts = new Map();
   for (const s of scores) counts.set(s, (counts.get(s) ?? 0) + 1);
-  console.log(`scores: ${[...counts].sort((a, b) => b[0] - a[0]).map(([s, n]) => `${n} × ${s}`).join(', ')}`);
-  console.log(`hosts: ${process.env.WIRELAB_HOSTS === 'process' ? 'agent processes' : 'threads (default)'}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `scores: ${[...counts]
+      .sort((a, b) => b[0] - a[0])
+      .map(([s, n]) => `${n} × ${s}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `hosts: ${process.env.WIRELAB_HOSTS === 'process' ? 'agent processes' : 'threads (default)'}; load average ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

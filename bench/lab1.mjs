@@ -34,9 +34,12 @@ for (let i = 0; i < N; i++) {
 const wall = median(walls);
 const steps = median(interp);
 console.log(`lab1, median of ${N} runs:`);
-console.log(`  whole run (load → topology → steps → teardown)  ${(wall / 1000).toFixed(2)} s  (min ${(Math.min(...walls) / 1000).toFixed(2)}, max ${(Math.max(...walls) / 1000).toFixed(2)})`);
+console.log(
+  `  whole run (load → topology → steps → teardown)  ${(wall / 1000).toFixed(2)} s  (min ${(Math.min(...walls) / 1000).toFixed(2)}, max ${(Math.max(...walls) / 1000).toFixed(2)})`,
+);
 console.log(`  steps only                                      ${(steps / 1000).toFixed(2)} s`);
 console.log(`  topology build + teardown                       ${((wall - steps) / 1000).toFixed(2)} s`);
 console.log('  per section (median ms, share of the steps):');
 const rows = [...sections].map(([title, ms]) => [title, median(ms)]).sort((a, b) => b[1] - a[1]);
-for (const [title, ms] of rows) console.log(`    ${ms.toFixed(0).padStart(7)} ms  ${((ms / steps) * 100).toFixed(1).padStart(5)} %  ${title}`);
+for (const [title, ms] of rows)
+  console.log(`    ${ms.toFixed(0).padStart(7)} ms  ${((ms / steps) * 100).toFixed(1).padStart(5)} %  ${title}`);

@@ -45,7 +45,10 @@ function treeRss(root) {
 async function peak(env) {
   const out = mkdtempSync(join(tmpdir(), 'wirelab-bench-mem-'));
   try {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/wirelab.js'), 'run', SCENARIO, '--out', out, '--json', '--no-report'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bin/wirelab.js'), 'run', SCENARIO, '--out', out, '--json', '--no-report'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     let max = 0;
     const timer = setInterval(() => (max = Math.max(max, treeRss(child.pid))), 20);
     const code = await new Promise((r) => child.on('exit', r));
@@ -59,12 +62,16 @@ async function peak(env) {
 
 const nodeKb = Number(/(\d+)/.exec(spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-e', '0'], { encoding: 'utf8' }).stderr)[1]);
 const rows = [];
-for (const [label, env] of [['threads', { WIRELAB_HOSTS: 'thread' }], ['processes', { WIRELAB_HOSTS: 'process' }]]) {
+for (const [label, env] of [
+  ['threads', { WIRELAB_HOSTS: 'thread' }],
+  ['processes', { WIRELAB_HOSTS: 'process' }],
+]) {
   const xs = [];
   for (let i = 0; i < N; i++) xs.push(await peak(env));
   rows.push([label, median(xs), Math.min(...xs), Math.max(...xs)]);
 }
 console.log(`${SCENARIO}: peak RSS summed over the process tree, median of ${N} (min–max)`);
-for (const [label, m, lo, hi] of rows) console.log(`  hosts as ${label.padEnd(9)} ${m.toFixed(0).padStart(5)} MB  (${lo.toFixed(0)}–${hi.toFixed(0)})`);
+for (const [label, m, lo, hi] of rows)
+  console.log(`  hosts as ${label.padEnd(9)} ${m.toFixed(0).padStart(5)} MB  (${lo.toFixed(0)}–${hi.toFixed(0)})`);
 console.log(`  node -e 0           ${(nodeKb / 1024).toFixed(0).padStart(5)} MB  (peer, for scale)`);
 console.log(`  ratio threads/processes ${(rows[0][1] / rows[1][1]).toFixed(2)}`);

@@ -47,7 +47,8 @@ function chain(prefix) {
 }
 
 const inCli = (c, ...a) => sh('ip', 'netns', 'exec', c.cli, ...a);
-const probeOp = (c, op, args) => JSON.parse(inCli(c, process.execPath, runner, JSON.stringify({ op, args: { ...args, target: DST, allow: ['203.0.113.0/24'] } })));
+const probeOp = (c, op, args) =>
+  JSON.parse(inCli(c, process.execPath, runner, JSON.stringify({ op, args: { ...args, target: DST, allow: ['203.0.113.0/24'] } })));
 const traceRtts = (t) => t.hops.flatMap((h) => h.probes.map((p) => p.rttMs)).filter((r) => r !== null);
 const tracerouteRtts = (text) => [...text.matchAll(/([\d.]+) ms/g)].map((m) => Number(m[1]));
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
@@ -60,7 +61,11 @@ const add = (k, xs) => (samples[k] ??= []).push(...xs);
 const timeSources = new Set();
 const hops = String(routers + 1);
 for (let run = 0; run < runs; run++) {
-  for (const [probe, flags] of [['udp', []], ['icmp', ['-I']], ['tcp', ['-T']]]) {
+  for (const [probe, flags] of [
+    ['udp', []],
+    ['icmp', ['-I']],
+    ['tcp', ['-T']],
+  ]) {
     const a = chain(`${P}a`);
     const b = chain(`${P}b`);
     try {
@@ -68,8 +73,12 @@ for (let run = 0; run < runs; run++) {
       timeSources.add(`${t.engine}/${t.timeSource}`);
       add(`wirelab ${probe}`, traceRtts(t));
       add(`traceroute ${flags.join(' ') || '(udp)'}`, tracerouteRtts(inCli(b, 'traceroute', '-n', ...flags, '-m', hops, '-w', '1', DST)));
-      if (probe === 'icmp') add('wirelab icmp portable', traceRtts(probeOp(a, 'trace', { probe, maxHops: routers + 1, waitMs: 1000, portable: true })));
-      add(`traceroute ${flags.join(' ') || '(udp)'} -N 1`, tracerouteRtts(inCli(b, 'traceroute', '-n', ...flags, '-N', '1', '-m', hops, '-w', '1', DST)));
+      if (probe === 'icmp')
+        add('wirelab icmp portable', traceRtts(probeOp(a, 'trace', { probe, maxHops: routers + 1, waitMs: 1000, portable: true })));
+      add(
+        `traceroute ${flags.join(' ') || '(udp)'} -N 1`,
+        tracerouteRtts(inCli(b, 'traceroute', '-n', ...flags, '-N', '1', '-m', hops, '-w', '1', DST)),
+      );
     } finally {
       a.destroy();
       b.destroy();
@@ -87,7 +96,10 @@ for (let run = 0; run < runs; run++) {
       const m = /Host is up \(([\d.]+)s latency\)/.exec(inCli(c, 'nmap', '-n', '-Pn', flag, '-p', '80-89', DST));
       if (m) add(`nmap ${flag}`, [Number(m[1]) * 1000]);
     }
-    add('ping', [...inCli(c, 'ping', '-n', '-c', '5', '-i', '0.05', DST).matchAll(/time=([\d.]+) ms/g)].map((x) => Number(x[1])));
+    add(
+      'ping',
+      [...inCli(c, 'ping', '-n', '-c', '5', '-i', '0.05', DST).matchAll(/time=([\d.]+) ms/g)].map((x) => Number(x[1])),
+    );
   } finally {
     c.destroy();
   }
@@ -96,12 +108,20 @@ for (let run = 0; run < runs; run++) {
 const m = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
 console.log(`path: cli -> ${routers} router(s) -> ${DST}, default sysctls, ${runs} runs (${[...timeSources].join(', ')})`);
 console.log('probe  wirelab      traceroute   (ratio)   traceroute -N 1  (ratio)');
-for (const [probe, flag] of [['udp', '(udp)'], ['icmp', '-I'], ['tcp', '-T']]) {
+for (const [probe, flag] of [
+  ['udp', '(udp)'],
+  ['icmp', '-I'],
+  ['tcp', '-T'],
+]) {
   const w = m[`wirelab ${probe}`];
   const t = m[`traceroute ${flag}`];
   const t1 = m[`traceroute ${flag} -N 1`];
   console.log(`${probe.padEnd(6)} ${ms(w).padEnd(12)} ${ms(t).padEnd(12)} ${ratio(w, t).padEnd(9)} ${ms(t1).padEnd(16)} ${ratio(w, t1)}`);
 }
-console.log(`icmp, portable path (times from the event loop, as before native/trace.c): ${ms(m['wirelab icmp portable'])} (${ratio(m['wirelab icmp portable'], m['traceroute -I -N 1'])} of traceroute -I -N 1)`);
-console.log(`scan latency: wirelab SYN srtt ${ms(m['wirelab syn srtt'])}, nmap -sS ${ms(m['nmap -sS'])} (${ratio(m['wirelab syn srtt'], m['nmap -sS'])}); ` +
-  `wirelab connect srtt ${ms(m['wirelab connect srtt'])}, nmap -sT ${ms(m['nmap -sT'])} (${ratio(m['wirelab connect srtt'], m['nmap -sT'])}); wirelab UDP srtt ${ms(m['wirelab udp srtt'])}; ping median ${ms(m.ping)}`);
+console.log(
+  `icmp, portable path (times from the event loop, as before native/trace.c): ${ms(m['wirelab icmp portable'])} (${ratio(m['wirelab icmp portable'], m['traceroute -I -N 1'])} of traceroute -I -N 1)`,
+);
+console.log(
+  `scan latency: wirelab SYN srtt ${ms(m['wirelab syn srtt'])}, nmap -sS ${ms(m['nmap -sS'])} (${ratio(m['wirelab syn srtt'], m['nmap -sS'])}); ` +
+    `wirelab connect srtt ${ms(m['wirelab connect srtt'])}, nmap -sT ${ms(m['nmap -sT'])} (${ratio(m['wirelab connect srtt'], m['nmap -sT'])}); wirelab UDP srtt ${ms(m['wirelab udp srtt'])}; ping median ${ms(m.ping)}`,
+);

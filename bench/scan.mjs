@@ -39,7 +39,8 @@ const engines = new Set();
 /** port → state from nmap -oX; ports in <extraports> are the closed ones here. */
 function nmapStates(xml) {
   const m = new Map();
-  for (const x of xml.matchAll(/<port protocol="(?:tcp|udp)" portid="(\d+)"><state state="([a-z|]+)"/g)) if (x[2] !== 'closed') m.set(Number(x[1]), x[2]);
+  for (const x of xml.matchAll(/<port protocol="(?:tcp|udp)" portid="(\d+)"><state state="([a-z|]+)"/g))
+    if (x[2] !== 'closed') m.set(Number(x[1]), x[2]);
   return m;
 }
 const show = (m) => [...m].map(([p, s]) => `${p}:${s}`).join(' ') || '(none)';
@@ -56,7 +57,8 @@ function compare(name, ours, peer, before = () => {}) {
     const b = timed(...peer);
     times.ours.push(a.s);
     times.peer.push(b.s);
-    const sa = wirelabStates(a.out), sb = nmapStates(b.out);
+    const sa = wirelabStates(a.out),
+      sb = nmapStates(b.out);
     if (show(sa) !== show(sb)) {
       // other processes on this machine open and close loopback listeners: scan both once more
       // back to back, and count a difference only if it persists
@@ -68,10 +70,13 @@ function compare(name, ours, peer, before = () => {}) {
       else console.log(`  transient difference (a listener came or went between the two scans), agreed on re-scan: ${show(sa2)}`);
     } else if (i === 0) console.log(`  states agree: ${show(sa)}`);
   }
-  const mo = median(times.ours), mp = median(times.peer);
+  const mo = median(times.ours),
+    mp = median(times.peer);
   const engine = [...engines].join('+');
   engines.clear();
-  console.log(`${name.padEnd(44)} wirelab [${engine}] ${mo.toFixed(3)} s  nmap ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}  (runs: ${times.ours.map((t) => t.toFixed(2)).join(', ')} | ${times.peer.map((t) => t.toFixed(2)).join(', ')})`);
+  console.log(
+    `${name.padEnd(44)} wirelab [${engine}] ${mo.toFixed(3)} s  nmap ${mp.toFixed(3)} s  ratio ${(mo / mp).toFixed(2)}  (runs: ${times.ours.map((t) => t.toFixed(2)).join(', ')} | ${times.peer.map((t) => t.toFixed(2)).join(', ')})`,
+  );
   if (mismatch) console.log(`  STATES DIFFER in a run: ${mismatch}`);
   return { faster: mo < mp, agree: !mismatch };
 }
@@ -84,13 +89,17 @@ function setupNamespaces() {
   sh('ip', 'netns', 'add', NS.cli);
   sh('ip', 'netns', 'add', NS.srv);
   sh('ip', 'link', 'add', 'c0', 'netns', NS.cli, 'type', 'veth', 'peer', 'name', 's0', 'netns', NS.srv);
-  for (const [ns, dev, addr] of [[NS.cli, 'c0', '198.51.100.1/24'], [NS.srv, 's0', '198.51.100.2/24']]) {
+  for (const [ns, dev, addr] of [
+    [NS.cli, 'c0', '198.51.100.1/24'],
+    [NS.srv, 's0', '198.51.100.2/24'],
+  ]) {
     sh('ip', 'netns', 'exec', ns, 'ip', 'addr', 'add', addr, 'dev', dev);
     sh('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', dev, 'up');
     sh('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
   }
   execFileSync('ip', ['netns', 'exec', NS.srv, 'nft', '-f', '-'], {
-    input: 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n meta l4proto { tcp, udp } th dport 50000-50009 th dport != { 50007, 50008 } drop\n }\n}\n',
+    input:
+      'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy accept;\n meta l4proto { tcp, udp } th dport 50000-50009 th dport != { 50007, 50008 } drop\n }\n}\n',
   });
 }
 function teardown() {
@@ -102,17 +111,53 @@ const refilled = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0,
 
 const results = [];
 console.log(`scan benchmark, ${reps} runs each, medians`);
-results.push(compare('loopback 1-65535 connect vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
-results.push(compare('loopback 1-65535 SYN vs nmap -sS -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--syn', '--json']], ['nmap', ['-n', '-Pn', '-sS', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
+results.push(
+  compare(
+    'loopback 1-65535 connect vs nmap -sT -T5',
+    ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--json']],
+    ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']],
+  ),
+);
+results.push(
+  compare(
+    'loopback 1-65535 SYN vs nmap -sS -T5',
+    ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--syn', '--json']],
+    ['nmap', ['-n', '-Pn', '-sS', '-T5', '-p-', '-oX', '-', '127.0.0.1']],
+  ),
+);
 // for the record, not in the tally: the connect scan on one core, and the portable path
 console.log('(not counted) the same on one sending thread, and without the native module:');
-compare('  connect --threads 1 vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--threads', '1', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
-compare('  connect --portable vs nmap -sT -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
-compare('  SYN --portable vs nmap -sS -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--syn', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sS', '-T5', '-p-', '-oX', '-', '127.0.0.1']]);
+compare(
+  '  connect --threads 1 vs nmap -sT -T5',
+  ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--threads', '1', '--json']],
+  ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']],
+);
+compare(
+  '  connect --portable vs nmap -sT -T5',
+  ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--connect', '--portable', '--json']],
+  ['nmap', ['-n', '-Pn', '-sT', '-T5', '-p-', '-oX', '-', '127.0.0.1']],
+);
+compare(
+  '  SYN --portable vs nmap -sS -T5',
+  ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--syn', '--portable', '--json']],
+  ['nmap', ['-n', '-Pn', '-sS', '-T5', '-p-', '-oX', '-', '127.0.0.1']],
+);
 console.log('(not counted) UDP scans, which the target does not cover:');
 const udpCases = [];
-udpCases.push(compare('  loopback 1-65535 UDP vs nmap -sU -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--udp', '--json']], ['nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
-udpCases.push(compare('  loopback 1-65535 UDP --portable vs -sU -T5', ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--udp', '--portable', '--json']], ['nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1']]));
+udpCases.push(
+  compare(
+    '  loopback 1-65535 UDP vs nmap -sU -T5',
+    ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--udp', '--json']],
+    ['nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1']],
+  ),
+);
+udpCases.push(
+  compare(
+    '  loopback 1-65535 UDP --portable vs -sU -T5',
+    ['node', [cli, 'scan', '127.0.0.1', '-p', '-', '--udp', '--portable', '--json']],
+    ['nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1']],
+  ),
+);
 setupNamespaces();
 let listener;
 try {
@@ -123,14 +168,35 @@ try {
   await new Promise((resolve) => listener.stdout.on('data', resolve));
   const inCli = (cmd, args) => ['ip', ['netns', 'exec', NS.cli, cmd, ...args]];
   const target = ['198.51.100.2'];
-  results.push(compare('netns 50000-50009 (8 filtered) connect vs -sT', inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--connect', '--json', '--allow-target', '198.51.100.0/24']), inCli('nmap', ['-n', '-Pn', '-sT', '-p', '50000-50009', '-oX', '-', ...target])));
-  results.push(compare('netns 50000-50009 (8 filtered) SYN vs -sS', inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--syn', '--json', '--allow-target', '198.51.100.0/24']), inCli('nmap', ['-n', '-Pn', '-sS', '-p', '50000-50009', '-oX', '-', ...target])));
-  udpCases.push(compare('  netns 50000-50009 (8 dropped) UDP vs -sU', inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--udp', '--json', '--allow-target', '198.51.100.0/24']), inCli('nmap', ['-n', '-Pn', '-sU', '-p', '50000-50009', '-oX', '-', ...target]), refilled));
+  results.push(
+    compare(
+      'netns 50000-50009 (8 filtered) connect vs -sT',
+      inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--connect', '--json', '--allow-target', '198.51.100.0/24']),
+      inCli('nmap', ['-n', '-Pn', '-sT', '-p', '50000-50009', '-oX', '-', ...target]),
+    ),
+  );
+  results.push(
+    compare(
+      'netns 50000-50009 (8 filtered) SYN vs -sS',
+      inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--syn', '--json', '--allow-target', '198.51.100.0/24']),
+      inCli('nmap', ['-n', '-Pn', '-sS', '-p', '50000-50009', '-oX', '-', ...target]),
+    ),
+  );
+  udpCases.push(
+    compare(
+      '  netns 50000-50009 (8 dropped) UDP vs -sU',
+      inCli('node', [cli, 'scan', ...target, '-p', '50000-50009', '--udp', '--json', '--allow-target', '198.51.100.0/24']),
+      inCli('nmap', ['-n', '-Pn', '-sU', '-p', '50000-50009', '-oX', '-', ...target]),
+      refilled,
+    ),
+  );
 } finally {
   if (listener?.pid && listener.exitCode === null) listener.kill('SIGKILL');
   teardown();
 }
 const slower = results.filter((r) => !r.faster).length;
 const differ = [...results, ...udpCases].filter((r) => !r.agree).length;
-console.log(`${results.length - slower} of ${results.length} cases faster than nmap; states ${differ ? `differ in ${differ} case(s)` : 'agree in every case'}`);
+console.log(
+  `${results.length - slower} of ${results.length} cases faster than nmap; states ${differ ? `differ in ${differ} case(s)` : 'agree in every case'}`,
+);
 process.exitCode = differ ? 1 : 0;

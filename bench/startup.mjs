@@ -32,7 +32,11 @@ try {
   rmSync(out, { recursive: true, force: true });
 }
 const base = median(times[0]);
-console.log(`start-up, median of ${N} (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
+console.log(
+  `start-up, median of ${N} (load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}):`,
+);
 cases.forEach((c, k) => {
   const m = median(times[k]);
   const ratio = m / base;

@@ -19,22 +19,32 @@ const chain = {
   server: { ip: '203.0.113.10/24' },
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const ping = (ns) => execFileSync('ip', ['netns', 'exec', ns, 'ping', '-c1', '-W1', '-n', '203.0.113.10']).toString().includes('1 received');
+const ping = (ns) =>
+  execFileSync('ip', ['netns', 'exec', ns, 'ping', '-c1', '-W1', '-n', '203.0.113.10']).toString().includes('1 received');
 
 /** The peer: the shell script a lab author writes, one process per command. */
 function peerScripts(tag) {
   const ns = (h) => `wlbench-${tag}-${h}`;
-  const up = [], down = [];
+  const up = [],
+    down = [];
   const names = Object.keys(chain);
   for (const h of names) up.push(`ip netns add ${ns(h)}`, `ip netns exec ${ns(h)} ip link set lo up`);
-  const links = [['client', 0, 'r1', 0], ['r1', 1, 'r2', 0], ['r2', 1, 'r3', 0], ['r3', 1, 'r4', 0], ['r4', 1, 'server', 0]];
+  const links = [
+    ['client', 0, 'r1', 0],
+    ['r1', 1, 'r2', 0],
+    ['r2', 1, 'r3', 0],
+    ['r3', 1, 'r4', 0],
+    ['r4', 1, 'server', 0],
+  ];
   links.forEach(([a, ia, b, ib], i) => {
     up.push(`ip link add v${i}a type veth peer name v${i}b`, `ip link set v${i}a netns ${ns(a)}`, `ip link set v${i}b netns ${ns(b)}`);
     up.push(`ip netns exec ${ns(a)} ip link set v${i}a name eth${ia}`, `ip netns exec ${ns(b)} ip link set v${i}b name eth${ib}`);
   });
   for (const h of names) {
     const ips = [chain[h].ip].flat();
-    ips.forEach((ip, i) => up.push(`ip netns exec ${ns(h)} ip addr add ${ip} dev eth${i}`, `ip netns exec ${ns(h)} ip link set eth${i} up`));
+    ips.forEach((ip, i) =>
+      up.push(`ip netns exec ${ns(h)} ip addr add ${ip} dev eth${i}`, `ip netns exec ${ns(h)} ip link set eth${i} up`),
+    );
     up.push(`ip netns exec ${ns(h)} sysctl -qw net.ipv4.ip_forward=${chain[h].forward ? 1 : 0}`);
   }
   const routes = {
@@ -82,16 +92,24 @@ for (let i = 0; i < runs + 1; i++) {
     pu = sh(peer.up);
     if (!ping(peer.client)) throw new Error('peer chain: no ping');
   } finally {
-    pd = sh(peer.down.split('\n').map((l) => `${l} 2>/dev/null || true`).join('\n'));
+    pd = sh(
+      peer.down
+        .split('\n')
+        .map((l) => `${l} 2>/dev/null || true`)
+        .join('\n'),
+    );
   }
   if (i === 0) continue; // warm-up (first build also checks the environment)
-  w.up.push(up), w.down.push(down), w.total.push(up + down), w.agents.push(agents);
-  p.up.push(pu), p.down.push(pd), p.total.push(pu + pd);
+  (w.up.push(up), w.down.push(down), w.total.push(up + down), w.agents.push(agents));
+  (p.up.push(pu), p.down.push(pd), p.total.push(pu + pd));
 }
 console.log(`four-router chain (6 namespaces, 5 links), median of ${runs} runs, ms:`);
 console.log('phase     wirelab   shell script (1 process/command)   ratio peer/wirelab');
 for (const k of ['up', 'down', 'total']) {
-  const a = median(w[k]), b = median(p[k]);
+  const a = median(w[k]),
+    b = median(p[k]);
   console.log(`${k.padEnd(9)} ${a.toFixed(1).padStart(7)}   ${b.toFixed(1).padStart(7)}                            ${(b / a).toFixed(2)}x`);
 }
-console.log(`wirelab only: 6 host agents started in parallel (ready handshake), median ${median(w.agents).toFixed(1)} ms (down includes stopping them)`);
+console.log(
+  `wirelab only: 6 host agents started in parallel (ready handshake), median ${median(w.agents).toFixed(1)} ms (down includes stopping them)`,
+);

@@ -4,7 +4,14 @@
 import { existsSync } from 'node:fs';
 
 const bundled = new URL('../dist/bundle/cli.js', import.meta.url);
-import(existsSync(bundled) ? bundled.href : '../dist/cli/main.js').then((m) => m.main(process.argv.slice(2))).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(err); process.exitCode = 4; },
-);
+import(existsSync(bundled) ? bundled.href : '../dist/cli/main.js')
+  .then((m) => m.main(process.argv.slice(2)))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(err);
+      process.exitCode = 4;
+    },
+  );

@@ -17,5 +17,7 @@ const nodeDir = dirname(dirname(process.execPath));
 if (!process.env.npm_config_nodedir && existsSync(join(nodeDir, 'include', 'node', 'node_api.h'))) args.push(`--nodedir=${nodeDir}`);
 const r = spawnSync('node-gyp', args, { stdio: 'inherit' });
 if (r.status !== 0) {
-  console.warn(`wirelab: the native scan and capture modules were not built (node-gyp ${r.error ? r.error.message : `exit ${r.status}`}); scans fall back to the portable path, captures to the cap binding (no drop counters). Install a C toolchain and libpcap (apt-get install -y build-essential python3 libpcap-dev) and run: npm run install`);
+  console.warn(
+    `wirelab: the native scan and capture modules were not built (node-gyp ${r.error ? r.error.message : `exit ${r.status}`}); scans fall back to the portable path, captures to the cap binding (no drop counters). Install a C toolchain and libpcap (apt-get install -y build-essential python3 libpcap-dev) and run: npm run install`,
+  );
 }

@@ -66,7 +66,10 @@ export function generate() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { code, types } = generate();
-  for (const [out, fresh] of [[OUT, code], [OUT_TYPES, types]]) {
+  for (const [out, fresh] of [
+    [OUT, code],
+    [OUT_TYPES, types],
+  ]) {
     const path = join(root, out);
     if (process.argv.includes('--check')) {
       let committed = '';

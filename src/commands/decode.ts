@@ -10,7 +10,15 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { withExit } from './exit.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { decodeEach, decodeEachText, decodeFile, formatTsharkLine, TsharkLineWriter, type DecodedPacket, type DecodeSummary } from '../packets/index.js';
+import {
+  decodeEach,
+  decodeEachText,
+  decodeFile,
+  formatTsharkLine,
+  TsharkLineWriter,
+  type DecodedPacket,
+  type DecodeSummary,
+} from '../packets/index.js';
 
 interface DecodeOptions {
   json?: boolean;
@@ -54,7 +62,6 @@ class OutBuffer {
     this.buf[this.used++] = 10;
   }
 
-
   async flush(): Promise<void> {
     for (const b of this.full) await write(b);
     this.full = [];
@@ -62,14 +69,18 @@ class OutBuffer {
     const chunk = this.buf.subarray(0, this.used);
     this.used = 0;
     await writeFully(chunk); // then the same buffer takes the next lines
-
   }
 }
 
 /** Streams JSON lines, encoded into a byte buffer at once (no string outlives its packet). */
 async function decodeJsonLines(file: string): Promise<DecodeSummary> {
   const out = new OutBuffer();
-  const summary = await decodeEach(file, (p) => out.line(render(p, true)), { payload: false, fields: true }, () => out.flush());
+  const summary = await decodeEach(
+    file,
+    (p) => out.line(render(p, true)),
+    { payload: false, fields: true },
+    () => out.flush(),
+  );
   await out.flush();
   return summary;
 }

@@ -39,7 +39,9 @@ interface GradeFlags {
 export function register(program: Command): void {
   const grade = program
     .command('grade')
-    .description('grade every submission folder with a scenario: results.json + feedback per submission, grades.csv and junit.xml for the class')
+    .description(
+      'grade every submission folder with a scenario: results.json + feedback per submission, grades.csv and junit.xml for the class',
+    )
     .argument('<scenario>', 'scenario file (its commands use {{submission}} for the submission folder)')
     .option('-s, --submissions <dir>', 'folder with one sub-folder per submission')
     .option('-o, --out <dir>', 'output folder (OUT/SUB/results.json, OUT/grades.csv, OUT/junit.xml)')
@@ -74,7 +76,9 @@ export function register(program: Command): void {
         }
         if (o.verify) {
           if (!r.loaded.scenario.grading?.examples?.length) {
-            throw new UsageError(`${scenario} names no example submissions to verify; add grading: { examples: [{ path: FOLDER, score: N }, { empty: true, score: 0 }] }`);
+            throw new UsageError(
+              `${scenario} names no example submissions to verify; add grading: { examples: [{ path: FOLDER, score: N }, { empty: true, score: 0 }] }`,
+            );
           }
           const bad = checkExamples(r.loaded);
           if (bad.length) {
@@ -87,7 +91,17 @@ export function register(program: Command): void {
         }
         if (!o.submissions) throw new UsageError("--submissions DIR is required (or --verify to grade the scenario's own examples)");
         if (!o.out) throw new UsageError('--out DIR is required');
-        const res = await gradeClass({ scenarioFile: scenario, loaded: r.loaded, submissionsDir: o.submissions, outDir: o.out, jobs, shard, force: o.force, sandbox, freePoints: o.freePoints });
+        const res = await gradeClass({
+          scenarioFile: scenario,
+          loaded: r.loaded,
+          submissionsDir: o.submissions,
+          outDir: o.out,
+          jobs,
+          shard,
+          force: o.force,
+          sandbox,
+          freePoints: o.freePoints,
+        });
         for (const w of res.warnings) process.stderr.write(`warning: ${w}\n`);
         if (res.skipped.length) process.stderr.write(`skipped ${res.skipped.length} already graded (use --force to regrade)\n`);
         process.stdout.write(summaryTable(res.rows));

@@ -33,13 +33,18 @@ interface ResolveCliOptions {
 
 function int(text: string, what: string, min: number, max: number): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${what} needs a whole number from ${min} to ${max}, got "${text}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${what} needs a whole number from ${min} to ${max}, got "${text}"`);
   return n;
 }
 
 /** Where the server, search list and ndots come from: the flags, else WIRELAB_RESOLV_CONF. */
 function settings(opts: ResolveCliOptions): { server: string; search: string[]; ndots: number } {
-  const list = (s?: string) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (s?: string) =>
+    (s ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   const file = process.env.WIRELAB_RESOLV_CONF;
   let conf = { nameservers: [] as string[], search: [] as string[], ndots: 1 };
   if (!opts.server || opts.search === undefined || opts.ndots === undefined) {
@@ -60,7 +65,11 @@ function settings(opts: ResolveCliOptions): { server: string; search: string[]; 
   }
   const server = opts.server ?? conf.nameservers[0];
   if (!server) throw new UsageError(`WIRELAB_RESOLV_CONF=${file} has no nameserver line; pass --server IP[:PORT]`);
-  return { server, search: opts.search !== undefined ? list(opts.search) : conf.search, ndots: opts.ndots !== undefined ? int(opts.ndots, 'ndots', 0, 15) : conf.ndots };
+  return {
+    server,
+    search: opts.search !== undefined ? list(opts.search) : conf.search,
+    ndots: opts.ndots !== undefined ? int(opts.ndots, 'ndots', 0, 15) : conf.ndots,
+  };
 }
 
 /** What the command prints for a result: nslookup's layout (the one a report's lookup listing shows), or JSON. `defaultTypes`: no --type was given. */
@@ -71,8 +80,12 @@ export function resolveOutput(result: NslookupInput, opts: { json?: boolean; def
 /** Runs the command; returns the exit code. */
 export async function runResolve(name: string, opts: ResolveCliOptions): Promise<number> {
   const allow = parseAllowTargets(opts.allowTarget);
-  const types = (opts.type ?? '').split(',').map((t) => t.trim().toUpperCase()).filter(Boolean);
-  for (const t of types) if (!QUERY_TYPES.includes(t as QueryType)) throw new UsageError(`--type: unknown record type "${t}" (use ${QUERY_TYPES.join(', ')})`);
+  const types = (opts.type ?? '')
+    .split(',')
+    .map((t) => t.trim().toUpperCase())
+    .filter(Boolean);
+  for (const t of types)
+    if (!QUERY_TYPES.includes(t as QueryType)) throw new UsageError(`--type: unknown record type "${t}" (use ${QUERY_TYPES.join(', ')})`);
   if (!['all-types', 'first-type'].includes(opts.walk)) throw new UsageError(`--walk must be all-types or first-type, got "${opts.walk}"`);
   const { server, search, ndots } = settings(opts);
   const ctx = new HostContext('local', process.cwd());
@@ -108,7 +121,11 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', 'wait per try', '2')
     .option('--tries <n>', 'UDP tries per question', '2')
     .option('--tcp', 'ask over TCP only')
-    .option('--walk <how>', 'all-types: every type for each search candidate (Windows nslookup, the seed lab); first-type: like Linux nslookup', 'all-types')
+    .option(
+      '--walk <how>',
+      'all-types: every type for each search candidate (Windows nslookup, the seed lab); first-type: like Linux nslookup',
+      'all-types',
+    )
     .option('--first-id <n>', 'id of the first query, then +1 per question (default random)')
     .option('--json', 'print the result with every transaction as JSON')
     .option('--allow-target <cidr...>', 'subnets besides loopback where the server may be')

@@ -40,13 +40,17 @@ export function timingFlags(opts: ScanCliOptions): TimingOptions {
   const t: TimingOptions = {};
   if (opts.timing !== undefined) {
     const v = parseTemplate(opts.timing);
-    if (v === undefined) throw new UsageError(`-T wants a template 0-5 or its name (paranoid, sneaky, polite, normal, aggressive, insane), not "${opts.timing}"`);
+    if (v === undefined)
+      throw new UsageError(
+        `-T wants a template 0-5 or its name (paranoid, sneaky, polite, normal, aggressive, insane), not "${opts.timing}"`,
+      );
     t.timing = v;
   }
   const time = (v: string | undefined, flag: string, zeroOk: boolean) => {
     if (v === undefined) return undefined;
     const ms = parseNmapTime(v);
-    if (ms === undefined || (!zeroOk && ms === 0)) throw new UsageError(`--${flag} wants a time such as 250ms, 1s or 2m (a bare number is seconds), not "${v}"`);
+    if (ms === undefined || (!zeroOk && ms === 0))
+      throw new UsageError(`--${flag} wants a time such as 250ms, 1s or 2m (a bare number is seconds), not "${v}"`);
     return ms;
   };
   const set = <K extends keyof TimingOptions>(k: K, v: TimingOptions[K] | undefined) => {
@@ -58,7 +62,8 @@ export function timingFlags(opts: ScanCliOptions): TimingOptions {
   set('scanDelayMs', time(opts.scanDelay, 'scan-delay', true));
   if (opts.maxRetries !== undefined) {
     const n = Number(opts.maxRetries);
-    if (!/^\d+$/.test(opts.maxRetries.trim()) || n > 50) throw new UsageError(`--max-retries wants a whole number from 0 to 50, not "${opts.maxRetries}"`);
+    if (!/^\d+$/.test(opts.maxRetries.trim()) || n > 50)
+      throw new UsageError(`--max-retries wants a whole number from 0 to 50, not "${opts.maxRetries}"`);
     t.maxRetries = n;
   }
   return t;
@@ -77,14 +82,12 @@ export async function runScan(target: string, opts: ScanCliOptions): Promise<num
   let threads: number | undefined;
   if (opts.threads !== undefined) {
     threads = Number(opts.threads);
-    if (!Number.isInteger(threads) || threads < 1 || threads > 8) throw new UsageError(`--threads wants a whole number from 1 to 8, not "${opts.threads}"`);
+    if (!Number.isInteger(threads) || threads < 1 || threads > 8)
+      throw new UsageError(`--threads wants a whole number from 1 to 8, not "${opts.threads}"`);
   }
   const timing = timingFlags(opts);
   const ctx = new HostContext('local', process.cwd());
-  const result = await scan(
-    { target, ports: opts.ports, method, allow, threads, portable: opts.portable === true, ...timing },
-    ctx,
-  );
+  const result = await scan({ target, ports: opts.ports, method, allow, threads, portable: opts.portable === true, ...timing }, ctx);
   process.stdout.write(scanOutput(result, opts));
   return ExitCode.ok;
 }

@@ -42,7 +42,8 @@ export async function runTrace(target: string, opts: TraceCliOptions): Promise<n
   const allow = parseAllowTargets(opts.allowTarget);
   if (!['traceroute', 'tracert'].includes(opts.style)) throw new UsageError(`--style must be traceroute or tracert, got "${opts.style}"`);
   const wait = parseWait(opts.wait);
-  if (!wait) throw new UsageError(`--wait wants MAX[,HERE,NEAR] as traceroute takes it (seconds, then factors: 5,3,10), got "${opts.wait}"`);
+  if (!wait)
+    throw new UsageError(`--wait wants MAX[,HERE,NEAR] as traceroute takes it (seconds, then factors: 5,3,10), got "${opts.wait}"`);
   const ctx = new HostContext('local', process.cwd());
   const result = await trace(
     {
@@ -69,7 +70,11 @@ export function register(program: Command): void {
     .argument('<target>', 'IP address: loopback, or inside an --allow-target subnet')
     .option('--probe <kind>', 'udp (like traceroute), icmp (traceroute -I, tracert), tcp (traceroute -T)', 'udp')
     .option('-m, --max-hops <n>', 'largest TTL to try', '30')
-    .option('-w, --wait <max,here,near>', "traceroute's wait: at most MAX s; HERE x the RTT of an answer from the same hop, NEAR x one from a later hop (MAX alone: no shortening)", '5,3,10')
+    .option(
+      '-w, --wait <max,here,near>',
+      "traceroute's wait: at most MAX s; HERE x the RTT of an answer from the same hop, NEAR x one from a later hop (MAX alone: no shortening)",
+      '5,3,10',
+    )
     .option('-q, --queries <n>', 'probes per hop', '3')
     .option('-N, --sim-queries <n>', 'probes outstanding at once', '16')
     .option('--port <n>', 'UDP: first destination port (33434); TCP: destination port (80)')

@@ -24,7 +24,13 @@ export function register(program: Command): void {
             else process.stdout.write(`${f}: ok\n`);
           } catch (e) {
             if (!(e instanceof UsageError)) throw e;
-            all.push({ file: f, line: 1, col: 1, code: 'unreadable', message: e.message.replace(/^cannot read \S+: /, 'cannot read the file: ') });
+            all.push({
+              file: f,
+              line: 1,
+              col: 1,
+              code: 'unreadable',
+              message: e.message.replace(/^cannot read \S+: /, 'cannot read the file: '),
+            });
           }
         }
         if (all.length) printDiagnostics(all);

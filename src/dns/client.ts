@@ -97,16 +97,43 @@ export function parseServer(server: string, port = 53): Endpoint {
 
 const endpointText = (e: Endpoint) => `${e.address}#${e.port}`;
 
-async function ask(udp: UdpChannel | undefined, server: Endpoint, name: string, type: QueryType, id: number, a: Required<Pick<ResolveArgs, 'timeoutMs' | 'attempts' | 'recurse'>>, out: DnsTransaction[]): Promise<DnsTransaction> {
-  const query = dnsPacket.encode({ type: 'query', id, flags: a.recurse ? dnsPacket.RECURSION_DESIRED : 0, questions: [{ name, type: type as RecordType, class: 'IN' }] });
+async function ask(
+  udp: UdpChannel | undefined,
+  server: Endpoint,
+  name: string,
+  type: QueryType,
+  id: number,
+  a: Required<Pick<ResolveArgs, 'timeoutMs' | 'attempts' | 'recurse'>>,
+  out: DnsTransaction[],
+): Promise<DnsTransaction> {
+  const query = dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: a.recurse ? dnsPacket.RECURSION_DESIRED : 0,
+    questions: [{ name, type: type as RecordType, class: 'IN' }],
+  });
   const record = (transport: 'udp' | 'tcp', t0: number, r: { message?: Buffer; error?: string }): DnsTransaction => {
-    const tx: DnsTransaction = { question: { name, type }, server: endpointText(server), transport, id, rcode: null, aa: false, tc: false, answers: [], authority: [], additional: [], elapsedMs: performance.now() - t0 };
+    const tx: DnsTransaction = {
+      question: { name, type },
+      server: endpointText(server),
+      transport,
+      id,
+      rcode: null,
+      aa: false,
+      tc: false,
+      answers: [],
+      authority: [],
+      additional: [],
+      elapsedMs: performance.now() - t0,
+    };
     if (r.error) tx.error = r.error;
     if (r.message) {
       try {
         const p = dnsPacket.decode(r.message) as DecodedPacket & { rcode?: string };
         Object.assign(tx, {
-          rcode: p.rcode ?? 'NOERROR', aa: p.flag_aa, tc: p.flag_tc,
+          rcode: p.rcode ?? 'NOERROR',
+          aa: p.flag_aa,
+          tc: p.flag_tc,
           answers: (p.answers ?? []).map(answerJson),
           authority: (p.authorities ?? []).map(answerJson),
           additional: (p.additionals ?? []).filter((x) => x.type !== 'OPT').map(answerJson),
@@ -180,8 +207,20 @@ export async function resolveName(args: ResolveArgs): Promise<ResolveResult> {
     }
     answers[tx.question.type] = [...(answers[tx.question.type] ?? []), ...data];
   }
-  const rcode = finals.some((t) => t.rcode === 'NOERROR') ? 'NOERROR' : (finals[0]?.rcode ?? (finals[0]?.error?.startsWith('timeout') ? 'TIMEOUT' : 'ERROR'));
-  return { query: args.name, server, candidates, name, rcode, authoritative: finals.length > 0 && finals.every((t) => t.aa), answers, aliases, transactions };
+  const rcode = finals.some((t) => t.rcode === 'NOERROR')
+    ? 'NOERROR'
+    : (finals[0]?.rcode ?? (finals[0]?.error?.startsWith('timeout') ? 'TIMEOUT' : 'ERROR'));
+  return {
+    query: args.name,
+    server,
+    candidates,
+    name,
+    rcode,
+    authoritative: finals.length > 0 && finals.every((t) => t.aa),
+    answers,
+    aliases,
+    transactions,
+  };
 }
 
 /**

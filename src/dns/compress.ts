@@ -32,7 +32,10 @@ class Writer {
   /** Writes a name, pointing at the longest suffix written before. */
   name(labels: Buffer[]): void {
     for (let i = 0; i < labels.length; i++) {
-      const key = labels.slice(i).map((l) => l.toString('latin1').toLowerCase()).join('.');
+      const key = labels
+        .slice(i)
+        .map((l) => l.toString('latin1').toLowerCase())
+        .join('.');
       const at = this.seen.get(key);
       if (at !== undefined) {
         const p = Buffer.alloc(2);

@@ -55,7 +55,11 @@ export function formatNslookup(result: NslookupInput, defaultTypes: boolean): st
   const replies = finalReplies(result);
   for (const tx of replies) {
     if (tx.rcode === null) {
-      out.push(tx.error?.startsWith('timeout') ? ';; connection timed out; no servers could be reached' : `;; communications error to ${address}#${port}: ${tx.error}`);
+      out.push(
+        tx.error?.startsWith('timeout')
+          ? ';; connection timed out; no servers could be reached'
+          : `;; communications error to ${address}#${port}: ${tx.error}`,
+      );
       break;
     }
     if (tx.rcode !== 'NOERROR') {
@@ -74,7 +78,8 @@ export function formatNslookup(result: NslookupInput, defaultTypes: boolean): st
     }
     if (tx.answers.length === 0 && !defaultTypes) out.push(`*** Can't find ${tx.question.name}: No answer`);
   }
-  if (defaultTypes && !anyAnswer && replies.length > 0 && replies.every((t) => t.rcode === 'NOERROR')) out.push(`*** Can't find ${result.name}: No answer`);
+  if (defaultTypes && !anyAnswer && replies.length > 0 && replies.every((t) => t.rcode === 'NOERROR'))
+    out.push(`*** Can't find ${result.name}: No answer`);
   out.push('');
   return out.join('\n') + '\n';
 }

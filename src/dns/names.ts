@@ -43,7 +43,8 @@ export function reverseName(ip: string): string | undefined {
   if (v !== 6) return undefined;
   const [head, tail = ''] = ip.split('::');
   const groups = (s: string) => (s ? s.split(':') : []);
-  let h = groups(head), t = groups(tail);
+  let h = groups(head),
+    t = groups(tail);
   const last = (t.length ? t : h).at(-1) ?? '';
   if (isIP(last) === 4) {
     const b = last.split('.').map(Number);

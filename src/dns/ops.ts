@@ -35,16 +35,23 @@ function hostAddresses(): string[] {
   const global = new Set<string>();
   const loopback = new Set<string>();
   try {
-    const links = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 5000 })) as { addr_info?: { local?: string; scope?: string }[] }[];
-    for (const l of links) for (const a of l.addr_info ?? []) if (a.local && a.scope !== 'link') (a.scope === 'host' ? loopback : global).add(a.local);
+    const links = JSON.parse(execFileSync('ip', ['-j', 'addr', 'show'], { encoding: 'utf8', timeout: 5000 })) as {
+      addr_info?: { local?: string; scope?: string }[];
+    }[];
+    for (const l of links)
+      for (const a of l.addr_info ?? []) if (a.local && a.scope !== 'link') (a.scope === 'host' ? loopback : global).add(a.local);
   } catch {
-    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (!a.address.startsWith('fe80:')) (a.internal ? loopback : global).add(a.address);
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) if (!a.address.startsWith('fe80:')) (a.internal ? loopback : global).add(a.address);
   }
   const out = [...global, ...loopback];
   return out.length ? out : ['127.0.0.1'];
 }
 
-export const dnsServe: HostOp<DnsServeArgs, { id: string; address: string; addresses: string[]; port: number }> = async (args, ctx: HostContext) => {
+export const dnsServe: HostOp<DnsServeArgs, { id: string; address: string; addresses: string[]; port: number }> = async (
+  args,
+  ctx: HostContext,
+) => {
   const zones = [...(args.zone ? [args.zone] : []), ...(args.zones ?? [])];
   // a wildcard would answer from whichever source address routing picks, so dig and the lab's
   // resolvers would reject replies of a host with several addresses: bind each address instead

@@ -9,7 +9,10 @@ export interface ResolvConf {
 export function parseResolvConf(text: string): ResolvConf {
   const conf: ResolvConf = { nameservers: [], search: [], ndots: 1 };
   for (const raw of text.split('\n')) {
-    const [key, ...rest] = raw.replace(/[#;].*$/, '').trim().split(/\s+/);
+    const [key, ...rest] = raw
+      .replace(/[#;].*$/, '')
+      .trim()
+      .split(/\s+/);
     if (key === 'nameserver' && rest[0]) conf.nameservers.push(rest[0]);
     else if (key === 'search' || key === 'domain') conf.search = rest.filter(Boolean);
     else if (key === 'options')

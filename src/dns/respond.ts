@@ -48,9 +48,29 @@ type Opt = { type: 'OPT'; udpPayloadSize: number; ednsVersion: number; flags: nu
  * Answers `msg` from `zones`. Returns no reply for messages too short to answer or that are
  * themselves responses. `client` only goes into the transaction.
  */
-export function respond(zones: Zone[], msg: Buffer, transport: 'udp' | 'tcp', client: ServedTransaction['client']): { reply: Buffer; tx: ServedTransaction } | undefined {
+export function respond(
+  zones: Zone[],
+  msg: Buffer,
+  transport: 'udp' | 'tcp',
+  client: ServedTransaction['client'],
+): { reply: Buffer; tx: ServedTransaction } | undefined {
   if (msg.length < 12 || msg[2] & 0x80) return undefined;
-  const tx: ServedTransaction = { time: new Date().toISOString(), transport, client, id: msg.readUInt16BE(0), question: null, rd: (msg[2] & 1) === 1, edns: null, rcode: 'FORMERR', aa: false, tc: false, answers: [], authority: [], additional: [], size: 12 };
+  const tx: ServedTransaction = {
+    time: new Date().toISOString(),
+    transport,
+    client,
+    id: msg.readUInt16BE(0),
+    question: null,
+    rd: (msg[2] & 1) === 1,
+    edns: null,
+    rcode: 'FORMERR',
+    aa: false,
+    tc: false,
+    answers: [],
+    authority: [],
+    additional: [],
+    size: 12,
+  };
   let q: Decoded;
   try {
     q = dnsPacket.decode(msg);
@@ -64,7 +84,9 @@ export function respond(zones: Zone[], msg: Buffer, transport: 'udp' | 'tcp', cl
 
   let rcode: Rcode = 'NOERROR';
   let aa = false;
-  let answers: Answer[] = [], authorities: Answer[] = [], additionals: Answer[] = [];
+  let answers: Answer[] = [],
+    authorities: Answer[] = [],
+    additionals: Answer[] = [];
   if (!question) rcode = 'FORMERR';
   else if (q.opcode !== 'QUERY') rcode = 'NOTIMP';
   else if (question.class && question.class !== 'IN' && question.class !== 'ANY') rcode = 'REFUSED';
@@ -78,9 +100,29 @@ export function respond(zones: Zone[], msg: Buffer, transport: 'udp' | 'tcp', cl
   }
   // an EDNS version we do not speak: BADVERS (extended rcode 16 = 1 << 4 | 0)
   const badvers = !!opt && opt.ednsVersion > 0;
-  const optOut = opt ? [{ type: 'OPT', name: '.', udpPayloadSize: SERVER_UDP_SIZE, extendedRcode: badvers ? 1 : 0, ednsVersion: 0, flags: opt.flags & 0x8000, options: [] } as unknown as Answer] : [];
+  const optOut = opt
+    ? [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: SERVER_UDP_SIZE,
+          extendedRcode: badvers ? 1 : 0,
+          ednsVersion: 0,
+          flags: opt.flags & 0x8000,
+          options: [],
+        } as unknown as Answer,
+      ]
+    : [];
   const flags = (q.flags! & 0x7900) | (aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | RCODE[rcode];
-  const packet = { type: 'response' as const, id: q.id, flags, questions: question ? [question] : [], answers, authorities, additionals: [...additionals, ...optOut] };
+  const packet = {
+    type: 'response' as const,
+    id: q.id,
+    flags,
+    questions: question ? [question] : [],
+    answers,
+    authorities,
+    additionals: [...additionals, ...optOut],
+  };
   const encode = () => compressMessage(dnsPacket.encode(packet));
   let reply = encode();
   if (transport === 'udp') {
@@ -105,4 +147,3 @@ export function respond(zones: Zone[], msg: Buffer, transport: 'udp' | 'tcp', cl
   });
   return { reply, tx };
 }
-

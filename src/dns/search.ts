@@ -10,7 +10,10 @@ import { countDots, normName } from './names.js';
 export function searchCandidates(name: string, search: string[] = [], ndots = 1): string[] {
   const bare = normName(name);
   if (name.endsWith('.')) return [bare];
-  const suffixed = search.map(normName).filter((s) => s !== '').map((s) => `${bare}.${s}`);
+  const suffixed = search
+    .map(normName)
+    .filter((s) => s !== '')
+    .map((s) => `${bare}.${s}`);
   const order = countDots(name) >= ndots ? [bare, ...suffixed] : [...suffixed, bare];
   return [...new Set(order)];
 }

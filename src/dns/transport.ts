@@ -6,8 +6,14 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, isIPv6 } from 'node:net';
 
-export interface Endpoint { address: string; port: number }
-export interface Reply { message?: Buffer; error?: string }
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+export interface Reply {
+  message?: Buffer;
+  error?: string;
+}
 
 /** A UDP exchanger bound to one server; call `close()` when done. */
 export class UdpChannel {

@@ -10,8 +10,19 @@ import { canonicalIPv6, isAtOrBelow, nameProblem, normName, parentName } from '.
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'TXT'] as const;
 export type DnsRecordType = (typeof RECORD_TYPES)[number];
 
-export interface MxValue { priority: number; exchange: string }
-export interface SoaValue { mname: string; rname: string; serial?: number; refresh?: number; retry?: number; expire?: number; minimum?: number }
+export interface MxValue {
+  priority: number;
+  exchange: string;
+}
+export interface SoaValue {
+  mname: string;
+  rname: string;
+  serial?: number;
+  refresh?: number;
+  retry?: number;
+  expire?: number;
+  minimum?: number;
+}
 
 /** A record as written in a scenario. */
 export interface ZoneRecordSpec {
@@ -31,7 +42,12 @@ export interface ZoneSpec {
 /** Record data after compilation: names absolute, TXT as a list of ≤255-byte strings. */
 export type RecordData = string | string[] | { preference: number; exchange: string } | Required<SoaValue>;
 
-export interface ZoneRecord { name: string; type: DnsRecordType; ttl: number; data: RecordData }
+export interface ZoneRecord {
+  name: string;
+  type: DnsRecordType;
+  ttl: number;
+  data: RecordData;
+}
 
 /** One apex with its records by owner name. */
 export interface Zone {
@@ -79,7 +95,8 @@ function compileData(r: ZoneRecordSpec, origin: string | undefined, ttl: number,
       if (typeof v !== 'string' || !isIPv4(v)) throw new UsageError(`${where}: A value must be an IPv4 address, got ${JSON.stringify(v)}`);
       return v;
     case 'AAAA':
-      if (typeof v !== 'string' || !isIPv6(v)) throw new UsageError(`${where}: AAAA value must be an IPv6 address, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || !isIPv6(v))
+        throw new UsageError(`${where}: AAAA value must be an IPv6 address, got ${JSON.stringify(v)}`);
       return canonicalIPv6(v);
     case 'CNAME':
     case 'NS':
@@ -98,7 +115,15 @@ function compileData(r: ZoneRecordSpec, origin: string | undefined, ttl: number,
     case 'SOA': {
       const s = v as Partial<SoaValue>;
       if (!s || typeof s !== 'object') throw new UsageError(`${where}: SOA value must be { mname, rname, ... }`);
-      return { mname: name(s.mname, 'mname'), rname: name(s.rname, 'rname'), serial: s.serial ?? 1, refresh: s.refresh ?? 3600, retry: s.retry ?? 600, expire: s.expire ?? 86400, minimum: s.minimum ?? ttl };
+      return {
+        mname: name(s.mname, 'mname'),
+        rname: name(s.rname, 'rname'),
+        serial: s.serial ?? 1,
+        refresh: s.refresh ?? 3600,
+        retry: s.retry ?? 600,
+        expire: s.expire ?? 86400,
+        minimum: s.minimum ?? ttl,
+      };
     }
     default:
       throw new UsageError(`${where}: unsupported record type ${JSON.stringify(r.type)} (use ${RECORD_TYPES.join(', ')})`);
@@ -125,7 +150,15 @@ function specApex(spec: ZoneSpec, where: string): string {
 
 function synthSoa(apex: string, ttl: number, nsAtApex: ZoneRecord | undefined): Zone['soa'] {
   const mname = typeof nsAtApex?.data === 'string' ? nsAtApex.data : apex ? `ns.${apex}` : 'ns';
-  const data = { mname, rname: apex ? `hostmaster.${apex}` : 'hostmaster', serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: ttl };
+  const data = {
+    mname,
+    rname: apex ? `hostmaster.${apex}` : 'hostmaster',
+    serial: 1,
+    refresh: 3600,
+    retry: 600,
+    expire: 86400,
+    minimum: ttl,
+  };
   return { name: apex, type: 'SOA', ttl, data };
 }
 
@@ -166,21 +199,28 @@ export function compileZones(specs: ZoneSpec[], path = 'zones'): Zone[] {
     for (const r of records) names.set(r.name, [...(names.get(r.name) ?? []), r]);
     for (const [name, rs] of names) {
       const cnames = rs.filter((r) => r.type === 'CNAME').length;
-      if (cnames > 1 || (cnames === 1 && rs.length > 1)) throw new UsageError(`${path}: ${name} has a CNAME and other records (a CNAME must be alone)`);
+      if (cnames > 1 || (cnames === 1 && rs.length > 1))
+        throw new UsageError(`${path}: ${name} has a CNAME and other records (a CNAME must be alone)`);
     }
-    if (names.get(apex)?.some((r) => r.type === 'CNAME')) throw new UsageError(`${path}: ${apex || '.'} is an apex: it cannot have a CNAME`);
+    if (names.get(apex)?.some((r) => r.type === 'CNAME'))
+      throw new UsageError(`${path}: ${apex || '.'} is an apex: it cannot have a CNAME`);
     const soas = (names.get(apex) ?? []).filter((r) => r.type === 'SOA');
     if (soas.length > 1) throw new UsageError(`${path}: ${apex} has ${soas.length} SOA records`);
     let soa = soas[0] as Zone['soa'] | undefined;
     if (!soa) {
-      soa = synthSoa(apex, ttl, names.get(apex)?.find((r) => r.type === 'NS'));
+      soa = synthSoa(
+        apex,
+        ttl,
+        names.get(apex)?.find((r) => r.type === 'NS'),
+      );
       names.set(apex, [soa, ...(names.get(apex) ?? [])]);
     }
     const nodes = new Set<string>();
-    for (const name of names.keys()) for (let n = name; isAtOrBelow(n, apex) && !nodes.has(n); n = parentName(n)) {
-      nodes.add(n);
-      if (n === apex) break;
-    }
+    for (const name of names.keys())
+      for (let n = name; isAtOrBelow(n, apex) && !nodes.has(n); n = parentName(n)) {
+        nodes.add(n);
+        if (n === apex) break;
+      }
     zones.push({ apex, soa, names, nodes });
   }
   return zones.sort((a, b) => b.apex.length - a.apex.length);

@@ -56,7 +56,10 @@ export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<v
     signal('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
     const done = await Promise.race([
-      child.then(() => true, () => true),
+      child.then(
+        () => true,
+        () => true,
+      ),
       new Promise<boolean>((r) => (timer = setTimeout(() => r(false), graceMs))),
     ]);
     // A pending grace timer would keep the process alive for up to graceMs after the run.
@@ -65,7 +68,10 @@ export async function killGroup(child: ResultPromise, graceMs = 2000): Promise<v
   }
   // Descendants that outlived the leader (background jobs of a shell) go too.
   signal('SIGKILL');
-  await child.then(() => undefined, () => undefined);
+  await child.then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /**

@@ -18,7 +18,15 @@ import { runPool } from './pool.js';
 import { GradeProgress } from './progress.js';
 import { gradeSubmission, type JobResult, type JobTiming } from './run-one.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
-import { EMPTY_NAME, FREE_POINTS_DIR, FREE_POINTS_FILE, emptySubmission, freePointsOf, readFreePoints, type FreePoints } from './free-points.js';
+import {
+  EMPTY_NAME,
+  FREE_POINTS_DIR,
+  FREE_POINTS_FILE,
+  emptySubmission,
+  freePointsOf,
+  readFreePoints,
+  type FreePoints,
+} from './free-points.js';
 import { screenSubmission } from './screen.js';
 import { listSubmissions, readSubmissionsRoot, shardOf, type Shard } from './submissions.js';
 
@@ -117,7 +125,10 @@ export async function gradeFolders(
     const slot = slotIds[i] ?? i;
     onStart(item);
     const user = slotUser(slot);
-    const notGradable = await screenSubmission(item.dir, opts.sandbox ? { uid: uids[slot], gid: userGid(user) ?? uids[slot], name: user } : undefined);
+    const notGradable = await screenSubmission(
+      item.dir,
+      opts.sandbox ? { uid: uids[slot], gid: userGid(user) ?? uids[slot], name: user } : undefined,
+    );
     const r = await gradeSubmission({
       scenarioFile: resolve(opts.scenarioFile),
       scenarioName: opts.loaded.scenario.name,
@@ -176,7 +187,12 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
       // user could not enter it); what is unreadable inside a submission makes it not gradable
       { dirs: [resolve(opts.submissionsDir), ...(emptyItem ? [emptyItem.dir] : [])], root: resolve(opts.submissionsDir) },
       (item, r) => {
-        if (item !== emptyItem) progress.finished(item.name, r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`, r.grade.status === 'error' || r.grade.score < r.grade.maxScore);
+        if (item !== emptyItem)
+          progress.finished(
+            item.name,
+            r.grade.error ?? `${r.grade.score}/${r.grade.maxScore}`,
+            r.grade.status === 'error' || r.grade.score < r.grade.maxScore,
+          );
       },
       (item) => item !== emptyItem && progress.started(),
     );
@@ -193,7 +209,13 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   // The class files cover every graded submission of this shard, also those graded before.
   const rows = (await readGrades(outDir)).filter((r) => all.includes(r.submission));
   await writeClassFiles(outDir, rows, opts.loaded.scenario.name);
-  return { rows, skipped, warnings, timings: graded.map((r) => ({ submission: r.submission, ...r.timing })), ...(freePoints ? { freePoints } : {}) };
+  return {
+    rows,
+    skipped,
+    warnings,
+    timings: graded.map((r) => ({ submission: r.submission, ...r.timing })),
+    ...(freePoints ? { freePoints } : {}),
+  };
 }
 
 export { DEFAULT_LIMITS };

@@ -35,7 +35,13 @@ export function gradesCsv(rows: GradeRow[]): string {
   const lines: (string | number)[][] = [['submission', 'score', 'max', 'status', ...columns]];
   for (const r of sorted) {
     const by = new Map(r.grade.checks.map((c) => [c.name, c.score]));
-    lines.push([r.submission, r.grade.score, r.grade.maxScore, r.grade.status === 'error' ? `error: ${r.grade.error ?? ''}` : 'graded', ...columns.map((c) => by.get(c) ?? '')]);
+    lines.push([
+      r.submission,
+      r.grade.score,
+      r.grade.maxScore,
+      r.grade.status === 'error' ? `error: ${r.grade.error ?? ''}` : 'graded',
+      ...columns.map((c) => by.get(c) ?? ''),
+    ]);
   }
   return lines.map((l) => l.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

@@ -12,7 +12,13 @@ export function plainFeedback(submission: string, scenario: string, grade: Grade
     out.push(`## ${c.name} — ${c.status} (${c.score}/${c.maxScore})`, '', '```', c.output.replace(/```/g, "'''"), '```', '');
   }
   const hidden = grade.checks.filter((c) => c.visibility !== 'visible');
-  if (hidden.length) out.push(`## Hidden checks`, '', `${hidden.length} hidden check(s): ${hidden.reduce((a, c) => a + c.score, 0)} / ${hidden.reduce((a, c) => a + c.maxScore, 0)} points.`, '');
+  if (hidden.length)
+    out.push(
+      `## Hidden checks`,
+      '',
+      `${hidden.length} hidden check(s): ${hidden.reduce((a, c) => a + c.score, 0)} / ${hidden.reduce((a, c) => a + c.maxScore, 0)} points.`,
+      '',
+    );
   return out.join('\n');
 }
 
@@ -20,7 +26,16 @@ export function plainFeedback(submission: string, scenario: string, grade: Grade
 export function errorSection(grade: Pick<Grade, 'setupErrors'>): string {
   const items = grade.setupErrors ?? [];
   if (!items.length) return '';
-  return ['', '## Errors', '', ...items.map((e) => `- ${e.split('\n')[0]}${e.includes('\n') ? `\n\n  \`\`\`\n${e.split('\n').slice(1).join('\n').replace(/```/g, "'''").replace(/^/gm, '  ')}\n  \`\`\`` : ''}`), ''].join('\n');
+  return [
+    '',
+    '## Errors',
+    '',
+    ...items.map(
+      (e) =>
+        `- ${e.split('\n')[0]}${e.includes('\n') ? `\n\n  \`\`\`\n${e.split('\n').slice(1).join('\n').replace(/```/g, "'''").replace(/^/gm, '  ')}\n  \`\`\`` : ''}`,
+    ),
+    '',
+  ].join('\n');
 }
 
 /**

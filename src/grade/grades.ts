@@ -79,7 +79,10 @@ export function gradeRun(record: RunRecord, opts: GradeOptions = {}): Grade {
       continue;
     }
     const cause = step.status === 'errored' && setupErrors.length ? `\nEarlier error in ${setupErrors[0]}` : '';
-    const earned = step.status === 'errored' || step.status === 'skipped' ? 0 : Math.min(step.earned ?? (step.status === 'passed' ? step.points : 0), step.points);
+    const earned =
+      step.status === 'errored' || step.status === 'skipped'
+        ? 0
+        : Math.min(step.earned ?? (step.status === 'passed' ? step.points : 0), step.points);
     checks.push({
       name: step.title,
       score: round(earned),
@@ -104,7 +107,12 @@ export function gradeRun(record: RunRecord, opts: GradeOptions = {}): Grade {
 }
 
 /** The grade of a submission whose run produced no record: 0 of the scenario's points, with the reason. */
-export function errorGrade(reason: string, maxScore: number, checks: { name: string; maxScore: number; hidden?: boolean }[] = [], opts: GradeOptions = {}): Grade {
+export function errorGrade(
+  reason: string,
+  maxScore: number,
+  checks: { name: string; maxScore: number; hidden?: boolean }[] = [],
+  opts: GradeOptions = {},
+): Grade {
   return {
     score: 0,
     maxScore,

@@ -27,7 +27,11 @@ export function toGradescope(grade: Grade, opts: { scenario: string; executionTi
     score: grade.score,
     max_score: grade.maxScore,
     ...(opts.executionTime !== undefined ? { execution_time: Math.round(opts.executionTime * 1000) / 1000 } : {}),
-    output: [head, ...(grade.error ? [`The submission could not be graded completely: ${grade.error}`] : []), ...(grade.setupErrors ?? []).map((e) => `Error in ${e}`)].join('\n'),
+    output: [
+      head,
+      ...(grade.error ? [`The submission could not be graded completely: ${grade.error}`] : []),
+      ...(grade.setupErrors ?? []).map((e) => `Error in ${e}`),
+    ].join('\n'),
     output_format: 'text',
     stdout_visibility: 'hidden',
     tests: grade.checks.map((c) => ({
@@ -36,7 +40,10 @@ export function toGradescope(grade: Grade, opts: { scenario: string; executionTi
       max_score: c.maxScore,
       status: c.status === 'passed' ? 'passed' : 'failed',
       visibility: c.visibility,
-      output: c.status === 'errored' && !c.output.startsWith('Error') && !c.output.startsWith('Not graded') ? `Error: the step could not be carried out.\n${c.output}` : c.output,
+      output:
+        c.status === 'errored' && !c.output.startsWith('Error') && !c.output.startsWith('Not graded')
+          ? `Error: the step could not be carried out.\n${c.output}`
+          : c.output,
       output_format: 'text',
     })),
   };

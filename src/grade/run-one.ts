@@ -86,7 +86,10 @@ async function notGradable(job: GradeJob, t0: number): Promise<JobResult> {
 async function writeOutputs(job: GradeJob, runDir: string, grade: Grade, totalMs: number): Promise<void> {
   const results = toGradescope(grade, { scenario: job.scenarioName, executionTime: totalMs / 1000 });
   await writeFileAtomic(join(job.outDir, 'feedback.md'), await feedbackText(runDir, job.submission, job.scenarioName, grade));
-  await writeFileAtomic(join(job.outDir, 'grade.json'), `${JSON.stringify({ submission: job.submission, scenario: job.scenarioName, grade }, null, 2)}\n`);
+  await writeFileAtomic(
+    join(job.outDir, 'grade.json'),
+    `${JSON.stringify({ submission: job.submission, scenario: job.scenarioName, grade }, null, 2)}\n`,
+  );
   // results.json last: its presence marks the submission as graded (resume skips it).
   await writeFileAtomic(join(job.outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
@@ -125,12 +128,26 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   if (job.notGradable !== undefined) return notGradable(job, t0);
   const env = { ...process.env };
   if (job.sandbox) {
-    const hide = [job.scenarioFile, ...(job.submissionsRoot ? [job.submissionsRoot] : []), ...(job.classOutDir ? [job.classOutDir] : [job.outDir])];
+    const hide = [
+      job.scenarioFile,
+      ...(job.submissionsRoot ? [job.submissionsRoot] : []),
+      ...(job.classOutDir ? [job.classOutDir] : [job.outDir]),
+    ];
     const world: WorldSpec = { submission: job.submissionDir, hide, writable: job.writable ?? false };
     env[SANDBOX_ENV] = JSON.stringify({ ...job.sandbox, uid: undefined, match: job.submissionDir, world });
   } else delete env[SANDBOX_ENV];
   const netns = job.isolate ? await isolatedNamespace() : undefined;
-  const argv = [process.execPath, join(PKG_ROOT, 'bin', 'wirelab.js'), 'run', job.scenarioFile, '--out', runDir, '--var', `submission=${job.submissionDir}`, '--json'];
+  const argv = [
+    process.execPath,
+    join(PKG_ROOT, 'bin', 'wirelab.js'),
+    'run',
+    job.scenarioFile,
+    '--out',
+    runDir,
+    '--var',
+    `submission=${job.submissionDir}`,
+    '--json',
+  ];
   // `ip netns exec` and setpriv exec the command in place: the child's pid stays the process
   // group leader. With --pdeathsig the run is told (SIGTERM: it tears down) when this grader
   // dies, even by SIGKILL, and its teardown ends the submission's programs and their worlds.
@@ -174,7 +191,12 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
       : exit.error
         ? `the grading run could not start: ${exit.error}`
         : `the grading run ended without a run record (exit ${exit.code ?? exit.signal})${stderr ? `: ${errorLines(stderr)} (all of it in run/stderr.txt)` : ''}`;
-    grade = errorGrade(reason, job.planned.reduce((a, c) => a + c.maxScore, 0), job.planned, job.gradeOptions);
+    grade = errorGrade(
+      reason,
+      job.planned.reduce((a, c) => a + c.maxScore, 0),
+      job.planned,
+      job.gradeOptions,
+    );
   }
   const totalMs = performance.now() - t0;
   await writeOutputs(job, runDir, grade, totalMs);

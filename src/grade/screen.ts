@@ -68,7 +68,8 @@ export async function screenSubmission(dir: string, reader?: Reader): Promise<st
       return `${show(d)} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
     }
     const dst = await lstat(d);
-    if (reader && !readable(dst, reader)) return `${show(d)}/ cannot be read by the sandbox user ${reader.name} (mode ${(dst.mode & 0o777).toString(8).padStart(4, '0')}); fix: chmod o+rx it`;
+    if (reader && !readable(dst, reader))
+      return `${show(d)}/ cannot be read by the sandbox user ${reader.name} (mode ${(dst.mode & 0o777).toString(8).padStart(4, '0')}); fix: chmod o+rx it`;
     for (const name of names) {
       if (++seen > MAX_ENTRIES) return `it holds more than ${MAX_ENTRIES} files and folders`;
       const p = join(d, name);
@@ -81,11 +82,13 @@ export async function screenSubmission(dir: string, reader?: Reader): Promise<st
         // where it really leads (through other links); a dangling link leads nowhere outside
         const real = await realpath(p).catch(() => undefined);
         if (!inside(resolve(dir), lexical) && !inside(root, lexical)) return `${show(p)} is a link out of the submission (-> ${target})`;
-        if (real !== undefined && !inside(root, real)) return `${show(p)} is a link out of the submission (-> ${target}, which leads to ${real})`;
+        if (real !== undefined && !inside(root, real))
+          return `${show(p)} is a link out of the submission (-> ${target}, which leads to ${real})`;
         continue;
       }
       if (st.isDirectory()) todo.push(p);
-      else if (reader && !readable(st, reader)) return `${show(p)} cannot be read by the sandbox user ${reader.name} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); fix: chmod o+r it`;
+      else if (reader && !readable(st, reader))
+        return `${show(p)} cannot be read by the sandbox user ${reader.name} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); fix: chmod o+r it`;
     }
   }
   return undefined;

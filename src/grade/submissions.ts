@@ -49,14 +49,21 @@ export async function readSubmissionsRoot(dir: string): Promise<SubmissionsRoot>
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code ?? (e as Error).message})`;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code ?? (e as Error).message})`;
     throw new UsageError(`the submissions folder ${dir} ${why}; give --submissions a folder with one sub-folder per submission`);
   }
   const visible = entries.filter((e) => !e.name.startsWith('.'));
   const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
-    names: visible.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name).sort(byName),
-    ignored: visible.filter((e) => !e.isDirectory() && !e.isSymbolicLink()).map((e) => e.name).sort(byName),
+    names: visible
+      .filter((e) => e.isDirectory() || e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort(byName),
+    ignored: visible
+      .filter((e) => !e.isDirectory() && !e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort(byName),
   };
 }
 

@@ -34,10 +34,21 @@ export function checkExamples(loaded: LoadedScenario): Diagnostic[] {
     const at = ['grading', 'examples', i];
     if (ex.path !== undefined) {
       const dir = resolve(loaded.dir, ex.path);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) out.push(loaded.source.diag([...at, 'path'], 'bad-value', `no folder ${dir}; give the example's folder relative to the scenario file`));
+      if (!existsSync(dir) || !statSync(dir).isDirectory())
+        out.push(
+          loaded.source.diag([...at, 'path'], 'bad-value', `no folder ${dir}; give the example's folder relative to the scenario file`),
+        );
     }
     for (const step of Object.keys(ex.checks ?? {})) {
-      if (!names.includes(step)) out.push(loaded.source.diag([...at, 'checks', step], 'unknown-key', `"${step}" is not a graded step${didYouMean(step, names)}; expected one of: ${names.join(', ')}`, true));
+      if (!names.includes(step))
+        out.push(
+          loaded.source.diag(
+            [...at, 'checks', step],
+            'unknown-key',
+            `"${step}" is not a graded step${didYouMean(step, names)}; expected one of: ${names.join(', ')}`,
+            true,
+          ),
+        );
     }
   });
   return out;
@@ -49,10 +60,24 @@ function exampleName(ex: GradingExample): string {
 
 /** Compares a grade with what the example says it must be. */
 export function compareExample(ex: GradingExample, grade: Grade): ExampleResult {
-  const steps = grade.checks.map((c) => ({ name: c.name, ...(ex.checks?.[c.name] !== undefined ? { expected: ex.checks[c.name] } : {}), actual: c.score, maxScore: c.maxScore }));
+  const steps = grade.checks.map((c) => ({
+    name: c.name,
+    ...(ex.checks?.[c.name] !== undefined ? { expected: ex.checks[c.name] } : {}),
+    actual: c.score,
+    maxScore: c.maxScore,
+  }));
   // a run that crashed or timed out is no verified score, whatever it adds up to
-  const ok = grade.status !== 'error' && same(grade.score, ex.score) && steps.every((s) => s.expected === undefined || same(s.expected, s.actual));
-  return { name: exampleName(ex), expected: ex.score, actual: grade.score, maxScore: grade.maxScore, ...(grade.error ? { error: grade.error } : {}), steps, ok };
+  const ok =
+    grade.status !== 'error' && same(grade.score, ex.score) && steps.every((s) => s.expected === undefined || same(s.expected, s.actual));
+  return {
+    name: exampleName(ex),
+    expected: ex.score,
+    actual: grade.score,
+    maxScore: grade.maxScore,
+    ...(grade.error ? { error: grade.error } : {}),
+    steps,
+    ok,
+  };
 }
 
 /**
@@ -92,17 +117,26 @@ export function verifyText(scenario: string, results: ExampleResult[]): string {
   const lines = [`verify ${scenario}: ${results.length} example(s)`];
   for (const r of results) {
     const score = `${r.actual}/${r.maxScore}`;
-    lines.push(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(w)}  ${score.padStart(9)}${r.ok ? '' : `  expected ${r.expected}`}${r.error ? `  (${r.error})` : ''}`);
+    lines.push(
+      `  ${r.ok ? 'ok  ' : 'FAIL'}  ${r.name.padEnd(w)}  ${score.padStart(9)}${r.ok ? '' : `  expected ${r.expected}`}${r.error ? `  (${r.error})` : ''}`,
+    );
     if (r.ok) continue;
     const sw = Math.max(4, ...r.steps.map((s) => s.name.length));
     lines.push(`        ${'step'.padEnd(sw)}  expected    actual`);
     for (const s of r.steps) {
       const moved = s.expected !== undefined && !same(s.expected, s.actual);
-      lines.push(`        ${s.name.padEnd(sw)}  ${String(s.expected ?? '-').padStart(8)}  ${String(s.actual).padStart(8)}${moved ? '  <- moved' : ''}`);
+      lines.push(
+        `        ${s.name.padEnd(sw)}  ${String(s.expected ?? '-').padStart(8)}  ${String(s.actual).padStart(8)}${moved ? '  <- moved' : ''}`,
+      );
     }
-    if (r.steps.every((s) => s.expected === undefined)) lines.push(`        (give this example's \`checks:\` per step to see which one moved)`);
+    if (r.steps.every((s) => s.expected === undefined))
+      lines.push(`        (give this example's \`checks:\` per step to see which one moved)`);
   }
   const bad = results.filter((r) => !r.ok).length;
-  lines.push(bad ? `${bad} of ${results.length} example(s) did not get their expected score` : `all ${results.length} example(s) got their expected scores`);
+  lines.push(
+    bad
+      ? `${bad} of ${results.length} example(s) did not get their expected score`
+      : `all ${results.length} example(s) got their expected scores`,
+  );
   return `${lines.join('\n')}\n`;
 }

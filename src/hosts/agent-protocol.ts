@@ -1,16 +1,25 @@
 import { EnvironmentError, isErrorExitClass, TargetRefusedError, UsageError, WirelabError, type ErrorExitClass } from '../errors.js';
 
 /** Controller → agent: one op call. `$shutdown` closes everything and ends the agent. */
-export interface AgentRequest { id: number; op: string; args: unknown }
+export interface AgentRequest {
+  id: number;
+  op: string;
+  args: unknown;
+}
 
 /** An error as it crosses the IPC channel. */
-export interface WireError { name: string; message: string; code?: string; exitClass?: ErrorExitClass; fix?: string; stack?: string }
+export interface WireError {
+  name: string;
+  message: string;
+  code?: string;
+  exitClass?: ErrorExitClass;
+  fix?: string;
+  stack?: string;
+}
 
 /** Agent → controller: `ready` once, then one response per request. */
 export type AgentMessage =
-  | { type: 'ready'; pid: number; netns?: string }
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: WireError };
+  { type: 'ready'; pid: number; netns?: string } | { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError };
 
 /** Turns any thrown value into its wire form, keeping what rebuilds a WirelabError. */
 export function toWire(e: unknown): WireError {

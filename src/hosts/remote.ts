@@ -41,7 +41,10 @@ export class AgentHost implements Host {
   /** PID of the agent once started. */
   pid: number | undefined;
 
-  constructor(readonly name: string, private readonly opts: AgentHostOptions) {}
+  constructor(
+    readonly name: string,
+    private readonly opts: AgentHostOptions,
+  ) {}
 
   start(): Promise<void> {
     return (this.starting ??= this.spawnAgent());
@@ -85,7 +88,12 @@ export class AgentHost implements Host {
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         this.exited = true;
-        const tail = errTail.trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 2).join(' | ');
+        const tail = errTail
+          .trim()
+          .split('\n')
+          .filter((l) => /error/i.test(l))
+          .slice(0, 2)
+          .join(' | ');
         const err = new Error(`host ${this.name}: agent exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`);
         reject(err);
         for (const p of this.pending.values()) p.reject(err);

@@ -120,7 +120,8 @@ export class ThreadHost implements Host {
     const id = ++this.seq;
     const graceful = new Promise<Error[]>((resolve) => {
       this.pending.set(id, {
-        resolve: (v) => resolve(((v as { errors?: { name: string; message: string }[] } | null)?.errors ?? []).map((w) => fromWire(w, this.name))),
+        resolve: (v) =>
+          resolve(((v as { errors?: { name: string; message: string }[] } | null)?.errors ?? []).map((w) => fromWire(w, this.name))),
         reject: () => resolve([]),
       });
       worker.postMessage(JSON.stringify({ id, op: '$shutdown', args: null }));

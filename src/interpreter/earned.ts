@@ -31,6 +31,7 @@ export function pointsNote(rec: Pick<StepRecord, 'points' | 'status' | 'checks' 
   if (!rec.points || rec.status !== 'failed') return undefined;
   const unmet = rec.checks.find((c) => c.precondition && !c.passed);
   if (unmet) return `No points: a precondition was not met (${unmet.title}).`;
-  if (!rec.partial && rec.checks.some((c) => !c.passed && (c.fraction ?? 0) > 0)) return 'No points: this step gives its points only when every check passes (no partial credit).';
+  if (!rec.partial && rec.checks.some((c) => !c.passed && (c.fraction ?? 0) > 0))
+    return 'No points: this step gives its points only when every check passes (no partial credit).';
   return undefined;
 }

@@ -131,15 +131,31 @@ export class Interpreter {
     const started = performance.now();
     try {
       const guard = new Promise<never>((_, reject) => {
-        if (Number.isFinite(timeoutMs)) timer = setTimeout(() => reject(new StepTimeout(`the step did not finish within ${fmtMs(timeoutMs)}`)), Math.max(0, timeoutMs));
-        stepAbort.signal.addEventListener('abort', () => reject(stepAbort.signal.reason instanceof Error ? stepAbort.signal.reason : new Error(String(stepAbort.signal.reason))), { once: true });
+        if (Number.isFinite(timeoutMs))
+          timer = setTimeout(() => reject(new StepTimeout(`the step did not finish within ${fmtMs(timeoutMs)}`)), Math.max(0, timeoutMs));
+        stepAbort.signal.addEventListener(
+          'abort',
+          () => reject(stepAbort.signal.reason instanceof Error ? stepAbort.signal.reason : new Error(String(stepAbort.signal.reason))),
+          { once: true },
+        );
       });
       await Promise.race([step.run(ctx), guard]);
       rec.status = rec.checks.every((c) => c.passed) ? 'passed' : 'failed';
     } catch (e) {
       rec.status = e instanceof Interrupted && this.interruptReason !== 'timeout' ? 'skipped' : 'errored';
-      const message = e instanceof Interrupted ? (e.message === 'timeout' ? 'the run went past its timeout' : `interrupted by ${e.message}`) : e instanceof Error ? e.message : String(e);
-      rec.error = { message, ...(e instanceof WirelabError ? { code: e.code } : e instanceof StepTimeout ? { code: 'timeout' } : {}), exit: exitClassOf(e) };
+      const message =
+        e instanceof Interrupted
+          ? e.message === 'timeout'
+            ? 'the run went past its timeout'
+            : `interrupted by ${e.message}`
+          : e instanceof Error
+            ? e.message
+            : String(e);
+      rec.error = {
+        message,
+        ...(e instanceof WirelabError ? { code: e.code } : e instanceof StepTimeout ? { code: 'timeout' } : {}),
+        exit: exitClassOf(e),
+      };
       if (e instanceof StepTimeout) {
         stepAbort.abort(e);
         // Stopped because the run's time ran out, not the step's own: the run is over.

@@ -11,7 +11,6 @@ export function pathString(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-
 function counts<T>(items: T[], status: (t: T) => string): Counts {
   const c: Counts = { total: items.length, passed: 0, failed: 0, errored: 0, skipped: 0 };
   for (const it of items) c[status(it) as 'passed' | 'failed' | 'errored' | 'skipped']++;
@@ -49,7 +48,8 @@ export function checksText(c: Pick<Counts, 'passed' | 'total'>): string {
 export function exitCodeOf(steps: StepRecord[]): number {
   let code: number = EXIT_CODES.passed;
   for (const s of allSteps(steps)) {
-    const cls: ExitClass | undefined = s.status === 'failed' ? 'checks-failed' : s.status === 'errored' ? (s.error?.exit ?? 'checks-failed') : undefined;
+    const cls: ExitClass | undefined =
+      s.status === 'failed' ? 'checks-failed' : s.status === 'errored' ? (s.error?.exit ?? 'checks-failed') : undefined;
     if (cls) code = Math.max(code, EXIT_CODES[cls]);
   }
   return code;

@@ -73,7 +73,9 @@ export class ReporterMultiplexer implements Required<Reporter> {
     const name = r.constructor && r.constructor !== Object ? r.constructor.name : 'a reporter';
     const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
     try {
-      this.errors.write(`wirelab: ${name} failed in ${hook} (the run goes on, its record is kept; later errors of this reporter are not shown)\n${detail}\n`);
+      this.errors.write(
+        `wirelab: ${name} failed in ${hook} (the run goes on, its record is kept; later errors of this reporter are not shown)\n${detail}\n`,
+      );
     } catch {
       /* the error stream is closed: nothing more to do */
     }

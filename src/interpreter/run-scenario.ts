@@ -42,7 +42,10 @@ export async function checkOutDir(runDir: string): Promise<void> {
     await rm(probe, { force: true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`cannot write the run record to ${runDir}: ${err.code ?? err.message}; give --out a folder you can write to`, 'out-not-writable');
+    throw new UsageError(
+      `cannot write the run record to ${runDir}: ${err.code ?? err.message}; give --out a folder you can write to`,
+      'out-not-writable',
+    );
   }
 }
 
@@ -108,15 +111,24 @@ export async function runScenario(loaded: LoadedScenario, opts: RunOptions): Pro
   }
 }
 
-async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string, started: (i: Interpreter) => void): Promise<{ record: RunRecord; runDir: string }> {
+async function runWith(
+  loaded: LoadedScenario,
+  opts: RunOptions,
+  runDir: string,
+  started: (i: Interpreter) => void,
+): Promise<{ record: RunRecord; runDir: string }> {
   const topo = loaded.scenario.topology;
   if (topo && !loaded.plan.topology) throw new Error('a scenario with a topology reached the run without its plan');
   const hosts: HostSet = loaded.plan.topology
-    ? await topologyHostSet(loaded.plan.topology, { workdir: runDir }, (errors) => errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)))
+    ? await topologyHostSet(loaded.plan.topology, { workdir: runDir }, (errors) =>
+        errors.forEach((e) => process.emitWarning(`topology teardown: ${e.message}`)),
+      )
     : new LocalHostSet(runDir, hostOps, opts.sandbox && sandboxWrapper(opts.sandbox));
   const resolvers = new Map(
     Object.entries(topo?.hosts ?? {}).flatMap(([name, h]) =>
-      h?.resolver ? [[name, { nameservers: [h.resolver.nameserver].flat(), search: h.resolver.search ?? [], ndots: h.resolver.ndots }] as const] : [],
+      h?.resolver
+        ? [[name, { nameservers: [h.resolver.nameserver].flat(), search: h.resolver.search ?? [], ndots: h.resolver.ndots }] as const]
+        : [],
     ),
   );
   const interp = new Interpreter(loaded, {
@@ -138,7 +150,10 @@ async function runWith(loaded: LoadedScenario, opts: RunOptions, runDir: string,
   try {
     await writeFileAtomic(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
   } catch (e) {
-    throw new EnvironmentError(`cannot write ${join(runDir, 'run.json')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, `free space or permissions on ${runDir}`);
+    throw new EnvironmentError(
+      `cannot write ${join(runDir, 'run.json')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `free space or permissions on ${runDir}`,
+    );
   }
   return { record, runDir };
 }

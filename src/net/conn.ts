@@ -3,10 +3,7 @@ import type { HostContext, HostOp, Resource } from '../hosts/context.js';
 
 /** How much to read: one line, a byte count, a regex match, or the end of the stream. */
 export type ReadUntil =
-  | { mode: 'line' }
-  | { mode: 'bytes'; count: number }
-  | { mode: 'regex'; source: string; flags?: string }
-  | { mode: 'eof' };
+  { mode: 'line' } | { mode: 'bytes'; count: number } | { mode: 'regex'; source: string; flags?: string } | { mode: 'eof' };
 
 export interface ReadResult {
   /** What was consumed (base64): the matched data, or everything buffered on timeout/EOF. */

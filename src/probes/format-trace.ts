@@ -47,7 +47,9 @@ export function formatTracert(result: TraceResult): string {
     });
     const answered = hop.probes.filter((p) => p.address !== null);
     const last = answered[answered.length - 1];
-    const tail = last ? `${last.address}${last.annotation ? ` reports: Destination ${unreachWord(last.annotation)} unreachable.` : ''}` : 'Request timed out.';
+    const tail = last
+      ? `${last.address}${last.annotation ? ` reports: Destination ${unreachWord(last.annotation)} unreachable.` : ''}`
+      : 'Request timed out.';
     lines.push(`${String(hop.ttl).padStart(3)}${cells.join('')}  ${tail}`);
   }
   lines.push('', 'Trace complete.');

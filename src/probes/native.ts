@@ -12,7 +12,9 @@ export type NativeScanner = { readonly __brand: 'wirelab_probe scanner' };
 
 export interface NativeProbe {
   open(
-    options: ({ mode: 'syn'; source: string; target: string; sport: number; seqBase: number } | { mode: 'connect' | 'udp'; target: string }) & {
+    options: (
+      { mode: 'syn'; source: string; target: string; sport: number; seqBase: number } | { mode: 'connect' | 'udp'; target: string }
+    ) & {
       /** Threads that send (default 1); see `sendThreads`. */
       threads?: number;
     },
@@ -45,7 +47,12 @@ export interface NativeProbe {
    * kernel's receive timestamps. Answer i is `buf[i*256 ..)`, `meta[i*4 ..]` = [receive ns since
    * open, length, socket (0 ICMP, 1 TCP), 1 when the time is the kernel's timestamp].
    */
-  traceOpen(options: { probe: 'udp' | 'icmp' | 'tcp'; target: string }, buf: Uint8Array, meta: Float64Array, onPackets: (count: number) => void): { handle: NativeTracer; port: number };
+  traceOpen(
+    options: { probe: 'udp' | 'icmp' | 'tcp'; target: string },
+    buf: Uint8Array,
+    meta: Float64Array,
+    onPackets: (count: number) => void,
+  ): { handle: NativeTracer; port: number };
   /** Sends one probe (UDP: to `port`); the send time in ns since open, or -1 when the kernel refused it. */
   traceSend(tracer: NativeTracer, bytes: Uint8Array, ttl: number, port: number): number;
   traceClose(tracer: NativeTracer): void;

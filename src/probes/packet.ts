@@ -154,14 +154,22 @@ export function parseIcmp(b: Buffer): IcmpMessage | undefined {
 /** nmap's reason word for an ICMP destination-unreachable code. */
 export function unreachReason(code: number): string {
   switch (code) {
-    case 0: return 'net-unreach';
-    case 1: return 'host-unreach';
-    case 2: return 'proto-unreach';
-    case 3: return 'port-unreach';
-    case 9: return 'net-prohibited';
-    case 10: return 'host-prohibited';
-    case 13: return 'admin-prohibited';
-    default: return `unreach-code-${code}`;
+    case 0:
+      return 'net-unreach';
+    case 1:
+      return 'host-unreach';
+    case 2:
+      return 'proto-unreach';
+    case 3:
+      return 'port-unreach';
+    case 9:
+      return 'net-prohibited';
+    case 10:
+      return 'host-prohibited';
+    case 13:
+      return 'admin-prohibited';
+    default:
+      return `unreach-code-${code}`;
   }
 }
 

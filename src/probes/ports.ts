@@ -45,7 +45,7 @@ function normalise(ports: number[]): number[] {
 /** Shortest text for a sorted port list: `22,80,50000-50009`. */
 export function formatPorts(ports: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < ports.length; ) {
+  for (let i = 0; i < ports.length;) {
     let j = i;
     while (j + 1 < ports.length && ports[j + 1] === ports[j] + 1) j++;
     parts.push(j > i ? `${ports[i]}-${ports[j]}` : String(ports[i]));

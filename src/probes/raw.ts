@@ -30,7 +30,11 @@ export class RawChannel {
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       if (/not permitted|permission/i.test(msg)) {
-        throw new EnvironmentError(`raw sockets are not permitted for this process (${msg}); SYN scans and traceroute need CAP_NET_RAW`, RAW_FIX, 'raw-not-permitted');
+        throw new EnvironmentError(
+          `raw sockets are not permitted for this process (${msg}); SYN scans and traceroute need CAP_NET_RAW`,
+          RAW_FIX,
+          'raw-not-permitted',
+        );
       }
       throw err;
     }

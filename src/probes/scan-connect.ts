@@ -64,7 +64,12 @@ function nativeConnectTransport(native: NativeProbe, engine: ScanEngine, address
       else settleError(engine, port, ERRNO_NAMES.get(-code) ?? `E${-code}`, rtts[port]);
     }
   };
-  const scanner = native.open({ mode: 'connect', target: address, threads }, answers, (pairs) => engine.batch(() => settle(answers, pairs)), rtts);
+  const scanner = native.open(
+    { mode: 'connect', target: address, threads },
+    answers,
+    (pairs) => engine.batch(() => settle(answers, pairs)),
+    rtts,
+  );
   const pending = new Uint16Array(65536);
   let count = 0;
   engine.transport = {
@@ -136,7 +141,10 @@ export async function connectScan(opts: ScanOptions): Promise<ScanResult> {
   };
   engine.transport = {
     send(port) {
-      cancels.set(port, (connector ?? socketConnector).connect(address, family, port, (o) => settle(port, o)));
+      cancels.set(
+        port,
+        (connector ?? socketConnector).connect(address, family, port, (o) => settle(port, o)),
+      );
     },
     cancel(port) {
       cancels.get(port)?.();

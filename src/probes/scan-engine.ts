@@ -141,7 +141,8 @@ export class ScanEngine {
     if (this.waiting[port] !== 1) return;
     this.waiting[port] = 0;
     this.inflight--;
-    const rttMs = measuredMs !== undefined && Number.isFinite(measuredMs) && measuredMs >= 0 ? measuredMs : performance.now() - this.sentAt[port];
+    const rttMs =
+      measuredMs !== undefined && Number.isFinite(measuredMs) && measuredMs >= 0 ? measuredMs : performance.now() - this.sentAt[port];
     this.adjustForDrops(port, rttMs);
     this.rtt.sample(rttMs);
     if (this.records.size) {
@@ -328,7 +329,12 @@ export class ScanEngine {
   }
 
   /** The scan's result record: states in port order and the probe log. */
-  result(target: string, method: ScanResult['method'], engine: ScanResult['engine'], timeSource: ScanResult['timeSource'] = 'userspace'): ScanResult {
+  result(
+    target: string,
+    method: ScanResult['method'],
+    engine: ScanResult['engine'],
+    timeSource: ScanResult['timeSource'] = 'userspace',
+  ): ScanResult {
     const srtt = this.rtt.smoothedMs();
     return {
       target,
@@ -350,7 +356,13 @@ export class ScanEngine {
     for (const port of this.queue) {
       const s = this.state[port];
       if (s === NONE) continue;
-      const r: PortResult = { port, proto: this.kind.proto, state: STATES[s], reason: this.reasons[this.reasonOf[port]], service: serviceName(port, this.kind.proto) };
+      const r: PortResult = {
+        port,
+        proto: this.kind.proto,
+        state: STATES[s],
+        reason: this.reasons[this.reasonOf[port]],
+        service: serviceName(port, this.kind.proto),
+      };
       if (!Number.isNaN(this.rttOf[port])) r.rttMs = round3(this.rttOf[port]);
       out.push(r);
     }

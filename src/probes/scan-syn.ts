@@ -43,7 +43,11 @@ function nativeSynTransport(
     );
   } catch (err) {
     if ((err as { code?: string }).code === 'EPERM') {
-      throw new EnvironmentError(`raw sockets are not permitted for this process (${(err as Error).message}); SYN scans need CAP_NET_RAW`, RAW_FIX, 'raw-not-permitted');
+      throw new EnvironmentError(
+        `raw sockets are not permitted for this process (${(err as Error).message}); SYN scans need CAP_NET_RAW`,
+        RAW_FIX,
+        'raw-not-permitted',
+      );
     }
     throw err;
   }
@@ -81,7 +85,9 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
   const ports = parsePorts(opts.ports);
   const native = opts.portable ? undefined : nativeProbe();
   if (family !== 4 && !native) {
-    throw new UsageError(`SYN scan of IPv6 targets needs the native scan module (${nativeProbeError() ?? 'not in use'}); use --connect for IPv6`);
+    throw new UsageError(
+      `SYN scan of IPv6 targets needs the native scan module (${nativeProbeError() ?? 'not in use'}); use --connect for IPv6`,
+    );
   }
   const source = await routeSource(address);
   const sport = opts.sourcePort ?? randomInt(40000, 60000);
@@ -99,7 +105,7 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
     const flags = pkt[t + 13];
     if (!(flags & (TCP.ACK | TCP.RST))) return;
     const port = pkt.readUInt16BE(t);
-    if (pkt.readUInt32BE(t + 8) !== ((seqOf(port) + 1) >>> 0) || !engine.isWaiting(port)) return;
+    if (pkt.readUInt32BE(t + 8) !== (seqOf(port) + 1) >>> 0 || !engine.isWaiting(port)) return;
     if ((flags & (TCP.SYN | TCP.ACK)) === (TCP.SYN | TCP.ACK)) engine.answer(port, 'open', 'syn-ack', 'SYN/ACK');
     else if (flags & TCP.RST) engine.answer(port, 'closed', 'reset', 'RST');
   };

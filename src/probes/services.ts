@@ -13,7 +13,7 @@ let cache: { tcp: Map<number, string>; udp: Map<number, string> } | undefined;
 export function parseServices(text: string): { tcp: Map<number, string>; udp: Map<number, string> } {
   const out = { tcp: new Map<number, string>(), udp: new Map<number, string>() };
   // hand-rolled scan instead of split + regex: nmap-services has ~27,000 lines
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     if (text.charCodeAt(start) !== 35 /* # */) {

@@ -70,7 +70,9 @@ function v6Bytes(address: string): number[] {
   const head = groups(halves[0]);
   const rest = halves.length > 1 ? groups(halves[1]) : [];
   const all =
-    halves.length > 1 ? [...head, ...new Array<number>(8 - head.length - rest.length - tail.length).fill(0), ...rest, ...tail] : [...head, ...tail];
+    halves.length > 1
+      ? [...head, ...new Array<number>(8 - head.length - rest.length - tail.length).fill(0), ...rest, ...tail]
+      : [...head, ...tail];
   return all.flatMap((g) => [g >> 8, g & 0xff]);
 }
 

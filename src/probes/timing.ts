@@ -112,7 +112,8 @@ export function resolveTiming(o: TimingOptions): Timing {
   }
   const positive = (v: number | undefined, what: string, zeroOk = false) => {
     if (v === undefined) return undefined;
-    if (!Number.isFinite(v) || v < 0 || (!zeroOk && v === 0)) throw new UsageError(`${what} must be ${zeroOk ? 'at least 0' : 'greater than 0'}, got ${v}`);
+    if (!Number.isFinite(v) || v < 0 || (!zeroOk && v === 0))
+      throw new UsageError(`${what} must be ${zeroOk ? 'at least 0' : 'greater than 0'}, got ${v}`);
     return v;
   };
   const min = positive(o.minTimeoutMs, '--min-rtt-timeout', true);
@@ -122,7 +123,8 @@ export function resolveTiming(o: TimingOptions): Timing {
   if (max !== undefined) rtt.setMax(max);
   if (initial !== undefined) rtt.setInitial(initial);
   if (o.maxRetries !== undefined) {
-    if (!Number.isInteger(o.maxRetries) || o.maxRetries < 0 || o.maxRetries > 50) throw new UsageError(`--max-retries must be a whole number from 0 to 50, got ${o.maxRetries}`);
+    if (!Number.isInteger(o.maxRetries) || o.maxRetries < 0 || o.maxRetries > 50)
+      throw new UsageError(`--max-retries must be a whole number from 0 to 50, got ${o.maxRetries}`);
     maxRetries = o.maxRetries;
   }
   const delay = positive(o.scanDelayMs, '--scan-delay', true);

@@ -33,7 +33,7 @@ export interface ProbeKind {
 /** Linux traceroute's marks for ICMP destination-unreachable codes (port-unreachable is none). */
 export function unreachMark(code: number): string | undefined {
   const marks: Record<number, string> = { 0: '!N', 1: '!H', 2: '!P', 4: '!F', 5: '!S', 9: '!X', 10: '!X', 13: '!X', 14: '!V', 15: '!C' };
-  return code === 3 ? undefined : marks[code] ?? `!<${code}>`;
+  return code === 3 ? undefined : (marks[code] ?? `!<${code}>`);
 }
 
 function quotedTo(icmp: IcmpMessage, target: string, proto: number): Ipv4 | undefined {
@@ -110,7 +110,7 @@ export function tcpProbes(target: string, source: string, port = 80): ProbeKind 
       const tcp = ip && ip.src === target ? parseTcp(ip.payload) : undefined;
       if (!tcp || tcp.sport !== port || !(tcp.flags & (TCP.ACK | TCP.RST))) return undefined;
       const index = tcp.dport - base;
-      if (index < 0 || index >= 512 || tcp.ack !== ((seq + 1) >>> 0)) return undefined;
+      if (index < 0 || index >= 512 || tcp.ack !== (seq + 1) >>> 0) return undefined;
       return { index, address: ip!.src, final: true };
     },
   };

@@ -41,15 +41,19 @@ export function nativeWire(protocol: 'udp' | 'icmp' | 'tcp', target: string, onA
   let opened: ReturnType<typeof native.traceOpen>;
   try {
     opened = native.traceOpen({ probe: protocol, target }, buf, meta, (count) => {
-    for (let i = 0; i < count && handle; i++) {
-      const m = i * TRACE_META;
-      if (meta[m + 3] !== 1) kernelOnly = false;
-      onAnswer(view.subarray(i * TRACE_SNAP, i * TRACE_SNAP + meta[m + 1]), meta[m + 2] === 1 ? 'tcp' : 'icmp', meta[m] / 1e6);
-    }
+      for (let i = 0; i < count && handle; i++) {
+        const m = i * TRACE_META;
+        if (meta[m + 3] !== 1) kernelOnly = false;
+        onAnswer(view.subarray(i * TRACE_SNAP, i * TRACE_SNAP + meta[m + 1]), meta[m + 2] === 1 ? 'tcp' : 'icmp', meta[m] / 1e6);
+      }
     });
   } catch (err) {
     if ((err as { code?: string }).code === 'EPERM') {
-      throw new EnvironmentError(`raw sockets are not permitted for this process (${(err as Error).message}); traceroute needs CAP_NET_RAW`, RAW_FIX, 'raw-not-permitted');
+      throw new EnvironmentError(
+        `raw sockets are not permitted for this process (${(err as Error).message}); traceroute needs CAP_NET_RAW`,
+        RAW_FIX,
+        'raw-not-permitted',
+      );
     }
     throw err;
   }
@@ -77,7 +81,8 @@ export function portableWire(protocol: 'udp' | 'icmp' | 'tcp', target: string, o
   const icmp = new RawChannel('icmp', (pkt, len) => onAnswer(Buffer.from(pkt.subarray(0, len)), 'icmp', performance.now()), 1 << 20);
   let tcp: RawChannel | undefined;
   try {
-    if (protocol === 'tcp') tcp = new RawChannel('tcp', (pkt, len) => onAnswer(Buffer.from(pkt.subarray(0, len)), 'tcp', performance.now()));
+    if (protocol === 'tcp')
+      tcp = new RawChannel('tcp', (pkt, len) => onAnswer(Buffer.from(pkt.subarray(0, len)), 'tcp', performance.now()));
   } catch (err) {
     icmp.close();
     throw err;

@@ -93,8 +93,14 @@ export async function trace(opts: TraceOptions): Promise<TraceResult> {
   if (!(waitMs > 0 && waitMs <= 3_600_000 && here >= 0 && near >= 0 && Number.isFinite(here) && Number.isFinite(near))) {
     throw new UsageError('trace: the wait needs 0 < MAX <= 3600 s and HERE, NEAR >= 0 (traceroute -w MAX,HERE,NEAR)');
   }
-  if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 512)) throw new UsageError(`trace: probes in flight (-N) must be a whole number from 1 to 512, got ${parallel}`);
-  const kind: ProbeKind = probe === 'udp' ? udpProbes(target, opts.port) : probe === 'icmp' ? icmpProbes(target) : tcpProbes(target, await routeSource(target), opts.port);
+  if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 512))
+    throw new UsageError(`trace: probes in flight (-N) must be a whole number from 1 to 512, got ${parallel}`);
+  const kind: ProbeKind =
+    probe === 'udp'
+      ? udpProbes(target, opts.port)
+      : probe === 'icmp'
+        ? icmpProbes(target)
+        : tcpProbes(target, await routeSource(target), opts.port);
   const total = (maxHops - first + 1) * queries;
   /** Send times on the wire's clock; expiry uses the event loop's clock (`sentLocal`). */
   const sentAt: number[] = [];
@@ -240,7 +246,13 @@ export function parseWait(text: string): TraceWait | undefined {
  * answer to a later probe, looking no further than the first probe not yet sent; else MAX.
  * The first answer found counts; never more than MAX; a factor of 0 skips its rule.
  */
-export function probeWaitMs(n: number, results: readonly (TraceProbeResult | undefined)[], sent: (i: number) => boolean, queries: number, w: TraceWait): number {
+export function probeWaitMs(
+  n: number,
+  results: readonly (TraceProbeResult | undefined)[],
+  sent: (i: number) => boolean,
+  queries: number,
+  w: TraceWait,
+): number {
   if (w.here > 0) {
     const h = n - (n % queries);
     for (let i = h; i < h + queries; i++) {

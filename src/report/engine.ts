@@ -39,7 +39,8 @@ export function helperNames(format: TextFormat): string[] {
 
 /** `{{mdverb x}}`: a line of a `{{#mdlisting}}` block, as it appears inside the code fence. */
 function mdVerbatim(v: unknown, options: unknown): string {
-  if (!(options as { data?: { mdlisting?: boolean } } | undefined)?.data?.mdlisting) throw new UsageError('{{mdverb x}} is only allowed inside a {{#mdlisting}} block (it writes unescaped code)', 'template');
+  if (!(options as { data?: { mdlisting?: boolean } } | undefined)?.data?.mdlisting)
+    throw new UsageError('{{mdverb x}} is only allowed inside a {{#mdlisting}} block (it writes unescaped code)', 'template');
   const fenced = mdFence(v);
   return fenced.slice(fenced.indexOf('\n') + 1, fenced.lastIndexOf('\n'));
 }
@@ -136,11 +137,14 @@ export class ReportEnv {
   private readonly hb = Handlebars.create();
 
   constructor(readonly format: TextFormat) {
-    for (const [name, fn] of Object.entries(HELPERS[format])) this.hb.registerHelper(name, (value: unknown, options: unknown) => fn(value, options));
+    for (const [name, fn] of Object.entries(HELPERS[format]))
+      this.hb.registerHelper(name, (value: unknown, options: unknown) => fn(value, options));
     for (const [name, fn] of Object.entries(BLOCKS)) this.hb.registerHelper(name, fn);
     if (format === 'md') this.hb.registerHelper('mdlisting', mdListing);
     const dir = join(TEMPLATE_DIR, 'partials', format);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.hbs'))
+      .sort()) {
       const partial = this.compile(readFileSync(join(dir, file), 'utf8'), `templates/partials/${format}/${file}`);
       this.hb.registerPartial(basename(file, '.hbs'), partial as unknown as Handlebars.Template);
     }

@@ -17,7 +17,9 @@ function visibleControls(text: string): string {
   return text
     .replace(/\r\n/g, '\n')
     .replace(/\t/g, '    ')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => (ch === '\r' ? '' : ch === '\u007f' ? '^?' : `^${String.fromCharCode(ch.charCodeAt(0) + 64)}`));
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) =>
+      ch === '\r' ? '' : ch === '\u007f' ? '^?' : `^${String.fromCharCode(ch.charCodeAt(0) + 64)}`,
+    );
 }
 
 function escapeLine(line: string, lineStart = true): string {

@@ -55,8 +55,8 @@ const UNICODE: Record<string, [string, string]> = {
   '÷': ['\\textdiv{}', '/'],
   '±': ['\\textpm{}', '+/-'],
   '°': ['\\textdegree{}', 'deg'],
-  'µ': ['\\textmu{}', 'u'],
-  'μ': ['\\textmu{}', 'u'],
+  µ: ['\\textmu{}', 'u'],
+  μ: ['\\textmu{}', 'u'],
   '≤': ['$\\leq$', '<='],
   '≥': ['$\\geq$', '>='],
   '≠': ['$\\neq$', '!='],
@@ -88,8 +88,18 @@ const UNICODE: Record<string, [string, string]> = {
 
 /** Combining accents LaTeX can put on a base letter (after NFD decomposition). */
 const ACCENTS: Record<string, string> = {
-  '\u0300': '`', '\u0301': "'", '\u0302': '^', '\u0303': '~', '\u0308': '"',
-  '\u0304': '=', '\u0307': '.', '\u030a': 'r', '\u030c': 'v', '\u0327': 'c', '\u0306': 'u', '\u030b': 'H',
+  '\u0300': '`',
+  '\u0301': "'",
+  '\u0302': '^',
+  '\u0303': '~',
+  '\u0308': '"',
+  '\u0304': '=',
+  '\u0307': '.',
+  '\u030a': 'r',
+  '\u030c': 'v',
+  '\u0327': 'c',
+  '\u0306': 'u',
+  '\u030b': 'H',
 };
 
 /** `^X` notation for a control character (DEL → `^?`). */
@@ -152,8 +162,7 @@ export function texEscape(value: unknown, opts: TexEscapeOptions = {}): string {
       if (code < 32 || code === 0x7f) {
         const letter = caretNotation(ch).slice(1);
         out += ch === '\r' ? '' : `\\textasciicircum{}${SPECIAL[letter] ?? letter}`;
-      }
-      else if (code >= 0x80 && code <= 0x9f) out += `\\fbox{\\tiny U+${code.toString(16).toUpperCase().padStart(4, '0')}}`;
+      } else if (code >= 0x80 && code <= 0x9f) out += `\\fbox{\\tiny U+${code.toString(16).toUpperCase().padStart(4, '0')}}`;
       else if (ch === '-') out += prev === '-' ? '{}-' : '-';
       else if (SPECIAL[ch]) out += SPECIAL[ch];
       else if (code < 128) out += ch;

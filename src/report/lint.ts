@@ -25,7 +25,7 @@ export function lintTemplate(source: string, name: string, helpers: readonly str
       const path = n.path as { type: string; original?: string };
       const params = n.params as unknown[];
       const at = `${name}:${n.loc?.start.line ?? '?'}:${(n.loc?.start.column ?? 0) + 1}`;
-      const what = path.type === 'PathExpression' ? path.original ?? '?' : path.type;
+      const what = path.type === 'PathExpression' ? (path.original ?? '?') : path.type;
       if (n.escaped === false) {
         // `\textbf{{{tex x}}}` parses as a triple-stash and eats the LaTeX braces.
         problems.push(`${at}: {{{${what} …}}} (triple-stash) swallows braces: write \\cmd{ {{~${what} …~}} } instead`);

@@ -131,14 +131,24 @@ export function errorView(e: { message: string; code?: string }): ErrorView {
   let output = lines.slice(0, OUTPUT_LINES).join('\n');
   if (output.length > OUTPUT_CHARS) output = output.slice(0, OUTPUT_CHARS);
   const cut = lines.join('\n').length - output.length;
-  if (cut > 0) output += `\n… (${cut} more characters${lines.length > OUTPUT_LINES ? `, ${lines.length - OUTPUT_LINES} more lines` : ''} in run.json)`;
+  if (cut > 0)
+    output += `\n… (${cut} more characters${lines.length > OUTPUT_LINES ? `, ${lines.length - OUTPUT_LINES} more lines` : ''} in run.json)`;
   return { message: e.message, code: e.code ?? null, summary, output: lines.length ? output : null };
 }
 export interface ReportModel {
   instructor: boolean;
   title: string;
   scenario: { name: string; title: string | null; description: string | null; file: string; sha256: string };
-  run: { name: string; startedAt: string; duration: string; status: string; passed: boolean; exitCode: number; interrupted: string | null; wirelab: string };
+  run: {
+    name: string;
+    startedAt: string;
+    duration: string;
+    status: string;
+    passed: boolean;
+    exitCode: number;
+    interrupted: string | null;
+    wirelab: string;
+  };
   topology: { name: string; addresses: string }[] | null;
   sections: SectionView[];
   summary: {
@@ -165,7 +175,14 @@ export interface ModelOptions {
 const num = (n: number): string => String(Math.round(n * 100) / 100);
 
 function checkView(c: Check): CheckView {
-  return { title: c.precondition ? `${c.title} (precondition)` : c.title, expected: c.expected ?? null, actual: c.actual ?? null, passed: c.passed, result: c.passed ? 'pass' : 'FAIL', detail: c.detail ?? null };
+  return {
+    title: c.precondition ? `${c.title} (precondition)` : c.title,
+    expected: c.expected ?? null,
+    actual: c.actual ?? null,
+    passed: c.passed,
+    result: c.passed ? 'pass' : 'FAIL',
+    detail: c.detail ?? null,
+  };
 }
 
 /** A transcript as text: `> sent`, `< received`, `* info`, line ends shown as \r\n / \n. */
@@ -210,7 +227,16 @@ export function sessionsOf(steps: StepRecord[]): SessionView[] {
     if (!v) {
       const c = steps.find((s) => s.connection?.name === e.conn)?.connection;
       const m = c?.remote ? /^\[?(.*?)\]?:(\d+)$/.exec(c.remote) : null;
-      v = { conn: e.conn!, local: c?.local ?? null, remote: c?.remote ?? null, address: m ? m[1] : null, port: m ? m[2] : null, crlf: false, text: '', sent: [] };
+      v = {
+        conn: e.conn!,
+        local: c?.local ?? null,
+        remote: c?.remote ?? null,
+        address: m ? m[1] : null,
+        port: m ? m[2] : null,
+        crlf: false,
+        text: '',
+        sent: [],
+      };
       byConn.set(e.conn!, v);
     }
     if (e.dir === 'sent') {
@@ -225,7 +251,15 @@ export function sessionsOf(steps: StepRecord[]): SessionView[] {
 }
 
 function packetRow(p: PacketRow) {
-  return { no: p.no, time: p.time.toFixed(6), source: p.source, destination: p.destination, protocol: p.protocol, length: p.length, info: p.info };
+  return {
+    no: p.no,
+    time: p.time.toFixed(6),
+    source: p.source,
+    destination: p.destination,
+    protocol: p.protocol,
+    length: p.length,
+    info: p.info,
+  };
 }
 
 /** Numbers figures, tables and listings in document order. */
@@ -249,16 +283,31 @@ class Numbering {
 
 function sectionView(s: StepRecord, number: string, depth: number, n: Numbering, opts: ModelOptions): SectionView {
   const facts: { label: string; value: string }[] = [];
-  if (s.fixture) facts.push({ label: 'Fixture', value: `${s.fixture.kind} "${s.fixture.name}" listening on ${s.fixture.address}:${s.fixture.port}` });
+  if (s.fixture)
+    facts.push({ label: 'Fixture', value: `${s.fixture.kind} "${s.fixture.name}" listening on ${s.fixture.address}:${s.fixture.port}` });
   if (s.connection) {
     const c = s.connection;
-    facts.push({ label: 'Connection', value: [c.name, c.local && c.remote ? `${c.local} -> ${c.remote}` : c.remote ?? '', c.outcome ? `(${c.outcome})` : ''].filter(Boolean).join(' ') });
+    facts.push({
+      label: 'Connection',
+      value: [c.name, c.local && c.remote ? `${c.local} -> ${c.remote}` : (c.remote ?? ''), c.outcome ? `(${c.outcome})` : '']
+        .filter(Boolean)
+        .join(' '),
+    });
   }
   const transcript = s.transcript?.length ? { ...n.listing(`Transcript of "${s.title}"`), text: transcriptText(s) } : null;
-  const exec = s.exec ? { ...n.listing(`Output of "${s.exec.command}"${s.exec.exitCode === null || s.exec.exitCode === undefined ? '' : ` (exit ${s.exec.exitCode})`}`), text: execText(s) } : null;
+  const exec = s.exec
+    ? {
+        ...n.listing(
+          `Output of "${s.exec.command}"${s.exec.exitCode === null || s.exec.exitCode === undefined ? '' : ` (exit ${s.exec.exitCode})`}`,
+        ),
+        text: execText(s),
+      }
+    : null;
   const capture = s.capture
     ? {
-        ...n.figure(`Packets captured in ${s.capture.file}${s.capture.filter ? ` (filter: ${s.capture.filter})` : ''}${s.capture.dropped ? `, ${s.capture.dropped} dropped` : ''}`),
+        ...n.figure(
+          `Packets captured in ${s.capture.file}${s.capture.filter ? ` (filter: ${s.capture.filter})` : ''}${s.capture.dropped ? `, ${s.capture.dropped} dropped` : ''}`,
+        ),
         name: s.capture.file.replace(/^.*\//, '').replace(/\.(pcapng|pcap)$/, ''),
         file: s.capture.file,
         filter: s.capture.filter ?? null,
@@ -267,11 +316,16 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
         counters: s.capture.counters ? formatCounters(s.capture.counters) : null,
         dropped: s.capture.counters ? packetsLost(s.capture.counters) : null,
         engine: s.capture.engine ?? null,
-        countersNote: !s.capture.counters && s.capture.engine === 'cap' ? "No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out." : null,
+        countersNote:
+          !s.capture.counters && s.capture.engine === 'cap'
+            ? 'No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.'
+            : null,
       }
     : null;
   const probes = probeViews(s, n);
-  const children = (s.children ?? []).filter((c) => opts.instructor || !c.hidden).map((c, i) => sectionView(c, `${number}.${i + 1}`, depth + 1, n, opts));
+  const children = (s.children ?? [])
+    .filter((c) => opts.instructor || !c.hidden)
+    .map((c, i) => sectionView(c, `${number}.${i + 1}`, depth + 1, n, opts));
   return {
     number,
     depth,
@@ -284,7 +338,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
     passed: s.status === 'passed',
     hidden: s.hidden ?? false,
     points: s.points ?? null,
-    earned: s.points === undefined ? null : s.earned ?? 0,
+    earned: s.points === undefined ? null : (s.earned ?? 0),
     error: s.error ? errorView(s.error) : null,
     facts,
     checks: s.checks.map(checkView),
@@ -374,8 +428,17 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
           points: step.points === undefined ? null : `${num(step.earned ?? 0)}/${num(step.points)}`,
         })),
       steps: record.summary.steps,
-      checks: { total: record.summary.checks.total, passed: record.summary.checks.passed, failed: record.summary.checks.total - record.summary.checks.passed, text: checksText(record.summary.checks) },
-      points: { earned: points.earned, max: points.max, percent: points.max > 0 ? `${Math.round((points.earned / points.max) * 100)}%` : 'n/a' },
+      checks: {
+        total: record.summary.checks.total,
+        passed: record.summary.checks.passed,
+        failed: record.summary.checks.total - record.summary.checks.passed,
+        text: checksText(record.summary.checks),
+      },
+      points: {
+        earned: points.earned,
+        max: points.max,
+        percent: points.max > 0 ? `${Math.round((points.earned / points.max) * 100)}%` : 'n/a',
+      },
     },
     // graded or checked steps, and any step that errored (a server that did not start), each with its reason
     graded: visible
@@ -387,7 +450,7 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
         passed: step.status === 'passed',
         errored: step.status === 'errored',
         points: step.points ?? null,
-        earned: step.points === undefined ? null : step.earned ?? 0,
+        earned: step.points === undefined ? null : (step.earned ?? 0),
         error: step.error ? errorView(step.error) : null,
         note: pointsNote(step) ?? null,
         checks: step.checks.map(checkView),

@@ -28,7 +28,12 @@ export function findOnPath(name: string, path = process.env.PATH ?? ''): string 
 /** Throws EnvironmentError unless latexmk and pdflatex are on PATH. */
 export function requireLatex(path = process.env.PATH ?? ''): string {
   const missing = ['latexmk', 'pdflatex'].filter((t) => !findOnPath(t, path));
-  if (missing.length) throw new EnvironmentError(`${missing.join(' and ')} not found on PATH: PDF reports need a LaTeX installation`, TEX_INSTALL, 'no-latex');
+  if (missing.length)
+    throw new EnvironmentError(
+      `${missing.join(' and ')} not found on PATH: PDF reports need a LaTeX installation`,
+      TEX_INSTALL,
+      'no-latex',
+    );
   return findOnPath('latexmk', path)!;
 }
 
@@ -50,7 +55,7 @@ export function latexLogErrors(log: string): string {
 function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
   return new Promise((res) => {
     execFile(cmd, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
       res({ code, output: `${stdout}${stderr}` });
     });
   });

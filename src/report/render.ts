@@ -64,7 +64,10 @@ export function resolveTemplate(template: string, format: TextFormat): string {
   if (/^[\w-]+$/.test(template) && existsSync(shipped)) return shipped;
   const file = resolve(template);
   if (existsSync(file)) return file;
-  throw new UsageError(`template "${template}" not found: neither templates/${template}.${format}.hbs nor a file of that name`, 'no-template');
+  throw new UsageError(
+    `template "${template}" not found: neither templates/${template}.${format}.hbs nor a file of that name`,
+    'no-template',
+  );
 }
 
 /** Renders the report text of a run folder. */

@@ -57,12 +57,16 @@ export function ensureSlotUsers(slots: number): number[] {
       } catch (e) {
         // Another grader may have created it in the meantime.
         if (userId(name) === undefined) {
-          throw new EnvironmentError(`could not create the sandbox user ${name}: ${(e as Error).message}`, `useradd --system --no-create-home --user-group --shell /usr/sbin/nologin ${name}`);
+          throw new EnvironmentError(
+            `could not create the sandbox user ${name}: ${(e as Error).message}`,
+            `useradd --system --no-create-home --user-group --shell /usr/sbin/nologin ${name}`,
+          );
         }
       }
       uid = userId(name);
     }
-    if (uid === undefined || uid === 0) throw new EnvironmentError(`sandbox user ${name} is missing or is root`, `userdel ${name} && rerun`);
+    if (uid === undefined || uid === 0)
+      throw new EnvironmentError(`sandbox user ${name} is missing or is root`, `userdel ${name} && rerun`);
     uids.push(uid);
   }
   return uids;
@@ -78,10 +82,22 @@ export function requireReadable(user: string, dirs: string[], root: string, maxD
   if (!dirs.length) return;
   const depth = maxDepth === undefined ? [] : ['-maxdepth', String(maxDepth)];
   // from /: find returns to its starting folder, which the user may not be able to enter
-  const r = spawnSync('runuser', ['-u', user, '--', 'find', ...dirs, ...depth, '(', '!', '-readable', '-o', '-type', 'd', '!', '-executable', ')', '-print', '-prune'], { encoding: 'utf8', cwd: '/' });
+  const r = spawnSync(
+    'runuser',
+    ['-u', user, '--', 'find', ...dirs, ...depth, '(', '!', '-readable', '-o', '-type', 'd', '!', '-executable', ')', '-print', '-prune'],
+    { encoding: 'utf8', cwd: '/' },
+  );
   // find also reports folders it cannot enter on stderr ("Permission denied")
-  const denied = [...r.stdout.split('\n'), ...r.stderr.split('\n').map((l) => /^find: [‘'](.*)[’']: Permission denied$/.exec(l)?.[1] ?? '')].filter(Boolean);
-  if (r.error) throw new EnvironmentError(`cannot check what the sandbox user can read: ${r.error.message}`, 'install util-linux (runuser) and findutils', 'sandbox-check');
+  const denied = [
+    ...r.stdout.split('\n'),
+    ...r.stderr.split('\n').map((l) => /^find: [‘'](.*)[’']: Permission denied$/.exec(l)?.[1] ?? ''),
+  ].filter(Boolean);
+  if (r.error)
+    throw new EnvironmentError(
+      `cannot check what the sandbox user can read: ${r.error.message}`,
+      'install util-linux (runuser) and findutils',
+      'sandbox-check',
+    );
   if (!denied.length && r.status === 0) return;
   const first = denied[0] ?? dirs[0];
   throw new EnvironmentError(

@@ -75,7 +75,22 @@ exit $st
 `;
 
 /** Folders a world needs to run anything: a hidden path that is or holds one of them is not covered. */
-const SYSTEM = ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/usr', '/etc', '/dev', '/proc', '/sys', '/run', '/tmp', '/var/tmp'];
+const SYSTEM = [
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/usr',
+  '/etc',
+  '/dev',
+  '/proc',
+  '/sys',
+  '/run',
+  '/tmp',
+  '/var/tmp',
+];
 
 /** Paths a world can take: absolute, no newline (they travel in environment variables). */
 export function checkWorld(w: WorldSpec): void {
@@ -95,11 +110,32 @@ export function worldCommand(inner: string[], world: WorldSpec, cwd?: string): C
   const hide = [...new Set(world.hide.map((p) => resolve(p)))]
     .filter((p) => !SYSTEM.some((d) => d === p || d.startsWith(p === '/' ? '/' : `${p}/`)))
     .sort((a, b) => a.length - b.length);
-  const env: Record<string, string> = { WL_SUB: resolve(world.submission), WL_CWD: resolve(cwd ?? process.cwd()), WL_RW: world.writable ? '1' : '0' };
+  const env: Record<string, string> = {
+    WL_SUB: resolve(world.submission),
+    WL_CWD: resolve(cwd ?? process.cwd()),
+    WL_RW: world.writable ? '1' : '0',
+  };
   hide.forEach((p, i) => (env[`WL_HIDE_${i + 1}`] = p));
   return {
     file: 'setpriv',
-    args: ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--pid', '--ipc', '--fork', '--kill-child=KILL', '--mount-proc', '--', '/bin/sh', '-c', WORLD_INIT, 'wl-world', ...inner],
+    args: [
+      '--pdeathsig',
+      'KILL',
+      '--',
+      'unshare',
+      '--mount',
+      '--pid',
+      '--ipc',
+      '--fork',
+      '--kill-child=KILL',
+      '--mount-proc',
+      '--',
+      '/bin/sh',
+      '-c',
+      WORLD_INIT,
+      'wl-world',
+      ...inner,
+    ],
     shell: false,
     env,
   };
@@ -111,7 +147,21 @@ export function worldCommand(inner: string[], world: WorldSpec, cwd?: string): C
  * to start and be graded 0 for a reason that is not the student's.
  */
 export function requireWorlds(): void {
-  const r = spawnSync('unshare', ['--mount', '--pid', '--ipc', '--fork', '--mount-proc', '--', '/bin/sh', '-c', 'mount -t tmpfs -o size=1m wl-check /tmp && mount --bind /tmp /tmp'], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(
+    'unshare',
+    [
+      '--mount',
+      '--pid',
+      '--ipc',
+      '--fork',
+      '--mount-proc',
+      '--',
+      '/bin/sh',
+      '-c',
+      'mount -t tmpfs -o size=1m wl-check /tmp && mount --bind /tmp /tmp',
+    ],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
   if (r.status === 0) return;
   const why = r.error ? r.error.message : (r.stderr.trim().split('\n')[0] ?? `exit ${r.status}`);
   throw new EnvironmentError(

@@ -41,7 +41,15 @@ function typeOf(v: unknown): string {
   return typeof v;
 }
 
-const typeWords: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', null: 'null' };
+const typeWords: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'null',
+};
 
 function expectedFrom(schema: Schema | undefined): string {
   if (!schema) return '';
@@ -52,7 +60,9 @@ function expectedFrom(schema: Schema | undefined): string {
 /** Is this a pure "exactly one of these keys" rule: `oneOf: [{required:[a]}, {required:[b]}]`? */
 function keyChoice(branches: unknown): string[] | undefined {
   if (!Array.isArray(branches)) return undefined;
-  const required = branches.map((b: unknown) => (isRecord(b) && Object.keys(b).length === 1 && Array.isArray(b.required) ? strings(b.required) : undefined));
+  const required = branches.map((b: unknown) =>
+    isRecord(b) && Object.keys(b).length === 1 && Array.isArray(b.required) ? strings(b.required) : undefined,
+  );
   if (!required.every((r): r is string[] => r !== undefined)) return undefined;
   return required.map((r) => r[0]);
 }
@@ -61,9 +71,20 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
   // A key rejected by `propertyNames`: ajv gives the mapping's path and the key apart; the problem is the key.
   if (e.propertyName !== undefined) {
     const parentPath = pointerToPath(e.instancePath);
-    const inner = describe({ ...e, propertyName: undefined, instancePath: `${e.instancePath}/${e.propertyName.replace(/~/g, '~0').replace(/\//g, '~1')}`, data: e.propertyName }, where);
+    const inner = describe(
+      {
+        ...e,
+        propertyName: undefined,
+        instancePath: `${e.instancePath}/${e.propertyName.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        data: e.propertyName,
+      },
+      where,
+    );
     const key = `the key "${e.propertyName}" in ${parentPath.length ? `"${parentPath[parentPath.length - 1]}"` : where}`;
-    const message = e.keyword === 'pattern' ? `${key} is not valid${expectedFrom(e.parentSchema) || ` (expected to match ${(e.params as Record<string, string>).pattern})`}` : inner.message.replace(/^"[^"]*"/, key);
+    const message =
+      e.keyword === 'pattern'
+        ? `${key} is not valid${expectedFrom(e.parentSchema) || ` (expected to match ${(e.params as Record<string, string>).pattern})`}`
+        : inner.message.replace(/^"[^"]*"/, key);
     return { ...inner, path: [...parentPath, e.propertyName], onKey: true, message };
   }
   const path = pointerToPath(e.instancePath);
@@ -82,19 +103,50 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
       };
     }
     case 'required':
-      return { path, onKey: true, code: 'missing-key', message: `${path.length ? name : where} needs the key "${key}"${expectedFrom(parent?.properties?.[key])}` };
+      return {
+        path,
+        onKey: true,
+        code: 'missing-key',
+        message: `${path.length ? name : where} needs the key "${key}"${expectedFrom(parent?.properties?.[key])}`,
+      };
     case 'type': {
-      const want = String(p.type).split(',').map((t) => typeWords[t] ?? t).join(' or ');
+      const want = String(p.type)
+        .split(',')
+        .map((t) => typeWords[t] ?? t)
+        .join(' or ');
       return { path, onKey: false, code: 'bad-type', message: `${name} must be ${want}, found ${typeOf(e.data)}` };
     }
     case 'enum':
-      return { path, onKey: false, code: 'bad-value', message: `${name} must be one of: ${quoteList(strings(p.allowedValues))}, found ${JSON.stringify(e.data)}${didYouMean(String(e.data), strings(p.allowedValues))}` };
+      return {
+        path,
+        onKey: false,
+        code: 'bad-value',
+        message: `${name} must be one of: ${quoteList(strings(p.allowedValues))}, found ${JSON.stringify(e.data)}${didYouMean(String(e.data), strings(p.allowedValues))}`,
+      };
     case 'const':
-      return { path, onKey: false, code: 'bad-value', message: `${name} must be ${JSON.stringify(p.allowedValue)}, found ${JSON.stringify(e.data)}` };
+      return {
+        path,
+        onKey: false,
+        code: 'bad-value',
+        message: `${name} must be ${JSON.stringify(p.allowedValue)}, found ${JSON.stringify(e.data)}`,
+      };
     case 'pattern':
-      return { path, onKey: false, code: 'bad-value', message: `${name} is not valid: ${JSON.stringify(e.data)}${expectedFrom(parent) || ` (expected to match ${String(p.pattern)})`}` };
-    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
-      return { path, onKey: false, code: 'bad-value', message: `${name} must be ${String(p.comparison)} ${String(p.limit)}, found ${JSON.stringify(e.data)}` };
+      return {
+        path,
+        onKey: false,
+        code: 'bad-value',
+        message: `${name} is not valid: ${JSON.stringify(e.data)}${expectedFrom(parent) || ` (expected to match ${String(p.pattern)})`}`,
+      };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return {
+        path,
+        onKey: false,
+        code: 'bad-value',
+        message: `${name} must be ${String(p.comparison)} ${String(p.limit)}, found ${JSON.stringify(e.data)}`,
+      };
     case 'minItems':
       return { path, onKey: false, code: 'bad-value', message: `${name} needs at least ${String(p.limit)} item(s)` };
     case 'minProperties':
@@ -115,7 +167,9 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
   const extra: SchemaProblem[] = [];
   for (const alt of alternatives) {
     const base = alt.schemaPath.replace(/^#/, '');
-    const inside = errors.filter((e) => e !== alt && e.schemaPath.replace(/^#/, '').startsWith(`${base}/`) && e.instancePath.startsWith(alt.instancePath));
+    const inside = errors.filter(
+      (e) => e !== alt && e.schemaPath.replace(/^#/, '').startsWith(`${base}/`) && e.instancePath.startsWith(alt.instancePath),
+    );
     const choice = keyChoice(alt.schema);
     if (choice) {
       inside.forEach((e) => dropped.add(e));
@@ -134,10 +188,17 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
     }
     const byBranch = new Map<number, ErrorObject[]>();
     for (const e of inside) {
-      const i = Number(e.schemaPath.replace(/^#/, '').slice(base.length + 1).split('/')[0]);
+      const i = Number(
+        e.schemaPath
+          .replace(/^#/, '')
+          .slice(base.length + 1)
+          .split('/')[0],
+      );
       byBranch.set(i, [...(byBranch.get(i) ?? []), e]);
     }
-    const fitting = [...byBranch.entries()].filter(([, es]) => !es.some((e) => e.keyword === 'type' && e.instancePath === alt.instancePath));
+    const fitting = [...byBranch.entries()].filter(
+      ([, es]) => !es.some((e) => e.keyword === 'type' && e.instancePath === alt.instancePath),
+    );
     if (fitting.length === 1) {
       inside.filter((e) => !fitting[0][1].includes(e)).forEach((e) => dropped.add(e));
       dropped.add(alt);

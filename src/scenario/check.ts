@@ -24,7 +24,8 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
     const bodyPath = step.bodyPath;
     if (step.id !== undefined) {
       const prev = ids.get(step.id);
-      if (prev) out.push(source.diag([...step.path, 'id'], 'duplicate-id', `step id "${step.id}" is already used at line ${source.at(prev).line}`));
+      if (prev)
+        out.push(source.diag([...step.path, 'id'], 'duplicate-id', `step id "${step.id}" is already used at line ${source.at(prev).line}`));
       else ids.set(step.id, [...step.path, 'id']);
     }
     step.check({
@@ -35,7 +36,10 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
         const names = defined.get(space) ?? new Map<string, Path>();
         defined.set(space, names);
         const prev = names.get(name);
-        if (prev) out.push(source.diag([...bodyPath, ...p], `duplicate-${space}`, `${space} "${name}" is already defined at line ${source.at(prev).line}`));
+        if (prev)
+          out.push(
+            source.diag([...bodyPath, ...p], `duplicate-${space}`, `${space} "${name}" is already defined at line ${source.at(prev).line}`),
+          );
         else names.set(name, [...bodyPath, ...p]);
       },
       use(space, name, p) {
@@ -53,12 +57,23 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
           if (hosts.has('local')) return;
           const key = p[p.length - 1];
           out.push(
-            source.diag(bodyPath, 'missing-host', `this ${step.kind} step has no "${String(key)}:" and the topology has no host "local"; say which host it runs on with "${String(key)}:", one of: ${[...hosts].join(', ')}`, true),
+            source.diag(
+              bodyPath,
+              'missing-host',
+              `this ${step.kind} step has no "${String(key)}:" and the topology has no host "local"; say which host it runs on with "${String(key)}:", one of: ${[...hosts].join(', ')}`,
+              true,
+            ),
           );
           return;
         }
         if (hosts.has(name)) return;
-        out.push(source.diag([...bodyPath, ...p], 'unknown-host', `unknown host "${name}"${didYouMean(name, hosts)}; hosts: ${[...hosts].join(', ')}`));
+        out.push(
+          source.diag(
+            [...bodyPath, ...p],
+            'unknown-host',
+            `unknown host "${name}"${didYouMean(name, hosts)}; hosts: ${[...hosts].join(', ')}`,
+          ),
+        );
       },
       duration(value, p) {
         const problem = value === undefined ? undefined : durationProblem(value);
@@ -69,6 +84,15 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
   return out;
 
   function scopeBase(): CheckScope {
-    return { error: () => {}, errorInValue: () => {}, hosts, define: () => {}, use: () => {}, host: () => {}, known: () => [], duration: () => {} };
+    return {
+      error: () => {},
+      errorInValue: () => {},
+      hosts,
+      define: () => {},
+      use: () => {},
+      host: () => {},
+      known: () => [],
+      duration: () => {},
+    };
   }
 }

@@ -120,12 +120,19 @@ export function* allCompiledSteps(steps: readonly CompiledStep[]): Generator<Com
   }
 }
 
-function compileStep<K extends StepKindName>(name: K, raw: Record<string, unknown>, source: Source, path: Path, out: Diagnostic[]): CompiledSteps<K>[K] | undefined {
+function compileStep<K extends StepKindName>(
+  name: K,
+  raw: Record<string, unknown>,
+  source: Source,
+  path: Path,
+  out: Diagnostic[],
+): CompiledSteps<K>[K] | undefined {
   const validator = schemas().step(name);
   const def: StepKind<K> = stepKinds[name];
   const bodyPath = [...path, name];
   if (!isStepOf(name, raw)) {
-    for (const p of condense(validator.errors ?? [], `the ${name} step`)) out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
+    for (const p of condense(validator.errors ?? [], `the ${name} step`))
+      out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
     // the nested steps are looked at all the same: each mistake is reported once
     for (const at of def.children ?? []) compileSteps(source, valueAt(raw[name], at), [...bodyPath, ...at], out);
     return undefined;
@@ -137,7 +144,10 @@ function compileStep<K extends StepKindName>(name: K, raw: Record<string, unknow
     if (problem) out.push(source.diag([...path, 'timeout'], 'duration-too-long', `the step's timeout: ${problem}`));
     else timeoutMs = durationMs(raw.timeout);
   }
-  const children = (def.children ?? []).map((at) => ({ path: at, steps: compileSteps(source, valueAt(body, at), [...bodyPath, ...at], out) }));
+  const children = (def.children ?? []).map((at) => ({
+    path: at,
+    steps: compileSteps(source, valueAt(body, at), [...bodyPath, ...at], out),
+  }));
   const { line, col } = source.at(path);
   return {
     kind: name,
@@ -189,11 +199,23 @@ function kindOf(step: Record<string, unknown>): { kind: StepKindName } | { probl
   const names = stepKindNames;
   if (kinds.length === 1) return { kind: kinds[0] };
   if (kinds.length > 1) {
-    return { problem: { path: [kinds[1]], code: 'conflicting-keys', message: `a step has exactly one kind, found "${kinds[0]}" and "${kinds[1]}"` } };
+    return {
+      problem: {
+        path: [kinds[1]],
+        code: 'conflicting-keys',
+        message: `a step has exactly one kind, found "${kinds[0]}" and "${kinds[1]}"`,
+      },
+    };
   }
   const unknown = keys.filter((k) => !(COMMON_KEYS as readonly string[]).includes(k));
   if (unknown.length) {
-    return { problem: { path: [unknown[0]], code: 'unknown-step', message: `unknown step kind "${unknown[0]}"${didYouMean(unknown[0], names)}; expected one of: ${names.join(', ')}` } };
+    return {
+      problem: {
+        path: [unknown[0]],
+        code: 'unknown-step',
+        message: `unknown step kind "${unknown[0]}"${didYouMean(unknown[0], names)}; expected one of: ${names.join(', ')}`,
+      },
+    };
   }
   return { problem: { path: [keys[0] ?? 0], code: 'missing-key', message: `a step needs a kind, one of: ${names.join(', ')}` } };
 }

@@ -62,7 +62,13 @@ function capped(ds: Diagnostic[], file: string): Diagnostic[] {
   const last = ds[MAX_PROBLEMS - 1];
   return [
     ...ds.slice(0, MAX_PROBLEMS),
-    { file, line: last.line, col: last.col, code: 'too-many-problems', message: `stopped after ${MAX_PROBLEMS} problems; fix these and validate again` },
+    {
+      file,
+      line: last.line,
+      col: last.col,
+      code: 'too-many-problems',
+      message: `stopped after ${MAX_PROBLEMS} problems; fix these and validate again`,
+    },
   ];
 }
 

@@ -8,7 +8,9 @@ export async function readScenario(file: string): Promise<LoadResult> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (typeof err.code === 'string' && err.syscall) {
-      throw new UsageError(`cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`);
+      throw new UsageError(
+        `cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a folder' : err.message}`,
+      );
     }
     throw e;
   }

@@ -45,11 +45,15 @@ function tooDeep(text: string): number | undefined {
 export function encodingProblem(bytes: Uint8Array): { offset: number; message: string } | undefined {
   const [a, b, c, d] = bytes;
   const bom =
-    a === 0x00 && b === 0x00 && c === 0xfe && d === 0xff ? 'UTF-32 (big-endian)'
-    : a === 0xff && b === 0xfe && c === 0x00 && d === 0x00 ? 'UTF-32 (little-endian)'
-    : a === 0xff && b === 0xfe ? 'UTF-16 (little-endian)'
-    : a === 0xfe && b === 0xff ? 'UTF-16 (big-endian)'
-    : undefined;
+    a === 0x00 && b === 0x00 && c === 0xfe && d === 0xff
+      ? 'UTF-32 (big-endian)'
+      : a === 0xff && b === 0xfe && c === 0x00 && d === 0x00
+        ? 'UTF-32 (little-endian)'
+        : a === 0xff && b === 0xfe
+          ? 'UTF-16 (little-endian)'
+          : a === 0xfe && b === 0xff
+            ? 'UTF-16 (big-endian)'
+            : undefined;
   if (bom) return { offset: 0, message: `the file is ${bom} text (it starts with a byte-order mark); save it as UTF-8` };
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
@@ -77,7 +81,18 @@ export class Source {
       // The parser recurses per level: a few thousand '[' take seconds, then overflow its stack.
       const before = text.slice(0, deep).split('\n');
       const source = new Source(file, text, parseDocument('', { lineCounter: lines }), lines);
-      return { source, diagnostics: [{ file, line: before.length, col: before[before.length - 1].length + 1, code: 'yaml-syntax', message: `brackets nested more than ${MAX_FLOW_DEPTH} deep; a scenario needs far fewer` }] };
+      return {
+        source,
+        diagnostics: [
+          {
+            file,
+            line: before.length,
+            col: before[before.length - 1].length + 1,
+            code: 'yaml-syntax',
+            message: `brackets nested more than ${MAX_FLOW_DEPTH} deep; a scenario needs far fewer`,
+          },
+        ],
+      };
     }
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const source = new Source(file, text, doc, lines);
@@ -107,13 +122,39 @@ export class Source {
     try {
       const st = await fh.stat();
       if (st.isDirectory()) throw Object.assign(new Error(`${file} is a folder`), { code: 'EISDIR', syscall: 'read' });
-      if (!st.isFile()) return { diagnostics: [{ file, line: 1, col: 1, code: 'not-a-file', message: 'not a regular file (a FIFO, device or socket); give a scenario file' }] };
+      if (!st.isFile())
+        return {
+          diagnostics: [
+            { file, line: 1, col: 1, code: 'not-a-file', message: 'not a regular file (a FIFO, device or socket); give a scenario file' },
+          ],
+        };
       if (st.size > MAX_SCENARIO_BYTES) {
-        return { diagnostics: [{ file, line: 1, col: 1, code: 'too-large', message: `the file has ${st.size} bytes; a scenario may have at most ${MAX_SCENARIO_BYTES} (1 MiB)` }] };
+        return {
+          diagnostics: [
+            {
+              file,
+              line: 1,
+              col: 1,
+              code: 'too-large',
+              message: `the file has ${st.size} bytes; a scenario may have at most ${MAX_SCENARIO_BYTES} (1 MiB)`,
+            },
+          ],
+        };
       }
       const buf = Buffer.alloc(st.size + 1);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      if (bytesRead > st.size) return { diagnostics: [{ file, line: 1, col: 1, code: 'too-large', message: `the file grew while it was read; a scenario may have at most ${MAX_SCENARIO_BYTES} bytes` }] };
+      if (bytesRead > st.size)
+        return {
+          diagnostics: [
+            {
+              file,
+              line: 1,
+              col: 1,
+              code: 'too-large',
+              message: `the file grew while it was read; a scenario may have at most ${MAX_SCENARIO_BYTES} bytes`,
+            },
+          ],
+        };
       return Source.fromBytes(file, buf.subarray(0, bytesRead));
     } finally {
       await fh.close();
@@ -130,7 +171,8 @@ export class Source {
     visit(this.doc, {
       Alias: (_key, node) => {
         first ??= node;
-        if (!node.resolve(this.doc)) out.push(this.diagAt(node.range?.[0], 'yaml-alias', `alias *${node.source} names no anchor &${node.source} defined before it`));
+        if (!node.resolve(this.doc))
+          out.push(this.diagAt(node.range?.[0], 'yaml-alias', `alias *${node.source} names no anchor &${node.source} defined before it`));
       },
     });
     if (out.length || !first) return out;
@@ -139,7 +181,13 @@ export class Source {
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (!/alias/i.test(msg)) throw e;
-      out.push(this.diagAt(first.range?.[0], 'yaml-alias', `aliases expand too much (${firstLine(msg)}); a scenario may expand at most ${MAX_ALIAS_COUNT} aliases, write the values out instead`));
+      out.push(
+        this.diagAt(
+          first.range?.[0],
+          'yaml-alias',
+          `aliases expand too much (${firstLine(msg)}); a scenario may expand at most ${MAX_ALIAS_COUNT} aliases, write the values out instead`,
+        ),
+      );
     }
     return out;
   }

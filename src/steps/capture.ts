@@ -33,7 +33,14 @@ export const capture = defineStep({
     const format = b.format ?? 'pcap';
     const file = join(ctx.run.runDir, `${b.as}.${format}`);
     const device = b.interface ?? (hostName === 'local' ? 'lo' : 'eth0');
-    const started = await host.call('captureStart', { device, filter: b.filter, file, format, snaplen: b.snaplen, ...(b.buffer ? { bufferSize: b.buffer * 1048576 } : {}) });
+    const started = await host.call('captureStart', {
+      device,
+      filter: b.filter,
+      file,
+      format,
+      snaplen: b.snaplen,
+      ...(b.buffer ? { bufferSize: b.buffer * 1048576 } : {}),
+    });
     ctx.onTeardown(`capture ${b.as}`, () => host.call('release', { id: started.id }));
     let stats;
     let children: StepRecord[] = [];

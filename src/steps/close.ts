@@ -18,10 +18,16 @@ export const close = defineStep({
     const b = norm(raw);
     const conn = ctx.run.connections.get(b.conn);
     if (!conn) throw new PreconditionError(`connection ${b.conn} is not open (its connect step did not succeed)`);
-    const r = await ctx.host(conn.host).call('connClose', { id: conn.id, reset: b.reset, timeoutMs: Math.max(0, Math.min(5000, ctx.timeLeftMs() - 50)) });
+    const r = await ctx
+      .host(conn.host)
+      .call('connClose', { id: conn.id, reset: b.reset, timeoutMs: Math.max(0, Math.min(5000, ctx.timeLeftMs() - 50)) });
     ctx.run.connections.delete(b.conn);
     const unread = Buffer.from(r.unread, 'base64');
     if (unread.length) ctx.transcript({ dir: 'received', conn: b.conn, ...transcriptData(unread) });
-    ctx.transcript({ dir: 'info', conn: b.conn, text: b.reset ? 'reset (RST)' : r.peerClosed ? 'closed (FIN both ways)' : 'closed our side; the peer did not close in time' });
+    ctx.transcript({
+      dir: 'info',
+      conn: b.conn,
+      text: b.reset ? 'reset (RST)' : r.peerClosed ? 'closed (FIN both ways)' : 'closed our side; the peer did not close in time',
+    });
   },
 });

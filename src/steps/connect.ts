@@ -56,8 +56,16 @@ export const connect = defineStep({
       ctx.run.connections.set(b.as, { host: hostName, id, local: r.local!, remote: r.remote! });
       ctx.run.endpoints.set(b.as, r.local!);
     }
-    ctx.detail('connection', { name: b.as, outcome: r.outcome, ...(r.local ? { local: r.local, remote: r.remote } : { remote: `${address}:${port}` }) });
-    ctx.transcript({ dir: 'info', conn: b.as, text: r.outcome === 'open' ? `connected ${r.local} → ${r.remote}` : `${r.outcome}: ${r.error ?? ''}`.trim() });
+    ctx.detail('connection', {
+      name: b.as,
+      outcome: r.outcome,
+      ...(r.local ? { local: r.local, remote: r.remote } : { remote: `${address}:${port}` }),
+    });
+    ctx.transcript({
+      dir: 'info',
+      conn: b.as,
+      text: r.outcome === 'open' ? `connected ${r.local} → ${r.remote}` : `${r.outcome}: ${r.error ?? ''}`.trim(),
+    });
     ctx.check({ title: `connect to ${b.to}`, expected: want, actual: r.outcome, passed: r.outcome === want });
   },
 });

@@ -5,7 +5,9 @@ export function hexToBytes(hex: string): Buffer {
 }
 
 export function bytesToHex(b: Uint8Array): string {
-  return Buffer.from(b).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  return Buffer.from(b)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
 }
 
 /** Printable text (tabs, CR, LF allowed) round-trips through UTF-8. */

@@ -10,7 +10,8 @@ import { defineStep } from './kind.js';
 export function textMatch(m: TextMatch, text: string): { passed: boolean; expected: string } {
   if (typeof m === 'string') return { passed: text.includes(m), expected: `contains ${show(m)}` };
   const parts: { passed: boolean; expected: string }[] = [];
-  if (m.equals !== undefined) parts.push({ passed: text.replace(/\n$/, '') === m.equals.replace(/\n$/, ''), expected: `equals ${show(m.equals)}` });
+  if (m.equals !== undefined)
+    parts.push({ passed: text.replace(/\n$/, '') === m.equals.replace(/\n$/, ''), expected: `equals ${show(m.equals)}` });
   if (m.contains !== undefined) parts.push({ passed: text.includes(m.contains), expected: `contains ${show(m.contains)}` });
   if (m.regex !== undefined) parts.push({ passed: new RegExp(m.regex, 'm').test(text), expected: `matches /${m.regex}/` });
   if (m.empty !== undefined) parts.push({ passed: (text.length === 0) === m.empty, expected: m.empty ? 'is empty' : 'is not empty' });
@@ -49,7 +50,15 @@ export const exec = defineStep({
       stdin: b.stdin,
       timeoutMs: Math.max(1, ctx.timeLeftMs()),
     });
-    ctx.detail('exec', { command: showCommand(run), exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, stdout: r.stdout, stderr: r.stderr, ...(r.truncated ? { truncated: true } : {}) });
+    ctx.detail('exec', {
+      command: showCommand(run),
+      exitCode: r.exitCode,
+      signal: r.signal,
+      timedOut: r.timedOut,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      ...(r.truncated ? { truncated: true } : {}),
+    });
     if (r.spawnError) throw new Error(`could not run ${showCommand(run)}: ${r.spawnError}`);
     if (r.timedOut) throw new StepTimeout(`the command did not finish within ${Math.round(r.durationMs)} ms and was killed`);
     const wantExit = b.expect?.exit ?? 0;

@@ -61,6 +61,11 @@ export const expect = defineStep({
     const data = Buffer.from(r.data, 'base64');
     if (data.length) ctx.transcript({ dir: 'received', conn: b.conn, ...transcriptData(data) });
     if (r.eof && b.eof === undefined) ctx.transcript({ dir: 'info', conn: b.conn, text: 'peer closed the connection' });
-    ctx.check({ title: `receive ${expected(b)}`, expected: expected(b), actual: describeReceived(data, r, b), passed: matches(b, data, r.complete) });
+    ctx.check({
+      title: `receive ${expected(b)}`,
+      expected: expected(b),
+      actual: describeReceived(data, r, b),
+      passed: matches(b, data, r.complete),
+    });
   },
 });

@@ -30,7 +30,13 @@ export const inspect = defineStep({
       }
     } catch (e) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      ctx.check({ title: 'capture file readable', expected: 'a pcap or pcapng file', actual: (e as Error).message, passed: false, precondition: true });
+      ctx.check({
+        title: 'capture file readable',
+        expected: 'a pcap or pcapng file',
+        actual: (e as Error).message,
+        passed: false,
+        precondition: true,
+      });
       return;
     }
     ctx.detail('capture', { file, format: decoded.format === 'pcapng' ? 'pcapng' : 'pcap', packets: decoded.packets.map(packetRow) });
@@ -39,7 +45,11 @@ export const inspect = defineStep({
     ctx.check({
       title: 'capture file readable',
       expected: 'a whole pcap or pcapng file',
-      actual: !p ? `${decoded.packets.length} packets` : nothing ? p.message : `damaged at byte ${p.offset} (frame ${p.frame}): ${p.message}`,
+      actual: !p
+        ? `${decoded.packets.length} packets`
+        : nothing
+          ? p.message
+          : `damaged at byte ${p.offset} (frame ${p.frame}): ${p.message}`,
       passed: !p,
       // not a score: a readable file earns nothing by itself; an unreadable one earns 0
       precondition: true,

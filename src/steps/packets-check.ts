@@ -5,7 +5,12 @@ import type { StepRunContext } from './context.js';
 import type { CheckScope } from './kind.js';
 
 /** Static checks of an `expect: packets:` list: syntax (with columns) and host names. */
-export function checkPatterns(expect: PacketExpect | undefined, scope: CheckScope, at: (string | number)[], extraHosts: string[] = []): void {
+export function checkPatterns(
+  expect: PacketExpect | undefined,
+  scope: CheckScope,
+  at: (string | number)[],
+  extraHosts: string[] = [],
+): void {
   const entries = (expect?.packets ?? []) as PatternEntry[];
   if (!entries.length) return;
   const parsed = parsePattern(entries);
@@ -17,10 +22,12 @@ export function checkPatterns(expect: PacketExpect | undefined, scope: CheckScop
     else scope.error([...at, 'packets', i], code, msg);
   };
   if ('errors' in parsed) {
-    for (const e of parsed.errors) report(e.index, e.col, 'bad-packet-pattern', `${e.message}${e.expected?.length ? `; expected ${e.expected.join(', ')}` : ''}`);
+    for (const e of parsed.errors)
+      report(e.index, e.col, 'bad-packet-pattern', `${e.message}${e.expected?.length ? `; expected ${e.expected.join(', ')}` : ''}`);
     return;
   }
-  for (const e of unknownHosts(entries, [...scope.hosts, ...scope.known('fixture'), ...scope.known('conn'), ...extraHosts])) report(e.index, e.col, 'unknown-host', e.message);
+  for (const e of unknownHosts(entries, [...scope.hosts, ...scope.known('fixture'), ...scope.known('conn'), ...extraHosts]))
+    report(e.index, e.col, 'unknown-host', e.message);
 }
 
 /** Runs the packet expectations of a capture or inspect step and records the checks. */
@@ -38,7 +45,7 @@ export function checkPackets(expect: PacketExpect, packets: DecodedPacket[], hos
   if (!expect.packets?.length) return;
   const parsed = parsePattern(expect.packets);
   if ('errors' in parsed) throw new Error(`invalid packet pattern: ${parsed.errors[0].message}`);
-  const m = matchPackets(parsed.pattern, packets, { hosts }, { ignore: (expect.ignore ?? []) });
+  const m = matchPackets(parsed.pattern, packets, { hosts }, { ignore: expect.ignore ?? [] });
   const weighted = parsed.pattern.items.some((it) => it.weight !== undefined);
   ctx.check({
     title: 'packet sequence',

@@ -20,7 +20,8 @@ function serverFor(b: ResolveBody, ctx: StepRunContext): string {
     return isIP(f.address) === 6 ? `[${f.address}]:${f.port}` : `${f.address}:${f.port}`;
   }
   const r = ctx.run.resolvers.get(b.on ?? 'local');
-  if (!r) throw new Error(`host ${b.on ?? 'local'} has no resolver: give the step a "server" (an address, or the name of a serve: dns fixture)`);
+  if (!r)
+    throw new Error(`host ${b.on ?? 'local'} has no resolver: give the step a "server" (an address, or the name of a serve: dns fixture)`);
   return r.nameservers[0];
 }
 
@@ -53,9 +54,15 @@ export const resolve = defineStep({
       const want = e[t];
       if (want === undefined) continue;
       const got = answerData(result, t);
-      ctx.check({ title: `${t} answer`, expected: want.length ? want.join(', ') : 'no records', actual: got.length ? got.join(', ') : 'no records', passed: sameSet(want, got) });
+      ctx.check({
+        title: `${t} answer`,
+        expected: want.length ? want.join(', ') : 'no records',
+        actual: got.length ? got.join(', ') : 'no records',
+        passed: sameSet(want, got),
+      });
     }
-    if (e.rcode !== undefined) ctx.check({ title: 'response code', expected: e.rcode, actual: result.rcode, passed: e.rcode === result.rcode });
+    if (e.rcode !== undefined)
+      ctx.check({ title: 'response code', expected: e.rcode, actual: result.rcode, passed: e.rcode === result.rcode });
     if (e.queries !== undefined) {
       const got = result.transactions.map((t) => `${t.question.type} ${norm(t.question.name)} ${t.rcode ?? t.error ?? 'no answer'}`);
       const want = e.queries.map((q) => q.replace(/ (\S+) /, (_, n: string) => ` ${norm(n)} `));

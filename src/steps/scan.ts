@@ -36,7 +36,8 @@ function timingOf(b: ScanBody): TimingOptions {
 
 export const scan = defineStep({
   kind: 'scan',
-  describe: (b) => `${METHOD_NAMES[b.method ?? 'connect']} scan of ${b.target} ports ${Array.isArray(b.ports) ? formatPorts(b.ports) : b.ports}`,
+  describe: (b) =>
+    `${METHOD_NAMES[b.method ?? 'connect']} scan of ${b.target} ports ${Array.isArray(b.ports) ? formatPorts(b.ports) : b.ports}`,
   host: (b) => b.from ?? 'local',
   defaultTimeoutMs: 120_000,
   check(b, scope) {
@@ -51,7 +52,11 @@ export const scan = defineStep({
     const e = b.expect ?? {};
     if (STATES.filter((s) => e[s] === 'rest').length > 1) scope.error(['expect'], 'bad-value', 'only one state can be "rest"');
     if (e['open|filtered'] !== undefined && b.method !== 'udp') {
-      scope.error(['expect', 'open|filtered'], 'bad-value', 'open|filtered is a state of UDP scans only; expected method: udp, or filtered for a TCP scan');
+      scope.error(
+        ['expect', 'open|filtered'],
+        'bad-value',
+        'open|filtered is a state of UDP scans only; expected method: udp, or filtered for a TCP scan',
+      );
     }
     for (const s of STATES) {
       const v = e[s];
@@ -72,7 +77,10 @@ export const scan = defineStep({
     });
     ctx.detail('probe', { kind: 'scan', ...result });
     if (!b.expect) return;
-    const want = expectedStates(b.expect, result.ports.map((p) => p.port));
+    const want = expectedStates(
+      b.expect,
+      result.ports.map((p) => p.port),
+    );
     for (const s of STATES) {
       const ports = [...want].filter(([, st]) => st === s).map(([p]) => p);
       if (b.expect[s] === undefined) continue;
@@ -80,7 +88,11 @@ export const scan = defineStep({
       ctx.check({
         title: `${s} ports`,
         expected: ports.length ? formatPorts(ports) : 'none',
-        actual: actual.length ? actual.map((p) => `${p.port} is ${p.state} (${p.reason})`).join(', ') : ports.length ? formatPorts(ports) : 'none',
+        actual: actual.length
+          ? actual.map((p) => `${p.port} is ${p.state} (${p.reason})`).join(', ')
+          : ports.length
+            ? formatPorts(ports)
+            : 'none',
         passed: actual.length === 0,
         fraction: ports.length ? (ports.length - actual.length) / ports.length : 1,
       });

@@ -32,7 +32,11 @@ export const serve = defineStep({
     const dir = ctx.run.scenarioDir;
     if (b.dns) {
       // Without an address it listens on every address of its host (127.0.0.1 locally).
-      const d = await host.call('dnsServe', { zones: b.dns.zones as ZoneSpec[], address: b.address, port: b.port ?? (hostName === 'local' ? 0 : 53) });
+      const d = await host.call('dnsServe', {
+        zones: b.dns.zones as ZoneSpec[],
+        address: b.address,
+        port: b.port ?? (hostName === 'local' ? 0 : 53),
+      });
       ctx.onTeardown(`fixture ${b.as}`, () => host.call('release', { id: d.id }));
       ctx.run.fixtures.set(b.as, { host: hostName, id: d.id, kind, address: d.address, port: d.port });
       ctx.run.endpoints.set(b.as, endpoint(d.address, d.port));

@@ -16,7 +16,12 @@ function hopMatches(want: string, hop: TraceHop | undefined, ctx: StepRunContext
 function showHop(hop: TraceHop | undefined, ctx: StepRunContext): string {
   if (!hop) return '(no hop)';
   const addrs = [...new Set(hop.probes.map((p) => p.address))];
-  return addrs.every((a) => a === null) ? '*' : addrs.filter((a) => a !== null).map((a) => nameOf(a, ctx)).join(' / ');
+  return addrs.every((a) => a === null)
+    ? '*'
+    : addrs
+        .filter((a) => a !== null)
+        .map((a) => nameOf(a, ctx))
+        .join(' / ');
 }
 
 export const traceroute = defineStep({
@@ -28,7 +33,8 @@ export const traceroute = defineStep({
     scope.host(b.from, ['from']);
     checkTarget(b.target, scope, ['target']);
     if (typeof b.wait === 'string' && b.wait.includes(',')) {
-      if (!parseWait(b.wait)) scope.error(['wait'], 'bad-value', `wait "${b.wait}": MAX must be more than 0 and at most 3600 s, as in traceroute -w 5,3,10`);
+      if (!parseWait(b.wait))
+        scope.error(['wait'], 'bad-value', `wait "${b.wait}": MAX must be more than 0 and at most 3600 s, as in traceroute -w 5,3,10`);
     } else scope.duration(b.wait, ['wait']);
     (b.expect?.hops ?? []).forEach((h, i) => {
       if (h !== '*' && !isIP(h)) scope.host(h, ['expect', 'hops', i]);
@@ -40,7 +46,11 @@ export const traceroute = defineStep({
       probe: b.probe ?? 'udp',
       maxHops: b.maxHops ?? 30,
       // traceroute's -w: MAX,HERE,NEAR, or a duration as MAX alone; absent, traceroute's 5,3,10
-      ...(typeof b.wait === 'string' && b.wait.includes(',') ? parseWait(b.wait) : b.wait !== undefined ? { waitMs: durationMs(b.wait, 5000) } : {}),
+      ...(typeof b.wait === 'string' && b.wait.includes(',')
+        ? parseWait(b.wait)
+        : b.wait !== undefined
+          ? { waitMs: durationMs(b.wait, 5000) }
+          : {}),
       ...(b.simQueries !== undefined ? { parallel: b.simQueries } : {}),
       allow: ctx.run.allowedTargets,
     });
@@ -56,11 +66,18 @@ export const traceroute = defineStep({
         actual: e.hops.map((_, i) => `${i + 1} ${showHop(byTtl.get(i + 1), ctx)}`).join(', '),
         passed: firstBad < 0,
         fraction: ok.filter(Boolean).length / ok.length,
-        ...(firstBad >= 0 ? { detail: `hop ${firstBad + 1}: expected ${e.hops[firstBad]}, got ${showHop(byTtl.get(firstBad + 1), ctx)}` } : {}),
+        ...(firstBad >= 0
+          ? { detail: `hop ${firstBad + 1}: expected ${e.hops[firstBad]}, got ${showHop(byTtl.get(firstBad + 1), ctx)}` }
+          : {}),
       });
     }
     if (e?.reached !== undefined) {
-      ctx.check({ title: 'destination reached', expected: String(e.reached), actual: String(result.destinationReached), passed: e.reached === result.destinationReached });
+      ctx.check({
+        title: 'destination reached',
+        expected: String(e.reached),
+        actual: String(result.destinationReached),
+        passed: e.reached === result.destinationReached,
+      });
     }
   },
 });

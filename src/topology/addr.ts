@@ -54,12 +54,19 @@ function fromBigInt(value: bigint, family: number): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
   const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
   // compress the longest run of two or more zero groups
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
+  let best = -1,
+    bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i >= 2) { best = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i >= 2) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   if (best < 0) return groups.join(':');
@@ -69,12 +76,32 @@ function fromBigInt(value: bigint, family: number): string {
 /** Ranges no interface of a lab can use, with why and what to use instead. */
 const SPECIAL: { family: 4 | 6; net: string; name: string; why: string }[] = [
   { family: 4, net: '0.0.0.0/8', name: '"this network"', why: 'is in 0.0.0.0/8 ("this network"), which the kernel never routes' },
-  { family: 4, net: '127.0.0.0/8', name: 'loopback', why: 'is a loopback address (127.0.0.0/8): it never leaves a host, and every host has 127.0.0.1 on lo already' },
+  {
+    family: 4,
+    net: '127.0.0.0/8',
+    name: 'loopback',
+    why: 'is a loopback address (127.0.0.0/8): it never leaves a host, and every host has 127.0.0.1 on lo already',
+  },
   { family: 4, net: '224.0.0.0/4', name: 'multicast', why: 'is a multicast address (224.0.0.0/4), which cannot be an interface address' },
-  { family: 4, net: '240.0.0.0/4', name: 'reserved', why: 'is in the reserved range 240.0.0.0/4 (255.255.255.255 is the limited broadcast), which routers drop' },
+  {
+    family: 4,
+    net: '240.0.0.0/4',
+    name: 'reserved',
+    why: 'is in the reserved range 240.0.0.0/4 (255.255.255.255 is the limited broadcast), which routers drop',
+  },
   { family: 6, net: '::/128', name: 'unspecified', why: 'is the unspecified address ::' },
-  { family: 6, net: '::1/128', name: 'loopback', why: 'is the loopback address ::1: it never leaves a host, and every host has it on lo already' },
-  { family: 6, net: '::ffff:0:0/96', name: 'IPv4-mapped', why: 'is an IPv4-mapped address (::ffff:0:0/96), which the kernel never puts on a link; use the IPv4 address itself' },
+  {
+    family: 6,
+    net: '::1/128',
+    name: 'loopback',
+    why: 'is the loopback address ::1: it never leaves a host, and every host has it on lo already',
+  },
+  {
+    family: 6,
+    net: '::ffff:0:0/96',
+    name: 'IPv4-mapped',
+    why: 'is an IPv4-mapped address (::ffff:0:0/96), which the kernel never puts on a link; use the IPv4 address itself',
+  },
   { family: 6, net: 'ff00::/8', name: 'multicast', why: 'is a multicast address (ff00::/8), which cannot be an interface address' },
   {
     family: 6,
@@ -102,20 +129,25 @@ export function unusableAddress(c: Cidr): string | undefined {
   const text = `${c.address}/${c.prefix}`;
   const special = SPECIAL.find((r) => inRange(c, r.net));
   if (special) return `${text} ${special.why}; give a unicast address ${SUGGEST[c.family]}`;
-  if (c.prefix === 0) return `${text} has prefix length /0 (a subnet of every address); give the length of its subnet, ${SUGGEST[c.family]}`;
+  if (c.prefix === 0)
+    return `${text} has prefix length /0 (a subnet of every address); give the length of its subnet, ${SUGGEST[c.family]}`;
   if (c.family === 4 && c.prefix <= 30) {
     const host = toBigInt(c.address, 4) & ((1n << BigInt(32 - c.prefix)) - 1n);
-    if (host === 0n) return `${text} is the network address of ${c.network}, not a host address; give an address inside it, such as ${fromBigInt(toBigInt(c.address, 4) + 1n, 4)}/${c.prefix}`;
-    if (host === (1n << BigInt(32 - c.prefix)) - 1n) return `${text} is the broadcast address of ${c.network}, not a host address; give an address inside it, such as ${fromBigInt(toBigInt(c.address, 4) - 1n, 4)}/${c.prefix}`;
+    if (host === 0n)
+      return `${text} is the network address of ${c.network}, not a host address; give an address inside it, such as ${fromBigInt(toBigInt(c.address, 4) + 1n, 4)}/${c.prefix}`;
+    if (host === (1n << BigInt(32 - c.prefix)) - 1n)
+      return `${text} is the broadcast address of ${c.network}, not a host address; give an address inside it, such as ${fromBigInt(toBigInt(c.address, 4) - 1n, 4)}/${c.prefix}`;
   }
   return undefined;
 }
 
 /** Why a subnet (a network's `subnet`/`subnet6`, a route's `to`) cannot be one of a lab, if it cannot. */
 export function unusableSubnet(c: Cidr, what: string): string | undefined {
-  if (c.prefix === 0) return `${what} ${c.network} is every address; a route there is written \`default\` (\`default6\` for IPv6), a network needs a longer prefix`;
+  if (c.prefix === 0)
+    return `${what} ${c.network} is every address; a route there is written \`default\` (\`default6\` for IPv6), a network needs a longer prefix`;
   const first: Cidr = { ...c, address: c.network.split('/')[0] };
   const special = SPECIAL.find((r) => r.net !== '::/128' && inRange(first, r.net));
-  if (special) return `${what} ${c.network} is ${special.name} (${special.net}); a lab network needs unicast addresses, ${c.family === 4 ? 'such as 192.0.2.0/24' : 'such as 2001:db8:1::/64'}`;
+  if (special)
+    return `${what} ${c.network} is ${special.name} (${special.net}); a lab network needs unicast addresses, ${c.family === 4 ? 'such as 192.0.2.0/24' : 'such as 2001:db8:1::/64'}`;
   return undefined;
 }

@@ -100,7 +100,12 @@ export async function teardownState(state: RunState): Promise<Error[]> {
     // Programs still inside (a killed run's host threads leave their children behind): a
     // namespace is removed with them gone, not with them running on in a detached namespace.
     const pids = await runCmd('ip', ['-force', '-batch', '-'], doomed.map((n) => `netns pids ${n}\n`).join('')).catch(() => '');
-    for (const pid of new Set(pids.split(/\s+/).filter((p) => /^\d+$/.test(p)).map(Number))) {
+    for (const pid of new Set(
+      pids
+        .split(/\s+/)
+        .filter((p) => /^\d+$/.test(p))
+        .map(Number),
+    )) {
       if (pid === process.pid) continue;
       try {
         process.kill(pid, 'SIGKILL');
@@ -117,5 +122,8 @@ export async function teardownState(state: RunState): Promise<Error[]> {
 /** Names of the network namespaces that exist (`ip netns list`). */
 export async function listNetns(): Promise<string[]> {
   const out = await runCmd('ip', ['netns', 'list']);
-  return out.split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
+  return out
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter(Boolean);
 }

@@ -23,7 +23,8 @@ export function checkGraph(g: Graph, topology: TopologySpec, base: ProblemPath, 
     (h.routes ?? []).forEach((r, i) => {
       const at = [...p, 'routes', i, 'to'];
       const c = r.to === 'default' || r.to === 'default6' ? undefined : parseCidr(r.to);
-      if (!c && r.to !== 'default' && r.to !== 'default6') problems.push({ path: at, message: `"${r.to}" is not a subnet (CIDR), "default" or "default6"` });
+      if (!c && r.to !== 'default' && r.to !== 'default6')
+        problems.push({ path: at, message: `"${r.to}" is not a subnet (CIDR), "default" or "default6"` });
       const bad = c && unusableSubnet(c, 'route destination');
       if (bad) problems.push({ path: at, message: bad });
       checkNextHop(g, name, r.via, [...p, 'routes', i, 'via'], 'next hop', problems);
@@ -38,7 +39,11 @@ export function checkGraph(g: Graph, topology: TopologySpec, base: ProblemPath, 
       const many = Array.isArray(h.resolver.nameserver);
       const ns: string[] = Array.isArray(h.resolver.nameserver) ? [...h.resolver.nameserver] : [h.resolver.nameserver];
       ns.forEach((a, i) => {
-        if (!isIP(a)) problems.push({ path: many ? [...p, 'resolver', 'nameserver', i] : [...p, 'resolver', 'nameserver'], message: `"${a}" is not an IP address` });
+        if (!isIP(a))
+          problems.push({
+            path: many ? [...p, 'resolver', 'nameserver', i] : [...p, 'resolver', 'nameserver'],
+            message: `"${a}" is not an IP address`,
+          });
       });
     }
   }
@@ -94,7 +99,8 @@ function checkNextHop(g: Graph, host: string, via: string, path: ProblemPath, wh
     problems.push({ path, message: `${what} of ${host} cannot be ${host} itself` });
     return;
   }
-  const ok = family === 4 || family === 6 ? !!resolveVia(g, host, via, family) : !!(resolveVia(g, host, via, 4) ?? resolveVia(g, host, via, 6));
+  const ok =
+    family === 4 || family === 6 ? !!resolveVia(g, host, via, family) : !!(resolveVia(g, host, via, 4) ?? resolveVia(g, host, via, 6));
   if (!ok) {
     problems.push({ path, message: `${what} ${via} is not on a subnet of ${host} (they must share a subnet)` });
     return;
@@ -112,7 +118,10 @@ function checkReachability(g: Graph, base: ProblemPath, problems: TopologyProble
       if (a === b) continue;
       const common = [...families(a)].filter((f) => families(b).has(f));
       if (common.some((f) => paths[f].has(b))) continue;
-      problems.push({ path: [...base, 'hosts', b], message: `host ${b} cannot be reached from ${a}: no chain of routers (forward: true) connects their subnets` });
+      problems.push({
+        path: [...base, 'hosts', b],
+        message: `host ${b} cannot be reached from ${a}: no chain of routers (forward: true) connects their subnets`,
+      });
       return;
     }
   }

@@ -49,7 +49,8 @@ export async function cleanupRuns(opts: CleanupOptions = {}): Promise<CleanupRep
       ? `run ${owner.runId} (pid ${owner.pid}) is still running`
       : `no state file in ${stateDir()} names it (not provably wirelab's)`;
   };
-  for (const n of existing) if (LOOKS_LIKE_OURS.test(n) && !claimed.has(n)) report.left.push({ name: n, reason: reason(n, join(NETNS_ETC, n)) });
+  for (const n of existing)
+    if (LOOKS_LIKE_OURS.test(n) && !claimed.has(n)) report.left.push({ name: n, reason: reason(n, join(NETNS_ETC, n)) });
   try {
     for (const d of await readdir(NETNS_ETC)) {
       const path = join(NETNS_ETC, d);

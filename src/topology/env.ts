@@ -17,7 +17,11 @@ async function tool(cmd: string, args: string[], pkg: string): Promise<void> {
     await runCmd(cmd, args);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new EnvironmentError(`\`${cmd}\` is not installed (needed to build the topology)`, `sudo apt-get install -y ${pkg}`, 'missing-tool');
+      throw new EnvironmentError(
+        `\`${cmd}\` is not installed (needed to build the topology)`,
+        `sudo apt-get install -y ${pkg}`,
+        'missing-tool',
+      );
     }
     throw e;
   }
@@ -50,7 +54,11 @@ async function doCheck(): Promise<void> {
   try {
     await runCmd('ip', ['netns', 'add', probe]);
   } catch (e) {
-    throw new EnvironmentError(`cannot create a network namespace: ${(e as Error).message}`, 'run as root on a Linux kernel with network namespaces (CONFIG_NET_NS=y); in a container, run it with --privileged', 'no-netns');
+    throw new EnvironmentError(
+      `cannot create a network namespace: ${(e as Error).message}`,
+      'run as root on a Linux kernel with network namespaces (CONFIG_NET_NS=y); in a container, run it with --privileged',
+      'no-netns',
+    );
   } finally {
     await runCmd('ip', ['netns', 'del', probe]).catch(() => undefined);
   }

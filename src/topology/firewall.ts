@@ -1,7 +1,11 @@
 import type { TopologyFirewall } from '../generated/scenario.js';
 
 /** A parsed firewall rule: `tcp/80`, `udp/1000-2000`, `icmp`. */
-export interface PortRule { proto: 'tcp' | 'udp' | 'icmp'; low?: number; high?: number }
+export interface PortRule {
+  proto: 'tcp' | 'udp' | 'icmp';
+  low?: number;
+  high?: number;
+}
 
 /** Parses a rule; `error` says what is wrong with it. */
 export function parseRule(text: string): { rule?: PortRule; error?: string } {
@@ -51,7 +55,12 @@ export function nftRuleset(fw: TopologyFirewall | undefined, silent: boolean): s
       '    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept',
       ...rules.map((r) => `    ${r}`),
     );
-    if (policy === 'reject') lines.push(`    meta l4proto tcp ${REJECT_TCP}`, `    meta l4proto udp ${REJECT_OTHER}`, '    reject with icmpx type admin-prohibited');
+    if (policy === 'reject')
+      lines.push(
+        `    meta l4proto tcp ${REJECT_TCP}`,
+        `    meta l4proto udp ${REJECT_OTHER}`,
+        '    reject with icmpx type admin-prohibited',
+      );
     lines.push('  }');
   }
   if (silent) {

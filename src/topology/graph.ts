@@ -67,7 +67,11 @@ export function buildGraph(topology: TopologySpec, base: ProblemPath, problems: 
       const path = [...base, 'networks', name, key];
       const family = key === 'subnet' ? 4 : 6;
       if (!c) problems.push({ path, message: `"${s}" is not a subnet (CIDR)` });
-      else if (c.family !== family) problems.push({ path, message: `${key} must be an IPv${family} subnet, found ${s} (an IPv${c.family} subnet goes in ${key === 'subnet' ? 'subnet6' : 'subnet'})` });
+      else if (c.family !== family)
+        problems.push({
+          path,
+          message: `${key} must be an IPv${family} subnet, found ${s} (an IPv${c.family} subnet goes in ${key === 'subnet' ? 'subnet6' : 'subnet'})`,
+        });
       else {
         const bad = unusableSubnet(c, key);
         if (bad) problems.push({ path, message: bad });
@@ -111,7 +115,13 @@ export function buildGraph(topology: TopologySpec, base: ProblemPath, problems: 
       const netMtu = networks.get(segment)?.mtu;
       const mtu = obj.mtu ?? h.mtu ?? netMtu ?? DEFAULT_MTU;
       const mtuPath =
-        obj.mtu !== undefined ? [...path, 'mtu'] : h.mtu !== undefined ? [...base, 'hosts', host, 'mtu'] : netMtu !== undefined ? [...base, 'networks', segment, 'mtu'] : undefined;
+        obj.mtu !== undefined
+          ? [...path, 'mtu']
+          : h.mtu !== undefined
+            ? [...base, 'hosts', host, 'mtu']
+            : netMtu !== undefined
+              ? [...base, 'networks', segment, 'mtu']
+              : undefined;
       list.push({ host, name: `eth${list.length}`, addresses: cidrs, mtu, mtuPath, segment, path });
     });
     ifaces.set(host, list);
@@ -132,7 +142,10 @@ export function isRouter(g: Graph, host: string): boolean {
 
 /** The address of `host` on segment `seg` in `family`, if it has one. */
 export function addressOn(g: Graph, host: string, seg: string, family: 4 | 6): string | undefined {
-  return g.ifaces.get(host)?.find((f) => f.segment === seg)?.addresses.find((a) => a.family === family)?.address;
+  return g.ifaces
+    .get(host)
+    ?.find((f) => f.segment === seg)
+    ?.addresses.find((a) => a.family === family)?.address;
 }
 
 /** Segment keys the two hosts share. */

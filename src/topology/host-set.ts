@@ -11,7 +11,10 @@ export class TopologyHostSet implements HostSet {
   readonly addresses: Map<string, string[]>;
   readonly allowedTargets: string[];
 
-  constructor(readonly topology: Topology, private readonly onErrors: (errors: Error[]) => void = () => {}) {
+  constructor(
+    readonly topology: Topology,
+    private readonly onErrors: (errors: Error[]) => void = () => {},
+  ) {
     this.names = new Set(topology.hosts.keys());
     this.addresses = new Map([...topology.hosts.keys()].map((h) => [h, topology.addressesOf(h)]));
     this.allowedTargets = [...topology.allowedTargets];
@@ -28,6 +31,10 @@ export class TopologyHostSet implements HostSet {
 }
 
 /** Builds the planned topology of a scenario and wraps it as a HostSet. */
-export async function topologyHostSet(plan: TopologyPlan, opts: BuildOptions, onErrors?: (errors: Error[]) => void): Promise<TopologyHostSet> {
+export async function topologyHostSet(
+  plan: TopologyPlan,
+  opts: BuildOptions,
+  onErrors?: (errors: Error[]) => void,
+): Promise<TopologyHostSet> {
   return new TopologyHostSet(await buildTopology(plan, opts), onErrors);
 }

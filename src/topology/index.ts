@@ -51,7 +51,14 @@ export interface Topology {
   /** The host of an address, if any (for naming packets' endpoints). */
   hostOf(ip: string): string | undefined;
   /** The topology as the run record shows it. */
-  record(): { hosts: { name: string; router: boolean; addresses: string[]; interfaces: { name: string; addresses: string[]; mtu: number; peer: string }[] }[] };
+  record(): {
+    hosts: {
+      name: string;
+      router: boolean;
+      addresses: string[];
+      interfaces: { name: string; addresses: string[]; mtu: number; peer: string }[];
+    }[];
+  };
   /** Stops agents, then removes namespaces, resolv.conf dirs and the state file. Never throws. */
   teardown(): Promise<Error[]>;
 }
@@ -93,9 +100,15 @@ class BuiltTopology implements Topology {
   private readonly byAddress = new Map<string, string>();
   private torn: Promise<Error[]> | undefined;
 
-  constructor(readonly plan: RunPlan, private readonly state: RunState, private readonly opts: BuildOptions) {
+  constructor(
+    readonly plan: RunPlan,
+    private readonly state: RunState,
+    private readonly opts: BuildOptions,
+  ) {
     this.runId = plan.runId;
-    this.hosts = new Map(plan.hosts.map((h) => [h.name, { netns: h.netns, addresses: h.addresses, interfaces: h.interfaces, router: h.router }]));
+    this.hosts = new Map(
+      plan.hosts.map((h) => [h.name, { netns: h.netns, addresses: h.addresses, interfaces: h.interfaces, router: h.router }]),
+    );
     this.allowedTargets = [...plan.subnets];
     for (const h of plan.hosts) for (const a of h.addresses) this.byAddress.set(a, h.name);
   }
@@ -149,7 +162,14 @@ class BuiltTopology implements Topology {
   }
 
   record(): ReturnType<Topology['record']> {
-    return { hosts: this.plan.hosts.map((h) => ({ name: h.name, router: h.router, addresses: h.addresses, interfaces: h.interfaces.map((i) => ({ ...i })) })) };
+    return {
+      hosts: this.plan.hosts.map((h) => ({
+        name: h.name,
+        router: h.router,
+        addresses: h.addresses,
+        interfaces: h.interfaces.map((i) => ({ ...i })),
+      })),
+    };
   }
 
   teardown(): Promise<Error[]> {
@@ -165,4 +185,3 @@ class BuiltTopology implements Topology {
     })());
   }
 }
-

@@ -91,7 +91,15 @@ function plan(g: Graph, topology: TopologySpec): TopologyPlan {
       peers.set(`${a.host}:${a.iface}`, `${b.host}:${b.iface}`);
       peers.set(`${b.host}:${b.iface}`, `${a.host}:${a.iface}`);
     } else for (const m of members) peers.set(`${m.host}:${m.iface}`, 'switch');
-    return { key: seg.key, subnets: [...seg.subnets], members, netem: netemArgs(topology, members.map((m) => m.host)) };
+    return {
+      key: seg.key,
+      subnets: [...seg.subnets],
+      members,
+      netem: netemArgs(
+        topology,
+        members.map((m) => m.host),
+      ),
+    };
   });
   const hosts = g.hosts.map((name): PlannedHost => {
     const h: TopologyHost | undefined = g.specs.get(name);
@@ -105,7 +113,12 @@ function plan(g: Graph, topology: TopologySpec): TopologyPlan {
     return {
       name,
       router: h?.forward === true,
-      interfaces: ifaces.map((f) => ({ name: f.name, addresses: f.addresses.map((a) => `${a.address}/${a.prefix}`), mtu: f.mtu, peer: peerOf(f.name) })),
+      interfaces: ifaces.map((f) => ({
+        name: f.name,
+        addresses: f.addresses.map((a) => `${a.address}/${a.prefix}`),
+        mtu: f.mtu,
+        peer: peerOf(f.name),
+      })),
       addresses: ifaces.flatMap((f) => f.addresses.map((a) => a.address)),
       routes: routes.get(name) ?? [],
       sysctls: { ...sysctls(h?.forward === true), ...icmpSysctls(h?.icmpLimits), ...ifaceSysctls },
@@ -177,14 +190,18 @@ export function runPlan(plan: TopologyPlan, runId: string): RunPlan {
       lines(hostLines, m.host).push(`link add ${m.iface} mtu ${m.mtu} type bridge`);
     } else if (seg.members.length === 2) {
       const [a, b] = seg.members;
-      linkBatch.push(`link add ${a.iface} netns ${netnsName(runId, a.host)} mtu ${a.mtu} type veth peer name ${b.iface} netns ${netnsName(runId, b.host)} mtu ${b.mtu}`);
+      linkBatch.push(
+        `link add ${a.iface} netns ${netnsName(runId, a.host)} mtu ${a.mtu} type veth peer name ${b.iface} netns ${netnsName(runId, b.host)} mtu ${b.mtu}`,
+      );
     } else {
       const br = `br${si}`;
       const mtu = Math.max(...seg.members.map((m) => m.mtu));
       switchLines.push(`link add ${br} mtu ${mtu} type bridge`);
       seg.members.forEach((m, pi) => {
         const port = `s${si}p${pi}`;
-        linkBatch.push(`link add ${m.iface} netns ${netnsName(runId, m.host)} mtu ${m.mtu} type veth peer name ${port} netns ${switchNs} mtu ${mtu}`);
+        linkBatch.push(
+          `link add ${m.iface} netns ${netnsName(runId, m.host)} mtu ${m.mtu} type veth peer name ${port} netns ${switchNs} mtu ${mtu}`,
+        );
         switchLines.push(`link set ${port} master ${br}`, `link set ${port} up`);
         if (mtu >= IPV6_MIN_MTU) switchPorts.push(port); // below 1280 a port has no IPv6 (nor its sysctls)
       });
@@ -203,7 +220,14 @@ export function runPlan(plan: TopologyPlan, runId: string): RunPlan {
       for (const a of f.addresses) ip.push(`addr add ${a} dev ${f.name}${a.includes(':') ? ' nodad' : ''}`);
     }
     for (const r of h.routes) ip.push(`route add ${r.to === 'default' && r.family === 6 ? '::/0' : r.to} via ${r.via} dev ${r.dev}`);
-    hosts.push({ name: h.name, netns, router: h.router, interfaces: h.interfaces.map((i) => ({ ...i })), addresses: [...h.addresses], routes: h.routes });
+    hosts.push({
+      name: h.name,
+      netns,
+      router: h.router,
+      interfaces: h.interfaces.map((i) => ({ ...i })),
+      addresses: [...h.addresses],
+      routes: h.routes,
+    });
     setups.push({ netns, sysctls: { ...h.sysctls }, ipBatch: ip, nft: h.nft, resolvConf: h.resolvConf, tcBatch: lines(tcLines, h.name) });
   }
   const namespaces = hosts.map((h) => h.netns);

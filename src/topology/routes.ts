@@ -13,7 +13,10 @@ export interface RouteSpec {
   origin: 'computed' | 'gateway' | 'explicit';
 }
 
-interface Hop { host: string; segment: string }
+interface Hop {
+  host: string;
+  segment: string;
+}
 
 /**
  * Shortest paths from `from` in one address family: only routers (`forward: true`) pass packets

@@ -11,7 +11,13 @@ export function runCmd(cmd: string, args: string[], input?: string): Promise<str
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) resolve(out);
-      else reject(Object.assign(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${err.trim()}`), { stderr: err, exitCode: code }));
+      else
+        reject(
+          Object.assign(new Error(`${cmd} ${args.join(' ')} failed (${signal ?? `exit ${code}`}): ${err.trim()}`), {
+            stderr: err,
+            exitCode: code,
+          }),
+        );
     });
     if (input !== undefined) child.stdin!.end(input);
   });

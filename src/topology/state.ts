@@ -41,7 +41,15 @@ export function claimRun(): RunState {
   mkdirSync(stateDir(), { recursive: true, mode: 0o755 });
   for (let i = 0; i < 100; i++) {
     const runId = randomBytes(3).toString('hex');
-    const state: RunState = { runId, pid: process.pid, pidStart: processStart(process.pid) ?? '', startedAt: new Date().toISOString(), namespaces: [], netnsDirs: [], agents: [] };
+    const state: RunState = {
+      runId,
+      pid: process.pid,
+      pidStart: processStart(process.pid) ?? '',
+      startedAt: new Date().toISOString(),
+      namespaces: [],
+      netnsDirs: [],
+      agents: [],
+    };
     try {
       writeFileSync(statePath(runId), JSON.stringify(state), { flag: 'wx' });
       return state;

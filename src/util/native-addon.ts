@@ -14,7 +14,10 @@ export interface NativeAddon<T> {
  * `off()` returns a reason to use the fallback instead (an environment switch), `path()` another
  * build of the addon; both are asked once, on first use, and the answer (module or error) is kept.
  */
-export function nativeAddon<T>(name: string, opts: { off?: () => string | undefined; path?: () => string | undefined } = {}): NativeAddon<T> {
+export function nativeAddon<T>(
+  name: string,
+  opts: { off?: () => string | undefined; path?: () => string | undefined } = {},
+): NativeAddon<T> {
   const defaultPath = fileURLToPath(new URL(`../../native/build/Release/${name}.node`, import.meta.url));
   let loaded: { mod?: T; error?: string } | undefined;
   const load = (): { mod?: T; error?: string } => {

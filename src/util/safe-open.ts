@@ -41,7 +41,8 @@ export async function openConfined(file: string, root?: string): Promise<{ handl
   }
   if (root !== undefined && inside(resolve(root), path)) {
     const realRoot = await realpath(root).catch(() => resolve(root));
-    if (!inside(realRoot, real)) throw new UnsafeFileError(`${file} is a link out of the submission's folder (it leads to ${real}); hand in the file itself`);
+    if (!inside(realRoot, real))
+      throw new UnsafeFileError(`${file} is a link out of the submission's folder (it leads to ${real}); hand in the file itself`);
   }
   const st = await stat(real).catch(() => undefined);
   if (!st) throw new UnsafeFileError(`${file} cannot be opened`);

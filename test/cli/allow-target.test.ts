@@ -16,7 +16,10 @@ afterAll(async () => {
 describe('a malformed --allow-target is bad input at parse time', () => {
   it.each(['999.1.1.1/8', '1.2.3.4/33', 'abc'])('run --allow-target %s: exit 2 before anything runs', async (value) => {
     const f = join(dir, 'loop.yaml');
-    await writeFile(f, 'name: loop\nsteps:\n  - serve: { as: echo, echo: { banner: hi } }\n  - connect: { to: echo, as: s }\n  - close: s\n');
+    await writeFile(
+      f,
+      'name: loop\nsteps:\n  - serve: { as: echo, echo: { banner: hi } }\n  - connect: { to: echo, as: s }\n  - close: s\n',
+    );
     const out = join(dir, `out-${value.replace(/\W/g, '_')}`);
     const r = await wirelab(['run', f, '--out', out, '--allow-target', value]);
     expect(r.exitCode).toBe(2);

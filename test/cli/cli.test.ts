@@ -40,7 +40,10 @@ describe('wirelab CLI', () => {
   });
 
   it('a scenario with two mistakes prints exactly two diagnostics and runs nothing: exit 2', async () => {
-    const f = await scenario('two.yaml', 'name: two\nsteps:\n  - serve: { as: echo, echo: { banner: hi } }\n  - conect: { to: echo, as: s }\n  - exec: { run: "touch ran", expct: {} }\n');
+    const f = await scenario(
+      'two.yaml',
+      'name: two\nsteps:\n  - serve: { as: echo, echo: { banner: hi } }\n  - conect: { to: echo, as: s }\n  - exec: { run: "touch ran", expct: {} }\n',
+    );
     const r = await wirelab(['run', f], { cwd: dir });
     expect(r.exitCode).toBe(2);
     const diags = r.stderr.split('\n').filter((l) => l.startsWith(f));
@@ -53,7 +56,10 @@ describe('wirelab CLI', () => {
   });
 
   it('a failing expectation exits 1 and shows expected vs received', async () => {
-    const f = await scenario('fail.yaml', 'name: fail\nsteps:\n  - serve: { as: echo, echo: { banner: "Welcome!\\r\\n" } }\n  - connect: { to: echo, as: s }\n  - expect: { conn: s, line: "Bienvenue!" }\n  - close: s\n');
+    const f = await scenario(
+      'fail.yaml',
+      'name: fail\nsteps:\n  - serve: { as: echo, echo: { banner: "Welcome!\\r\\n" } }\n  - connect: { to: echo, as: s }\n  - expect: { conn: s, line: "Bienvenue!" }\n  - close: s\n',
+    );
     const r = await wirelab(['run', f, '--out', join(dir, 'fail-run')]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('FAIL expect line "Bienvenue!" on s');

@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 const root = process.getuid?.() === 0;
-const namespaces = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
+const namespaces = () =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter(Boolean);
 
 async function pgrep(pattern: string): Promise<string> {
   const r = await execa('pgrep', ['-f', pattern], { reject: false });
@@ -25,7 +29,12 @@ async function pgrep(pattern: string): Promise<string> {
 
 /** Starts `wirelab run` and closes its stderr (where the live display goes) after the first line, like `| head -1`. */
 async function runWithClosedPipe(file: string, out: string) {
-  const child = execa(process.execPath, [BIN, 'run', file, '--out', out], { reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore', timeout: 60_000 });
+  const child = execa(process.execPath, [BIN, 'run', file, '--out', out], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+    stdin: 'ignore',
+    timeout: 60_000,
+  });
   let seen = '';
   await new Promise<void>((resolve) => {
     child.stderr.on('data', (d: Buffer) => {
@@ -46,7 +55,14 @@ describe('a closed output pipe (wirelab run … | head -1) tears down', () => {
     const f = join(dir, 'pipe.yaml');
     await writeFile(
       f,
-      ['name: pipe', 'steps:', '  - exec: { run: "true" }', `  - exec: { run: "sleep ${marker}" }`, '    timeout: 60s', '  - exec: { run: "true" }'].join('\n'),
+      [
+        'name: pipe',
+        'steps:',
+        '  - exec: { run: "true" }',
+        `  - exec: { run: "sleep ${marker}" }`,
+        '    timeout: 60s',
+        '  - exec: { run: "true" }',
+      ].join('\n'),
     );
     const out = join(dir, 'pipe-run');
     const r = await runWithClosedPipe(f, out);

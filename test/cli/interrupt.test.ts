@@ -25,7 +25,10 @@ function portOpen(port: number): Promise<boolean> {
 
 async function pgrep(pattern: string): Promise<string> {
   const r = await execa('pgrep', ['-af', pattern], { reject: false });
-  return r.stdout.split('\n').filter((l) => l && !l.includes('pgrep')).join('\n');
+  return r.stdout
+    .split('\n')
+    .filter((l) => l && !l.includes('pgrep'))
+    .join('\n');
 }
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s in the middle of a run', (signal) => {

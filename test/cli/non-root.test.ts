@@ -12,7 +12,11 @@ let root: string;
 /** Runs the CLI as nobody (when the tests run as root) or as the current user. */
 function asUser(args: string[]) {
   const cmd = asRoot ? ['runuser', '-u', 'nobody', '--', process.execPath] : [process.execPath];
-  return execa(cmd[0], [...cmd.slice(1), join(root, 'bin', 'wirelab.js'), ...args], { reject: false, env: { NO_COLOR: '1', HOME: out }, timeout: 60_000 });
+  return execa(cmd[0], [...cmd.slice(1), join(root, 'bin', 'wirelab.js'), ...args], {
+    reject: false,
+    env: { NO_COLOR: '1', HOME: out },
+    timeout: 60_000,
+  });
 }
 
 beforeAll(async () => {
@@ -46,23 +50,36 @@ describe('without root', () => {
     expect(r.stderr).not.toMatch(/topology teardown/);
   });
 
-  it.runIf(asRoot)('environment errors with their own codes (raw-not-permitted, capture-permission) exit 3, and the record says why', async () => {
-    const f = join(out, 'env.yaml');
-    await writeFile(f, 'name: env\nsteps:\n  - scan: { target: 127.0.0.1, ports: "1", method: syn }\n  - capture: { as: c, interface: lo, during: [] }\n');
-    await chmod(f, 0o644);
-    const r = await asUser(['run', f, '--out', join(out, 'env-run')]);
-    expect(r.exitCode, r.stderr).toBe(3);
-    const rec = JSON.parse(await readFile(join(out, 'env-run', 'run.json'), 'utf8'));
-    expect(rec.run.exitCode).toBe(3);
-    expect(rec.steps.map((s: { error?: unknown }) => s.error)).toEqual([
-      expect.objectContaining({ code: 'raw-not-permitted', exit: 'environment' }),
-      expect.objectContaining({ code: 'capture-permission', exit: 'environment' }),
-    ]);
-  });
+  it.runIf(asRoot)(
+    'environment errors with their own codes (raw-not-permitted, capture-permission) exit 3, and the record says why',
+    async () => {
+      const f = join(out, 'env.yaml');
+      await writeFile(
+        f,
+        'name: env\nsteps:\n  - scan: { target: 127.0.0.1, ports: "1", method: syn }\n  - capture: { as: c, interface: lo, during: [] }\n',
+      );
+      await chmod(f, 0o644);
+      const r = await asUser(['run', f, '--out', join(out, 'env-run')]);
+      expect(r.exitCode, r.stderr).toBe(3);
+      const rec = JSON.parse(await readFile(join(out, 'env-run', 'run.json'), 'utf8'));
+      expect(rec.run.exitCode).toBe(3);
+      expect(rec.steps.map((s: { error?: unknown }) => s.error)).toEqual([
+        expect.objectContaining({ code: 'raw-not-permitted', exit: 'environment' }),
+        expect.objectContaining({ code: 'capture-permission', exit: 'environment' }),
+      ]);
+    },
+  );
 
   it.runIf(asRoot)('wirelab grade exits 3 with the fix when the sandbox cannot be had', async () => {
     const fixtures = join(root, 'test/fixtures');
-    const r = await asUser(['grade', join(fixtures, 'echo-grading.yaml'), '--submissions', join(fixtures, 'submissions'), '--out', join(out, 'grades')]);
+    const r = await asUser([
+      'grade',
+      join(fixtures, 'echo-grading.yaml'),
+      '--submissions',
+      join(fixtures, 'submissions'),
+      '--out',
+      join(out, 'grades'),
+    ]);
     expect(r.stderr).toMatch(/needs root\n {2}fix: run wirelab grade as root/);
     expect(r.exitCode).toBe(3);
   });

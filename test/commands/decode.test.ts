@@ -11,7 +11,10 @@ import { ether, icmpEcho, ipv4, pcapFile, tcp } from '../packets/synth.js';
 let dir = '';
 let good = '';
 const frames = [
-  ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 40000, dport: 50007, seq: 1, flags: 2, win: 1000, options: [2, 4, 5, 180] }))),
+  ether(
+    0x0800,
+    ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 40000, dport: 50007, seq: 1, flags: 2, win: 1000, options: [2, 4, 5, 180] })),
+  ),
   ether(0x0800, ipv4('192.0.2.2', '192.0.2.1', 6, tcp({ sport: 50007, dport: 40000, seq: 9, ack: 2, flags: 0x12, win: 1000 }))),
   ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 1, icmpEcho(8, 3, 1))),
   ether(0x0800, ipv4('192.0.2.2', '192.0.2.1', 1, icmpEcho(0, 3, 1))),
@@ -20,12 +23,12 @@ const frames = [
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, a?: unknown, b?: unknown) => {
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, a?: unknown, b?: unknown) => {
     out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const done = typeof a === 'function' ? a : typeof b === 'function' ? b : undefined;
     if (done) queueMicrotask(() => (done as () => void)());
     return true;
-  }));
+  });
   const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
     err += String(chunk);
     return true;
@@ -63,7 +66,10 @@ describe('runDecode', () => {
     const two = await capture(() => runDecode(good, { twoPass: true }));
     expect(two.out).toContain('(reply in 4)');
     const json = await capture(() => runDecode(good, { json: true }));
-    const rows = json.out.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const rows = json.out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(4);
     expect(rows[0].tcp.flags).toEqual(['SYN']);
     expect(rows[0].payload).toBeUndefined();

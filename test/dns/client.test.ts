@@ -33,7 +33,12 @@ const recs = (r: { name: string; type: string; ttl: number; data: string }[]) =>
 
 /** Asks the same question with wirelab (absolute name, one type) and with dig; both must agree. */
 async function agree(server: string, port: number, name: string, type: QueryType, digFlags: string[] = []) {
-  const ours = await resolveName({ name: `${name}.`, types: [type], server: `${server}:${port}`, recurse: !digFlags.includes('+norecurse') });
+  const ours = await resolveName({
+    name: `${name}.`,
+    types: [type],
+    server: `${server}:${port}`,
+    recurse: !digFlags.includes('+norecurse'),
+  });
   const peer = await dig(server, port, [...digFlags, name, type]);
   const tx = ours.transactions.at(-1)!;
   expect(tx.rcode, `${name} ${type}`).toBe(peer.status);
@@ -46,30 +51,56 @@ async function agree(server: string, port: number, name: string, type: QueryType
 describe('client vs dig, same server', () => {
   it('fixture server: every type, CNAME, NODATA, NXDOMAIN, REFUSED', async () => {
     const qs: [string, QueryType][] = [
-      ['echo.lab.example', 'A'], ['echo.lab.example', 'AAAA'], ['www.lab.example', 'A'], ['www.lab.example', 'CNAME'],
-      ['lab.example', 'MX'], ['lab.example', 'NS'], ['lab.example', 'TXT'], ['lab.example', 'SOA'],
-      ['10.113.0.203.in-addr.arpa', 'PTR'], ['v4only.lab.example', 'AAAA'], ['nope.lab.example', 'A'],
-      ['dangling.lab.example', 'A'], ['example.com', 'A'], ['x.wild.lab.example', 'A'],
+      ['echo.lab.example', 'A'],
+      ['echo.lab.example', 'AAAA'],
+      ['www.lab.example', 'A'],
+      ['www.lab.example', 'CNAME'],
+      ['lab.example', 'MX'],
+      ['lab.example', 'NS'],
+      ['lab.example', 'TXT'],
+      ['lab.example', 'SOA'],
+      ['10.113.0.203.in-addr.arpa', 'PTR'],
+      ['v4only.lab.example', 'AAAA'],
+      ['nope.lab.example', 'A'],
+      ['dangling.lab.example', 'A'],
+      ['example.com', 'A'],
+      ['x.wild.lab.example', 'A'],
     ];
     for (const [name, type] of qs) await agree(FIX, fixture.port, name, type, ['+norecurse']);
   });
 
   it('dnsmasq: every type it serves, CNAME, NODATA, NXDOMAIN', async () => {
     const qs: [string, QueryType][] = [
-      ['echo.lab.test', 'A'], ['echo.lab.test', 'AAAA'], ['www.lab.test', 'A'], ['www.lab.test', 'AAAA'],
-      ['lab.test', 'MX'], ['lab.test', 'TXT'], ['10.113.0.203.in-addr.arpa', 'PTR'], ['v4only.lab.test', 'AAAA'],
-      ['nope.lab.test', 'A'], ['deep.wild.lab.test', 'A'],
+      ['echo.lab.test', 'A'],
+      ['echo.lab.test', 'AAAA'],
+      ['www.lab.test', 'A'],
+      ['www.lab.test', 'AAAA'],
+      ['lab.test', 'MX'],
+      ['lab.test', 'TXT'],
+      ['10.113.0.203.in-addr.arpa', 'PTR'],
+      ['v4only.lab.test', 'AAAA'],
+      ['nope.lab.test', 'A'],
+      ['deep.wild.lab.test', 'A'],
     ];
     for (const [name, type] of qs) await agree(MASQ.address, MASQ.port, name, type);
     const r = await resolveName({ name: 'www.lab.test', server: `${MASQ.address}:${MASQ.port}` });
-    expect([r.rcode, r.answers, r.aliases]).toEqual(['NOERROR', { A: ['203.0.113.10'], AAAA: ['2001:db8::10'] }, [['www.lab.test', 'echo.lab.test']]]);
+    expect([r.rcode, r.answers, r.aliases]).toEqual([
+      'NOERROR',
+      { A: ['203.0.113.10'], AAAA: ['2001:db8::10'] },
+      [['www.lab.test', 'echo.lab.test']],
+    ]);
   });
 });
 
 describe('search list walk', () => {
   it("reproduces the seed's sequence: A and AAAA of NAME.home (NXDOMAIN), then of NAME", async () => {
     const r = await resolveName({ name: 'compeng.example', search: ['home'], ndots: 2, server: `${FIX}:${fixture.port}`, firstId: 2 });
-    expect(steps(r.transactions)).toEqual(['A compeng.example.home NXDOMAIN', 'AAAA compeng.example.home NXDOMAIN', 'A compeng.example NOERROR', 'AAAA compeng.example NOERROR']);
+    expect(steps(r.transactions)).toEqual([
+      'A compeng.example.home NXDOMAIN',
+      'AAAA compeng.example.home NXDOMAIN',
+      'A compeng.example NOERROR',
+      'AAAA compeng.example NOERROR',
+    ]);
     expect(r.transactions.map((t) => t.id)).toEqual([2, 3, 4, 5]);
     expect(r.transactions.at(-1)!.answers).toEqual([]);
     expect([r.name, r.rcode, r.answers]).toEqual(['compeng.example', 'NOERROR', { A: ['203.0.113.223'], AAAA: [] }]);
@@ -103,7 +134,10 @@ describe('search list walk', () => {
 describe('transport', () => {
   it('falls back to TCP when the UDP answer is truncated', async () => {
     const r = await resolveName({ name: 'huge.lab.example.', types: ['TXT'], server: `${FIX}:${fixture.port}` });
-    expect(r.transactions.map((t) => [t.transport, t.tc, t.answers.length])).toEqual([['udp', true, 0], ['tcp', false, 10]]);
+    expect(r.transactions.map((t) => [t.transport, t.tc, t.answers.length])).toEqual([
+      ['udp', true, 0],
+      ['tcp', false, 10],
+    ]);
     expect(r.answers.TXT).toHaveLength(10);
     const tcp = await resolveName({ name: 'echo.lab.example.', types: ['A'], tcp: true, server: `${FIX}:${fixture.port}` });
     expect(tcp.transactions.map((t) => t.transport)).toEqual(['tcp']);
@@ -111,7 +145,9 @@ describe('transport', () => {
 
   it('asks an IPv6 server, and reverse-resolves an address', async () => {
     const r = await resolveName({ name: '203.0.113.10', server: `[::1]:${fixture.port}` });
-    expect(r.transactions.map((t) => [t.server, t.question.type, t.question.name])).toEqual([[`::1#${fixture.port}`, 'PTR', '10.113.0.203.in-addr.arpa']]);
+    expect(r.transactions.map((t) => [t.server, t.question.type, t.question.name])).toEqual([
+      [`::1#${fixture.port}`, 'PTR', '10.113.0.203.in-addr.arpa'],
+    ]);
     expect(r.answers).toEqual({ PTR: ['echo.lab.example'] });
   });
 
@@ -121,8 +157,19 @@ describe('transport', () => {
     let seen = 0;
     silent.on('message', () => seen++);
     try {
-      const r = await resolveName({ name: 'a.test.', types: ['A'], server: `127.3.2.9:${silent.address().port}`, timeoutMs: 150, attempts: 3, firstId: 7 });
-      expect(r.transactions.map((t) => [t.id, t.rcode, t.error?.startsWith('timeout')])).toEqual([[7, null, true], [7, null, true], [7, null, true]]);
+      const r = await resolveName({
+        name: 'a.test.',
+        types: ['A'],
+        server: `127.3.2.9:${silent.address().port}`,
+        timeoutMs: 150,
+        attempts: 3,
+        firstId: 7,
+      });
+      expect(r.transactions.map((t) => [t.id, t.rcode, t.error?.startsWith('timeout')])).toEqual([
+        [7, null, true],
+        [7, null, true],
+        [7, null, true],
+      ]);
       expect(r.rcode).toBe('TIMEOUT');
       expect(seen).toBe(3);
     } finally {

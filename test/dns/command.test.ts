@@ -24,7 +24,8 @@ afterEach(() => {
 
 /** Runs `wirelab resolve ARGS` in-process; returns stdout, stderr and the exit code. */
 async function wirelabResolve(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  let stdout = '', stderr = '';
+  let stdout = '',
+    stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
   const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
   try {
@@ -46,11 +47,26 @@ describe('wirelab resolve', () => {
     const cases: [string[], string[]][] = [
       [['www.lab.example'], ['www.lab.example']],
       [['v4only.lab.example'], ['v4only.lab.example']],
-      [['--type', 'AAAA', 'v4only.lab.example'], ['-type=AAAA', 'v4only.lab.example']],
-      [['--type', 'MX', 'lab.example'], ['-type=MX', 'lab.example']],
-      [['--type', 'TXT', 'lab.example'], ['-type=TXT', 'lab.example']],
-      [['--type', 'NS', 'lab.example'], ['-type=NS', 'lab.example']],
-      [['--type', 'SOA', 'lab.example'], ['-type=SOA', 'lab.example']],
+      [
+        ['--type', 'AAAA', 'v4only.lab.example'],
+        ['-type=AAAA', 'v4only.lab.example'],
+      ],
+      [
+        ['--type', 'MX', 'lab.example'],
+        ['-type=MX', 'lab.example'],
+      ],
+      [
+        ['--type', 'TXT', 'lab.example'],
+        ['-type=TXT', 'lab.example'],
+      ],
+      [
+        ['--type', 'NS', 'lab.example'],
+        ['-type=NS', 'lab.example'],
+      ],
+      [
+        ['--type', 'SOA', 'lab.example'],
+        ['-type=SOA', 'lab.example'],
+      ],
       [['nope.lab.example'], ['nope.lab.example']],
       [['example.com'], ['example.com']],
       [['203.0.113.10'], ['203.0.113.10']],
@@ -71,8 +87,14 @@ describe('wirelab resolve', () => {
       const cases: [string[], string[]][] = [
         [['www.lab.example'], ['www.lab.example']],
         [['v4only.lab.example'], ['v4only.lab.example']],
-        [['--type', 'MX', 'lab.example'], ['-type=MX', 'lab.example']],
-        [['--type', 'AAAA', 'v4only.lab.example'], ['-type=AAAA', 'v4only.lab.example']],
+        [
+          ['--type', 'MX', 'lab.example'],
+          ['-type=MX', 'lab.example'],
+        ],
+        [
+          ['--type', 'AAAA', 'v4only.lab.example'],
+          ['-type=AAAA', 'v4only.lab.example'],
+        ],
         [['nope.lab.example'], ['nope.lab.example']],
       ];
       // the first answer passes the fixture's AA through; later ones come from the cache, without AA
@@ -82,18 +104,39 @@ describe('wirelab resolve', () => {
         const b = await nslookup('127.3.4.53', 53531, theirs);
         expect(a.stdout, ours.join(' ')).toBe(b.stdout);
       }
-      expect((await wirelabResolve(['www.lab.example', '--server', via])).stdout).toContain('\nNon-authoritative answer:\nwww.lab.example\tcanonical name = echo.lab.example.\n');
+      expect((await wirelabResolve(['www.lab.example', '--server', via])).stdout).toContain(
+        '\nNon-authoritative answer:\nwww.lab.example\tcanonical name = echo.lab.example.\n',
+      );
     } finally {
       await masq.stop();
     }
   });
 
   it('--json gives every transaction, ids from --first-id', async () => {
-    const r = await wirelabResolve(['compeng.example', '--search', 'home', '--ndots', '2', '--server', `${ADDR}:${server.port}`, '--first-id', '2', '--json']);
+    const r = await wirelabResolve([
+      'compeng.example',
+      '--search',
+      'home',
+      '--ndots',
+      '2',
+      '--server',
+      `${ADDR}:${server.port}`,
+      '--first-id',
+      '2',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.transactions.map((t: { id: number; question: { type: string; name: string }; rcode: string }) => `${t.id} ${t.question.type} ${t.question.name} ${t.rcode}`)).toEqual([
-      '2 A compeng.example.home NXDOMAIN', '3 AAAA compeng.example.home NXDOMAIN', '4 A compeng.example NOERROR', '5 AAAA compeng.example NOERROR',
+    expect(
+      j.transactions.map(
+        (t: { id: number; question: { type: string; name: string }; rcode: string }) =>
+          `${t.id} ${t.question.type} ${t.question.name} ${t.rcode}`,
+      ),
+    ).toEqual([
+      '2 A compeng.example.home NXDOMAIN',
+      '3 AAAA compeng.example.home NXDOMAIN',
+      '4 A compeng.example NOERROR',
+      '5 AAAA compeng.example NOERROR',
     ]);
     expect(j.answers).toEqual({ A: ['203.0.113.223'], AAAA: [] });
   });
@@ -108,7 +151,10 @@ describe('wirelab resolve', () => {
     process.env.WIRELAB_RESOLV_CONF = join(dir, 'resolv.conf');
     const ok = await wirelabResolve(['echo', '--type', 'A', '--json']);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout).transactions.map((t: { question: { name: string } }) => t.question.name)).toEqual(['echo.home', 'echo.lab.example']);
+    expect(JSON.parse(ok.stdout).transactions.map((t: { question: { name: string } }) => t.question.name)).toEqual([
+      'echo.home',
+      'echo.lab.example',
+    ]);
   });
 
   it('refuses a server outside loopback unless allowed, and bad flags', async () => {

@@ -41,7 +41,9 @@ describe('reverse names and addresses', () => {
 
 describe('resolv.conf', () => {
   it('reads nameservers, the last search/domain line and ndots', () => {
-    const c = parseResolvConf('# comment\nnameserver 203.0.113.53\nnameserver 127.0.0.1 ; second\ndomain old.example\nsearch home lab.example\noptions rotate ndots:2 timeout:1\n');
+    const c = parseResolvConf(
+      '# comment\nnameserver 203.0.113.53\nnameserver 127.0.0.1 ; second\ndomain old.example\nsearch home lab.example\noptions rotate ndots:2 timeout:1\n',
+    );
     expect(c).toEqual({ nameservers: ['203.0.113.53', '127.0.0.1'], search: ['home', 'lab.example'], ndots: 2 });
     expect(parseResolvConf('')).toEqual({ nameservers: [], search: [], ndots: 1 });
   });

@@ -38,7 +38,11 @@ beforeAll(() => {
   // the server's IPv6 address goes through duplicate address detection (tentative at first)
   inNs(NS.cli, ['ip', 'addr', 'add', '2001:db8::2/64', 'dev', 'wlt3c0', 'nodad']);
   inNs(NS.srv, ['ip', 'addr', 'add', '2001:db8::53/64', 'dev', 'wlt3s0']);
-  for (const [ns, dev] of [[NS.cli, 'wlt3c0'], [NS.srv, 'wlt3s0']]) inNs(ns, ['ip', 'link', 'set', dev, 'up']);
+  for (const [ns, dev] of [
+    [NS.cli, 'wlt3c0'],
+    [NS.srv, 'wlt3s0'],
+  ])
+    inNs(ns, ['ip', 'link', 'set', dev, 'up']);
   srv = new AgentHost('server', { netns: NS.srv, workdir, agentPath });
   cli = new AgentHost('client', { netns: NS.cli, workdir, agentPath });
 });
@@ -55,21 +59,45 @@ describeRoot('DNS between namespaces', () => {
     const started = (await srv.call('dnsServe' as never, { zone, port: 0 })) as { id: string; addresses: string[]; port: number };
     expect(started.addresses).toEqual(expect.arrayContaining(['127.0.0.1', '203.0.113.53', '198.51.100.53', '2001:db8::53']));
     for (const server of ['203.0.113.53', '198.51.100.53', '2001:db8::53']) {
-      const r = (await cli.call('resolve' as never, { name: 'echo.lab.example', server: `[${server}]:${started.port}`, allow: ['203.0.113.0/24', '198.51.100.0/24', '2001:db8::/64'], timeoutMs: 2000 })) as {
-        rcode: string; answers: Record<string, string[]>;
+      const r = (await cli.call('resolve' as never, {
+        name: 'echo.lab.example',
+        server: `[${server}]:${started.port}`,
+        allow: ['203.0.113.0/24', '198.51.100.0/24', '2001:db8::/64'],
+        timeoutMs: 2000,
+      })) as {
+        rcode: string;
+        answers: Record<string, string[]>;
       };
       expect([server, r.rcode, r.answers]).toEqual([server, 'NOERROR', { A: ['203.0.113.10'], AAAA: [] }]);
       // dig checks that the reply comes from the address it asked
       for (const flags of [[], ['+tcp']]) {
-        const d = parseDig(inNs(NS.cli, ['dig', `@${server}`, '-p', String(started.port), '+tries=1', '+time=2', ...flags, 'echo.lab.example', 'A']));
-        expect([server, flags.join(''), d.status, d.answers.map((a) => a.data)]).toEqual([server, flags.join(''), 'NOERROR', ['203.0.113.10']]);
+        const d = parseDig(
+          inNs(NS.cli, ['dig', `@${server}`, '-p', String(started.port), '+tries=1', '+time=2', ...flags, 'echo.lab.example', 'A']),
+        );
+        expect([server, flags.join(''), d.status, d.answers.map((a) => a.data)]).toEqual([
+          server,
+          flags.join(''),
+          'NOERROR',
+          ['203.0.113.10'],
+        ]);
       }
     }
-    const log = (await srv.call('dnsTransactions' as never, { id: started.id })) as { transactions: { client: { address: string }; transport: string }[] };
+    const log = (await srv.call('dnsTransactions' as never, { id: started.id })) as {
+      transactions: { client: { address: string }; transport: string }[];
+    };
     expect(log.transactions.map((t) => `${t.transport} ${t.client.address}`)).toEqual([
-      'udp 203.0.113.2', 'udp 203.0.113.2', 'udp 203.0.113.2', 'tcp 203.0.113.2',
-      'udp 198.51.100.2', 'udp 198.51.100.2', 'udp 198.51.100.2', 'tcp 198.51.100.2',
-      'udp 2001:db8::2', 'udp 2001:db8::2', 'udp 2001:db8::2', 'tcp 2001:db8::2',
+      'udp 203.0.113.2',
+      'udp 203.0.113.2',
+      'udp 203.0.113.2',
+      'tcp 203.0.113.2',
+      'udp 198.51.100.2',
+      'udp 198.51.100.2',
+      'udp 198.51.100.2',
+      'tcp 198.51.100.2',
+      'udp 2001:db8::2',
+      'udp 2001:db8::2',
+      'udp 2001:db8::2',
+      'tcp 2001:db8::2',
     ]);
   });
 

@@ -5,15 +5,31 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export interface DigRecord { name: string; ttl: number; type: string; data: string }
-export interface DigResult { status: string; flags: string[]; answers: DigRecord[]; authority: DigRecord[]; additional: DigRecord[]; transport: string; raw: string }
+export interface DigRecord {
+  name: string;
+  ttl: number;
+  type: string;
+  data: string;
+}
+export interface DigResult {
+  status: string;
+  flags: string[];
+  answers: DigRecord[];
+  authority: DigRecord[];
+  additional: DigRecord[];
+  transport: string;
+  raw: string;
+}
 
 const trimDot = (s: string) => (s.endsWith('.') && s.length > 1 ? s.slice(0, -1) : s);
 
 /** dig's presentation data in wirelab's form: no trailing dots, TXT strings unquoted and joined. */
 function normData(type: string, data: string): string {
   if (type === 'TXT') return [...data.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1')).join('');
-  return data.split(/\s+/).map((t) => trimDot(t.toLowerCase())).join(' ');
+  return data
+    .split(/\s+/)
+    .map((t) => trimDot(t.toLowerCase()))
+    .join(' ');
 }
 
 /** Parses dig's default output. */
@@ -58,7 +74,23 @@ export async function nslookup(server: string, port: number, args: string[]): Pr
 
 /** A dnsmasq serving only local data on one loopback address; `stop()` kills it by PID. */
 export async function startDnsmasq(address: string, port: number, data: string[]): Promise<{ proc: ChildProcess; stop(): Promise<void> }> {
-  const proc = spawn('dnsmasq', ['-k', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--no-poll', '--bind-interfaces', `--listen-address=${address}`, `--port=${port}`, '--pid-file=', '--user=root', ...data], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    'dnsmasq',
+    [
+      '-k',
+      '--conf-file=/dev/null',
+      '--no-resolv',
+      '--no-hosts',
+      '--no-poll',
+      '--bind-interfaces',
+      `--listen-address=${address}`,
+      `--port=${port}`,
+      '--pid-file=',
+      '--user=root',
+      ...data,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
   const stop = async () => {

@@ -51,15 +51,27 @@ describe('fixture server vs dig', () => {
 
   it('chases CNAMEs inside its zones', async () => {
     const r = await d(['alias2.lab.example', 'A']);
-    expect(rr(r.answers)).toEqual(['alias2.lab.example CNAME www.lab.example', 'www.lab.example CNAME echo.lab.example', 'echo.lab.example A 203.0.113.10']);
+    expect(rr(r.answers)).toEqual([
+      'alias2.lab.example CNAME www.lab.example',
+      'www.lab.example CNAME echo.lab.example',
+      'echo.lab.example A 203.0.113.10',
+    ]);
     const dangling = await d(['dangling.lab.example', 'A']);
     expect([dangling.status, rr(dangling.answers)]).toEqual(['NXDOMAIN', ['dangling.lab.example CNAME gone.lab.example']]);
   });
 
   it('NODATA: NOERROR, no answer, the SOA in authority; NXDOMAIN likewise with the SOA', async () => {
-    for (const [name, type] of [['v4only.lab.example', 'AAAA'], ['sub.lab.example', 'A'], ['deep.sub.lab.example', 'TXT']]) {
+    for (const [name, type] of [
+      ['v4only.lab.example', 'AAAA'],
+      ['sub.lab.example', 'A'],
+      ['deep.sub.lab.example', 'TXT'],
+    ]) {
       const r = await d([name, type]);
-      expect([r.status, r.answers.length, rr(r.authority)], name).toEqual(['NOERROR', 0, ['lab.example SOA ns1.lab.example hostmaster.lab.example 1 3600 600 86400 300']]);
+      expect([r.status, r.answers.length, rr(r.authority)], name).toEqual([
+        'NOERROR',
+        0,
+        ['lab.example SOA ns1.lab.example hostmaster.lab.example 1 3600 600 86400 300'],
+      ]);
     }
     const nx = await d(['nope.lab.example', 'A']);
     expect([nx.status, nx.flags, nx.answers.length, nx.authority.map((a) => a.type)]).toEqual(['NXDOMAIN', ['qr', 'aa'], 0, ['SOA']]);
@@ -108,7 +120,11 @@ describe('fixture server vs dig', () => {
       await send(dnsPacket.encode({ type: 'query', id: 0x5555, questions: [{ name: 'echo.lab.example', type: 'A' }] }));
       for (let i = 0; i < 50 && replies.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
       const seen = replies.map((m) => dnsPacket.decode(m) as dnsPacket.DecodedPacket & { rcode: string; opcode: string });
-      expect(seen.map((p) => [p.id, p.rcode, p.opcode, p.flag_qr])).toEqual([[0xbeef, 'FORMERR', 'QUERY', true], [0x1234, 'NOTIMP', 'NOTIFY', true], [0x5555, 'NOERROR', 'QUERY', true]]);
+      expect(seen.map((p) => [p.id, p.rcode, p.opcode, p.flag_qr])).toEqual([
+        [0xbeef, 'FORMERR', 'QUERY', true],
+        [0x1234, 'NOTIMP', 'NOTIFY', true],
+        [0x5555, 'NOERROR', 'QUERY', true],
+      ]);
     } finally {
       sock.close();
     }
@@ -119,7 +135,14 @@ describe('fixture server vs dig', () => {
     await d(['+tcp', 'www.lab.example', 'A']);
     const tx = server.transactions.slice(before);
     expect(tx).toHaveLength(1);
-    expect(tx[0]).toMatchObject({ transport: 'tcp', question: { name: 'www.lab.example', type: 'A', class: 'IN' }, rcode: 'NOERROR', aa: true, tc: false, rd: false });
+    expect(tx[0]).toMatchObject({
+      transport: 'tcp',
+      question: { name: 'www.lab.example', type: 'A', class: 'IN' },
+      rcode: 'NOERROR',
+      aa: true,
+      tc: false,
+      rd: false,
+    });
     expect(tx[0].answers.map((a) => a.type)).toEqual(['CNAME', 'A']);
     expect(tx[0].client.address).toBe('127.0.0.1');
   });
@@ -143,7 +166,7 @@ describe('fixture server vs nslookup', () => {
     expect((await ns(['-type=NS', 'lab.example'])).stdout).toContain('lab.example\tnameserver = ns1.lab.example.');
     expect((await ns(['203.0.113.10'])).stdout).toContain('10.113.0.203.in-addr.arpa\tname = echo.lab.example.');
     const nx = await ns(['nope.lab.example']);
-    expect([nx.code, nx.stdout.includes('** server can\'t find nope.lab.example: NXDOMAIN')]).toEqual([1, true]);
+    expect([nx.code, nx.stdout.includes("** server can't find nope.lab.example: NXDOMAIN")]).toEqual([1, true]);
     expect((await ns(['example.com'])).stdout).toContain("** server can't find example.com: REFUSED");
     expect((await ns(['-type=AAAA', 'v4only.lab.example'])).stdout).toContain("*** Can't find v4only.lab.example: No answer");
   });

@@ -32,7 +32,10 @@ function ipv6(src: number, dst: number, next: number, l4: Uint8Array, hop = 64):
   return p;
 }
 
-const dnsAnswer = Uint8Array.from([0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 3, 119, 119, 119, 3, 108, 97, 98, 0, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 10]);
+const dnsAnswer = Uint8Array.from([
+  0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 3, 119, 119, 119, 3, 108, 97, 98, 0, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203,
+  0, 113, 10,
+]);
 const dnsQuery = Uint8Array.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 119, 119, 119, 3, 108, 97, 98, 0, 0, 28, 0, 1]);
 const http = 'GET /index.html HTTP/1.1\r\nHost: lab\r\nContent-Length: 4\r\n\r\nabcd';
 const httpReply = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n';
@@ -46,10 +49,27 @@ function frames(): SynthFrame[] {
   frag[6] = 0x20; // more fragments
   const list = [
     ether(0x0800, ipv4('192.0.2.1', '203.0.113.10', 6, tcp({ sport: 40000, dport: 80, seq: 1, flags: 2, win: 64240, options: synOpts }))),
-    ether(0x0800, ipv4('203.0.113.10', '192.0.2.1', 6, tcp({ sport: 80, dport: 40000, seq: 9, ack: 2, flags: 0x12, win: 65160, options: synOpts }))),
-    ether(0x0800, ipv4('192.0.2.1', '203.0.113.10', 6, tcp({ sport: 40000, dport: 80, seq: 2, ack: 10, flags: 0x18, win: 502, payload: http }))),
-    ether(0x0800, ipv4('203.0.113.10', '192.0.2.1', 6, tcp({ sport: 80, dport: 40000, seq: 10, ack: 2 + http.length, flags: 0x18, win: 509, payload: httpReply }))),
-    ether(0x0800, ipv4('192.0.2.1', '203.0.113.10', 6, tcp({ sport: 40000, dport: 80, seq: 2, ack: 10, flags: 0x18, win: 502, payload: http }))), // retransmission
+    ether(
+      0x0800,
+      ipv4('203.0.113.10', '192.0.2.1', 6, tcp({ sport: 80, dport: 40000, seq: 9, ack: 2, flags: 0x12, win: 65160, options: synOpts })),
+    ),
+    ether(
+      0x0800,
+      ipv4('192.0.2.1', '203.0.113.10', 6, tcp({ sport: 40000, dport: 80, seq: 2, ack: 10, flags: 0x18, win: 502, payload: http })),
+    ),
+    ether(
+      0x0800,
+      ipv4(
+        '203.0.113.10',
+        '192.0.2.1',
+        6,
+        tcp({ sport: 80, dport: 40000, seq: 10, ack: 2 + http.length, flags: 0x18, win: 509, payload: httpReply }),
+      ),
+    ),
+    ether(
+      0x0800,
+      ipv4('192.0.2.1', '203.0.113.10', 6, tcp({ sport: 40000, dport: 80, seq: 2, ack: 10, flags: 0x18, win: 502, payload: http })),
+    ), // retransmission
     ether(0x0800, ipv4('192.0.2.1', '203.0.113.53', 17, udp(40001, 53, dnsQuery))),
     ether(0x0800, ipv4('203.0.113.53', '192.0.2.1', 17, udp(53, 40001, dnsAnswer))),
     ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 1, icmpEcho(8, 7, 1))),
@@ -66,14 +86,18 @@ function frames(): SynthFrame[] {
   return list.map((data, i) => ({ ts: [1_700_000_000 + i, i * 1000] as [number, number], data }));
 }
 
-const raw = frames().map((f) => ({ ...f, data: f.data.subarray(14) })).filter((f) => (f.data[0] >> 4) === 4 || (f.data[0] >> 4) === 6);
+const raw = frames()
+  .map((f) => ({ ...f, data: f.data.subarray(14) }))
+  .filter((f) => f.data[0] >> 4 === 4 || f.data[0] >> 4 === 6);
 const BASES: Record<string, Uint8Array> = {
   pcap: pcapFile(frames()),
   pcapBeNs: pcapFile(frames(), { be: true, ns: true }),
   pcapRawIp: pcapFile(raw, { linktype: 101 }),
   pcapng: pcapngFile(frames(), { interfaces: [{ linktype: 1, tsresol: 9 }], unknownBlock: true }),
   pcapngBe: pcapngFile(frames(), { be: true }),
-  pcapngTwoIfaces: pcapngFile([...frames(), ...raw.map((f) => ({ ...f, iface: 1 }))], { interfaces: [{ linktype: 1 }, { linktype: 101, tsresol: 3 }] }),
+  pcapngTwoIfaces: pcapngFile([...frames(), ...raw.map((f) => ({ ...f, iface: 1 }))], {
+    interfaces: [{ linktype: 1 }, { linktype: 101, tsresol: 3 }],
+  }),
   echoSession: readFileSync('test/fixtures/captures/echo-session.pcapng'),
   lab1Good: readFileSync('scenarios/lab1-grading/submissions/good/echo.pcapng'),
   lab1Faulty: readFileSync('scenarios/lab1-grading/submissions/faulty/echo.pcapng'),
@@ -93,7 +117,8 @@ function decodeAll(bytes: Uint8Array, seed: number): number {
     // the byte writer of `wirelab decode` prints exactly the string formatter's lines (one pass)
     const text = renderTsharkText(bytes);
     if (text.text !== lines.map((l) => `${l}\n`).join('')) throw new Error('renderTsharkText differs from formatTsharkLine');
-    if (text.summary.count !== res.packets.length) throw new Error(`renderTsharkText saw ${text.summary.count} packets, decodeBytes ${res.packets.length}`);
+    if (text.summary.count !== res.packets.length)
+      throw new Error(`renderTsharkText saw ${text.summary.count} packets, decodeBytes ${res.packets.length}`);
   }
   if (seed % 10 === 3) matchPackets(pattern, res.packets, { hosts: {} });
   return lines.length;
@@ -130,7 +155,9 @@ describe('fuzzing the decoder and summariser with mutated captures', () => {
       if (ms > SLOW_MS) slow.push(`seed ${seed} (${kind} of ${name}): ${Math.round(ms)} ms`);
       if (seed % 250 === 0) maxRss = Math.max(maxRss, process.memoryUsage().rss);
     }
-    console.log(`capture fuzz: ${CASES} cases, ${damaged} reported damaged; slowest seed ${slowest.seed} ${slowest.ms.toFixed(1)} ms; max RSS ${Math.round(maxRss / 2 ** 20)} MB`);
+    console.log(
+      `capture fuzz: ${CASES} cases, ${damaged} reported damaged; slowest seed ${slowest.seed} ${slowest.ms.toFixed(1)} ms; max RSS ${Math.round(maxRss / 2 ** 20)} MB`,
+    );
     expect(bugs).toEqual([]);
     expect(slow).toEqual([]);
     expect(maxRss).toBeLessThan(RSS_LIMIT);
@@ -139,18 +166,35 @@ describe('fuzzing the decoder and summariser with mutated captures', () => {
 
   // Inputs issue 12 found slow (quadratic in the count before), each timed on its own.
   it.each([
-    ['a pcapng of 50,000 interface blocks', () => {
-      const n = 50_000;
-      const data = ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 1, dport: 80, seq: 1, flags: 2, win: 1 })));
-      return pcapngFile([{ ts: [1, 0], data, iface: n - 1 }], { interfaces: Array.from({ length: n }, () => ({ linktype: 1 })) });
-    }],
-    ['a port-80 flow of 40,000 segments without CRLF', () => {
-      const segs: SynthFrame[] = [];
-      for (let i = 0, seq = 1; i < 40_000; i++, seq += 90) {
-        segs.push({ ts: [1_700_000_000, i * 1000], data: ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 40000, dport: 80, seq, ack: 1, flags: 0x18, win: 500, payload: 'x'.repeat(90) }))) });
-      }
-      return pcapFile(segs);
-    }],
+    [
+      'a pcapng of 50,000 interface blocks',
+      () => {
+        const n = 50_000;
+        const data = ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 1, dport: 80, seq: 1, flags: 2, win: 1 })));
+        return pcapngFile([{ ts: [1, 0], data, iface: n - 1 }], { interfaces: Array.from({ length: n }, () => ({ linktype: 1 })) });
+      },
+    ],
+    [
+      'a port-80 flow of 40,000 segments without CRLF',
+      () => {
+        const segs: SynthFrame[] = [];
+        for (let i = 0, seq = 1; i < 40_000; i++, seq += 90) {
+          segs.push({
+            ts: [1_700_000_000, i * 1000],
+            data: ether(
+              0x0800,
+              ipv4(
+                '192.0.2.1',
+                '192.0.2.2',
+                6,
+                tcp({ sport: 40000, dport: 80, seq, ack: 1, flags: 0x18, win: 500, payload: 'x'.repeat(90) }),
+              ),
+            ),
+          });
+        }
+        return pcapFile(segs);
+      },
+    ],
   ])(`%s decodes in under ${SLOW_MS / 1000} s`, (_, make) => {
     const bytes = make();
     const t0 = performance.now();
@@ -160,4 +204,3 @@ describe('fuzzing the decoder and summariser with mutated captures', () => {
     expect(ms < SLOW_MS ? 'in time' : `took ${Math.round(ms)} ms`).toBe('in time');
   });
 });
-

@@ -9,8 +9,44 @@ export type Rnd = () => number;
 const pick = <T>(rnd: Rnd, list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
 const int = (rnd: Rnd, n: number) => Math.floor(rnd() * n);
 
-const HUGE = ['1e308', '-1e308', '9'.repeat(400), '1.7976931348623157e309', '-0', '.nan', '.inf', '-.inf', '0x7fffffffffffffff', '4294967296', '2147484', '-1', '0.0000001'];
-const VALUES = ['null', '~', 'true', 'false', '""', "''", '[]', '{}', '[1, 2]', '{ a: 1 }', '"text"', '0', '3.5', '!!binary aGk=', '2001-01-01', '"{{submission}}"', '"{{nope}}"', '"::/0"', '"999.1.1.1/8"', '"\\u0000"', '*undefinedAlias'];
+const HUGE = [
+  '1e308',
+  '-1e308',
+  '9'.repeat(400),
+  '1.7976931348623157e309',
+  '-0',
+  '.nan',
+  '.inf',
+  '-.inf',
+  '0x7fffffffffffffff',
+  '4294967296',
+  '2147484',
+  '-1',
+  '0.0000001',
+];
+const VALUES = [
+  'null',
+  '~',
+  'true',
+  'false',
+  '""',
+  "''",
+  '[]',
+  '{}',
+  '[1, 2]',
+  '{ a: 1 }',
+  '"text"',
+  '0',
+  '3.5',
+  '!!binary aGk=',
+  '2001-01-01',
+  '"{{submission}}"',
+  '"{{nope}}"',
+  '"::/0"',
+  '"999.1.1.1/8"',
+  '"\\u0000"',
+  '*undefinedAlias',
+];
 
 /** One mutation of a scenario text; `kind` says which. */
 export function mutateScenario(base: string, seed: number): { text: string; kind: string } {
@@ -33,7 +69,10 @@ export function mutateScenario(base: string, seed: number): { text: string; kind
       const n = 1 + int(rnd, 12);
       const times = 1 + int(rnd, rnd() < 0.1 ? 200 : 3);
       const chunk = lines.slice(at, at + n);
-      return { text: [...lines.slice(0, at + n), ...Array.from({ length: times }, () => chunk).flat(), ...lines.slice(at + n)].join('\n'), kind };
+      return {
+        text: [...lines.slice(0, at + n), ...Array.from({ length: times }, () => chunk).flat(), ...lines.slice(at + n)].join('\n'),
+        kind,
+      };
     }
     case 'splice-lines': {
       const lines = base.split('\n');
@@ -111,7 +150,12 @@ export function mutateCapture(base: Uint8Array, seed: number): { bytes: Uint8Arr
       }
       case 'huge': {
         const p = Math.min(pos, bytes.length - 4);
-        if (p >= 0) new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(p, pick(rnd, [0xffffffff, 0xfffffff0, 0x80000000, 0x7fffffff, 0x00040001, 0x10000]), rnd() < 0.5);
+        if (p >= 0)
+          new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(
+            p,
+            pick(rnd, [0xffffffff, 0xfffffff0, 0x80000000, 0x7fffffff, 0x00040001, 0x10000]),
+            rnd() < 0.5,
+          );
         break;
       }
       case 'zero': {

@@ -19,7 +19,9 @@ import { mutateScenario } from './mutate.js';
 const CASES = 1000;
 const SLOW_MS = 5000;
 const RSS_LIMIT = 300 * 1024 * 1024;
-const bases = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).map((f) => resolve('scenarios', f));
+const bases = readdirSync('scenarios')
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => resolve('scenarios', f));
 
 /** What `wirelab validate FILE` does with the text, without a process: the exit code it would give. */
 function validateText(file: string, text: string): number {
@@ -66,13 +68,17 @@ describe('fuzzing validate with mutated scenarios', () => {
         const code = validateText(base, text);
         codes.set(code, (codes.get(code) ?? 0) + 1);
       } catch (e) {
-        bugs.push(`seed ${seed} (${kind} of ${join('scenarios', base.split('/').pop()!)}): ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`);
+        bugs.push(
+          `seed ${seed} (${kind} of ${join('scenarios', base.split('/').pop()!)}): ${(e as Error).stack?.split('\n').slice(0, 3).join(' | ')}`,
+        );
       }
       const ms = performance.now() - t0;
       if (ms > SLOW_MS) slow.push(`seed ${seed} (${kind}): ${Math.round(ms)} ms`);
       if (seed % 50 === 0) maxRss = Math.max(maxRss, process.memoryUsage().rss);
     }
-    console.log(`scenario fuzz: ${CASES} cases; exit codes ${JSON.stringify(Object.fromEntries(codes))}; kinds ${JSON.stringify(Object.fromEntries(kinds))}; max RSS ${Math.round(maxRss / 2 ** 20)} MB`);
+    console.log(
+      `scenario fuzz: ${CASES} cases; exit codes ${JSON.stringify(Object.fromEntries(codes))}; kinds ${JSON.stringify(Object.fromEntries(kinds))}; max RSS ${Math.round(maxRss / 2 ** 20)} MB`,
+    );
     expect(bugs).toEqual([]);
     expect(slow).toEqual([]);
     expect(maxRss).toBeLessThan(RSS_LIMIT);

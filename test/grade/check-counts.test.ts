@@ -10,7 +10,17 @@ import { toGradescope } from '../../src/grade/gradescope.js';
 import { summaryTable } from '../../src/grade/table.js';
 import { checkCounts } from '../../src/interpreter/record.js';
 
-const step = (p: Partial<StepRecord>): StepRecord => ({ path: 'steps[0]', kind: 'expect', title: 't', host: 'local', status: 'passed', startMs: 0, durationMs: 1, checks: [], ...p });
+const step = (p: Partial<StepRecord>): StepRecord => ({
+  path: 'steps[0]',
+  kind: 'expect',
+  title: 't',
+  host: 'local',
+  status: 'passed',
+  startMs: 0,
+  durationMs: 1,
+  checks: [],
+  ...p,
+});
 const ok = (title: string) => ({ title, passed: true });
 const bad = (title: string) => ({ title, passed: false, expected: 'x', actual: 'y' });
 
@@ -22,7 +32,14 @@ const steps = [
   step({ title: 'echo', points: 2, earned: 0, status: 'failed', checks: [bad('receive')] }),
   step({ title: 'second', points: 1, earned: 0, status: 'failed', checks: [bad('receive')] }),
   step({ title: 'wire', points: 1, earned: 1, checks: [ok('packets')] }),
-  step({ title: 'inspect', kind: 'inspect', points: 4, earned: 0, status: 'failed', checks: [ok('capture file readable'), bad('sequence')] }),
+  step({
+    title: 'inspect',
+    kind: 'inspect',
+    points: 4,
+    earned: 0,
+    status: 'failed',
+    checks: [ok('capture file readable'), bad('sequence')],
+  }),
 ];
 const record: RunRecord = {
   format: 1,
@@ -30,7 +47,11 @@ const record: RunRecord = {
   scenario: { name: 'g', file: 'g.yaml', sha256: '0'.repeat(64) },
   run: { name: 'g', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 5, status: 'failed', exitCode: 1 },
   steps,
-  summary: { steps: { total: 7, passed: 3, failed: 4, errored: 0, skipped: 0 }, checks: checkCounts(steps), points: { earned: 2, max: 10 } },
+  summary: {
+    steps: { total: 7, passed: 3, failed: 4, errored: 0, skipped: 0 },
+    checks: checkCounts(steps),
+    points: { earned: 2, max: 10 },
+  },
 };
 
 let dir: string;

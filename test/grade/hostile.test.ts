@@ -140,10 +140,16 @@ function submission(subs: string, paths: object, name: string, capture: (file: s
 
 /** Processes whose command line mentions `text` (not this test's own ps). */
 function mentioning(text: string): string[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(text) && !l.includes('ps -eo'));
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes(text) && !l.includes('ps -eo'));
 }
 
-const netns = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+const netns = () =>
+  execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[0]);
 
 let subs: string;
 let out: string;
@@ -182,10 +188,25 @@ beforeAll(async () => {
   chmodSync(join(subs, 'i-unreadable', 'echo.pcapng'), 0o600); // root's: the sandbox user cannot read it
   const r = await loadScenario(scenarioFile);
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-  const sampler = setInterval(() => readStates().filter((st) => st.pid === process.pid).forEach((st) => st.namespaces.forEach((n) => ours.add(n))), 50);
+  const sampler = setInterval(
+    () =>
+      readStates()
+        .filter((st) => st.pid === process.pid)
+        .forEach((st) => st.namespaces.forEach((n) => ours.add(n))),
+    50,
+  );
   try {
     // one job: g01 runs right before g02, with the same sandbox user
-    result = await gradeClass({ scenarioFile, loaded: r.loaded, submissionsDir: subs, outDir: out, jobs: 1, sandbox: DEFAULT_LIMITS, progress: quiet(), onSandboxUsers: (u) => (uids = u) });
+    result = await gradeClass({
+      scenarioFile,
+      loaded: r.loaded,
+      submissionsDir: subs,
+      outDir: out,
+      jobs: 1,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+      onSandboxUsers: (u) => (uids = u),
+    });
   } finally {
     clearInterval(sampler);
   }
@@ -195,7 +216,14 @@ afterAll(() => {
   for (const d of tmp) rmSync(d, { recursive: true, force: true });
 });
 
-const grade = (sub: string) => JSON.parse(readFileSync(join(out, sub, 'grade.json'), 'utf8')).grade as { score: number; maxScore: number; status: string; error?: string; checks: { name: string; score: number; output: string }[] };
+const grade = (sub: string) =>
+  JSON.parse(readFileSync(join(out, sub, 'grade.json'), 'utf8')).grade as {
+    score: number;
+    maxScore: number;
+    status: string;
+    error?: string;
+    checks: { name: string; score: number; output: string }[];
+  };
 
 describeRoot('a class of hostile submissions', () => {
   it('grades the honest ones fully, also with a link that stays inside the folder', () => {
@@ -213,7 +241,8 @@ describeRoot('a class of hostile submissions', () => {
       'e-fifo': /^not gradable: echo\.pcapng is a FIFO \(named pipe\), not a regular file/,
       'h-folder-link': /^not gradable: the submission folder is a symbolic link \(-> a-good\)/,
       'j-line\nbreak': /^not gradable: its folder name holds a line break; rename the folder$/,
-      'i-unreadable': /^not gradable: echo\.pcapng cannot be read by the sandbox user wirelab-student(-\d+)? \(mode 0600\); fix: chmod o\+r it/,
+      'i-unreadable':
+        /^not gradable: echo\.pcapng cannot be read by the sandbox user wirelab-student(-\d+)? \(mode 0600\); fix: chmod o\+r it/,
     };
     for (const [sub, re] of Object.entries(reasons)) {
       const g = grade(sub);
@@ -225,14 +254,37 @@ describeRoot('a class of hostile submissions', () => {
       expect(existsSync(join(out, sub, 'results.json'))).toBe(true);
     }
     const csv = readFileSync(join(out, 'grades.csv'), 'utf8');
-    expect(csv.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['a-good', 'b-link-classmate', 'c-link-passwd', 'd-link-shadow', 'e-fifo', 'f-link-inside', 'g01-writer', 'g02-reader', 'h-folder-link', 'i-unreadable', expect.stringMatching(/^"?j-line/)]);
+    expect(
+      csv
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual([
+      'a-good',
+      'b-link-classmate',
+      'c-link-passwd',
+      'd-link-shadow',
+      'e-fifo',
+      'f-link-inside',
+      'g01-writer',
+      'g02-reader',
+      'h-folder-link',
+      'i-unreadable',
+      expect.stringMatching(/^"?j-line/),
+    ]);
     expect(result.warnings).toEqual([expect.stringMatching(/not folders: notes\.txt$/)]);
   });
 
   it('gives the next submission an empty /tmp, /var/tmp and /dev/shm, and no view of the grader, the class or the scenario', () => {
     const g = grade('g02-reader');
     // the banner is "Welcome clean" only when the program found nothing of the above
-    expect(g.checks.map((c) => [c.name, c.score]), g.checks[0].output).toEqual([['banner', 1], ['capture', 2]]);
+    expect(
+      g.checks.map((c) => [c.name, c.score]),
+      g.checks[0].output,
+    ).toEqual([
+      ['banner', 1],
+      ['capture', 2],
+    ]);
     expect(g.checks.map((c) => c.output).join('\n')).not.toContain(SECRET);
     for (const d of ['/tmp', '/var/tmp', '/dev/shm']) expect(existsSync(join(d, 'wl-secret')), d).toBe(false);
     expect(existsSync(join(subs, 'g02-reader', 'written'))).toBe(false);
@@ -258,7 +310,21 @@ describeRoot('a grader killed with SIGKILL', () => {
     writeFileSync(join(base, 'hostile.yaml'), SCENARIO_TEXT);
     submission(s, { subs: s, out: join(base, 'out'), scenario: join(base, 'hostile.yaml') }, token, (f) => writeFileSync(f, synPcap()));
     execFileSync('chmod', ['-R', 'a+rX', base]);
-    const grader = spawn(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', join(base, 'hostile.yaml'), '--submissions', s, '--out', join(base, 'out'), '--jobs', '1'], { stdio: 'ignore' });
+    const grader = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'test/grade/cli.mjs'),
+        'grade',
+        join(base, 'hostile.yaml'),
+        '--submissions',
+        s,
+        '--out',
+        join(base, 'out'),
+        '--jobs',
+        '1',
+      ],
+      { stdio: 'ignore' },
+    );
     const pid = grader.pid!;
     const exited = new Promise((r) => grader.once('exit', r));
     try {
@@ -270,7 +336,8 @@ describeRoot('a grader killed with SIGKILL', () => {
       await exited;
       // the run (whose --out is in OUT) tears down, and the world takes the daemon along
       const gone = Date.now() + 15_000;
-      while ((mentioning(token).length > 0 || mentioning(join(base, 'out')).length > 0) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+      while ((mentioning(token).length > 0 || mentioning(join(base, 'out')).length > 0) && Date.now() < gone)
+        await new Promise((r) => setTimeout(r, 100));
       expect(mentioning(token)).toEqual([]);
       expect(mentioning(join(base, 'out'))).toEqual([]);
     } finally {
@@ -297,8 +364,18 @@ describeRoot('a scenario that lets submissions write to their folder', () => {
     chmodSync(join(s, 'g02-writable'), 0o777);
     const r = await loadScenario(file);
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
-    await gradeClass({ scenarioFile: file, loaded: r.loaded, submissionsDir: s, outDir: join(base, 'out'), jobs: 1, sandbox: DEFAULT_LIMITS, progress: quiet() });
-    const g = JSON.parse(readFileSync(join(base, 'out', 'g02-writable', 'grade.json'), 'utf8')).grade as { checks: { score: number; output: string }[] };
+    await gradeClass({
+      scenarioFile: file,
+      loaded: r.loaded,
+      submissionsDir: s,
+      outDir: join(base, 'out'),
+      jobs: 1,
+      sandbox: DEFAULT_LIMITS,
+      progress: quiet(),
+    });
+    const g = JSON.parse(readFileSync(join(base, 'out', 'g02-writable', 'grade.json'), 'utf8')).grade as {
+      checks: { score: number; output: string }[];
+    };
     // what it found is only its own write
     expect(g.checks[0].output).toContain('Welcome LEAK [\\"wrote-own-folder\\"]');
     expect(readFileSync(join(s, 'g02-writable', 'written'), 'utf8')).toBe('x');
@@ -307,7 +384,20 @@ describeRoot('a scenario that lets submissions write to their folder', () => {
 
 describeRoot('the submissions folder', () => {
   const grade = (subsDir: string, outDir: string) =>
-    spawnSync(process.execPath, [join(ROOT, 'test/grade/cli.mjs'), 'grade', join(ROOT, 'test/fixtures/echo-grading.yaml'), '--submissions', subsDir, '--out', outDir, '--no-sandbox'], { encoding: 'utf8' });
+    spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'test/grade/cli.mjs'),
+        'grade',
+        join(ROOT, 'test/fixtures/echo-grading.yaml'),
+        '--submissions',
+        subsDir,
+        '--out',
+        outDir,
+        '--no-sandbox',
+      ],
+      { encoding: 'utf8' },
+    );
 
   it('missing: exit 2 with the path, and no output folder is made', () => {
     const base = mk('wlt12-folder-');

@@ -43,14 +43,28 @@ describeRoot('sandbox', () => {
   it('runs the program as the slot user under the limits', async () => {
     const uid = slotUid();
     expect(userId(slotUser(SLOT))).toBe(uid);
-    const child = spawnDetached(commandLine('id -u; cat /proc/self/limits'), { wrap: sandboxWrapper({ ...DEFAULT_LIMITS, user: slotUser(SLOT) }) });
+    const child = spawnDetached(commandLine('id -u; cat /proc/self/limits'), {
+      wrap: sandboxWrapper({ ...DEFAULT_LIMITS, user: slotUser(SLOT) }),
+    });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     await child;
     const [id, ...limits] = out.trim().split('\n');
     expect(id).toBe(String(uid));
-    const soft = (name: string) => limits.find((l) => l.startsWith(name))!.slice(26).trim().split(/\s+/)[0];
-    expect([soft('Max cpu time'), soft('Max processes'), soft('Max open files'), soft('Max file size'), soft('Max address space'), soft('Max core file size')]).toEqual(
+    const soft = (name: string) =>
+      limits
+        .find((l) => l.startsWith(name))!
+        .slice(26)
+        .trim()
+        .split(/\s+/)[0];
+    expect([
+      soft('Max cpu time'),
+      soft('Max processes'),
+      soft('Max open files'),
+      soft('Max file size'),
+      soft('Max address space'),
+      soft('Max core file size'),
+    ]).toEqual(
       [DEFAULT_LIMITS.cpu, DEFAULT_LIMITS.procs, DEFAULT_LIMITS.nofile, DEFAULT_LIMITS.fsize, DEFAULT_LIMITS.memory, 0].map(String),
     );
     // Without a sandbox nothing changes: the command runs as root.
@@ -63,12 +77,15 @@ describeRoot('sandbox', () => {
 
   it('contains a bounded fork loop to the process limit and reaps what escaped its group', async () => {
     const uid = slotUid();
-    const script = 'import os,time\nok=0\nfor i in range(150):\n    try:\n        if os.fork()==0:\n            os.setsid(); time.sleep(20); os._exit(0)\n        ok+=1\n    except OSError: pass\nprint(ok, flush=True)\ntime.sleep(20)\n';
+    const script =
+      'import os,time\nok=0\nfor i in range(150):\n    try:\n        if os.fork()==0:\n            os.setsid(); time.sleep(20); os._exit(0)\n        ok+=1\n    except OSError: pass\nprint(ok, flush=True)\ntime.sleep(20)\n';
     const d = mkdtempSync(join(tmpdir(), 'wlt7-sb-'));
     dirs.push(d);
     writeFileSync(join(d, 'f.py'), script);
     execFileSync('chmod', ['-R', 'a+rX', d]);
-    const child = spawnDetached(commandLine(['/usr/bin/python3', join(d, 'f.py')]), { wrap: sandboxWrapper({ ...DEFAULT_LIMITS, procs: 20, user: slotUser(SLOT) }) });
+    const child = spawnDetached(commandLine(['/usr/bin/python3', join(d, 'f.py')]), {
+      wrap: sandboxWrapper({ ...DEFAULT_LIMITS, procs: 20, user: slotUser(SLOT) }),
+    });
     const forked = await new Promise<number>((res) => child.stdout!.once('data', (b: Buffer) => res(Number(b.toString().trim()))));
     expect(forked).toBe(19); // 20 processes of the user: the parent and 19 children
     expect(processesOf(uid).length).toBe(20);

@@ -32,7 +32,9 @@ describe('screening a submission', () => {
   });
 
   it('refuses a link out, directly or through a chain, and names the first one found', async () => {
-    expect(await screenSubmission(sub((d) => symlinkSync('/etc/hostname', join(d, 'src', 'x'))))).toBe('src/x is a link out of the submission (-> /etc/hostname)');
+    expect(await screenSubmission(sub((d) => symlinkSync('/etc/hostname', join(d, 'src', 'x'))))).toBe(
+      'src/x is a link out of the submission (-> /etc/hostname)',
+    );
     const chain = sub((d) => {
       symlinkSync('..', join(d, 'up'));
       symlinkSync('up/../etc', join(d, 'through'));
@@ -46,7 +48,9 @@ describe('screening a submission', () => {
   });
 
   it('refuses FIFOs and sockets', async () => {
-    expect(await screenSubmission(sub((d) => execFileSync('mkfifo', [join(d, 'src', 'p')])))).toBe('src/p is a FIFO (named pipe), not a regular file');
+    expect(await screenSubmission(sub((d) => execFileSync('mkfifo', [join(d, 'src', 'p')])))).toBe(
+      'src/p is a FIFO (named pipe), not a regular file',
+    );
   });
 
   itRoot('with a sandbox user: refuses what it cannot read or enter', async () => {
@@ -54,7 +58,9 @@ describe('screening a submission', () => {
     execFileSync('chmod', ['-R', 'o+rX', base]);
     chmodSync(join(file, 'src', 'server.py'), 0o600);
     expect(await screenSubmission(file)).toBeUndefined(); // without the sandbox: root reads it
-    expect(await screenSubmission(file, reader)).toBe('src/server.py cannot be read by the sandbox user nobody (mode 0600); fix: chmod o+r it');
+    expect(await screenSubmission(file, reader)).toBe(
+      'src/server.py cannot be read by the sandbox user nobody (mode 0600); fix: chmod o+r it',
+    );
     const dir = sub((d) => chmodSync(join(d, 'src'), 0o700));
     chmodSync(join(dir, 'src'), 0o700);
     expect(await screenSubmission(dir, reader)).toBe('src/ cannot be read by the sandbox user nobody (mode 0700); fix: chmod o+rx it');

@@ -16,7 +16,14 @@ const grade = (scores: number[]): Grade => ({
   score: scores.reduce((a, b) => a + b, 0),
   maxScore: 3,
   status: 'graded',
-  checks: scores.map((score, i) => ({ name: ['one', 'two'][i], score, maxScore: [1, 2][i], status: score ? 'passed' : 'failed', visibility: 'visible', output: '' })),
+  checks: scores.map((score, i) => ({
+    name: ['one', 'two'][i],
+    score,
+    maxScore: [1, 2][i],
+    status: score ? 'passed' : 'failed',
+    visibility: 'visible',
+    output: '',
+  })),
 });
 
 describe('grading.examples', () => {
@@ -24,7 +31,10 @@ describe('grading.examples', () => {
     expect(compareExample({ path: 'x', score: 3 }, grade([1, 2])).ok).toBe(true);
     const moved = compareExample({ path: 'x', score: 3, checks: { two: 2 } }, grade([1, 0]));
     expect(moved.ok).toBe(false);
-    expect(moved.steps).toEqual([{ name: 'one', actual: 1, maxScore: 1 }, { name: 'two', expected: 2, actual: 0, maxScore: 2 }]);
+    expect(moved.steps).toEqual([
+      { name: 'one', actual: 1, maxScore: 1 },
+      { name: 'two', expected: 2, actual: 0, maxScore: 2 },
+    ]);
     // the total may hold while a step moved: still a failure
     expect(compareExample({ path: 'x', score: 1, checks: { one: 0, two: 1 } }, grade([1, 0])).ok).toBe(false);
     const crashed = compareExample({ path: 'x', score: 0 }, { ...grade([0, 0]), status: 'error', error: 'timed out after 30 s' });
@@ -39,14 +49,25 @@ describe('grading.examples', () => {
   it('the schema takes a path or empty: true, with a score', () => {
     const head = 'name: t\nsteps:\n  - exec: { run: "true" }\n    name: one\n    points: 1\ngrading:\n  examples:\n';
     expect(diagnostics(`${head}    - { path: a, score: 1 }\n    - { empty: true, score: 0 }\n`)).toEqual([]);
-    expect(diagnostics(`${head}    - { path: a }\n`)).toEqual([expect.objectContaining({ line: 8, col: 7, code: 'missing-key', message: expect.stringContaining('needs the key "score"') })]);
-    expect(diagnostics(`${head}    - { score: 1 }\n`)).toEqual([expect.objectContaining({ line: 8, col: 7, code: 'missing-key', message: expect.stringContaining('needs one of the keys "path", "empty"') })]);
+    expect(diagnostics(`${head}    - { path: a }\n`)).toEqual([
+      expect.objectContaining({ line: 8, col: 7, code: 'missing-key', message: expect.stringContaining('needs the key "score"') }),
+    ]);
+    expect(diagnostics(`${head}    - { score: 1 }\n`)).toEqual([
+      expect.objectContaining({
+        line: 8,
+        col: 7,
+        code: 'missing-key',
+        message: expect.stringContaining('needs one of the keys "path", "empty"'),
+      }),
+    ]);
   });
 
   it('a missing folder or an unknown step name is bad input at its line (exit 2)', async () => {
     mkdirSync(join(dir, 'good'));
     const file = join(dir, 'v.yaml');
-    writeFileSync(file, `name: t
+    writeFileSync(
+      file,
+      `name: t
 steps:
   - exec: { run: "true" }
     name: one
@@ -57,7 +78,8 @@ grading:
     - path: nowhere
       score: 0
       checks: { onee: 0 }
-`);
+`,
+    );
     const r = await loadScenario(file);
     if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
     expect(checkExamples(r.loaded).map(formatDiagnostic)).toEqual([

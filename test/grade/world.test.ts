@@ -42,11 +42,19 @@ afterAll(() => {
   if (base) rmSync(base, { recursive: true, force: true });
 });
 
-const spec = (writable = false): SandboxSpec => ({ ...DEFAULT_LIMITS, user: slotUser(SLOT), world: { submission: mine, hide: [subs, out, scenario], writable } });
+const spec = (writable = false): SandboxSpec => ({
+  ...DEFAULT_LIMITS,
+  user: slotUser(SLOT),
+  world: { submission: mine, hide: [subs, out, scenario], writable },
+});
 
 /** Runs a shell command in a world; its output, exit code and signal. */
 async function inWorld(script: string, opts: { writable?: boolean; stdin?: string; cwd?: string } = {}) {
-  const child = spawnDetached(commandLine(['/bin/sh', '-c', script]), { wrap: sandboxWrapper(spec(opts.writable)), stdin: opts.stdin, cwd: opts.cwd });
+  const child = spawnDetached(commandLine(['/bin/sh', '-c', script]), {
+    wrap: sandboxWrapper(spec(opts.writable)),
+    stdin: opts.stdin,
+    cwd: opts.cwd,
+  });
   let text = '';
   child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
@@ -79,7 +87,9 @@ describeRoot('a sandboxed command in its own world', () => {
   });
 
   it('sees only its own processes in /proc, and no command line of the grader', async () => {
-    const r = await inWorld('ls /proc | grep -c "^[0-9]"; cat /proc/*/cmdline | tr "\\0" " " | grep -c -e "--ou[t]" -e "vites[t]"; echo "uid $(id -u)"');
+    const r = await inWorld(
+      'ls /proc | grep -c "^[0-9]"; cat /proc/*/cmdline | tr "\\0" " " | grep -c -e "--ou[t]" -e "vites[t]"; echo "uid $(id -u)"',
+    );
     const [count, grader, uid] = r.text.trim().split('\n');
     expect(Number(count)).toBeLessThanOrEqual(6); // the init, this shell and its pipeline
     expect(grader).toBe('0');
@@ -87,7 +97,10 @@ describeRoot('a sandboxed command in its own world', () => {
   });
 
   it('sees its own folder read-only, and neither the other submissions, the output folder nor the scenario', async () => {
-    const r = await inWorld(`cat ${mine}/own.txt; ls -A ${subs}; ls -A ${out} | grep -c .; wc -c < ${scenario}; (echo x > ${mine}/new) 2>&1 | grep -o "Read-only file system"; cat ${subs}/bob/results.json 2>/dev/null || echo no-bob`, { cwd: mine });
+    const r = await inWorld(
+      `cat ${mine}/own.txt; ls -A ${subs}; ls -A ${out} | grep -c .; wc -c < ${scenario}; (echo x > ${mine}/new) 2>&1 | grep -o "Read-only file system"; cat ${subs}/bob/results.json 2>/dev/null || echo no-bob`,
+      { cwd: mine },
+    );
     expect(r.text.trim().split('\n')).toEqual(['alice', 'alice', '0', '0', 'Read-only file system', 'no-bob']);
     expect(existsSync(join(mine, 'new'))).toBe(false);
   });
@@ -101,7 +114,10 @@ describeRoot('a sandboxed command in its own world', () => {
 
   it('passes stdin and the exit status through, and takes a double-forked daemon along when it ends', async () => {
     const daemon = '/usr/bin/python3 -c "import time; time.sleep(60)" wlt12-daemon';
-    const r = await inWorld(`read l; echo "got $l"; (setsid ${daemon} &); sleep 0.3; ps -eo args= | grep -c "^/usr/bin/python3 .*wlt12-daemon"; exit 7`, { stdin: 'hello\n' });
+    const r = await inWorld(
+      `read l; echo "got $l"; (setsid ${daemon} &); sleep 0.3; ps -eo args= | grep -c "^/usr/bin/python3 .*wlt12-daemon"; exit 7`,
+      { stdin: 'hello\n' },
+    );
     expect(r.text.trim().split('\n')).toEqual(['got hello', '1']); // the daemon ran
     expect(r.exitCode).toBe(7);
     const ps = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' });
@@ -109,7 +125,9 @@ describeRoot('a sandboxed command in its own world', () => {
   });
 
   it('forwards SIGTERM to the program, so it can stop cleanly', async () => {
-    const child = spawnDetached(commandLine(['/bin/sh', '-c', 'trap "echo stopped; exit 3" TERM; echo up; while :; do sleep 0.1; done']), { wrap: sandboxWrapper(spec()) });
+    const child = spawnDetached(commandLine(['/bin/sh', '-c', 'trap "echo stopped; exit 3" TERM; echo up; while :; do sleep 0.1; done']), {
+      wrap: sandboxWrapper(spec()),
+    });
     let text = '';
     await new Promise<void>((res) => child.stdout!.on('data', (d: Buffer) => ((text += d.toString()), text.includes('up') && res())));
     await killGroup(child, 5000);
@@ -131,7 +149,10 @@ describeRoot('a world whose starter is killed with SIGKILL', () => {
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', starter, JSON.stringify(spec())], { stdio: 'ignore' });
     // everything of the world mentions the token: unshare, its init, the program and its daemon
-    const mentioning = () => execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(token) && !l.includes('ps -eo') && !l.includes('--input-type'));
+    const mentioning = () =>
+      execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.includes(token) && !l.includes('ps -eo') && !l.includes('--input-type'));
     const pythons = () => mentioning().filter((l) => /^\s*\d+ \/usr\/bin\/python3 -c/.test(l));
     try {
       const until = Date.now() + 10_000;
@@ -151,7 +172,10 @@ describeRoot('a world whose starter is killed with SIGKILL', () => {
 describeRoot('making worlds', () => {
   it('never covers the system: an output folder of / or /usr is not hidden', () => {
     const w = worldCommand(['true'], { submission: mine, hide: ['/', '/usr', `${out}/`, scenario] });
-    expect(Object.entries(w.env).filter(([k]) => k.startsWith('WL_HIDE_'))).toEqual([['WL_HIDE_1', out], ['WL_HIDE_2', scenario]]);
+    expect(Object.entries(w.env).filter(([k]) => k.startsWith('WL_HIDE_'))).toEqual([
+      ['WL_HIDE_1', out],
+      ['WL_HIDE_2', scenario],
+    ]);
     expect(() => worldCommand(['true'], { submission: 'relative', hide: [] })).toThrow(/bad path/);
   });
 

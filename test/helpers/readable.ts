@@ -10,7 +10,10 @@ import { basename, join } from 'node:path';
  * folder whose path is returned as `cleanup` (undefined when no copy was made).
  */
 export function readableByAll(dir: string): { path: string; cleanup?: string } {
-  const probe = spawnSync('runuser', ['-u', 'nobody', '--', 'find', dir, '!', '-readable', '-print', '-quit'], { encoding: 'utf8', cwd: '/' });
+  const probe = spawnSync('runuser', ['-u', 'nobody', '--', 'find', dir, '!', '-readable', '-print', '-quit'], {
+    encoding: 'utf8',
+    cwd: '/',
+  });
   if (probe.status === 0 && probe.stdout === '') return { path: dir };
   const base = mkdtempSync(join(tmpdir(), 'wirelab-fixtures-'));
   const path = join(base, basename(dir));

@@ -50,21 +50,36 @@ describe('AgentHost (agent without a namespace)', () => {
 
   it('rebuilds WirelabError subclasses so exit codes and fixes survive', async () => {
     const a = agent();
-    const env = (await a.request('envFail', {}).then(() => undefined, (e: unknown) => e)) as EnvironmentError;
+    const env = (await a.request('envFail', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as EnvironmentError;
     expect(env).toBeInstanceOf(EnvironmentError);
     expect(env.exitCode).toBe(3);
     expect(env.fix).toBe('apt-get install widget');
     expect(env.message).toBe('no widget\n  fix: apt-get install widget');
-    const refused = (await a.request('refuse', {}).then(() => undefined, (e: unknown) => e)) as TargetRefusedError;
+    const refused = (await a.request('refuse', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as TargetRefusedError;
     expect(refused).toBeInstanceOf(TargetRefusedError);
     expect(refused.exitCode).toBe(2);
-    const crash = (await a.request('crash', {}).then(() => undefined, (e: unknown) => e)) as Error;
+    const crash = (await a.request('crash', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
     expect(crash.name).toBe('TypeError');
     expect(crash.message).toContain('boom');
     expect(crash.message).toContain('h1');
-    const output = (await a.request('outputFail', {}).then(() => undefined, (e: unknown) => e)) as Error;
+    const output = (await a.request('outputFail', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
     expect(output.message).toBe('the program exited (exit 1); its output: (on host h1)\nline one\nline two');
-    const unknown = (await a.request('nope', {}).then(() => undefined, (e: unknown) => e)) as Error;
+    const unknown = (await a.request('nope', {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
     expect(unknown.message).toContain('unknown host op "nope"');
   });
 
@@ -90,7 +105,9 @@ describe('AgentHost (agent without a namespace)', () => {
   });
 
   it('an agent exits when its controller dies (SIGKILL)', async () => {
-    const parent = spawn(process.execPath, [new URL('./orphan-parent.mjs', import.meta.url).pathname, workdir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, [new URL('./orphan-parent.mjs', import.meta.url).pathname, workdir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const pid = await new Promise<number>((resolve, reject) => {
         let out = '';

@@ -7,7 +7,10 @@ import { EnvironmentError, TargetRefusedError } from '../../dist/errors.js';
 
 const ops = {
   echo: async (args, ctx) => ({ args, host: ctx.name, netns: ctx.netns ?? null, pid: process.pid }),
-  addresses: async () => Object.values(networkInterfaces()).flat().map((i) => i.address),
+  addresses: async () =>
+    Object.values(networkInterfaces())
+      .flat()
+      .map((i) => i.address),
   netnsInode: async () => readlinkSync('/proc/self/ns/net'),
   envFail: async () => {
     throw new EnvironmentError('no widget', 'apt-get install widget');
@@ -20,7 +23,7 @@ const ops = {
   },
   // an error whose message goes on with a program's output
   outputFail: async () => {
-    throw new Error("the program exited (exit 1); its output:\nline one\nline two");
+    throw new Error('the program exited (exit 1); its output:\nline one\nline two');
   },
   // registers a resource whose close appends its label to a file (to check LIFO shutdown)
   track: async ({ file, label }, ctx) => ({ id: ctx.track('mark', { close: async () => appendFileSync(file, `${label}\n`) }) }),

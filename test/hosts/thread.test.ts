@@ -23,8 +23,7 @@ const model: TopologySpec = {
 };
 
 const run = (h: Host, cmd: string): Promise<ExecResult> => h.call('exec', { run: ['sh', '-c', cmd], timeoutMs: 10_000 });
-const pidsIn = async (netns: string) =>
-  (await execFileP('ip', ['netns', 'pids', netns])).stdout.split('\n').filter(Boolean).map(Number);
+const pidsIn = async (netns: string) => (await execFileP('ip', ['netns', 'pids', netns])).stdout.split('\n').filter(Boolean).map(Number);
 
 afterEach(async () => {
   await cleanupAll();
@@ -84,7 +83,10 @@ describe.skipIf(!root)('host threads', () => {
     const t = await build(model, { hosts: 'thread' });
     const ns = t.hosts.get('client')!.netns;
     // a daemon that double-forks away from the exec's process group
-    const r = await run(t.host('client'), 'setsid sh -c "sleep 300 & echo \\$! > /dev/null" </dev/null >/dev/null 2>&1 & sleep 0.2; echo started');
+    const r = await run(
+      t.host('client'),
+      'setsid sh -c "sleep 300 & echo \\$! > /dev/null" </dev/null >/dev/null 2>&1 & sleep 0.2; echo started',
+    );
     expect(r.stdout).toContain('started');
     expect(await until(async () => (await pidsIn(ns)).length > 0)).toBe(true);
     const left = await pidsIn(ns);

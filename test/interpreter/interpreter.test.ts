@@ -44,7 +44,10 @@ steps:
   - connect: { to: "192.0.2.1:80", as: c }
   - send: { conn: c, text: x }
 `);
-    expect(record.steps.map((s) => [s.status, s.error?.exit])).toEqual([['errored', 'bad-input'], ['errored', 'checks-failed']]);
+    expect(record.steps.map((s) => [s.status, s.error?.exit])).toEqual([
+      ['errored', 'bad-input'],
+      ['errored', 'checks-failed'],
+    ]);
     expect(record.run.exitCode).toBe(2);
     expect(schemas().run(record)).toBe(true);
   });

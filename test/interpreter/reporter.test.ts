@@ -86,7 +86,9 @@ describe('reporters', () => {
         throw new Error('two');
       },
     };
-    const m = new ReporterMultiplexer([always, { runStarted: (i) => got.push(i.name), stepStarted: (s) => got.push(s.path) }], { write: (s) => out.push(s) });
+    const m = new ReporterMultiplexer([always, { runStarted: (i) => got.push(i.name), stepStarted: (s) => got.push(s.path) }], {
+      write: (s) => out.push(s),
+    });
     m.runStarted({ name: 'n', steps: 1 });
     m.stepStarted({ path: 'steps/0', kind: 'exec', title: 't', host: 'local', depth: 0 });
     expect(got).toEqual(['n', 'steps/0']);

@@ -66,7 +66,13 @@ describe('captures that cost too much before', () => {
   it('a pcap record over 262,144 bytes stops the file as tshark does; one of 262,144 is read', () => {
     const big = new Uint8Array(300_000);
     big.set(frame);
-    const r = readCaptureBytes(pcapFile([{ ts: 1, data: frame }, { ts: 2, data: big }]), () => {});
+    const r = readCaptureBytes(
+      pcapFile([
+        { ts: 1, data: frame },
+        { ts: 2, data: big },
+      ]),
+      () => {},
+    );
     expect(r.frames).toBe(1);
     expect(r.problem?.frame).toBe(2);
     expect(r.problem?.message).toContain('300000-byte packet, bigger than the maximum of 262144');
@@ -108,7 +114,13 @@ describe('captures that cost too much before', () => {
     let seq = 1;
     const payload = 'x'.repeat(95);
     for (let i = 0; i < 40_000; i++) {
-      frames.push({ ts: 1 + i / 1e6, data: ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 40000, dport: 80, seq, ack: 1, flags: 0x18, win: 100, payload }))) });
+      frames.push({
+        ts: 1 + i / 1e6,
+        data: ether(
+          0x0800,
+          ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 40000, dport: 80, seq, ack: 1, flags: 0x18, win: 100, payload })),
+        ),
+      });
       seq += payload.length;
     }
     const { text } = renderTsharkText(pcapFile(frames));
@@ -121,7 +133,13 @@ describe('captures that cost too much before', () => {
     const parts = ['GET /index.html HTTP/1.1\r', '\nHost: a\r\n', 'X-A: b\r\n\r', '\n'];
     let seq = 1;
     const frames = parts.map((p, i) => {
-      const f = { ts: 1 + i, data: ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 40000, dport: 80, seq, ack: 1, flags: 0x18, win: 100, payload: p }))) };
+      const f = {
+        ts: 1 + i,
+        data: ether(
+          0x0800,
+          ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 40000, dport: 80, seq, ack: 1, flags: 0x18, win: 100, payload: p })),
+        ),
+      };
       seq += p.length;
       return f;
     });
@@ -137,7 +155,14 @@ describe('a step timeout stops the decoding itself', () => {
     await writeFile(f, pcapFile(Array.from({ length: 20_000 }, (_, i) => ({ ts: 1 + i / 1e6, data: frame }))));
     const ac = new AbortController();
     let n = 0;
-    const reading = readCaptureFile(f, () => (++n === 10 ? ac.abort(new Error('step timed out')) : undefined), 4096, undefined, false, ac.signal);
+    const reading = readCaptureFile(
+      f,
+      () => (++n === 10 ? ac.abort(new Error('step timed out')) : undefined),
+      4096,
+      undefined,
+      false,
+      ac.signal,
+    );
     await expect(reading).rejects.toThrow('step timed out');
     expect(n).toBeLessThan(200); // one 4 KiB chunk holds < 70 frames: the rest was never read
     const { decodeFile } = await import('../../src/packets/file/decode-file.js');

@@ -39,12 +39,27 @@ async function traffic(): Promise<void> {
   const conf = join(dir, 'dnsmasq.conf');
   await writeFile(conf, '');
   const dns = await start('dnsmasq', [
-    '-k', '--no-resolv', '--no-hosts', `--conf-file=${conf}`, `--listen-address=${DNS_IP}`, '--bind-interfaces',
-    '--port=53', '--local=/lab/', '--host-record=a.lab,127.0.0.10', '--cname=www.lab,a.lab', '--pid-file=', '--user=root',
+    '-k',
+    '--no-resolv',
+    '--no-hosts',
+    `--conf-file=${conf}`,
+    `--listen-address=${DNS_IP}`,
+    '--bind-interfaces',
+    '--port=53',
+    '--local=/lab/',
+    '--host-record=a.lab,127.0.0.10',
+    '--cname=www.lab,a.lab',
+    '--pid-file=',
+    '--user=root',
   ]);
   procs.push(dns);
   await waitListening(DNS_IP, 53); // dnsmasq binds TCP after UDP
-  for (const q of [['a.lab', 'A'], ['www.lab', 'A'], ['a.lab', 'AAAA'], ['nx.lab', 'A']]) {
+  for (const q of [
+    ['a.lab', 'A'],
+    ['www.lab', 'A'],
+    ['a.lab', 'AAAA'],
+    ['nx.lab', 'A'],
+  ]) {
     await runQuiet('dig', ['-p', '53', `@${DNS_IP}`, q[0], q[1], '+tries=1', '+time=1']);
   }
   await runQuiet('dig', ['+tcp', `@${DNS_IP}`, 'a.lab', 'A', '+tries=1', '+time=1']);
@@ -117,7 +132,12 @@ describe.each(['pcap', 'pcapng', 'sll', 'sll2'])('capture %s', (kind) => {
   it('reproduces the default text line (spacing, time precision)', async () => {
     const expected = await tsharkText(files[kind]);
     const res = await decodeFile(files[kind]);
-    expect(diff(expected, res.packets.map((p) => formatTsharkLine(p)))).toEqual([]);
+    expect(
+      diff(
+        expected,
+        res.packets.map((p) => formatTsharkLine(p)),
+      ),
+    ).toEqual([]);
     const written = renderTsharkText(await readFile(files[kind])).text.split('\n');
     expect(written.pop()).toBe('');
     expect(diff(expected, written)).toEqual([]);

@@ -67,7 +67,15 @@ function mixedFrames(): Uint8Array[] {
     ether(0x0800, ipv4(A, B, 1, icmpEcho(8, 7, 2), 2)),
     ether(0x0800, ipv4(B, A, 1, unreach)),
     ether(0x86dd, ipv6(V6A, V6B, 0, Uint8Array.from([...hopByHop, ...udp(1000, 2000, new Uint8Array(4))]))),
-    ether(0x86dd, ipv6(V6A, V6B, 6, tcp({ sport: 1, dport: 2, seq: 5, flags: 2, win: 100, options: [2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 14] }))),
+    ether(
+      0x86dd,
+      ipv6(
+        V6A,
+        V6B,
+        6,
+        tcp({ sport: 1, dport: 2, seq: 5, flags: 2, win: 100, options: [2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 14] }),
+      ),
+    ),
     ether(0x0800, ipv4(A, B, 17, udp(1234, 7, new Uint8Array(5)))),
   ];
 }
@@ -79,11 +87,16 @@ function relink(f: Uint8Array, linktype: number): Uint8Array {
   const head = (bytes: number[]): Uint8Array => Uint8Array.from([...bytes, ...payload]);
   const af = type === 0x86dd ? 24 : 2;
   switch (linktype) {
-    case 0: return head([af, 0, 0, 0]);
-    case 108: return head([0, 0, 0, af]);
-    case 101: return Uint8Array.from(payload);
-    case 113: return head([0, 0, 0, 1, 0, 6, ...f.subarray(6, 12), 0, 0, f[12], f[13]]);
-    default: return f;
+    case 0:
+      return head([af, 0, 0, 0]);
+    case 108:
+      return head([0, 0, 0, af]);
+    case 101:
+      return Uint8Array.from(payload);
+    case 113:
+      return head([0, 0, 0, 1, 0, 6, ...f.subarray(6, 12), 0, 0, f[12], f[13]]);
+    default:
+      return f;
   }
 }
 
@@ -101,7 +114,12 @@ function build(): void {
   FILES['pcapng-be-ns'] = pcapngFile(sf(frames), { be: true, interfaces: [{ linktype: 1, tsresol: 9 }], unknownBlock: true });
   FILES['pcapng-default-resol'] = pcapngFile(sf(frames), { interfaces: [{ linktype: 1 }] });
   const multi: SynthFrame[] = ip.map((f, i) => ({ ts: at(i * 3, i), data: i % 2 ? relink(f, 101) : f, iface: i % 2 }));
-  FILES['pcapng-two-interfaces'] = pcapngFile(multi, { interfaces: [{ linktype: 1, tsresol: 6 }, { linktype: 101, tsresol: 9 }] });
+  FILES['pcapng-two-interfaces'] = pcapngFile(multi, {
+    interfaces: [
+      { linktype: 1, tsresol: 6 },
+      { linktype: 101, tsresol: 9 },
+    ],
+  });
 }
 
 let dir = '';

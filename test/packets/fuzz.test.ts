@@ -8,11 +8,44 @@ import { decodeBytes, formatTsharkLine, readCaptureBytes, renderTsharkText } fro
 import { ether, icmpEcho, ipv4, pcapFile, pcapngFile, prng, tcp, udp, type SynthFrame } from './synth.js';
 
 function baseFrames(): SynthFrame[] {
-  const dns = Uint8Array.from([0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 97, 0, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4]);
+  const dns = Uint8Array.from([
+    0, 1, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 1, 97, 0, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4,
+  ]);
   const list = [
-    ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 1000, dport: 80, seq: 1, flags: 2, win: 100, options: [2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2] }))),
+    ether(
+      0x0800,
+      ipv4(
+        '192.0.2.1',
+        '192.0.2.2',
+        6,
+        tcp({
+          sport: 1000,
+          dport: 80,
+          seq: 1,
+          flags: 2,
+          win: 100,
+          options: [2, 4, 5, 180, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2],
+        }),
+      ),
+    ),
     ether(0x0800, ipv4('192.0.2.2', '192.0.2.1', 6, tcp({ sport: 80, dport: 1000, seq: 9, ack: 2, flags: 0x12, win: 100 }))),
-    ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 6, tcp({ sport: 1000, dport: 80, seq: 2, ack: 10, flags: 0x18, win: 100, payload: 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab' }))),
+    ether(
+      0x0800,
+      ipv4(
+        '192.0.2.1',
+        '192.0.2.2',
+        6,
+        tcp({
+          sport: 1000,
+          dport: 80,
+          seq: 2,
+          ack: 10,
+          flags: 0x18,
+          win: 100,
+          payload: 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab',
+        }),
+      ),
+    ),
     ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 17, udp(53, 4000, dns))),
     ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', 1, icmpEcho(8, 1, 1))),
     ether(0x0806, Uint8Array.from([0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 2])),
@@ -37,7 +70,8 @@ function mutate(src: Uint8Array, rnd: () => number): { bytes: Uint8Array; trunca
     case 1: // flip 1-8 random bits
       for (let i = 0, n = 1 + Math.floor(rnd() * 8); i < n; i++) b[Math.floor(rnd() * b.length)] ^= 1 << Math.floor(rnd() * 8);
       return { bytes: b, truncatedOnly: false };
-    case 2: { // insert random bytes
+    case 2: {
+      // insert random bytes
       const ins = Uint8Array.from({ length: 1 + Math.floor(rnd() * 16) }, () => Math.floor(rnd() * 256));
       const out = new Uint8Array(b.length + ins.length);
       out.set(b.subarray(0, pos));
@@ -45,14 +79,16 @@ function mutate(src: Uint8Array, rnd: () => number): { bytes: Uint8Array; trunca
       out.set(b.subarray(pos), pos + ins.length);
       return { bytes: out, truncatedOnly: false };
     }
-    case 3: { // delete a range
+    case 3: {
+      // delete a range
       const n = Math.min(1 + Math.floor(rnd() * 16), b.length - pos);
       const out = new Uint8Array(b.length - n);
       out.set(b.subarray(0, pos));
       out.set(b.subarray(pos + n), pos);
       return { bytes: out, truncatedOnly: false };
     }
-    default: { // write a huge 32-bit value somewhere (length fields)
+    default: {
+      // write a huge 32-bit value somewhere (length fields)
       const p = Math.min(pos, b.length - 4);
       if (p >= 0) new DataView(b.buffer).setUint32(p, 0xfffffff0 - Math.floor(rnd() * 1000));
       return { bytes: b, truncatedOnly: false };

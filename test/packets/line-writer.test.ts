@@ -4,8 +4,16 @@ import { formatTsharkLine, TsharkLineWriter, type DecodedPacket } from '../../sr
 
 function packet(over: Partial<DecodedPacket>): DecodedPacket {
   return {
-    no: 1, time: 0, source: '192.0.2.1', destination: '192.0.2.2', protocol: 'UDP', length: 60, info: 'x',
-    timestamp: 0, caplen: 60, ...over,
+    no: 1,
+    time: 0,
+    source: '192.0.2.1',
+    destination: '192.0.2.2',
+    protocol: 'UDP',
+    length: 60,
+    info: 'x',
+    timestamp: 0,
+    caplen: 60,
+    ...over,
   };
 }
 
@@ -18,7 +26,8 @@ function written(packets: DecodedPacket[], size = 1 << 16): { text: string; flus
 }
 
 /** The bytes the old path wrote (Buffer#write of the line, UTF-8), decoded back for comparison. */
-const expected = (packets: DecodedPacket[]): string => Buffer.from(packets.map((p) => formatTsharkLine(p) + '\n').join(''), 'utf8').toString('utf8');
+const expected = (packets: DecodedPacket[]): string =>
+  Buffer.from(packets.map((p) => formatTsharkLine(p) + '\n').join(''), 'utf8').toString('utf8');
 
 describe('TsharkLineWriter', () => {
   it('writes numbers, times and padding like formatTsharkLine', () => {
@@ -56,7 +65,9 @@ describe('TsharkLineWriter', () => {
   });
 
   it('hands over full buffers and keeps every byte across flushes', () => {
-    const ps = Array.from({ length: 500 }, (_, i) => packet({ no: i + 1, time: i / 1000, timeDigits: 6, info: `row ${i} → ${'é'.repeat(i % 40)}` }));
+    const ps = Array.from({ length: 500 }, (_, i) =>
+      packet({ no: i + 1, time: i / 1000, timeDigits: 6, info: `row ${i} → ${'é'.repeat(i % 40)}` }),
+    );
     const out = written(ps, 512);
     expect(out.flushes).toBeGreaterThan(10);
     expect(out.text).toBe(expected(ps));

@@ -75,9 +75,28 @@ export async function echoSession(host: string, port: number, lines: string[]): 
 /** tshark's packet list as tab-separated fields rows (the judge). */
 export async function tsharkRows(file: string, twoPass: boolean): Promise<string[]> {
   const args = [
-    ...(twoPass ? ['-2'] : []), '-n', '-r', file, '-T', 'fields', '-E', 'separator=/t',
-    '-e', 'frame.number', '-e', 'frame.time_relative', '-e', '_ws.col.Source', '-e', '_ws.col.Destination',
-    '-e', '_ws.col.Protocol', '-e', 'frame.len', '-e', '_ws.col.Info',
+    ...(twoPass ? ['-2'] : []),
+    '-n',
+    '-r',
+    file,
+    '-T',
+    'fields',
+    '-E',
+    'separator=/t',
+    '-e',
+    'frame.number',
+    '-e',
+    'frame.time_relative',
+    '-e',
+    '_ws.col.Source',
+    '-e',
+    '_ws.col.Destination',
+    '-e',
+    '_ws.col.Protocol',
+    '-e',
+    'frame.len',
+    '-e',
+    '_ws.col.Info',
   ];
   const { stdout } = await run('tshark', args, { maxBuffer: 1 << 28 });
   return stdout.split('\n').filter((l) => l.length > 0);

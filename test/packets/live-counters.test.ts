@@ -30,7 +30,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function sendUdp(port: number, n: number, burst = 1): Promise<void> {
   const sock = createSocket('udp4');
   for (let i = 0; i < n; i += burst) {
-    await Promise.all(Array.from({ length: Math.min(burst, n - i) }, (_, j) => new Promise<void>((r) => sock.send(`datagram ${i + j}`, port, ADDR, () => r()))));
+    await Promise.all(
+      Array.from(
+        { length: Math.min(burst, n - i) },
+        (_, j) => new Promise<void>((r) => sock.send(`datagram ${i + j}`, port, ADDR, () => r())),
+      ),
+    );
   }
   await new Promise<void>((r) => sock.close(() => r()));
 }
@@ -47,13 +52,20 @@ describe.runIf(isRoot)('native engine counters', () => {
       const ours = join(dir, `ours.${format}`);
       // tcpdump with a 32 MiB buffer (its 2 MiB default drops under a loaded machine's bursts),
       // not in immediate mode, stopped after its 1 s block timeout so it has read everything
-      const td = await startProc('tcpdump', ['-n', '-i', 'lo', '-B', '32768', '-w', join(dir, `td-${format}.pcap`), filter], /listening on/);
+      const td = await startProc(
+        'tcpdump',
+        ['-n', '-i', 'lo', '-B', '32768', '-w', join(dir, `td-${format}.pcap`), filter],
+        /listening on/,
+      );
       const c = await startCapture({ device: 'lo', filter, file: ours, format });
       await sendUdp(port, 40);
       await sleep(1500);
       const r = await c.stop();
       await stopProc(td);
-      const tdLines = td.output().split('\n').filter((l) => /^\d+ packets? (captured|received by filter|dropped by)/.test(l));
+      const tdLines = td
+        .output()
+        .split('\n')
+        .filter((l) => /^\d+ packets? (captured|received by filter|dropped by)/.test(l));
       expect(r.engine).toBe('native');
       expect(r.counters).toEqual({ captured: 40, received: 80, droppedByKernel: 0, droppedByInterface: 0 });
       // on lo the filter sees the outgoing and the incoming copy; one is kept, as in tcpdump
@@ -79,17 +91,36 @@ describe.runIf(isRoot)('native engine counters', () => {
     const isb = buf.subarray(buf.length - len);
     expect([isb.readUInt32LE(0), isb.readUInt32LE(4)]).toEqual([5, len]);
     const opts: Record<number, bigint> = {};
-    for (let o = 20; o < len - 4; ) {
+    for (let o = 20; o < len - 4;) {
       const [code, olen] = [isb.readUInt16LE(o), isb.readUInt16LE(o + 2)];
       if (code === 0) break;
       // isb_starttime / isb_endtime (2, 3): timestamps as in an EPB, high 32 bits first
-      if (olen === 8) opts[code] = code === 2 || code === 3 ? (BigInt(isb.readUInt32LE(o + 4)) << 32n) + BigInt(isb.readUInt32LE(o + 8)) : isb.readBigUInt64LE(o + 4);
+      if (olen === 8)
+        opts[code] =
+          code === 2 || code === 3
+            ? (BigInt(isb.readUInt32LE(o + 4)) << 32n) + BigInt(isb.readUInt32LE(o + 8))
+            : isb.readBigUInt64LE(o + 4);
       o += 4 + ((olen + 3) & ~3);
     }
     // isb_ifrecv = received by filter, isb_ifdrop = every loss, isb_osdrop = kernel, isb_usrdeliv = captured
-    expect({ ifrecv: opts[4], ifdrop: opts[5], osdrop: opts[7], usrdeliv: opts[8] }).toEqual({ ifrecv: 80n, ifdrop: 0n, osdrop: 0n, usrdeliv: 40n });
+    expect({ ifrecv: opts[4], ifdrop: opts[5], osdrop: opts[7], usrdeliv: opts[8] }).toEqual({
+      ifrecv: 80n,
+      ifdrop: 0n,
+      osdrop: 0n,
+      usrdeliv: 40n,
+    });
     // start = the first packet's time (ns since the epoch), end = when the capture closed, after it
-    const { stdout: first } = await run('tshark', ['-n', '-r', join(dir, 'ours.pcapng'), '-c', '1', '-T', 'fields', '-e', 'frame.time_epoch']);
+    const { stdout: first } = await run('tshark', [
+      '-n',
+      '-r',
+      join(dir, 'ours.pcapng'),
+      '-c',
+      '1',
+      '-T',
+      'fields',
+      '-e',
+      'frame.time_epoch',
+    ]);
     expect(Number(opts[2] / 1000n) / 1e6).toBeCloseTo(Number(first.trim()), 5);
     expect(opts[3] >= opts[2]).toBe(true);
     const info = await run('capinfos', [join(dir, 'ours.pcapng')]);
@@ -98,7 +129,7 @@ describe.runIf(isRoot)('native engine counters', () => {
     expect(info.stdout).toMatch(/Time precision = nanoseconds/);
   });
 
-  it('timestamps are the kernel\'s: within the capture window, in order', async () => {
+  it("timestamps are the kernel's: within the capture window, in order", async () => {
     const file = join(dir, 'ts.pcapng');
     const t0 = Date.now() / 1000;
     const c = await startCapture({ device: 'lo', filter: `host ${ADDR} and udp port 47323`, file });
@@ -152,7 +183,9 @@ describe.runIf(isRoot)('native engine counters', () => {
       expect(await tsharkList(file)).toHaveLength(k.captured);
       const check = lossCheck(k);
       expect(check.passed).toBe(false);
-      expect(check.actual).toBe(`${k.droppedByKernel} dropped by kernel, 0 dropped by interface (${k.captured} captured, ${2 * SENT} received by filter)`);
+      expect(check.actual).toBe(
+        `${k.droppedByKernel} dropped by kernel, 0 dropped by interface (${k.captured} captured, ${2 * SENT} received by filter)`,
+      );
       expect(check.detail).toMatch(/kernel capture buffer was full/);
     } finally {
       if (child.exitCode === null && child.signalCode === null) {
@@ -184,7 +217,10 @@ describe('the loss check and the tcpdump lines (synthetic counters)', () => {
       passed: true,
     });
     const k = lossCheck({ captured: 900, received: 2000, droppedByKernel: 100, droppedByInterface: 0 });
-    expect(k).toMatchObject({ passed: false, actual: '100 dropped by kernel, 0 dropped by interface (900 captured, 2000 received by filter)' });
+    expect(k).toMatchObject({
+      passed: false,
+      actual: '100 dropped by kernel, 0 dropped by interface (900 captured, 2000 received by filter)',
+    });
     expect(k.detail).toMatch(/^libpcap dropped 100 packets because the kernel capture buffer was full/);
     const i = lossCheck({ captured: 5, received: 5, droppedByKernel: 0, droppedByInterface: 1 });
     expect(i).toMatchObject({ passed: false });
@@ -192,7 +228,9 @@ describe('the loss check and the tcpdump lines (synthetic counters)', () => {
   });
 
   it("prints tcpdump's closing lines (seed Listing 1), the interface line only when not 0", () => {
-    expect(formatCounters({ captured: 21, received: 88, droppedByKernel: 0, droppedByInterface: 0 })).toBe('21 packets captured\n88 packets received by filter\n0 packets dropped by kernel');
+    expect(formatCounters({ captured: 21, received: 88, droppedByKernel: 0, droppedByInterface: 0 })).toBe(
+      '21 packets captured\n88 packets received by filter\n0 packets dropped by kernel',
+    );
     expect(formatCounters({ captured: 1, received: 1, droppedByKernel: 1, droppedByInterface: 2 })).toBe(
       '1 packet captured\n1 packet received by filter\n1 packet dropped by kernel\n2 packets dropped by interface',
     );

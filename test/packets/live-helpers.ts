@@ -39,9 +39,22 @@ export async function stopProc(p: Proc | undefined, signal: NodeJS.Signals = 'SI
 
 /** tshark's packet list as rows of fields: No., relative time, Source, Destination, Protocol, Length, Info. */
 export async function tsharkList(file: string): Promise<string[][]> {
-  const fields = ['frame.number', 'frame.time_relative', '_ws.col.Source', '_ws.col.Destination', '_ws.col.Protocol', 'frame.len', '_ws.col.Info'];
-  const { stdout } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((f) => ['-e', f])], { maxBuffer: 1 << 26 });
-  return stdout.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
+  const fields = [
+    'frame.number',
+    'frame.time_relative',
+    '_ws.col.Source',
+    '_ws.col.Destination',
+    '_ws.col.Protocol',
+    'frame.len',
+    '_ws.col.Info',
+  ];
+  const { stdout } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=/t', ...fields.flatMap((f) => ['-e', f])], {
+    maxBuffer: 1 << 26,
+  });
+  return stdout
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => l.split('\t'));
 }
 
 /** stderr lines of a reader that are not its routine notices. */

@@ -47,16 +47,42 @@ try {
 async function captureIn(ns: string, device: string, file: string, filter: string, cmd: string[], engine: 'native' | 'cap' = 'native') {
   // the copy of live.ts loads the native module from the checkout's build
   const env = { ...process.env, WIRELAB_CAPTURE_MODULE: join(root, 'native/build/Release/wirelab_capture.node') };
-  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'run.mjs'), engine, device, file, filter, ...cmd], { timeout: 30_000, env });
+  const { stdout } = await run('ip', ['netns', 'exec', ns, process.execPath, join(dir, 'run.mjs'), engine, device, file, filter, ...cmd], {
+    timeout: 30_000,
+    env,
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as {
-    file: string; packets: number; linktype: number; status: number; engine: string;
+    file: string;
+    packets: number;
+    linktype: number;
+    status: number;
+    engine: string;
     counters?: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number };
   };
 }
 
 beforeAll(async () => {
-  await run('npx', ['tsc', '--outDir', dir, '--rootDir', join(root, 'src'), '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-    '--target', 'ES2022', '--skipLibCheck', '--types', 'node', join(root, 'src/packets/capture/live.ts')], { cwd: root, timeout: 120_000 });
+  await run(
+    'npx',
+    [
+      'tsc',
+      '--outDir',
+      dir,
+      '--rootDir',
+      join(root, 'src'),
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      join(root, 'src/packets/capture/live.ts'),
+    ],
+    { cwd: root, timeout: 120_000 },
+  );
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   // a copy of the one package it needs, not a link into the checkout: the unprivileged test
   // user must read it even where the checkout is private (a clone in a 0700 temp dir)
@@ -71,7 +97,10 @@ beforeAll(async () => {
   await ip('link', 'add', VA, 'netns', A, 'type', 'veth', 'peer', 'name', VB, 'netns', B);
   await ip('-n', A, 'addr', 'add', '198.51.100.1/24', 'dev', VA);
   await ip('-n', B, 'addr', 'add', '198.51.100.2/24', 'dev', VB);
-  for (const [ns, dev] of [[A, VA], [B, VB]]) {
+  for (const [ns, dev] of [
+    [A, VA],
+    [B, VB],
+  ]) {
     await ip('-n', ns, 'link', 'set', dev, 'up');
     await ip('-n', ns, 'link', 'set', 'lo', 'up');
   }
@@ -95,12 +124,20 @@ describeRoot('capture inside a namespace', () => {
     expect(r.counters).toEqual({ captured: 6, received: 6, droppedByKernel: 0, droppedByInterface: 0 });
     const rows = await tsharkList(file);
     expect(rows.map((r) => r.slice(2, 5).join(' '))).toEqual([
-      '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
-      '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
-      '198.51.100.1 198.51.100.2 ICMP', '198.51.100.2 198.51.100.1 ICMP',
+      '198.51.100.1 198.51.100.2 ICMP',
+      '198.51.100.2 198.51.100.1 ICMP',
+      '198.51.100.1 198.51.100.2 ICMP',
+      '198.51.100.2 198.51.100.1 ICMP',
+      '198.51.100.1 198.51.100.2 ICMP',
+      '198.51.100.2 198.51.100.1 ICMP',
     ]);
     const dec = await decodeFile(file);
-    const parsed = parsePattern(['client > server ICMP echo-request', 'server > client ICMP echo-reply', '...', 'server > client ICMP echo-reply']);
+    const parsed = parsePattern([
+      'client > server ICMP echo-request',
+      'server > client ICMP echo-reply',
+      '...',
+      'server > client ICMP echo-reply',
+    ]);
     if ('errors' in parsed) throw new Error(JSON.stringify(parsed.errors));
     const m = matchPackets(parsed.pattern, dec.packets, { hosts: { client: ['198.51.100.1'], server: ['198.51.100.2'] } });
     expect(m.ok).toBe(true);
@@ -109,7 +146,11 @@ describeRoot('capture inside a namespace', () => {
 
   it('on "any" (Linux SLL) into pcapng, UDP to the other namespace', async () => {
     const file = join(dir, 'any.pcapng');
-    const r = await captureIn(A, 'any', file, 'udp port 47400', ['bash', '-c', 'for i in 1 2 3 4; do echo hi > /dev/udp/198.51.100.2/47400; done']);
+    const r = await captureIn(A, 'any', file, 'udp port 47400', [
+      'bash',
+      '-c',
+      'for i in 1 2 3 4; do echo hi > /dev/udp/198.51.100.2/47400; done',
+    ]);
     expect(r.linktype).toBe(113);
     expect(r.packets).toBe(4);
     expect(r.counters).toMatchObject({ captured: 4, droppedByKernel: 0 });
@@ -133,15 +174,24 @@ describeRoot('the cap fallback inside a namespace', () => {
 describeRoot('capture without privileges', () => {
   for (const engine of ['native', 'cap'] as const) {
     it(`an unprivileged user gets an EnvironmentError with the fix (${engine} engine)`, async () => {
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(engine === 'native' ? { WIRELAB_CAPTURE_MODULE: join(dir, 'native', 'wirelab_capture.node') } : { WIRELAB_CAPTURE_ENGINE: 'cap' }) };
-    const { stdout } = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, join(dir, 'perm.mjs')], { timeout: 30_000, env }).catch((e) => {
-      throw new Error(`${e.message} code=${e.code} signal=${e.signal} out=${e.stdout} err=${e.stderr}`);
-    });
-    const r = JSON.parse(stdout.trim().split('\n').pop()!);
-    expect(r).toMatchObject({ name: 'EnvironmentError', exitCode: 3 });
-    expect(r.message).toMatch(/needs root or CAP_NET_RAW/);
-    expect(r.message).toMatch(/fix: .*setcap cap_net_raw,cap_net_admin\+eip/);
-    expect(r.native).toBe(engine === 'native' ? 'loaded' : 'WIRELAB_CAPTURE_ENGINE=cap');
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        ...(engine === 'native'
+          ? { WIRELAB_CAPTURE_MODULE: join(dir, 'native', 'wirelab_capture.node') }
+          : { WIRELAB_CAPTURE_ENGINE: 'cap' }),
+      };
+      const { stdout } = await run(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', process.execPath, join(dir, 'perm.mjs')],
+        { timeout: 30_000, env },
+      ).catch((e) => {
+        throw new Error(`${e.message} code=${e.code} signal=${e.signal} out=${e.stdout} err=${e.stderr}`);
+      });
+      const r = JSON.parse(stdout.trim().split('\n').pop()!);
+      expect(r).toMatchObject({ name: 'EnvironmentError', exitCode: 3 });
+      expect(r.message).toMatch(/needs root or CAP_NET_RAW/);
+      expect(r.message).toMatch(/fix: .*setcap cap_net_raw,cap_net_admin\+eip/);
+      expect(r.native).toBe(engine === 'native' ? 'loaded' : 'WIRELAB_CAPTURE_ENGINE=cap');
     });
   }
 });

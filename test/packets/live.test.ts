@@ -92,7 +92,10 @@ describeRoot('live capture on lo', () => {
   });
 
   it('writes pcap and pcapng with the device link type', () => {
-    expect(results.map((r) => [r.format, r.linktype])).toEqual([['pcap', 1], ['pcapng', 1]]);
+    expect(results.map((r) => [r.format, r.linktype])).toEqual([
+      ['pcap', 1],
+      ['pcapng', 1],
+    ]);
   });
 
   for (const kind of ['pcap', 'pcapng'] as const) {

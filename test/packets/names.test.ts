@@ -54,8 +54,14 @@ function both(name: string, frames: SynthFrame[]): { tshark: [string, string][];
   const bytes = pcapFile(frames);
   const file = join(dir, `${name}.pcap`);
   writeFileSync(file, bytes);
-  const out = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  const tshark = out.split('\n').slice(0, -1).map((l) => l.split('\t') as [string, string]);
+  const out = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const tshark = out
+    .split('\n')
+    .slice(0, -1)
+    .map((l) => l.split('\t') as [string, string]);
   const mine = decodeBytes(bytes).packets.map((p) => [p.protocol, p.info] as [string, string]);
   expect(tshark).toHaveLength(frames.length);
   return { tshark, mine };
@@ -63,9 +69,12 @@ function both(name: string, frames: SynthFrame[]): { tshark: [string, string][];
 
 const ALL = Array.from({ length: 256 }, (_, i) => i);
 
-describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark (no tshark: skipped)", () => {
+describe.runIf(haveTshark)('names of what tshark does not dissect, beside tshark (no tshark: skipped)', () => {
   it('IPv4 with a payload: "ISO TP4 (29)" and the others, by tshark\'s own table', () => {
-    const { tshark, mine } = both('ip4', ALL.map((p, i) => frame(ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', p, new Uint8Array(20))), i)));
+    const { tshark, mine } = both(
+      'ip4',
+      ALL.map((p, i) => frame(ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', p, new Uint8Array(20))), i)),
+    );
     const plain = ALL.filter((p) => tshark[p][0] === 'IPv4' && tshark[p][1] === `${ipProtocolName(p)} (${p})`);
     expect(plain.length).toBeGreaterThan(200);
     expect(plain).toContain(29);
@@ -75,17 +84,26 @@ describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark
   });
 
   it('IPv4 with nothing after the header: no dissector, Info empty, for every protocol', () => {
-    const { tshark, mine } = both('ip4-empty', ALL.map((p, i) => frame(ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', p, new Uint8Array(0))), i)));
+    const { tshark, mine } = both(
+      'ip4-empty',
+      ALL.map((p, i) => frame(ether(0x0800, ipv4('192.0.2.1', '192.0.2.2', p, new Uint8Array(0))), i)),
+    );
     expect(mine).toEqual(tshark);
   });
 
   it('IPv4 first fragments: "Fragmented IP protocol (proto=NAME N, …)" for every protocol', () => {
-    const { tshark, mine } = both('ip4-frag', ALL.map((p, i) => frame(ether(0x0800, firstFragment(p)), i)));
+    const { tshark, mine } = both(
+      'ip4-frag',
+      ALL.map((p, i) => frame(ether(0x0800, firstFragment(p)), i)),
+    );
     expect(mine).toEqual(tshark);
   });
 
   it('IPv6: "Unknown IP Protocol: NAME (N)"', () => {
-    const { tshark, mine } = both('ip6', ALL.map((p, i) => frame(ether(0x86dd, ipv6(p, new Uint8Array(20))), i)));
+    const { tshark, mine } = both(
+      'ip6',
+      ALL.map((p, i) => frame(ether(0x86dd, ipv6(p, new Uint8Array(20))), i)),
+    );
     const plain = ALL.filter((p) => tshark[p][0] === 'IPv6' && tshark[p][1] === `Unknown IP Protocol: ${ipProtocolName(p)} (${p})`);
     expect(plain.length).toBeGreaterThan(200);
     const differ = plain.filter((p) => mine[p].join(' | ') !== tshark[p].join(' | '));
@@ -96,9 +114,14 @@ describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark
     // IPv4, IPv6 and ARP are wirelab's own dissectors (their bogus headers are another matter)
     const own = [0x0800, 0x86dd, 0x0806];
     const types = [...ETHERTYPE_NAMES.keys(), 0x1234, 0x88b7, 0xabcd, 0xffff, 0x0600 + 7, 1501, 1535].filter((t) => !own.includes(t));
-    const { tshark, mine } = both('eth', types.map((t, i) => frame(ether(t, new Uint8Array(30)), i)));
+    const { tshark, mine } = both(
+      'eth',
+      types.map((t, i) => frame(ether(t, new Uint8Array(30)), i)),
+    );
     const hex = (t: number) => `0x${t.toString(16).padStart(4, '0')}`;
-    const plain = types.map((t, i) => [t, i] as const).filter(([t, i]) => tshark[i][0] === hex(t) || tshark[i][1].startsWith('Ethernet Unknown: Invalid length/type'));
+    const plain = types
+      .map((t, i) => [t, i] as const)
+      .filter(([t, i]) => tshark[i][0] === hex(t) || tshark[i][1].startsWith('Ethernet Unknown: Invalid length/type'));
     expect(plain.length).toBeGreaterThan(30);
     expect(plain.map(([t]) => t)).toEqual(expect.arrayContaining([0x88b5, 0x1234, 0xffff, 1501]));
     const differ = plain.filter(([, i]) => mine[i].join(' | ') !== tshark[i].join(' | '));
@@ -114,7 +137,13 @@ describe.runIf(haveTshark)("names of what tshark does not dissect, beside tshark
     for (let i = 0, o = 24; i < 3; i++, o += 16 + data.length) dv.setUint32(o + 12, origs[i], true);
     const file = join(dir, 'caplen.pcap');
     writeFileSync(file, bytes);
-    const lens = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'frame.len'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').map(Number);
+    const lens = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'frame.len'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .trim()
+      .split('\n')
+      .map(Number);
     expect(lens).toEqual(origs);
     expect(decodeBytes(bytes).packets.map((p) => p.length)).toEqual(lens);
   });

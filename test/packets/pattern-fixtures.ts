@@ -10,8 +10,18 @@ export const R = '198.51.100.1';
 export const hosts = { hosts: { client: [C], server: [S], router1: [R], dns: ['203.0.113.53'] } };
 
 function base(src: string, dst: string, protocol: string, info: string): DecodedPacket {
-  return { no: 0, time: 0, source: src, destination: dst, protocol, length: 60, info, timestamp: 0, caplen: 60,
-    ip: { version: 4, src, dst, ttl: 64, proto: 6, len: 40 } };
+  return {
+    no: 0,
+    time: 0,
+    source: src,
+    destination: dst,
+    protocol,
+    length: 60,
+    info,
+    timestamp: 0,
+    caplen: 60,
+    ip: { version: 4, src, dst, ttl: 64, proto: 6, len: 40 },
+  };
 }
 
 export interface TcpOpts {
@@ -29,8 +39,19 @@ export interface TcpOpts {
 export function tcp(dir: '>' | '<', flags: string[], o: TcpOpts = {}): DecodedPacket {
   const [src, dst, sp, dp] = dir === '>' ? [C, S, o.sport ?? 55182, o.dport ?? 50007] : [S, C, o.sport ?? 50007, o.dport ?? 55182];
   const payload = new TextEncoder().encode(o.data ?? '');
-  const t: TcpFields = { srcPort: sp, dstPort: dp, flags, seq: o.seq ?? 0, ack: o.ack ?? 0, rawSeq: 1000, rawAck: 2000,
-    win: o.win ?? 64240, len: payload.length, options: o.options ?? [], analysis: o.analysis ?? [] };
+  const t: TcpFields = {
+    srcPort: sp,
+    dstPort: dp,
+    flags,
+    seq: o.seq ?? 0,
+    ack: o.ack ?? 0,
+    rawSeq: 1000,
+    rawAck: 2000,
+    win: o.win ?? 64240,
+    len: payload.length,
+    options: o.options ?? [],
+    analysis: o.analysis ?? [],
+  };
   const pre = t.analysis.map((a) => `[${a}] `).join('');
   const info = `${pre}${sp} → ${dp} [${flags.join(', ')}] Seq=${t.seq}${flags.includes('ACK') ? ` Ack=${t.ack}` : ''} Win=${t.win} Len=${t.len}${t.options.length ? ' ' + t.options.join(' ') : ''}`;
   return { ...base(src, dst, 'TCP', info), tcp: t, payload };
@@ -39,8 +60,11 @@ export function tcp(dir: '>' | '<', flags: string[], o: TcpOpts = {}): DecodedPa
 export function dnsQuery(name: string, type: string, response = false, answers: string[] = []): DecodedPacket {
   const [src, dst] = response ? ['203.0.113.53', C] : [C, '203.0.113.53'];
   const info = `Standard query${response ? ' response' : ''} 0x1a2b ${type} ${name}${answers.map((a) => ` ${type} ${a}`).join('')}`;
-  return { ...base(src, dst, 'DNS', info), udp: { srcPort: response ? 53 : 40000, dstPort: response ? 40000 : 53, len: 40 },
-    dns: { id: 0x1a2b, response, rcode: 0, questions: [{ name, type }], answers: answers.map((data) => ({ name, type, data })) } };
+  return {
+    ...base(src, dst, 'DNS', info),
+    udp: { srcPort: response ? 53 : 40000, dstPort: response ? 40000 : 53, len: 40 },
+    dns: { id: 0x1a2b, response, rcode: 0, questions: [{ name, type }], answers: answers.map((data) => ({ name, type, data })) },
+  };
 }
 
 export function icmp(src: string, dst: string, type: number, code: number, info: string): DecodedPacket {

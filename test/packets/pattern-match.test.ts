@@ -15,16 +15,19 @@ const teardown = ['client > server [FIN, ACK]', 'server > client [FIN, ACK]', 'c
 
 describe('matchPackets: the echo session', () => {
   it('matches the full session line by line, with mapping', () => {
-    const m = match([
-      ...handshake,
-      'server > client [PSH, ACK] len=31 data="Welcome"',
-      'client > server [ACK]',
-      'client > server [PSH, ACK] len=13 data=/Raed/',
-      '?server > client [ACK]',
-      'server > client [PSH, ACK] data="Raed Hassan\\r\\n"',
-      'client > server [ACK]',
-      ...teardown,
-    ], echoSession());
+    const m = match(
+      [
+        ...handshake,
+        'server > client [PSH, ACK] len=31 data="Welcome"',
+        'client > server [ACK]',
+        'client > server [PSH, ACK] len=13 data=/Raed/',
+        '?server > client [ACK]',
+        'server > client [PSH, ACK] data="Raed Hassan\\r\\n"',
+        'client > server [ACK]',
+        ...teardown,
+      ],
+      echoSession(),
+    );
     expect(m.ok).toBe(true);
     expect(m.fraction).toBe(1);
     expect(m.matchedItems).toBe(12);
@@ -45,12 +48,21 @@ describe('matchPackets: the echo session', () => {
     expect(m.unexpected).toEqual([4, 5, 6, 7, 8, 9]);
     expect(m.matchedItems).toBe(6);
     expect(m.fraction).toBeCloseTo(6 / 7);
-    expect(m.report).toMatch(/first divergence: packet No\. 4 .* is not expected after No\. 3; expected item 4 `client > server \[FIN, ACK\]`/);
+    expect(m.report).toMatch(
+      /first divergence: packet No\. 4 .* is not expected after No\. 3; expected item 4 `client > server \[FIN, ACK\]`/,
+    );
   });
 
   it('ignore: pure-acks lets the kernel coalesce or add ACKs', () => {
     const coalesced = echoSession().filter((p) => ![5, 7, 9].includes(p.no));
-    const lines = [{ ignore: 'pure-acks' }, ...handshake, 'server > client [PSH, ACK] data="Welcome"', 'client > server [PSH, ACK]', 'server > client [PSH, ACK]', ...teardown];
+    const lines = [
+      { ignore: 'pure-acks' },
+      ...handshake,
+      'server > client [PSH, ACK] data="Welcome"',
+      'client > server [PSH, ACK]',
+      'server > client [PSH, ACK]',
+      ...teardown,
+    ];
     expect(match(lines, echoSession()).ok).toBe(true);
     expect(match(lines, numbered(coalesced)).ok).toBe(true);
     // Without the option the separate ACKs are unexpected.
@@ -99,7 +111,12 @@ describe('matchPackets: the echo session', () => {
   });
 
   it('IPv6 literals and host entries with ports (loopback labs)', () => {
-    const v6 = (p: DecodedPacket, src: string, dst: string) => ({ ...p, ip: { ...p.ip!, version: 6 as const, src, dst }, source: src, destination: dst });
+    const v6 = (p: DecodedPacket, src: string, dst: string) => ({
+      ...p,
+      ip: { ...p.ip!, version: 6 as const, src, dst },
+      source: src,
+      destination: dst,
+    });
     const p = numbered([v6(tcp('>', ['SYN']), '::1', '::1'), v6(tcp('<', ['SYN', 'ACK']), '::1', '::1')]);
     const r = parsePattern(['client > server [SYN]', 'server > client [SYN, ACK]']);
     if ('errors' in r) throw new Error('parse');
@@ -121,12 +138,17 @@ describe('matchPackets: the echo session', () => {
       icmp(R, C, 11, 0, 'Time-to-live exceeded (Time to live exceeded in transit)'),
       icmp(S, C, 3, 3, 'Destination unreachable (Port unreachable)'),
     ]);
-    expect(match([
-      'client > dns DNS query A compeng.example.home',
-      'dns > client DNS response A compeng.example.home 203.0.113.10',
-      'router1 > client ICMP time-exceeded',
-      'server > client ICMP port-unreachable info=/Port unreachable/',
-    ], p).ok).toBe(true);
+    expect(
+      match(
+        [
+          'client > dns DNS query A compeng.example.home',
+          'dns > client DNS response A compeng.example.home 203.0.113.10',
+          'router1 > client ICMP time-exceeded',
+          'server > client ICMP port-unreachable info=/Port unreachable/',
+        ],
+        p,
+      ).ok,
+    ).toBe(true);
     expect(match(['client > dns DNS query AAAA compeng.example.home', '...'], p).ok).toBe(false);
     expect(match(['...', 'router1 > client ICMP echo-reply', '...'], p).ok).toBe(false);
   });
@@ -146,33 +168,53 @@ describe('matchPackets: the echo session', () => {
 
 describe('matchPackets: failure reports', () => {
   it('a missing SYN-ACK: the divergence, the closest packet and the table', () => {
-    const pkts = echoSession().map((p) => (p.no === 2 ? { ...p, tcp: { ...p.tcp!, flags: ['RST', 'ACK'] }, info: '50007 → 55182 [RST, ACK] Seq=1 Ack=1 Win=0 Len=0' } : p));
+    const pkts = echoSession().map((p) =>
+      p.no === 2 ? { ...p, tcp: { ...p.tcp!, flags: ['RST', 'ACK'] }, info: '50007 → 55182 [RST, ACK] Seq=1 Ack=1 Win=0 Len=0' } : p,
+    );
     const m = match([...handshake, '...', ...teardown], pkts);
     expect(m.ok).toBe(false);
     expect(m.matchedItems).toBe(5);
     expect(m.fraction).toBeCloseTo(5 / 7);
     const lines = m.report.split('\n');
     expect(lines[0]).toBe('packet pattern FAILED: 5 of 6 expected items matched; 1 unexpected packet');
-    expect(lines[1]).toBe('first divergence: expected item 2 `server > client [SYN, ACK] mss=1452` was not found after No. 1; closest: No. 2 (flags [RST, ACK], expected [SYN, ACK])');
+    expect(lines[1]).toBe(
+      'first divergence: expected item 2 `server > client [SYN, ACK] mss=1452` was not found after No. 1; closest: No. 2 (flags [RST, ACK], expected [SYN, ACK])',
+    );
     const div = lines.filter((l) => l.startsWith('>>'));
     expect(div).toHaveLength(1);
     expect(div[0]).toMatch(/^>>\s+2 {2}server > client \[SYN, ACK\] mss=1452\s+\(not found\)$/);
-    expect(lines.some((l) => /^\+\s+\(unexpected\)\s+2 {2}203\.0\.113\.10 → 198\.51\.100\.55 {2}50007 → 55182 \[RST, ACK\]/.test(l))).toBe(true);
-    expect(lines.some((l) => /^\s+1 {2}client > server \[SYN\] mss=1460\s+1 {2}198\.51\.100\.55 → 203\.0\.113\.10 {2}55182 → 50007 \[SYN\]/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\+\s+\(unexpected\)\s+2 {2}203\.0\.113\.10 → 198\.51\.100\.55 {2}50007 → 55182 \[RST, ACK\]/.test(l))).toBe(
+      true,
+    );
+    expect(
+      lines.some((l) =>
+        /^\s+1 {2}client > server \[SYN\] mss=1460\s+1 {2}198\.51\.100\.55 → 203\.0\.113\.10 {2}55182 → 50007 \[SYN\]/.test(l),
+      ),
+    ).toBe(true);
   });
 
   it('the closest packet names each failing part', () => {
     const m = match([...handshake, 'server > client [PSH, ACK] len=37 data="Hello" win<100', '...'], echoSession());
-    expect(m.report.split('\n')[1]).toBe('first divergence: expected item 4 `server > client [PSH, ACK] len=37 data="Hello" win<100` was not found after No. 3; '
-      + 'closest: No. 4 (len=31, expected len=37; payload does not contain "Hello"; win=64240, expected win<100)');
+    expect(m.report.split('\n')[1]).toBe(
+      'first divergence: expected item 4 `server > client [PSH, ACK] len=37 data="Hello" win<100` was not found after No. 3; ' +
+        'closest: No. 4 (len=31, expected len=37; payload does not contain "Hello"; win=64240, expected win<100)',
+    );
   });
 
   it('long gaps are collapsed in the table; ignored packets are marked', () => {
-    const many = numbered([tcp('>', ['SYN']), ...Array.from({ length: 20 }, () => tcp('>', ['PSH', 'ACK'], { data: 'x' })), tcp('>', ['ACK']), tcp('>', ['FIN', 'ACK'])]);
+    const many = numbered([
+      tcp('>', ['SYN']),
+      ...Array.from({ length: 20 }, () => tcp('>', ['PSH', 'ACK'], { data: 'x' })),
+      tcp('>', ['ACK']),
+      tcp('>', ['FIN', 'ACK']),
+    ]);
     const m = match([{ ignore: 'pure-acks' }, 'client > server [SYN]', '...', 'client > server [FIN, ACK]'], many);
     expect(m.ok).toBe(true);
     expect(m.report).toContain('… 17 more packets like these');
-    const n = match([{ ignore: 'pure-acks' }, 'client > server [SYN]', 'client > server [PSH, ACK] {20}', 'client > server [FIN, ACK]'], many);
+    const n = match(
+      [{ ignore: 'pure-acks' }, 'client > server [SYN]', 'client > server [PSH, ACK] {20}', 'client > server [FIN, ACK]'],
+      many,
+    );
     expect(n.ok).toBe(true);
     expect(n.report.split('\n').some((l) => /^-\s+\(ignored: pure-acks\)\s+22 /.test(l))).toBe(true);
   });
@@ -180,10 +222,28 @@ describe('matchPackets: failure reports', () => {
 
 describe('matchPackets: bounded on large captures', () => {
   it('10,000 packets with gaps, repeats and optionals, matching and failing', () => {
-    const body = Array.from({ length: 9_994 }, (_, i) => tcp(i % 2 ? '<' : '>', i % 3 ? ['ACK'] : ['PSH', 'ACK'], { data: i % 3 ? '' : 'chunk' }));
-    const pkts = numbered([tcp('>', ['SYN']), tcp('<', ['SYN', 'ACK']), tcp('>', ['ACK']), ...body, ...teardown.map((_, i) => tcp(i === 1 ? '<' : '>', i === 2 ? ['ACK'] : ['FIN', 'ACK']))]);
+    const body = Array.from({ length: 9_994 }, (_, i) =>
+      tcp(i % 2 ? '<' : '>', i % 3 ? ['ACK'] : ['PSH', 'ACK'], { data: i % 3 ? '' : 'chunk' }),
+    );
+    const pkts = numbered([
+      tcp('>', ['SYN']),
+      tcp('<', ['SYN', 'ACK']),
+      tcp('>', ['ACK']),
+      ...body,
+      ...teardown.map((_, i) => tcp(i === 1 ? '<' : '>', i === 2 ? ['ACK'] : ['FIN', 'ACK'])),
+    ]);
     expect(pkts).toHaveLength(10_000);
-    const lines = ['client > server [SYN]', 'server > client [SYN, ACK]', 'client > server [ACK]', '...', 'client > server [PSH, ACK] +', '...', '?server > client [ACK]', '...', ...teardown];
+    const lines = [
+      'client > server [SYN]',
+      'server > client [SYN, ACK]',
+      'client > server [ACK]',
+      '...',
+      'client > server [PSH, ACK] +',
+      '...',
+      '?server > client [ACK]',
+      '...',
+      ...teardown,
+    ];
     const ok = match(lines, pkts);
     expect(ok.ok).toBe(true);
     expect(ok.mapping[0]).toEqual([1]);

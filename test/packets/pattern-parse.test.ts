@@ -18,9 +18,14 @@ describe('parsePatternLine: good lines', () => {
     const it = item('server > client [SYN, ACK] mss=1452 win>=1000');
     expect(it).toMatchObject({ kind: 'packet', min: 1, max: 1 });
     expect(it.spec).toMatchObject({
-      src: { host: 'server', col: 1 }, dst: { host: 'client', col: 10 }, proto: 'tcp',
+      src: { host: 'server', col: 1 },
+      dst: { host: 'client', col: 10 },
+      proto: 'tcp',
       flags: { names: ['SYN', 'ACK'], atLeast: false },
-      conds: [{ key: 'mss', op: '=', value: 1452 }, { key: 'win', op: '>=', value: 1000 }],
+      conds: [
+        { key: 'mss', op: '=', value: 1452 },
+        { key: 'win', op: '>=', value: 1000 },
+      ],
     });
   });
 
@@ -60,9 +65,13 @@ describe('parsePatternLine: good lines', () => {
 
   it('DNS and ICMP words, at-least flags, protocols without endpoints', () => {
     expect(item('client > dns DNS query A compeng.example.home.').spec).toMatchObject({
-      proto: 'dns', dns: { response: false, type: 'A', name: 'compeng.example.home', answers: [] },
+      proto: 'dns',
+      dns: { response: false, type: 'A', name: 'compeng.example.home', answers: [] },
     });
-    expect(item('dns > client DNS response AAAA lab.example 2001:db8::10').spec!.dns).toMatchObject({ response: true, answers: ['2001:db8::10'] });
+    expect(item('dns > client DNS response AAAA lab.example 2001:db8::10').spec!.dns).toMatchObject({
+      response: true,
+      answers: ['2001:db8::10'],
+    });
     expect(item('router1 > client ICMP time-exceeded').spec!.icmp).toMatchObject({ type: 11 });
     expect(item('ICMPv6 port-unreachable').spec!.icmp).toEqual({ type: 1, codes: [4], word: 'port-unreachable' });
     expect(item('[SYN, *]').spec).toMatchObject({ proto: 'tcp', flags: { names: ['SYN'], atLeast: true } });
@@ -113,20 +122,36 @@ describe('parsePattern', () => {
 
   it('reports every bad entry with its index and column', () => {
     const r = parsePattern(['client > server [SYN]', 'client > server [SYM]', { ignore: 'everything' }, 'x > y len=']);
-    expect('errors' in r && r.errors.map((e) => [e.index, e.col])).toEqual([[1, 18], [2, 1], [3, 11]]);
+    expect('errors' in r && r.errors.map((e) => [e.index, e.col])).toEqual([
+      [1, 18],
+      [2, 1],
+      [3, 11],
+    ]);
   });
 
   it('{ any: [...] } alternatives with an optional count; errors inside them', () => {
     const r = parsePattern([{ any: ['server > client [RST, ACK]', 'server > client [RST]'], count: '+' }]);
     if ('errors' in r) throw new Error(JSON.stringify(r.errors));
-    expect(r.pattern.items[0]).toMatchObject({ kind: 'packet', min: 1, max: Infinity, text: 'any of: server > client [RST, ACK] | server > client [RST] +' });
+    expect(r.pattern.items[0]).toMatchObject({
+      kind: 'packet',
+      min: 1,
+      max: Infinity,
+      text: 'any of: server > client [RST, ACK] | server > client [RST] +',
+    });
     expect(r.pattern.items[0].anyOf).toHaveLength(2);
     const bad = parsePattern([{ any: ['server > client [RST', 'client > server [SYN] +'], count: '{2' }, { any: [] }]);
-    expect('errors' in bad && bad.errors.map((e) => [e.index, e.col])).toEqual([[0, 21], [0, 1], [0, 3], [1, 1]]);
+    expect('errors' in bad && bad.errors.map((e) => [e.index, e.col])).toEqual([
+      [0, 21],
+      [0, 1],
+      [0, 3],
+      [1, 1],
+    ]);
   });
 
   it('unknownHosts finds names the topology does not have, with columns', () => {
-    expect(unknownHosts(['client > server [SYN]', 'sever > client [ACK]', '...', { any: ['client > srv [RST]'] }], ['client', 'server'])).toEqual([
+    expect(
+      unknownHosts(['client > server [SYN]', 'sever > client [ACK]', '...', { any: ['client > srv [RST]'] }], ['client', 'server']),
+    ).toEqual([
       { index: 1, col: 1, message: 'unknown host "sever"', expected: ['client', 'server'] },
       { index: 3, col: 10, message: 'unknown host "srv"', expected: ['client', 'server'] },
     ]);
@@ -156,8 +181,17 @@ describe('patterns as scenario authors write them in YAML', () => {
     if ('errors' in r) throw new Error(JSON.stringify(r.errors));
     expect(r.pattern.ignore).toEqual(['pure-acks']);
     expect(r.pattern.items.map((i) => [i.kind, i.min, i.max])).toEqual([
-      ['packet', 1, 1], ['packet', 1, 1], ['packet', 1, 1], ['gap', 0, Infinity], ['packet', 1, 1], ['packet', 0, 1],
-      ['packet', 0, Infinity], ['packet', 2, 2], ['packet', 1, 1], ['packet', 1, 1], ['packet', 1, Infinity],
+      ['packet', 1, 1],
+      ['packet', 1, 1],
+      ['packet', 1, 1],
+      ['gap', 0, Infinity],
+      ['packet', 1, 1],
+      ['packet', 0, 1],
+      ['packet', 0, Infinity],
+      ['packet', 2, 2],
+      ['packet', 1, 1],
+      ['packet', 1, 1],
+      ['packet', 1, Infinity],
     ]);
     expect(r.pattern.items[3].text).toBe('...');
   });

@@ -83,7 +83,7 @@ export function tcp(s: TcpSpec): Uint8Array {
   dv.setUint16(2, s.dport);
   dv.setUint32(4, s.seq >>> 0);
   dv.setUint32(8, (s.ack ?? 0) >>> 0);
-  t[12] = ((20 + olen) / 4) << 4 | ((s.flags >> 8) & 0x0f);
+  t[12] = (((20 + olen) / 4) << 4) | ((s.flags >> 8) & 0x0f);
   t[13] = s.flags & 0xff;
   dv.setUint16(14, s.win);
   dv.setUint16(18, s.urg ?? 0);

@@ -12,7 +12,14 @@ import { decodeFile, formatFieldsLine, renderTsharkText } from '../../src/packet
 import { tsharkRows, tsharkText } from './live-captures.js';
 import { ether, ipv4, pcapFile, tcp, type SynthFrame, type TcpSpec } from './synth.js';
 
-const FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16, URG = 32, ECE = 64, CWR = 128;
+const FIN = 1,
+  SYN = 2,
+  RST = 4,
+  PSH = 8,
+  ACK = 16,
+  URG = 32,
+  ECE = 64,
+  CWR = 128;
 const A = '192.0.2.10';
 const B = '198.51.100.20';
 
@@ -26,21 +33,39 @@ function u32(n: number): number[] {
 }
 
 /** Builds a conversation: `c(t, spec)` client→server, `s(t, spec)` server→client, times in ms. */
-function conversation(build: (c: (t: number, s: Partial<TcpSpec> & { len?: number }) => void, s: (t: number, s: Partial<TcpSpec> & { len?: number }) => void) => void, sport = 45000, dport = 50007): SynthFrame[] {
+function conversation(
+  build: (
+    c: (t: number, s: Partial<TcpSpec> & { len?: number }) => void,
+    s: (t: number, s: Partial<TcpSpec> & { len?: number }) => void,
+  ) => void,
+  sport = 45000,
+  dport = 50007,
+): SynthFrame[] {
   const frames: SynthFrame[] = [];
-  const add = (fromClient: boolean) => (t: number, spec: Partial<TcpSpec> & { len?: number }): void => {
-    const full: TcpSpec = {
-      sport: fromClient ? sport : dport, dport: fromClient ? dport : sport, seq: 0, flags: ACK, win: 502, ...spec,
-      payload: spec.payload ?? (spec.len ? new Uint8Array(spec.len).fill(0x61) : undefined),
+  const add =
+    (fromClient: boolean) =>
+    (t: number, spec: Partial<TcpSpec> & { len?: number }): void => {
+      const full: TcpSpec = {
+        sport: fromClient ? sport : dport,
+        dport: fromClient ? dport : sport,
+        seq: 0,
+        flags: ACK,
+        win: 502,
+        ...spec,
+        payload: spec.payload ?? (spec.len ? new Uint8Array(spec.len).fill(0x61) : undefined),
+      };
+      const seg = tcp(full);
+      frames.push({
+        ts: [1_700_000_000 + Math.floor(t / 1000), Math.round((t % 1000) * 1e6)],
+        data: ether(0x0800, ipv4(fromClient ? A : B, fromClient ? B : A, 6, seg)),
+      });
     };
-    const seg = tcp(full);
-    frames.push({ ts: [1_700_000_000 + Math.floor(t / 1000), Math.round((t % 1000) * 1e6)], data: ether(0x0800, ipv4(fromClient ? A : B, fromClient ? B : A, 6, seg)) });
-  };
   build(add(true), add(false));
   return frames;
 }
 
-const C0 = 1000, S0 = 5000;
+const C0 = 1000,
+  S0 = 5000;
 
 const SCENARIOS: Record<string, SynthFrame[]> = {
   handshakeAndLosses: conversation((c, s) => {
@@ -70,27 +95,35 @@ const SCENARIOS: Record<string, SynthFrame[]> = {
     c(900, { seq: 90000, flags: SYN, win: 64240, options: [...mss(1460), 1, ...ws(7)] }); // port numbers reused
     s(901, { seq: 7000, ack: 90001, flags: RST | ACK, win: 0 });
   }),
-  noScalingRetransmitsUrg: conversation((c, s) => {
-    c(0, { seq: C0, flags: SYN | ECE | CWR, win: 1024, options: mss(536) });
-    s(5, { seq: S0, ack: C0 + 1, flags: SYN | ACK | ECE, win: 8192, options: mss(536) });
-    c(10, { seq: C0 + 1, ack: S0 + 1, win: 1024 });
-    c(11, { seq: C0 + 1, ack: S0 + 1, flags: PSH | ACK | URG, win: 1024, len: 10, urg: 3 });
-    c(300, { seq: C0 + 1, ack: S0 + 1, flags: PSH | ACK | URG, win: 1024, len: 10, urg: 3 }); // retransmission
-    s(301, { seq: S0 + 1, ack: C0 + 11, win: 8192 });
-    c(302, { seq: C0 + 11, ack: S0 + 1, win: 1024, len: 8192 }); // window full (no scaling)
-    c(303, { seq: C0 + 8203, ack: S0 + 1, flags: 0, win: 1024 }); // no flags
-    s(304, { seq: S0 + 1, ack: C0 + 8203, flags: RST, win: 0 });
-  }, 40001, 80),
-  midstreamOutOfOrder: conversation((c, s) => {
-    c(0, { seq: 777, ack: 999, flags: PSH | ACK, win: 300, len: 50 });
-    c(1, { seq: 877, ack: 999, flags: PSH | ACK, win: 300, len: 50 });
-    c(1.5, { seq: 827, ack: 999, flags: PSH | ACK, win: 300, len: 50 }); // out-of-order
-    s(2, { seq: 999, ack: 927, win: 200 });
-    s(3, { seq: 999, ack: 927, win: 200 });
-    s(4, { seq: 999, ack: 927, win: 200 });
-    s(5, { seq: 999, ack: 927, win: 200 });
-    c(6, { seq: 927, ack: 999, flags: PSH | ACK, win: 300, len: 20, options: [34, 2] });
-  }, 51000, 7),
+  noScalingRetransmitsUrg: conversation(
+    (c, s) => {
+      c(0, { seq: C0, flags: SYN | ECE | CWR, win: 1024, options: mss(536) });
+      s(5, { seq: S0, ack: C0 + 1, flags: SYN | ACK | ECE, win: 8192, options: mss(536) });
+      c(10, { seq: C0 + 1, ack: S0 + 1, win: 1024 });
+      c(11, { seq: C0 + 1, ack: S0 + 1, flags: PSH | ACK | URG, win: 1024, len: 10, urg: 3 });
+      c(300, { seq: C0 + 1, ack: S0 + 1, flags: PSH | ACK | URG, win: 1024, len: 10, urg: 3 }); // retransmission
+      s(301, { seq: S0 + 1, ack: C0 + 11, win: 8192 });
+      c(302, { seq: C0 + 11, ack: S0 + 1, win: 1024, len: 8192 }); // window full (no scaling)
+      c(303, { seq: C0 + 8203, ack: S0 + 1, flags: 0, win: 1024 }); // no flags
+      s(304, { seq: S0 + 1, ack: C0 + 8203, flags: RST, win: 0 });
+    },
+    40001,
+    80,
+  ),
+  midstreamOutOfOrder: conversation(
+    (c, s) => {
+      c(0, { seq: 777, ack: 999, flags: PSH | ACK, win: 300, len: 50 });
+      c(1, { seq: 877, ack: 999, flags: PSH | ACK, win: 300, len: 50 });
+      c(1.5, { seq: 827, ack: 999, flags: PSH | ACK, win: 300, len: 50 }); // out-of-order
+      s(2, { seq: 999, ack: 927, win: 200 });
+      s(3, { seq: 999, ack: 927, win: 200 });
+      s(4, { seq: 999, ack: 927, win: 200 });
+      s(5, { seq: 999, ack: 927, win: 200 });
+      c(6, { seq: 927, ack: 999, flags: PSH | ACK, win: 300, len: 20, options: [34, 2] });
+    },
+    51000,
+    7,
+  ),
 };
 
 let dir = '';
@@ -128,7 +161,15 @@ describe.each(Object.keys(SCENARIOS))('%s', (name) => {
 it('labels the analysis cases it was built for', async () => {
   const res = await decodeFile(join(dir, 'handshakeAndLosses.pcap'));
   const labels = new Set(res.packets.flatMap((p) => p.tcp?.analysis ?? []).map((l) => l.replace(/ \d+#\d+$/, '')));
-  for (const l of ['TCP Previous segment not captured', 'TCP Dup ACK', 'TCP Fast Retransmission', 'TCP Window Update', 'TCP ZeroWindow', 'TCP Keep-Alive', 'TCP Port numbers reused']) {
+  for (const l of [
+    'TCP Previous segment not captured',
+    'TCP Dup ACK',
+    'TCP Fast Retransmission',
+    'TCP Window Update',
+    'TCP ZeroWindow',
+    'TCP Keep-Alive',
+    'TCP Port numbers reused',
+  ]) {
     expect(labels).toContain(l);
   }
 });

@@ -45,9 +45,21 @@ const links: Record<number, (ip: Buffer) => Buffer> = {
 };
 
 async function tsharkFields(file: string, fields: string[]): Promise<{ rows: string[][]; stderr: string[] }> {
-  const { stdout, stderr } = await run('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])]);
+  const { stdout, stderr } = await run('tshark', [
+    '-n',
+    '-r',
+    file,
+    '-T',
+    'fields',
+    '-E',
+    'separator=|',
+    ...fields.flatMap((f) => ['-e', f]),
+  ]);
   return {
-    rows: stdout.trim().split('\n').map((l) => l.split('|')),
+    rows: stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('|')),
     stderr: complaints(stderr),
   };
 }
@@ -64,7 +76,13 @@ describe('CaptureWriter', () => {
         w.close();
         w.close();
         expect(w.count).toBe(4);
-        const { rows, stderr } = await tsharkFields(file, ['frame.len', 'frame.cap_len', 'frame.time_epoch', 'udp.dstport', 'frame.interface_name']);
+        const { rows, stderr } = await tsharkFields(file, [
+          'frame.len',
+          'frame.cap_len',
+          'frame.time_epoch',
+          'udp.dstport',
+          'frame.interface_name',
+        ]);
         expect(stderr).toEqual([]);
         const hdr = links[lt](Buffer.alloc(0)).length;
         expect(rows.map((r) => [Number(r[0]), Number(r[1])])).toEqual(sizes.map((n) => [hdr + 28 + n, Math.min(200, hdr + 28 + n)]));
@@ -85,7 +103,7 @@ describe('CaptureWriter', () => {
   it('tcpdump reads both formats (Ethernet) without complaint', async () => {
     for (const format of ['pcap', 'pcapng'] as const) {
       const file = join(dir, `td.${format}`);
-      const w = openCaptureWriter(file, { linktype: 1 , format });
+      const w = openCaptureWriter(file, { linktype: 1, format });
       for (let i = 0; i < 3; i++) w.write({ tsNs: t0 + BigInt(i), data: links[1](ipv4Udp(10)) });
       w.close();
       const { stdout, stderr } = await run('tcpdump', ['-n', '-r', file]);
@@ -118,7 +136,9 @@ describe('CaptureWriter', () => {
       w.close();
       const { stdout } = await run('capinfos', ['-M', file]);
       expect(stdout).toMatch(/Number of packets:\s+1\n/);
-      expect(stdout).toMatch(format === 'pcap' ? /File timestamp precision:\s+microseconds \(6\)/ : /File timestamp precision:\s+nanoseconds \(9\)/);
+      expect(stdout).toMatch(
+        format === 'pcap' ? /File timestamp precision:\s+microseconds \(6\)/ : /File timestamp precision:\s+nanoseconds \(9\)/,
+      );
       if (format === 'pcapng') expect(stdout).toMatch(/Capture application:\s+wirelab/);
     }
   });

@@ -5,18 +5,43 @@ import type { PortResult, ScanResult } from '../../src/probes/scan-types.js';
 import type { TraceResult } from '../../src/probes/trace.js';
 
 function scanOf(ports: PortResult[], method: 'connect' | 'syn' = 'connect'): ScanResult {
-  return { target: '198.51.100.2', method, engine: 'native', ports, probesSent: ports.length, elapsedMs: 41, probes: [], probesOmitted: 0, timeSource: 'kernel' };
+  return {
+    target: '198.51.100.2',
+    method,
+    engine: 'native',
+    ports,
+    probesSent: ports.length,
+    elapsedMs: 41,
+    probes: [],
+    probesOmitted: 0,
+    timeSource: 'kernel',
+  };
 }
-const port = (p: number, state: PortResult['state'], reason: string, service = 'unknown'): PortResult => ({ port: p, proto: 'tcp', state, reason, service });
+const port = (p: number, state: PortResult['state'], reason: string, service = 'unknown'): PortResult => ({
+  port: p,
+  proto: 'tcp',
+  state,
+  reason,
+  service,
+});
 
 describe('formatNmap', () => {
   it('lays out a UDP scan like nmap -sU: udp ports, open|filtered, and its "Not shown" words', () => {
     const closed = Array.from({ length: 30 }, (_, i) => ({ ...port(40000 + i, 'closed', 'port-unreach'), proto: 'udp' as const }));
     const out = formatNmap({
-      ...scanOf([{ ...port(53, 'open', 'udp-response', 'domain'), proto: 'udp' }, { ...port(69, 'open|filtered', 'no-response', 'tftp'), proto: 'udp' }, ...closed]),
+      ...scanOf([
+        { ...port(53, 'open', 'udp-response', 'domain'), proto: 'udp' },
+        { ...port(69, 'open|filtered', 'no-response', 'tftp'), proto: 'udp' },
+        ...closed,
+      ]),
       method: 'udp',
     });
-    expect(out.split('\n').slice(1, 5)).toEqual(['Not shown: 30 closed udp ports (port-unreach)', 'PORT   STATE         SERVICE', '53/udp open          domain', '69/udp open|filtered tftp']);
+    expect(out.split('\n').slice(1, 5)).toEqual([
+      'Not shown: 30 closed udp ports (port-unreach)',
+      'PORT   STATE         SERVICE',
+      '53/udp open          domain',
+      '69/udp open|filtered tftp',
+    ]);
     expect(out).toContain('(UDP scan, 32 probes)');
   });
 
@@ -44,10 +69,13 @@ describe('formatNmap', () => {
   });
 
   it('lists several hidden states largest first, singular for one port, and the all-ignored line', () => {
-    const res = scanOf([
-      ...Array.from({ length: 30 }, (_, i) => port(i + 1, 'filtered', 'no-response')),
-      ...Array.from({ length: 40 }, (_, i) => port(i + 100, 'closed', 'reset')),
-    ], 'syn');
+    const res = scanOf(
+      [
+        ...Array.from({ length: 30 }, (_, i) => port(i + 1, 'filtered', 'no-response')),
+        ...Array.from({ length: 40 }, (_, i) => port(i + 100, 'closed', 'reset')),
+      ],
+      'syn',
+    );
     const lines = formatNmap(res).split('\n');
     expect(lines[1]).toBe('All 70 scanned ports on 198.51.100.2 are in ignored states.');
     expect(lines[2]).toBe('Not shown: 40 closed tcp ports (reset), 30 filtered tcp ports (no-response)');
@@ -62,12 +90,15 @@ describe('formatNmap', () => {
   });
 
   it('splits a hidden state by reason, largest state first, as nmap 7.93 does', () => {
-    const res = scanOf([
-      ...Array.from({ length: 30 }, (_, i) => port(50000 + i, 'filtered', 'no-response')),
-      ...Array.from({ length: 40 }, (_, i) => port(50030 + i, 'filtered', 'port-unreach')),
-      ...Array.from({ length: 31 }, (_, i) => port(50100 + i, 'closed', 'reset')),
-      port(50200, 'filtered', 'host-unreach'),
-    ], 'syn');
+    const res = scanOf(
+      [
+        ...Array.from({ length: 30 }, (_, i) => port(50000 + i, 'filtered', 'no-response')),
+        ...Array.from({ length: 40 }, (_, i) => port(50030 + i, 'filtered', 'port-unreach')),
+        ...Array.from({ length: 31 }, (_, i) => port(50100 + i, 'closed', 'reset')),
+        port(50200, 'filtered', 'host-unreach'),
+      ],
+      'syn',
+    );
     // nmap 7.93 -sS printed this line for the same ports in a namespace (without the host-unreach one)
     expect(formatNmap(res).split('\n')[2]).toBe(
       'Not shown: 40 filtered tcp ports (port-unreach), 30 filtered tcp ports (no-response), 1 filtered tcp port (host-unreach), 31 closed tcp ports (reset)',
@@ -75,11 +106,18 @@ describe('formatNmap', () => {
   });
 
   it('adds the REASON column on request', () => {
-    expect(formatNmap(scanOf([port(80, 'filtered', 'no-response', 'http')]), { reason: true })).toContain('PORT   STATE    SERVICE REASON\n80/tcp filtered http    no-response\n');
+    expect(formatNmap(scanOf([port(80, 'filtered', 'no-response', 'http')]), { reason: true })).toContain(
+      'PORT   STATE    SERVICE REASON\n80/tcp filtered http    no-response\n',
+    );
   });
 
   it('table() never pads the last column', () => {
-    expect(table([['a', 'bb'], ['ccc', 'd']])).toEqual(['a   bb', 'ccc d']);
+    expect(
+      table([
+        ['a', 'bb'],
+        ['ccc', 'd'],
+      ]),
+    ).toEqual(['a   bb', 'ccc d']);
   });
 });
 
@@ -92,10 +130,42 @@ const tr: TraceResult = {
   destinationReached: true,
   elapsedMs: 1000,
   hops: [
-    { ttl: 1, reached: false, probes: [{ address: '198.51.100.2', rttMs: 0.046 }, { address: '198.51.100.2', rttMs: 0.004 }, { address: '198.51.100.2', rttMs: 0.006 }] },
-    { ttl: 2, reached: false, probes: [{ address: null, rttMs: null }, { address: null, rttMs: null }, { address: null, rttMs: null }] },
-    { ttl: 3, reached: false, probes: [{ address: null, rttMs: null }, { address: '198.51.100.10', rttMs: 0.1 }, { address: '198.51.100.14', rttMs: 1.25 }] },
-    { ttl: 4, reached: true, probes: [{ address: '203.0.113.2', rttMs: 12.3456 }, { address: null, rttMs: null }, { address: '203.0.113.2', rttMs: 0.2, annotation: '!H' }] },
+    {
+      ttl: 1,
+      reached: false,
+      probes: [
+        { address: '198.51.100.2', rttMs: 0.046 },
+        { address: '198.51.100.2', rttMs: 0.004 },
+        { address: '198.51.100.2', rttMs: 0.006 },
+      ],
+    },
+    {
+      ttl: 2,
+      reached: false,
+      probes: [
+        { address: null, rttMs: null },
+        { address: null, rttMs: null },
+        { address: null, rttMs: null },
+      ],
+    },
+    {
+      ttl: 3,
+      reached: false,
+      probes: [
+        { address: null, rttMs: null },
+        { address: '198.51.100.10', rttMs: 0.1 },
+        { address: '198.51.100.14', rttMs: 1.25 },
+      ],
+    },
+    {
+      ttl: 4,
+      reached: true,
+      probes: [
+        { address: '203.0.113.2', rttMs: 12.3456 },
+        { address: null, rttMs: null },
+        { address: '203.0.113.2', rttMs: 0.2, annotation: '!H' },
+      ],
+    },
   ],
 };
 

@@ -29,7 +29,9 @@ async function listen(): Promise<number> {
 beforeAll(async () => {
   open = [await listen(), await listen(), await listen()];
   // the listeners, their neighbours and a few low ports that nothing here listens on
-  ports = [...new Set(open.flatMap((p) => [p - 2, p - 1, p, p + 1, p + 2]).concat([1, 3, 9]))].filter((p) => p > 0 && p < 65536).sort((a, b) => a - b);
+  ports = [...new Set(open.flatMap((p) => [p - 2, p - 1, p, p + 1, p + 2]).concat([1, 3, 9]))]
+    .filter((p) => p > 0 && p < 65536)
+    .sort((a, b) => a - b);
 });
 afterAll(async () => {
   for (const s of servers) await new Promise((r) => s.close(r));
@@ -44,7 +46,10 @@ function states(result: { ports: { port: number; state: string }[] }): Map<numbe
  * machine open and close loopback listeners (ports near ours are in the ephemeral range), so a
  * difference is re-checked once with a fresh pair of scans before it counts.
  */
-async function withNmap(ours: () => Promise<{ ports: { port: number; state: string }[] }>, flag: string): Promise<[Map<number, string>, Map<number, string>]> {
+async function withNmap(
+  ours: () => Promise<{ ports: { port: number; state: string }[] }>,
+  flag: string,
+): Promise<[Map<number, string>, Map<number, string>]> {
   let pair: [Map<number, string>, Map<number, string>] = [new Map(), new Map()];
   for (let attempt = 0; attempt < 2; attempt++) {
     pair = [states(await ours()), nmapStates([flag], '127.0.0.1', ports.join(','))];
@@ -174,9 +179,13 @@ describe('loopback UDP scan of every port', () => {
       const res = await udpScan({ target: '127.0.0.1', ports: '-', maxRecordedProbes: 10 });
       expect(res.engine).toBe('native');
       expect(res.ports.length).toBe(65535);
-      const { stdout } = await promisify(execFile)('nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1'], { maxBuffer: 64 << 20 });
+      const { stdout } = await promisify(execFile)('nmap', ['-n', '-Pn', '-sU', '-T5', '-p-', '-oX', '-', '127.0.0.1'], {
+        maxBuffer: 64 << 20,
+      });
       const peer = new Map([...stdout.matchAll(/portid="(\d+)"><state state="([a-z|]+)"/g)].map((m) => [Number(m[1]), m[2]]));
-      diff = res.ports.filter((p) => p.state !== (peer.get(p.port) ?? 'closed')).map((p) => `${p.port}: ${p.state} vs ${peer.get(p.port) ?? 'closed'}`);
+      diff = res.ports
+        .filter((p) => p.state !== (peer.get(p.port) ?? 'closed'))
+        .map((p) => `${p.port}: ${p.state} vs ${peer.get(p.port) ?? 'closed'}`);
       if (!diff.length) break;
     }
     expect(diff).toEqual([]);

@@ -64,13 +64,19 @@ export class Lab {
 
   /** Starts TCP listeners on `ports` inside `ns` (a node process, killed by PID on destroy). */
   listen(ns: string, ports: number[]): Promise<void> {
-    return this.helper(ns, `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){net.createServer(s=>s.destroy()).listen(p,'::',()=>{if(++n===${ports.length})console.log('ready')})}`);
+    return this.helper(
+      ns,
+      `const net=require('net');let n=0;for(const p of ${JSON.stringify(ports)}){net.createServer(s=>s.destroy()).listen(p,'::',()=>{if(++n===${ports.length})console.log('ready')})}`,
+    );
   }
 
   /** UDP sockets on `answer` ports (each datagram gets a reply) and `silent` ports (never reply) inside `ns`. */
   listenUdp(ns: string, answer: number[], silent: number[]): Promise<void> {
     const all = JSON.stringify([...answer.map((p) => [p, 1]), ...silent.map((p) => [p, 0])]);
-    return this.helper(ns, `const d=require('dgram');const all=${all};let n=0;for(const [p,a] of all){const s=d.createSocket('udp4');s.on('message',(m,r)=>{if(a)s.send('reply',r.port,r.address)});s.bind(p,'0.0.0.0',()=>{if(++n===all.length)console.log('ready')})}`);
+    return this.helper(
+      ns,
+      `const d=require('dgram');const all=${all};let n=0;for(const [p,a] of all){const s=d.createSocket('udp4');s.on('message',(m,r)=>{if(a)s.send('reply',r.port,r.address)});s.bind(p,'0.0.0.0',()=>{if(++n===all.length)console.log('ready')})}`,
+    );
   }
 
   /** Runs `code` with node inside `ns` until destroy; resolves when it prints `ready`. */
@@ -141,7 +147,11 @@ export function chainHop(k: number, routers: number): string {
  * (0-based) is 198.51.100.(4i+1)/30 ↔ .(4i+2)/30, the last one 203.0.113.1/30 ↔ .2/30.
  * `silent` routers (1-based) drop their own time-exceeded; `silentDst` drops all input at dst.
  */
-export function chainOf(tag: string, routers: number, opts: { silent?: number[]; silentDst?: boolean } = {}): Lab & { cli: string; dst: string; dstReceived: () => number } {
+export function chainOf(
+  tag: string,
+  routers: number,
+  opts: { silent?: number[]; silentDst?: boolean } = {},
+): Lab & { cli: string; dst: string; dstReceived: () => number } {
   const lab = new Lab(tag);
   try {
     const names = [lab.addNs('cli')];
@@ -153,11 +163,18 @@ export function chainOf(tag: string, routers: number, opts: { silent?: number[];
     for (let k = 1; k <= routers; k++) lab.route(names[k], '198.51.100.0/24', addr(k - 1, 1));
     lab.route(names[routers + 1], 'default', addr(routers, 1));
     for (const k of opts.silent ?? []) {
-      lab.nft(names[k], 'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n');
+      lab.nft(
+        names[k],
+        'table inet wlt5 {\n chain output {\n type filter hook output priority 0; policy accept;\n icmp type time-exceeded drop\n }\n}\n',
+      );
     }
-    if (opts.silentDst) lab.nft(names[routers + 1], 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy drop;\n }\n}\n');
+    if (opts.silentDst)
+      lab.nft(names[routers + 1], 'table inet wlt5 {\n chain input {\n type filter hook input priority 0; policy drop;\n }\n}\n');
     // counts what reaches the destination from the client (before a silent destination drops it)
-    lab.nft(names[routers + 1], `table inet wlt5c {\n chain input {\n type filter hook input priority -10; policy accept;\n ip saddr ${addr(0, 1)} counter\n }\n}\n`);
+    lab.nft(
+      names[routers + 1],
+      `table inet wlt5c {\n chain input {\n type filter hook input priority -10; policy accept;\n ip saddr ${addr(0, 1)} counter\n }\n}\n`,
+    );
     const dstReceived = () => Number(/packets (\d+)/.exec(inNs(names[routers + 1], 'nft', ['list', 'table', 'inet', 'wlt5c']))![1]);
     return Object.assign(lab, { cli: names[0], dst: '203.0.113.2', dstReceived });
   } catch (e) {

@@ -43,11 +43,23 @@ describe.skipIf(!isRoot)('scan a firewalled server namespace', () => {
   });
   afterAll(() => lab?.destroy());
 
-  const engines = [['native', false], ['portable', true]] as const;
+  const engines = [
+    ['native', false],
+    ['portable', true],
+  ] as const;
   for (const [engine, portable] of engines) {
-    for (const [method, flag, closedReason] of [['connect', '-sT', 'conn-refused'], ['syn', '-sS', 'reset']] as const) {
+    for (const [method, flag, closedReason] of [
+      ['connect', '-sT', 'conn-refused'],
+      ['syn', '-sS', 'reset'],
+    ] as const) {
       it(`${method} scan (${engine}) gives the same states as nmap ${flag}`, () => {
-        const res = runProbe<Scan & { engine: string }>(lab!.cli, 'scan', { target: '198.51.100.2', ports: '50000-50009', method, portable, allow: ['198.51.100.0/24'] });
+        const res = runProbe<Scan & { engine: string }>(lab!.cli, 'scan', {
+          target: '198.51.100.2',
+          ports: '50000-50009',
+          method,
+          portable,
+          allow: ['198.51.100.0/24'],
+        });
         expect(res.engine).toBe(engine);
         const mine = new Map(res.ports.map((p) => [p.port, p]));
         for (const p of spec.open) expect(mine.get(p)).toMatchObject({ state: 'open', reason: 'syn-ack' });
@@ -116,7 +128,9 @@ describe.skipIf(!isRoot)('IPv6 SYN scan of a firewalled server namespace', () =>
   });
 
   it('the portable path says it cannot, and how to scan IPv6 instead', () => {
-    expect(() => runProbe(cli, 'scan', { target: '2001:db8::2', ports, method: 'syn', portable: true, allow: ['2001:db8::/64'] })).toThrow(/use --connect for IPv6/);
+    expect(() => runProbe(cli, 'scan', { target: '2001:db8::2', ports, method: 'syn', portable: true, allow: ['2001:db8::/64'] })).toThrow(
+      /use --connect for IPv6/,
+    );
   });
 });
 
@@ -151,7 +165,13 @@ describe.skipIf(!isRoot)('UDP scan of a firewalled server namespace', () => {
     { engine: 'portable', portable: true },
   ])('$engine: gives the same states as nmap -sU, with a retransmission for each silent port', async ({ engine, portable }) => {
     const [cli, peerCli] = [await udpLab(), await udpLab()];
-    const res = runProbe<Scan & { method: string; engine: string }>(cli, 'scan', { target: '198.51.100.2', ports, method: 'udp', portable, allow: ['198.51.100.0/24'] });
+    const res = runProbe<Scan & { method: string; engine: string }>(cli, 'scan', {
+      target: '198.51.100.2',
+      ports,
+      method: 'udp',
+      portable,
+      allow: ['198.51.100.0/24'],
+    });
     expect(res).toMatchObject({ method: 'udp', engine });
     const mine = Object.fromEntries(res.ports.map((p) => [p.port, p.state]));
     expect(mine).toEqual(want);
@@ -173,11 +193,20 @@ describe.skipIf(!isRoot)('nmap layout of a big mixed scan', () => {
     // Under those limits nmap's own result is not fixed (-sT re-tries refused ports 1-12 times
     // over ~8-40 s, -sS reasons split between port-unreach and no-response by the bucket's
     // state), so this layout test keeps the limit off; the default limits are tested above.
-    lab = await serverPair(`${tag}m`, { open: [50070], reset: [], drop: range(50000, 50029), icmp: range(50030, 50069) }, { icmpRatelimit: 0 });
+    lab = await serverPair(
+      `${tag}m`,
+      { open: [50070], reset: [], drop: range(50000, 50029), icmp: range(50030, 50069) },
+      { icmpRatelimit: 0 },
+    );
   });
   afterAll(() => lab?.destroy());
 
-  for (const [method, flag, portable] of [['syn', '-sS', false], ['connect', '-sT', false], ['syn', '-sS', true], ['connect', '-sT', true]] as const) {
+  for (const [method, flag, portable] of [
+    ['syn', '-sS', false],
+    ['connect', '-sT', false],
+    ['syn', '-sS', true],
+    ['connect', '-sT', true],
+  ] as const) {
     it(`${method}${portable ? ' (portable)' : ''}: same "Not shown:" line and table as nmap ${flag}`, () => {
       const ports = '50000-50070,50100-50130';
       const res = runProbe<ScanResult>(lab!.cli, 'scan', { target: '198.51.100.2', ports, method, portable, allow: ['198.51.100.0/24'] });
@@ -196,12 +225,18 @@ describe.skipIf(!isRoot)('nmap layout of a big mixed scan', () => {
 describe.skipIf(!isRoot)('scan and trace commands', () => {
   const cli = `${root}bench/scan-cli.mjs`;
   const run = (args: string[], pre: string[] = []) => {
-    const r = spawnSync(pre[0] ?? process.execPath, [...pre.slice(1), ...(pre.length ? [process.execPath] : []), cli, ...args], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(pre[0] ?? process.execPath, [...pre.slice(1), ...(pre.length ? [process.execPath] : []), cli, ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
   it('exit 3 with the fix when raw sockets are not permitted (CAP_NET_RAW dropped)', () => {
-    for (const args of [['scan', '127.0.0.1', '-p', '80', '--syn'], ['trace', '127.0.0.1']]) {
+    for (const args of [
+      ['scan', '127.0.0.1', '-p', '80', '--syn'],
+      ['trace', '127.0.0.1'],
+    ]) {
       const r = run(args, ['setpriv', '--bounding-set=-net_raw']);
       expect(r.code).toBe(3);
       expect(r.err).toContain('CAP_NET_RAW');

@@ -38,7 +38,15 @@ describe.skipIf(!isRoot)('scan latency beside nmap and ping', () => {
 
   // UDP: five closed ports, so the port-unreachables fit the destination's ICMP burst of 6
   const scan = (method: string): Scan =>
-    JSON.parse(inNs(lab!.cli, process.execPath, [runner, JSON.stringify({ op: 'scan', args: { target: lab!.dst, ports: method === 'udp' ? '80-84' : '80-89', method, allow: ['203.0.113.0/24'] } })])) as Scan;
+    JSON.parse(
+      inNs(lab!.cli, process.execPath, [
+        runner,
+        JSON.stringify({
+          op: 'scan',
+          args: { target: lab!.dst, ports: method === 'udp' ? '80-84' : '80-89', method, allow: ['203.0.113.0/24'] },
+        }),
+      ]),
+    ) as Scan;
   const nmapLatency = (flag: string) => {
     const m = /Host is up \(([\d.]+)s latency\)/.exec(inNs(lab!.cli, 'nmap', ['-n', '-Pn', flag, '-p', '80-89', lab!.dst]));
     return Number(m![1]) * 1000;

@@ -30,7 +30,11 @@ function nmapSyns(ns: string, flags: string[], ports: string): Map<number, numbe
 const cases = [
   { flags: ['-sS', '-T5'], method: 'syn', opts: { timing: 5 } },
   { flags: ['-sS', '-T4', '--max-retries', '0'], method: 'syn', opts: { timing: 4, maxRetries: 0 } },
-  { flags: ['-sS', '--initial-rtt-timeout', '100ms', '--max-rtt-timeout', '200ms'], method: 'syn', opts: { initialTimeoutMs: 100, maxTimeoutMs: 200 } },
+  {
+    flags: ['-sS', '--initial-rtt-timeout', '100ms', '--max-rtt-timeout', '200ms'],
+    method: 'syn',
+    opts: { initialTimeoutMs: 100, maxTimeoutMs: 200 },
+  },
   { flags: ['-sT', '-T4'], method: 'connect', opts: { timing: 4 } },
   { flags: ['-sT', '-T5', '--max-retries', '1'], method: 'connect', opts: { timing: 5, maxRetries: 1 } },
 ] as const;
@@ -47,7 +51,13 @@ describe.skipIf(!isRoot)('nmap timing options beside nmap', () => {
   for (const c of cases) {
     it(`nmap ${c.flags.join(' ')}: the same states${c.method === 'syn' ? ' and SYNs per port' : ''}`, () => {
       const mine = JSON.parse(
-        inNs(lab!.cli, process.execPath, [runner, JSON.stringify({ op: 'scan', args: { target: '198.51.100.2', ports: '50000-50009', method: c.method, allow: ['198.51.100.0/24'], ...c.opts } })]),
+        inNs(lab!.cli, process.execPath, [
+          runner,
+          JSON.stringify({
+            op: 'scan',
+            args: { target: '198.51.100.2', ports: '50000-50009', method: c.method, allow: ['198.51.100.0/24'], ...c.opts },
+          }),
+        ]),
       ) as Scan;
       const peer = nmapStates([...c.flags], '198.51.100.2', '50000-50009', lab!.cli);
       const states = new Map(mine.ports.map((p) => [p.port, p.state]));

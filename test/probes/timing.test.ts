@@ -9,13 +9,35 @@ import { parseNmapTime, parseTemplate, resolveTiming } from '../../src/probes/ti
 import { diagnostics } from '../helpers/scenario.js';
 
 describe('resolveTiming: nmap -T0..-T5 and the RTT options', () => {
-  it('T3 (no options) is nmap\'s default', () => {
-    expect(resolveTiming({})).toEqual({ initialMs: 1000, minMs: 100, maxMs: 10_000, maxRetries: 10, scanDelayMs: 0, maxTcpScanDelayMs: 1000, maxUdpScanDelayMs: 1000 });
+  it("T3 (no options) is nmap's default", () => {
+    expect(resolveTiming({})).toEqual({
+      initialMs: 1000,
+      minMs: 100,
+      maxMs: 10_000,
+      maxRetries: 10,
+      scanDelayMs: 0,
+      maxTcpScanDelayMs: 1000,
+      maxUdpScanDelayMs: 1000,
+    });
     expect(resolveTiming({ timing: 3 })).toEqual(resolveTiming({}));
   });
   it('T4 and T5 as nmap documents them', () => {
-    expect(resolveTiming({ timing: 4 })).toMatchObject({ initialMs: 500, minMs: 100, maxMs: 1250, maxRetries: 6, scanDelayMs: 0, maxTcpScanDelayMs: 10 });
-    expect(resolveTiming({ timing: 5 })).toMatchObject({ initialMs: 250, minMs: 50, maxMs: 300, maxRetries: 2, scanDelayMs: 0, maxTcpScanDelayMs: 5 });
+    expect(resolveTiming({ timing: 4 })).toMatchObject({
+      initialMs: 500,
+      minMs: 100,
+      maxMs: 1250,
+      maxRetries: 6,
+      scanDelayMs: 0,
+      maxTcpScanDelayMs: 10,
+    });
+    expect(resolveTiming({ timing: 5 })).toMatchObject({
+      initialMs: 250,
+      minMs: 50,
+      maxMs: 300,
+      maxRetries: 2,
+      scanDelayMs: 0,
+      maxTcpScanDelayMs: 5,
+    });
   });
   it('T0-T2 send one probe at a time, 5 min, 15 s and 400 ms apart; T0/T1 raise the max timeout to their initial one', () => {
     expect(resolveTiming({ timing: 0 })).toMatchObject({ initialMs: 300_000, maxMs: 300_000, scanDelayMs: 300_000, maxParallelism: 1 });
@@ -23,7 +45,12 @@ describe('resolveTiming: nmap -T0..-T5 and the RTT options', () => {
     expect(resolveTiming({ timing: 2 })).toMatchObject({ initialMs: 1000, maxMs: 10_000, scanDelayMs: 400, maxParallelism: 1 });
   });
   it('options override the template, and one timeout moves the others so min <= initial <= max', () => {
-    expect(resolveTiming({ timing: 5, maxRetries: 0, initialTimeoutMs: 100 })).toMatchObject({ initialMs: 100, minMs: 50, maxMs: 300, maxRetries: 0 });
+    expect(resolveTiming({ timing: 5, maxRetries: 0, initialTimeoutMs: 100 })).toMatchObject({
+      initialMs: 100,
+      minMs: 50,
+      maxMs: 300,
+      maxRetries: 0,
+    });
     expect(resolveTiming({ maxTimeoutMs: 200 })).toMatchObject({ initialMs: 200, minMs: 100, maxMs: 200 });
     expect(resolveTiming({ minTimeoutMs: 2000 })).toMatchObject({ initialMs: 2000, minMs: 2000, maxMs: 10_000 });
     expect(resolveTiming({ initialTimeoutMs: 20_000 })).toMatchObject({ initialMs: 20_000, maxMs: 20_000 });
@@ -90,7 +117,7 @@ async function scripted(
   return { sent, most, engine, result: engine.result('127.0.0.1', 'syn', 'portable') };
 }
 
-describe('the engine under nmap\'s retransmission rule', () => {
+describe("the engine under nmap's retransmission rule", () => {
   it('a silent port gets 2 probes while every answer came to a first probe, whatever max retries allows', async () => {
     const { sent, result } = await scripted([1, 2, 3], { timing: 4 }, (p) => (p === 1 ? 'open' : undefined));
     expect([...sent]).toEqual([
@@ -103,7 +130,9 @@ describe('the engine under nmap\'s retransmission rule', () => {
   it('once a retransmission was answered, silent ports get one more (nmap max_successful_tryno + 1)', async () => {
     // port 1 answers only its second probe; ports 2-3 never answer: after port 1's answer they
     // may have 3 probes. Port 1's timeout comes first (it is sent first), so ports 2 and 3 see it.
-    const { sent, result } = await scripted([1, 2, 3], { maxRetries: 10, window: 1 }, (p, attempt) => (p === 1 && attempt === 2 ? 'closed' : undefined));
+    const { sent, result } = await scripted([1, 2, 3], { maxRetries: 10, window: 1 }, (p, attempt) =>
+      p === 1 && attempt === 2 ? 'closed' : undefined,
+    );
     expect(sent.get(1)).toBe(2);
     expect(sent.get(2)).toBe(3);
     expect(sent.get(3)).toBe(3);
@@ -138,10 +167,12 @@ describe('the engine slows down on drops, as nmap does under a rate limit', () =
     expect(engine.delayBoosts.map(([, d]) => d)).toEqual([5]);
   });
   it('drops of probes sent after a boost boost it again: 5 ms, then doubled', async () => {
-    const { engine } = await scripted(range(60), { window: 4, initialTimeoutMs: 5, minTimeoutMs: 1 }, (_p, attempt) => (attempt === 2 ? 'closed' : undefined));
+    const { engine } = await scripted(range(60), { window: 4, initialTimeoutMs: 5, minTimeoutMs: 1 }, (_p, attempt) =>
+      attempt === 2 ? 'closed' : undefined,
+    );
     expect(engine.delayBoosts.map(([, d]) => d).slice(0, 2)).toEqual([5, 10]);
   });
-  it('never past the template\'s max scan delay (T5: 5 ms)', async () => {
+  it("never past the template's max scan delay (T5: 5 ms)", async () => {
     const { engine } = await scripted(range(40), { timing: 5 }, (_p, attempt) => (attempt === 2 ? 'closed' : undefined));
     expect(engine.delayBoosts.map(([, d]) => d)).toEqual([5]);
     expect(engine.sendDelayMs()).toBe(5);
@@ -153,7 +184,9 @@ describe('the engine slows down on drops, as nmap does under a rate limit', () =
   });
   it('an answer only to a 5th probe (max_successful_tryno 4 > 3) boosts it at once', async () => {
     // each port answers one probe later than the one before: max_successful_tryno climbs 1, 2, 3, 4
-    const { engine, sent } = await scripted([1, 2, 3, 4], { window: 1, initialTimeoutMs: 5, minTimeoutMs: 1 }, (p, attempt) => (attempt === p + 1 ? 'closed' : undefined));
+    const { engine, sent } = await scripted([1, 2, 3, 4], { window: 1, initialTimeoutMs: 5, minTimeoutMs: 1 }, (p, attempt) =>
+      attempt === p + 1 ? 'closed' : undefined,
+    );
     expect([...sent.values()]).toEqual([2, 3, 4, 5]);
     expect(engine.delayBoosts.map(([, d]) => d)).toEqual([5]);
   });
@@ -175,8 +208,8 @@ describe('answers the transport cannot tie to a try (SYN, UDP)', () => {
   });
 });
 
-describe('the scan step\'s timing keys', () => {
-  it('take nmap\'s templates (number or name), RTT timeouts, max retries and scan delay', () => {
+describe("the scan step's timing keys", () => {
+  it("take nmap's templates (number or name), RTT timeouts, max retries and scan delay", () => {
     const ok = diagnostics(
       'name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, timing: 5 }\n  - scan: { target: 127.0.0.1, ports: 1-10, timing: aggressive, initialRttTimeout: 100ms, minRttTimeout: 50ms, maxRttTimeout: 1s, maxRetries: 0, scanDelay: 10ms }\n',
     );

@@ -103,7 +103,11 @@ describe.skipIf(!isRoot)('trace under the kernel default ICMP rate limits, besid
       };
       afterEach(destroyAll);
       afterAll(destroyAll);
-      for (const [probe, flags] of [['udp', []], ['icmp', ['-I']], ['tcp', ['-T']]] as const) {
+      for (const [probe, flags] of [
+        ['udp', []],
+        ['icmp', ['-I']],
+        ['tcp', ['-T']],
+      ] as const) {
         it(`${probe}: traceroute -n ${flags.join(' ')}'s hops and stars, RTTs of the same size`, async () => {
           const n = made++;
           const mineLab = chainOf(`${tag}${n}a`, c.routers, c);
@@ -131,7 +135,10 @@ describe.skipIf(!isRoot)('trace under the kernel default ICMP rate limits, besid
           expect(mine.hops.length).toBe(hopsWanted);
           for (let k = 1; k <= hopsWanted; k++) {
             const silent = c.silent.includes(k) || (k > c.routers && c.silentDst);
-            expect(mine.hops[k - 1].probes.map((p) => p.address), `hop ${k}`).toEqual(silent ? [null, null, null] : [chainHop(k, c.routers), chainHop(k, c.routers), chainHop(k, c.routers)]);
+            expect(
+              mine.hops[k - 1].probes.map((p) => p.address),
+              `hop ${k}`,
+            ).toEqual(silent ? [null, null, null] : [chainHop(k, c.routers), chainHop(k, c.routers), chainHop(k, c.routers)]);
           }
           expect(mine.destinationReached).toBe(!c.silentDst);
           expect(mine).toMatchObject({ engine: 'native', timeSource: 'kernel' });
@@ -142,7 +149,19 @@ describe.skipIf(!isRoot)('trace under the kernel default ICMP rate limits, besid
           // median hundreds of µs longer, for either tool: such a round is measured again, up to
           // the destination's hop, at most three rounds in all.
           const rttsOf = (t: Trace) => t.hops.flatMap((h) => h.probes.map((p) => p.rttMs)).filter((r): r is number => r !== null);
-          const referenceRun = async (maxHops: number) => parseTraceroute(await run(peerLab.cli, 'traceroute', ['-n', ...flags, ...(probe === 'udp' ? [] : ['-N', '1']), '-m', String(maxHops), '-w', '1', peerLab.dst])).rtts;
+          const referenceRun = async (maxHops: number) =>
+            parseTraceroute(
+              await run(peerLab.cli, 'traceroute', [
+                '-n',
+                ...flags,
+                ...(probe === 'udp' ? [] : ['-N', '1']),
+                '-m',
+                String(maxHops),
+                '-w',
+                '1',
+                peerLab.dst,
+              ]),
+            ).rtts;
           let rtts = rttsOf(mine);
           let reference = probe === 'udp' ? peer.rtts : await referenceRun(8);
           const rounds: string[] = [];
@@ -156,7 +175,9 @@ describe.skipIf(!isRoot)('trace under the kernel default ICMP rate limits, besid
               break;
             }
             await new Promise((r) => setTimeout(r, 1000));
-            rtts = rttsOf(await wirelab(mineLab.cli, { target: mineLab.dst, probe, maxHops: c.routers + 1, waitMs: 1000, allow: ['203.0.113.0/24'] }));
+            rtts = rttsOf(
+              await wirelab(mineLab.cli, { target: mineLab.dst, probe, maxHops: c.routers + 1, waitMs: 1000, allow: ['203.0.113.0/24'] }),
+            );
             reference = await referenceRun(c.routers + 1);
           }
         });
@@ -164,10 +185,17 @@ describe.skipIf(!isRoot)('trace under the kernel default ICMP rate limits, besid
     });
   }
 
-  it('the portable path says its times are not the kernel\'s', async () => {
+  it("the portable path says its times are not the kernel's", async () => {
     const lab = chainOf(`${tag}p`, 1);
     try {
-      const res = await wirelab(lab.cli, { target: lab.dst, probe: 'icmp', maxHops: 4, waitMs: 1000, portable: true, allow: ['203.0.113.0/24'] });
+      const res = await wirelab(lab.cli, {
+        target: lab.dst,
+        probe: 'icmp',
+        maxHops: 4,
+        waitMs: 1000,
+        portable: true,
+        allow: ['203.0.113.0/24'],
+      });
       expect(res).toMatchObject({ engine: 'portable', timeSource: 'userspace', destinationReached: true });
     } finally {
       lab.destroy();

@@ -32,9 +32,11 @@ describe('parseWait: traceroute -w MAX[,HERE,NEAR]', () => {
   });
 });
 
-describe('the traceroute step\'s wait and simQueries', () => {
+describe("the traceroute step's wait and simQueries", () => {
   it('takes MAX,HERE,NEAR or a duration, and says where a MAX of 0 is', () => {
-    const ok = diagnostics('name: t\nsteps:\n  - traceroute: { target: 127.0.0.1, wait: "1,3,10", simQueries: 90 }\n  - traceroute: { target: 127.0.0.1, wait: 2s }\n');
+    const ok = diagnostics(
+      'name: t\nsteps:\n  - traceroute: { target: 127.0.0.1, wait: "1,3,10", simQueries: 90 }\n  - traceroute: { target: 127.0.0.1, wait: 2s }\n',
+    );
     expect(ok).toEqual([]);
     const bad = diagnostics('name: t\nsteps:\n  - traceroute: { target: 127.0.0.1, wait: "0,3,10" }\n');
     expect(bad.map((d) => [d.line, d.code])).toEqual([[3, 'bad-value']]);
@@ -123,9 +125,23 @@ const cases = [
   // traceroute's own defaults (-w 5,3,10 -N 16): the silent router's probes wait NEAR x a later hop's RTT
   { name: 'defaults, r2 silent', routers: 3, silent: [2], silentDst: false, flags: [] as string[], opts: {} },
   // every probe in flight at once, a silent tail waiting MAX
-  { name: '-w 1,3,10 -N 24 -m 8, r2 silent, silent destination', routers: 3, silent: [2], silentDst: true, flags: ['-w', '1,3,10', '-N', '24', '-m', '8'], opts: { waitMs: 1000, here: 3, near: 10, parallel: 24, maxHops: 8 } },
+  {
+    name: '-w 1,3,10 -N 24 -m 8, r2 silent, silent destination',
+    routers: 3,
+    silent: [2],
+    silentDst: true,
+    flags: ['-w', '1,3,10', '-N', '24', '-m', '8'],
+    opts: { waitMs: 1000, here: 3, near: 10, parallel: 24, maxHops: 8 },
+  },
   // a sliding window: probes go out as the front ones expire (the front probe sent in the same pass)
-  { name: '-w 1 -N 4 -m 6, silent destination', routers: 2, silent: [], silentDst: true, flags: ['-w', '1', '-N', '4', '-m', '6'], opts: { waitMs: 1000, parallel: 4, maxHops: 6 } },
+  {
+    name: '-w 1 -N 4 -m 6, silent destination',
+    routers: 2,
+    silent: [],
+    silentDst: true,
+    flags: ['-w', '1', '-N', '4', '-m', '6'],
+    opts: { waitMs: 1000, parallel: 4, maxHops: 6 },
+  },
 ];
 
 describe.skipIf(!isRoot)('adaptive wait and -N beside traceroute, default ICMP rate limits', () => {
@@ -135,7 +151,11 @@ describe.skipIf(!isRoot)('adaptive wait and -N beside traceroute, default ICMP r
     for (const lab of labs.splice(0)) lab.destroy();
   });
   for (const c of cases) {
-    for (const [probe, pflags] of [['udp', []], ['icmp', ['-I']], ['tcp', ['-T']]] as const) {
+    for (const [probe, pflags] of [
+      ['udp', []],
+      ['icmp', ['-I']],
+      ['tcp', ['-T']],
+    ] as const) {
       if (c.silentDst && probe === 'tcp') continue;
       it(`${c.name}, ${probe}: hop lines and probes at the destination as traceroute's`, async () => {
         const n = made++;
@@ -145,18 +165,25 @@ describe.skipIf(!isRoot)('adaptive wait and -N beside traceroute, default ICMP r
         labs.push(peerLab);
         await Promise.all([mineLab, peerLab].map((l) => run(l.cli, 'ping', ['-n', '-c', '1', '-W', '1', l.dst]).catch(() => '')));
         const [mineBefore, peerBefore] = [mineLab.dstReceived(), peerLab.dstReceived()];
-        const mine = JSON.parse(await run(mineLab.cli, process.execPath, [runner, JSON.stringify({ op: 'trace', args: { target: mineLab.dst, probe, allow: ['203.0.113.0/24'], ...c.opts } })])) as {
+        const mine = JSON.parse(
+          await run(mineLab.cli, process.execPath, [
+            runner,
+            JSON.stringify({ op: 'trace', args: { target: mineLab.dst, probe, allow: ['203.0.113.0/24'], ...c.opts } }),
+          ]),
+        ) as {
           hops: { probes: { address: string | null }[] }[];
         };
         const peer = hopsOf(await run(peerLab.cli, 'traceroute', ['-n', ...pflags, ...c.flags, peerLab.dst]));
         const [mineGot, peerGot] = [mineLab.dstReceived() - mineBefore, peerLab.dstReceived() - peerBefore];
         expect(mine.hops.map((h) => h.probes.map((p) => p.address ?? '*'))).toEqual(peer);
-        if (c.silentDst) expect(mineGot, 'every probe with TTL >= the destination\'s hop reaches it').toBe(peerGot);
+        if (c.silentDst) expect(mineGot, "every probe with TTL >= the destination's hop reaches it").toBe(peerGot);
         else if (probe === 'udp') {
           // UDP traceroute reads every ready answer before it sends more, as wirelab does: a
           // few probes of slack for answers read a poll later
           expect(mineGot, `probes at the destination: wirelab ${mineGot}, traceroute ${peerGot}`).toBeLessThanOrEqual(peerGot + 3);
-          expect(mineGot, `probes at the destination: wirelab ${mineGot}, traceroute ${peerGot}`).toBeGreaterThanOrEqual(Math.max(1, peerGot - 3));
+          expect(mineGot, `probes at the destination: wirelab ${mineGot}, traceroute ${peerGot}`).toBeGreaterThanOrEqual(
+            Math.max(1, peerGot - 3),
+          );
         } else {
           // traceroute -I/-T read answers after their sends, so they send past the destination's hop
           expect(mineGot, `probes at the destination: wirelab ${mineGot}, traceroute ${peerGot}`).toBeLessThanOrEqual(peerGot);

@@ -26,7 +26,13 @@ export function asListed(text: string): string {
   return text
     .replace(/\n+$/, '')
     .split('\n')
-    .map((line) => line.split('\t').reduce((acc, part, i, all) => (i < all.length - 1 ? (acc + part).padEnd(Math.floor((acc + part).length / 8) * 8 + 8) : acc + part), ''))
+    .map((line) =>
+      line
+        .split('\t')
+        .reduce(
+          (acc, part, i, all) => (i < all.length - 1 ? (acc + part).padEnd(Math.floor((acc + part).length / 8) * 8 + 8) : acc + part),
+          '',
+        ),
+    )
     .join('\n');
 }
-

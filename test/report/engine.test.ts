@@ -11,7 +11,9 @@ import { syntheticRecord } from './records.js';
 describe('template lint', () => {
   it('rejects a bare {{x}} and an unknown helper, accepts helpers, blocks and partials', () => {
     const helpers = ['tex', 'texverb'];
-    expect(lintTemplate('{{#each rows}}{{tex a}} {{> row}}{{/each}}{{#if x}}\\textbf{ {{~tex y~}} }{{/if}}', 't.tex.hbs', helpers)).toEqual([]);
+    expect(lintTemplate('{{#each rows}}{{tex a}} {{> row}}{{/each}}{{#if x}}\\textbf{ {{~tex y~}} }{{/if}}', 't.tex.hbs', helpers)).toEqual(
+      [],
+    );
     const p = lintTemplate('a\n  {{title}} {{{raw}}} {{md x}} {{tex}}', 't.tex.hbs', helpers);
     expect(p).toHaveLength(4);
     expect(p[0]).toMatch(/^t\.tex\.hbs:2:3: \{\{title\}\} is not escaped/);
@@ -36,7 +38,9 @@ describe('strict rendering', () => {
   });
   it('a missing field in a block helper parameter or inside #each is an error too', () => {
     expect(() => env.compile('{{#if nope}}x{{/if}}', 'a.tex.hbs')({})).toThrow('a.tex.hbs:1: missing field "nope"');
-    expect(() => env.compile('\n\n{{#each rows}}{{tex cell}}{{/each}}', 'b.tex.hbs')({ rows: [{ cel: 1 }] })).toThrow('b.tex.hbs:3: missing field "cell"');
+    expect(() => env.compile('\n\n{{#each rows}}{{tex cell}}{{/each}}', 'b.tex.hbs')({ rows: [{ cel: 1 }] })).toThrow(
+      'b.tex.hbs:3: missing field "cell"',
+    );
   });
   it('null is a present value and renders as nothing', () => {
     expect(env.compile('[{{tex a}}]{{#if a}}yes{{/if}}', 'c.tex.hbs')({ a: null })).toBe('[]');
@@ -68,7 +72,9 @@ describe('template lookup', () => {
     expect(md).not.toContain('hidden: server answers');
   });
   it('names the file template in a missing-field error', async () => {
-    await expect(renderReport({ runDir: dir, template: join(dir, 'broken.md.hbs'), format: 'md' })).rejects.toThrow(/broken\.md\.hbs:2: missing field "scenario\.nope"/);
+    await expect(renderReport({ runDir: dir, template: join(dir, 'broken.md.hbs'), format: 'md' })).rejects.toThrow(
+      /broken\.md\.hbs:2: missing field "scenario\.nope"/,
+    );
   });
   it('an unknown template or a folder without run.json is a usage error', async () => {
     await expect(renderReport({ runDir: dir, template: 'no-such-template', format: 'md' })).rejects.toBeInstanceOf(UsageError);
@@ -76,14 +82,36 @@ describe('template lookup', () => {
     const bad = join(dir, 'bad');
     await mkdir(bad);
     await writeFile(join(bad, 'run.json'), JSON.stringify({ ...syntheticRecord(), steps: [{ title: 1 }] }));
-    await expect(renderReport({ runDir: bad, format: 'md' })).rejects.toThrow(/does not match schemas\/run\.schema\.json:\n {2}\/steps\/0 /);
+    await expect(renderReport({ runDir: bad, format: 'md' })).rejects.toThrow(
+      /does not match schemas\/run\.schema\.json:\n {2}\/steps\/0 /,
+    );
   });
   it('the shipped templates pass the lint (they compile) and render the record: title, score, steps', async () => {
     const want: Record<string, RegExp[]> = {
-      'lab-report.md': [/^# Lab 2: echo, scan, traceroute and DNS$/m, /^\| Score \| 9 \/ 14 points \(64%\) \|$/m, /^## 2\. capture the echo session$/m, /^### 2\.1 connect to echo as s$/m, /^## Checks summary$/m],
-      'lab-report.tex': [/^\\title\{Lab 2: echo, scan, traceroute and DNS\}$/m, /^Score & 9 \/ 14 points \(64\\%\)\\\\$/m, /^\\section\*\{2\. capture the echo session\}$/m, /^\\section\*\{Checks summary\}$/m],
-      'feedback.md': [/^# Feedback: Lab 2: echo, scan, traceroute and DNS$/m, /\*\*9 \/ 14\*\* points \(64%\)/, /^## 2\. capture the echo session — \*\*FAIL\*\*, 1\/2 points$/m, /^## Hidden checks$/m],
-      'feedback.tex': [/Score & \\textbf\{9 \/ 14\} points \(64\\%\)/, /^\\subsection\*\{2\. capture the echo session \\hfill \\wlfail \\quad 1\/2\}$/m, /^\\subsection\*\{Hidden checks\}$/m],
+      'lab-report.md': [
+        /^# Lab 2: echo, scan, traceroute and DNS$/m,
+        /^\| Score \| 9 \/ 14 points \(64%\) \|$/m,
+        /^## 2\. capture the echo session$/m,
+        /^### 2\.1 connect to echo as s$/m,
+        /^## Checks summary$/m,
+      ],
+      'lab-report.tex': [
+        /^\\title\{Lab 2: echo, scan, traceroute and DNS\}$/m,
+        /^Score & 9 \/ 14 points \(64\\%\)\\\\$/m,
+        /^\\section\*\{2\. capture the echo session\}$/m,
+        /^\\section\*\{Checks summary\}$/m,
+      ],
+      'feedback.md': [
+        /^# Feedback: Lab 2: echo, scan, traceroute and DNS$/m,
+        /\*\*9 \/ 14\*\* points \(64%\)/,
+        /^## 2\. capture the echo session — \*\*FAIL\*\*, 1\/2 points$/m,
+        /^## Hidden checks$/m,
+      ],
+      'feedback.tex': [
+        /Score & \\textbf\{9 \/ 14\} points \(64\\%\)/,
+        /^\\subsection\*\{2\. capture the echo session \\hfill \\wlfail \\quad 1\/2\}$/m,
+        /^\\subsection\*\{Hidden checks\}$/m,
+      ],
     };
     for (const t of ['lab-report', 'feedback']) {
       for (const f of ['md', 'tex'] as const) {

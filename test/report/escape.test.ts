@@ -19,7 +19,7 @@ describe('texEscape', () => {
   });
   it('maps non-ASCII: arrows, accents, and a boxed code point otherwise', () => {
     expect(texEscape('57144 → 7')).toBe('57144 \\textrightarrow{} 7');
-    expect(texEscape('é ü')).toBe("\\'{e} \\\"{u}");
+    expect(texEscape('é ü')).toBe('\\\'{e} \\"{u}');
     expect(texEscape('日')).toBe('\\fbox{\\tiny U+65E5}');
     expect(texEscape('😀')).toBe('\\fbox{\\tiny U+1F600}');
   });

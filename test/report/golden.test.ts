@@ -96,12 +96,20 @@ describe('golden reports of a synthetic record (capture, scan, traceroute, DNS, 
   it('every partial shows up with the classic layouts', async () => {
     const md = await renderReport({ runDir: dir, format: 'md' });
     expect(md).toContain('**Figure 1:** Packets captured in capture-1.pcapng (filter: tcp or icmp or udp port 53)');
-    expect(md).toContain('| 9 | 1.200000 | 192.0.2.10 | 198.51.100.1 | ICMP | 98 | `Echo (ping) request  id=0x0001, seq=237/60672, ttl=2 (reply in 10)` |');
+    expect(md).toContain(
+      '| 9 | 1.200000 | 192.0.2.10 | 198.51.100.1 | ICMP | 98 | `Echo (ping) request  id=0x0001, seq=237/60672, ttl=2 (reply in 10)` |',
+    );
     // nmap layout: 30 closed ports summarised (more than 25 share the state), the rest padded.
-    expect(md).toContain('Not shown: 31 closed tcp ports (conn-refused)\nPORT     STATE    SERVICE\n7/tcp    open     echo\n8080/tcp filtered http-proxy\n\nwirelab done: 33 ports (connect scan, 34 probes) scanned in 1.23 seconds\n```');
+    expect(md).toContain(
+      'Not shown: 31 closed tcp ports (conn-refused)\nPORT     STATE    SERVICE\n7/tcp    open     echo\n8080/tcp filtered http-proxy\n\nwirelab done: 33 ports (connect scan, 34 probes) scanned in 1.23 seconds\n```',
+    );
     expect(md).not.toContain('9001/tcp');
-    expect(md).toContain(' 1  192.0.2.1  0.046 ms  0.004 ms  0.006 ms\n 2  * * *\n 3  198.51.100.1  1.250 ms 198.51.100.2  1.500 ms  1.700 ms !H\n 4  203.0.113.80  2.001 ms  1.999 ms  2.100 ms');
-    expect(md).toContain('| `www.lab.example AAAA` | NOERROR | `www.lab.example 60 CNAME web.lab.example`<br>`web.lab.example 60 AAAA 2001:db8::80` |');
+    expect(md).toContain(
+      ' 1  192.0.2.1  0.046 ms  0.004 ms  0.006 ms\n 2  * * *\n 3  198.51.100.1  1.250 ms 198.51.100.2  1.500 ms  1.700 ms !H\n 4  203.0.113.80  2.001 ms  1.999 ms  2.100 ms',
+    );
+    expect(md).toContain(
+      '| `www.lab.example AAAA` | NOERROR | `www.lab.example 60 CNAME web.lab.example`<br>`web.lab.example 60 AAAA 2001:db8::80` |',
+    );
     expect(md).toContain('$ python3 client.py --host 192.0.2.20\nsent 11 bytes\nreceived 11 bytes\nwarning: slow link');
     expect(md).toContain('> [s] hello world\\r\\n');
     const tex = await renderReport({ runDir: dir, format: 'tex' });
@@ -117,7 +125,9 @@ describe("libpcap's counters under each capture, as tcpdump prints them", () => 
     dir = await mkdtemp(join(tmpdir(), 'wirelab-report-counters-'));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
-  const withCounters = (counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined) => {
+  const withCounters = (
+    counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined,
+  ) => {
     const r = syntheticRecord();
     const cap = r.steps[1].capture!;
     if (counters) Object.assign(cap, { counters, dropped: counters.droppedByKernel + counters.droppedByInterface });
@@ -131,21 +141,40 @@ describe("libpcap's counters under each capture, as tcpdump prints them", () => 
 
   it('md and tex show the three lines right after the packet table (no interface line when 0)', async () => {
     const n = syntheticRecord().steps[1].capture!.packets.length;
-    await writeFile(join(dir, 'run.json'), JSON.stringify(withCounters({ captured: n, received: 88, droppedByKernel: 0, droppedByInterface: 0 })));
+    await writeFile(
+      join(dir, 'run.json'),
+      JSON.stringify(withCounters({ captured: n, received: 88, droppedByKernel: 0, droppedByInterface: 0 })),
+    );
     const md = await renderReport({ runDir: dir, format: 'md' });
     const lines = md.split('\n');
     const fig = lines.findIndex((l) => l.startsWith('**Figure 1:**'));
     const last = lines.findIndex((l, i) => i > fig && l.startsWith('|') && !lines[i + 1].startsWith('|'));
-    expect(lines.slice(last + 1, last + 7)).toEqual(['', '```', `${n} packets captured`, '88 packets received by filter', '0 packets dropped by kernel', '```']);
+    expect(lines.slice(last + 1, last + 7)).toEqual([
+      '',
+      '```',
+      `${n} packets captured`,
+      '88 packets received by filter',
+      '0 packets dropped by kernel',
+      '```',
+    ]);
     const tex = await renderReport({ runDir: dir, format: 'tex' });
-    expect(tex).toMatch(new RegExp(`\\\\end\\{longtable\\}\\}\\n\\\\begin\\{lstlisting\\}\\n${n} packets captured\\n88 packets received by filter\\n0 packets dropped by kernel\\n\\\\end\\{lstlisting\\}`));
+    expect(tex).toMatch(
+      new RegExp(
+        `\\\\end\\{longtable\\}\\}\\n\\\\begin\\{lstlisting\\}\\n${n} packets captured\\n88 packets received by filter\\n0 packets dropped by kernel\\n\\\\end\\{lstlisting\\}`,
+      ),
+    );
   });
 
   it('drops show in the caption and the lines, singular where tcpdump says "packet"', async () => {
-    await writeFile(join(dir, 'run.json'), JSON.stringify(withCounters({ captured: 1, received: 1, droppedByKernel: 1, droppedByInterface: 4 })));
+    await writeFile(
+      join(dir, 'run.json'),
+      JSON.stringify(withCounters({ captured: 1, received: 1, droppedByKernel: 1, droppedByInterface: 4 })),
+    );
     const md = await renderReport({ runDir: dir, format: 'md' });
     expect(md).toContain('**Figure 1:** Packets captured in capture-1.pcapng (filter: tcp or icmp or udp port 53), 5 dropped');
-    expect(md).toContain('```\n1 packet captured\n1 packet received by filter\n1 packet dropped by kernel\n4 packets dropped by interface\n```');
+    expect(md).toContain(
+      '```\n1 packet captured\n1 packet received by filter\n1 packet dropped by kernel\n4 packets dropped by interface\n```',
+    );
   });
 
   it('a capture without counters (the cap engine) shows no invented ones', async () => {
@@ -155,9 +184,13 @@ describe("libpcap's counters under each capture, as tcpdump prints them", () => 
     const md = await renderReport({ runDir: dir, format: 'md' });
     expect(md).not.toMatch(/packets? captured\n/);
     expect(md).not.toContain('dropped by kernel');
-    expect(md).toContain('*No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.*');
+    expect(md).toContain(
+      '*No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.*',
+    );
     const tex = await renderReport({ runDir: dir, format: 'tex' });
-    expect(tex).toContain('\\textit{No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.}');
+    expect(tex).toContain(
+      '\\textit{No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.}',
+    );
   });
 });
 

@@ -33,7 +33,8 @@ describe('hostile content', () => {
       for (const t of tables) {
         t.rows.forEach((row, i) => expect(row.length, `table at line ${t.line}, row at line ${t.rowLines[i]}`).toBe(t.header.length));
       }
-      for (const f of readFences(md)) expect(f.body.split('\n').some((l) => /^ {0,3}`{3,}\s*$/.test(l) && l.trim().length >= f.fence.length)).toBe(false);
+      for (const f of readFences(md))
+        expect(f.body.split('\n').some((l) => /^ {0,3}`{3,}\s*$/.test(l) && l.trim().length >= f.fence.length)).toBe(false);
       if (template === 'lab-report') {
         const packets = tables.find((t) => t.header[0] === 'No.')!;
         expect(packets.rows).toHaveLength(ROWS);

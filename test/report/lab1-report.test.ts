@@ -51,7 +51,7 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('has the seed\'s sections and a summary from the record', () => {
+  it("has the seed's sections and a summary from the record", () => {
     expect(md.split('\n').filter((l) => /^##? /.test(l))).toEqual([
       `# ${record.scenario.title}`,
       '## TCP: echo session',
@@ -81,14 +81,26 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
   });
 
   it('shows the lookup as nslookup, its transactions and the DNS capture', () => {
-    expect(listing(md, /^\*\*Listing 2:\*\*/)).toBe(['$ nslookup compeng.example', 'Server:         198.51.100.1', 'Address:        198.51.100.1#53', '', 'Name:   compeng.example', 'Address: 203.0.113.10'].join('\n'));
+    expect(listing(md, /^\*\*Listing 2:\*\*/)).toBe(
+      [
+        '$ nslookup compeng.example',
+        'Server:         198.51.100.1',
+        'Address:        198.51.100.1#53',
+        '',
+        'Name:   compeng.example',
+        'Address: 203.0.113.10',
+      ].join('\n'),
+    );
     expect(md).toContain('| `compeng.example.home AAAA` | NXDOMAIN | *(no answers)* |');
     expect(figureRows(md, /^\*\*Figure 2:\*\* The DNS queries/)).toHaveLength(8);
   });
 
   it('shows the route with its silent hops and the ICMP capture', () => {
     const route = listing(md, /^\*\*Listing 3:\*\*/).split('\n');
-    expect(route.slice(0, 2)).toEqual(['$ traceroute -n -I -m 30 203.0.113.10', 'traceroute to 203.0.113.10 (203.0.113.10), 30 hops max, 60 byte packets']);
+    expect(route.slice(0, 2)).toEqual([
+      '$ traceroute -n -I -m 30 203.0.113.10',
+      'traceroute to 203.0.113.10 (203.0.113.10), 30 hops max, 60 byte packets',
+    ]);
     expect(route).toHaveLength(32);
     expect(route[2]).toMatch(/^ 1 {2}198\.51\.100\.1 {2}[\d.]+ ms/);
     expect(route[4]).toBe(' 3  * * *');
@@ -111,15 +123,26 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
     expect(listing(md, /^\*\*Listing 8:\*\*/)).toContain('Not shown: 1024 closed tcp ports (conn-refused)');
     expect(listing(md, /^\*\*Listing 9:\*\*/)).toMatch(/\n8000\/tcp closed http-alt\n/);
     expect(listing(md, /^\*\*Listing 10:\*\*/)).toMatch(/\n8000\/tcp open {2}http-alt\n/);
-    expect(listing(md, /^\*\*Listing 11:\*\*/)).toMatch(/^\$ ncat --crlf 127\.0\.0\.1 8000\nGET \/ HTTP\/1\.0\n[\s\S]*HTTP\/1\.0 200 OK\nServer: SimpleHTTP\/[\s\S]*Directory listing for \//);
+    expect(listing(md, /^\*\*Listing 11:\*\*/)).toMatch(
+      /^\$ ncat --crlf 127\.0\.0\.1 8000\nGET \/ HTTP\/1\.0\n[\s\S]*HTTP\/1\.0 200 OK\nServer: SimpleHTTP\/[\s\S]*Directory listing for \//,
+    );
   });
 
   it('each probe listing is the command line and what the CLI prints for the recorded result', () => {
     const probes = all(record.steps).flatMap((s) => (s.probe ? [s.probe] : []));
-    const shown = (n: number, p: ProbeRecord | undefined, command: string) => expect(listing(md, new RegExp(`^\\*\\*Listing ${n}:\\*\\*`))).toBe(`$ ${command}\n${asListed(cliText(p!))}`);
+    const shown = (n: number, p: ProbeRecord | undefined, command: string) =>
+      expect(listing(md, new RegExp(`^\\*\\*Listing ${n}:\\*\\*`))).toBe(`$ ${command}\n${asListed(cliText(p!))}`);
     const [connect, syn] = probes.filter((p) => p.kind === 'scan');
-    shown(2, probes.find((p) => p.kind === 'resolve'), 'nslookup compeng.example');
-    shown(3, probes.find((p) => p.kind === 'traceroute'), 'traceroute -n -I -m 30 203.0.113.10');
+    shown(
+      2,
+      probes.find((p) => p.kind === 'resolve'),
+      'nslookup compeng.example',
+    );
+    shown(
+      3,
+      probes.find((p) => p.kind === 'traceroute'),
+      'traceroute -n -I -m 30 203.0.113.10',
+    );
     shown(4, connect, 'nmap -n -Pn -sT -p 50000-50009 203.0.113.10');
     shown(5, syn, 'nmap -n -Pn -sS -p 50000-50009 203.0.113.10');
   });
@@ -130,7 +153,8 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
     const pdf = join(dir, 'lab1-report.pdf');
     await writeReport({ runDir: dir, template: 'lab1-report', format: 'pdf', out: pdf });
     const text = (await execa('pdftotext', ['-layout', pdf, '-'])).stdout;
-    for (const s of ['TCP: echo session', 'DNS', 'Traceroute', 'Nmap', 'Checks and points']) expect(text).toMatch(new RegExp(`\\d\\s+${s}`));
+    for (const s of ['TCP: echo session', 'DNS', 'Traceroute', 'Nmap', 'Checks and points'])
+      expect(text).toMatch(new RegExp(`\\d\\s+${s}`));
     for (let i = 1; i <= 11; i++) expect(text).toContain(`Listing ${i}:`);
     for (let i = 1; i <= 5; i++) expect(text).toContain(`Figure ${i}:`);
     expect(text).toContain('$ ncat --crlf 203.0.113.10 50007');

@@ -9,13 +9,28 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PortResult, ProbeRecord, ResolveProbe, RunRecord, ScanProbe, StepRecord, TracerouteProbe } from '../../src/generated/run-record.js';
+import type {
+  PortResult,
+  ProbeRecord,
+  ResolveProbe,
+  RunRecord,
+  ScanProbe,
+  StepRecord,
+  TracerouteProbe,
+} from '../../src/generated/run-record.js';
 import { renderReport } from '../../src/report/render.js';
 import { asListed, cliText } from './cli-text.js';
 import { dnsTx, schemaErrors, syntheticRecord } from './records.js';
 
-const ports = (from: number, n: number, p: Omit<PortResult, 'port'>): PortResult[] => Array.from({ length: n }, (_, i) => ({ ...p, port: from + i }));
-const scanBase: Pick<ScanProbe, 'engine' | 'elapsedMs' | 'probes' | 'probesOmitted' | 'timeSource'> = { engine: 'native', elapsedMs: 2017.4, probes: [], probesOmitted: 0, timeSource: 'kernel' };
+const ports = (from: number, n: number, p: Omit<PortResult, 'port'>): PortResult[] =>
+  Array.from({ length: n }, (_, i) => ({ ...p, port: from + i }));
+const scanBase: Pick<ScanProbe, 'engine' | 'elapsedMs' | 'probes' | 'probesOmitted' | 'timeSource'> = {
+  engine: 'native',
+  elapsedMs: 2017.4,
+  probes: [],
+  probesOmitted: 0,
+  timeSource: 'kernel',
+};
 
 /** The issue's scan: 70 filtered ports for two reasons (nmap says each reason apart), one open. */
 const tcpScan: ScanProbe = {
@@ -45,7 +60,14 @@ const udpScan: ScanProbe = {
     { port: 161, proto: 'udp', state: 'filtered', reason: 'admin-prohibited', service: 'snmp' },
   ],
 };
-const allHidden: ScanProbe = { kind: 'scan', ...scanBase, target: '127.0.0.1', method: 'connect', probesSent: 30, ports: ports(1, 30, { proto: 'tcp', state: 'closed', reason: 'conn-refused', service: 'unknown' }) };
+const allHidden: ScanProbe = {
+  kind: 'scan',
+  ...scanBase,
+  target: '127.0.0.1',
+  method: 'connect',
+  probesSent: 30,
+  ports: ports(1, 30, { proto: 'tcp', state: 'closed', reason: 'conn-refused', service: 'unknown' }),
+};
 const trace: TracerouteProbe = {
   kind: 'traceroute',
   target: '203.0.113.10',
@@ -56,10 +78,42 @@ const trace: TracerouteProbe = {
   engine: 'native',
   timeSource: 'kernel',
   hops: [
-    { ttl: 1, probes: [{ address: '198.51.100.1', rttMs: 0.052 }, { address: '198.51.100.1', rttMs: 0.011 }, { address: '198.51.100.1', rttMs: 0.009 }], reached: false },
-    { ttl: 2, probes: [{ address: null, rttMs: null }, { address: null, rttMs: null }, { address: null, rttMs: null }], reached: false },
-    { ttl: 3, probes: [{ address: '192.0.2.33', rttMs: 1.25 }, { address: '192.0.2.34', rttMs: 1.5 }, { address: null, rttMs: null }], reached: false },
-    { ttl: 4, probes: [{ address: '203.0.113.10', rttMs: 2.001 }, { address: '203.0.113.10', rttMs: 1.999, annotation: '!H' }, { address: '203.0.113.10', rttMs: 2.1 }], reached: true },
+    {
+      ttl: 1,
+      probes: [
+        { address: '198.51.100.1', rttMs: 0.052 },
+        { address: '198.51.100.1', rttMs: 0.011 },
+        { address: '198.51.100.1', rttMs: 0.009 },
+      ],
+      reached: false,
+    },
+    {
+      ttl: 2,
+      probes: [
+        { address: null, rttMs: null },
+        { address: null, rttMs: null },
+        { address: null, rttMs: null },
+      ],
+      reached: false,
+    },
+    {
+      ttl: 3,
+      probes: [
+        { address: '192.0.2.33', rttMs: 1.25 },
+        { address: '192.0.2.34', rttMs: 1.5 },
+        { address: null, rttMs: null },
+      ],
+      reached: false,
+    },
+    {
+      ttl: 4,
+      probes: [
+        { address: '203.0.113.10', rttMs: 2.001 },
+        { address: '203.0.113.10', rttMs: 1.999, annotation: '!H' },
+        { address: '203.0.113.10', rttMs: 2.1 },
+      ],
+      reached: true,
+    },
   ],
 };
 const lookup = (over: Partial<ResolveProbe>): ResolveProbe => ({
@@ -74,13 +128,32 @@ const lookup = (over: Partial<ResolveProbe>): ResolveProbe => ({
   aliases: [['www.lab.example', 'web.lab.example']],
   transactions: [
     dnsTx(1, { name: 'www.home', type: 'A' }, 'NXDOMAIN', []),
-    { ...dnsTx(2, { name: 'www.lab.example', type: 'A' }, 'NOERROR', [{ name: 'www.lab.example', type: 'CNAME', ttl: 60, data: 'web.lab.example' }, { name: 'web.lab.example', type: 'A', ttl: 60, data: '203.0.113.80' }]), aa: false },
-    { ...dnsTx(3, { name: 'www.lab.example', type: 'MX' }, 'NOERROR', [{ name: 'www.lab.example', type: 'MX', ttl: 60, data: '10 mail.lab.example' }]), aa: false },
+    {
+      ...dnsTx(2, { name: 'www.lab.example', type: 'A' }, 'NOERROR', [
+        { name: 'www.lab.example', type: 'CNAME', ttl: 60, data: 'web.lab.example' },
+        { name: 'web.lab.example', type: 'A', ttl: 60, data: '203.0.113.80' },
+      ]),
+      aa: false,
+    },
+    {
+      ...dnsTx(3, { name: 'www.lab.example', type: 'MX' }, 'NOERROR', [
+        { name: 'www.lab.example', type: 'MX', ttl: 60, data: '10 mail.lab.example' },
+      ]),
+      aa: false,
+    },
   ],
   ...over,
 });
 const typedLookup = lookup({ defaultTypes: false });
-const defaultLookup = lookup({ defaultTypes: true, query: 'nowhere', name: 'nowhere.lab.example', rcode: 'NXDOMAIN', answers: {}, aliases: [], transactions: [dnsTx(4, { name: 'nowhere.lab.example', type: 'A' }, 'NXDOMAIN', [])] });
+const defaultLookup = lookup({
+  defaultTypes: true,
+  query: 'nowhere',
+  name: 'nowhere.lab.example',
+  rcode: 'NXDOMAIN',
+  answers: {},
+  aliases: [],
+  transactions: [dnsTx(4, { name: 'nowhere.lab.example', type: 'A' }, 'NXDOMAIN', [])],
+});
 
 const cases: { name: string; probe: ProbeRecord }[] = [
   { name: 'TCP SYN scan, filtered for two reasons', probe: tcpScan },
@@ -93,7 +166,17 @@ const cases: { name: string; probe: ProbeRecord }[] = [
 
 function record(): RunRecord {
   const base = syntheticRecord();
-  const steps: StepRecord[] = cases.map((c, i) => ({ path: `steps[${i}]`, kind: c.probe.kind, title: c.name, host: 'client', status: 'passed', startMs: i, durationMs: 1, checks: [], probe: c.probe }));
+  const steps: StepRecord[] = cases.map((c, i) => ({
+    path: `steps[${i}]`,
+    kind: c.probe.kind,
+    title: c.name,
+    host: 'client',
+    status: 'passed',
+    startMs: i,
+    durationMs: 1,
+    checks: [],
+    probe: c.probe,
+  }));
   return { ...base, steps };
 }
 
@@ -114,7 +197,8 @@ function mdListings(md: string): Map<string, string> {
 /** The LaTeX listings: title → body. */
 function texListings(tex: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of tex.matchAll(/\\begin\{lstlisting\}\[title=\{Listing \d+: (.*?)\}\]\n([\s\S]*?)\n\\end\{lstlisting\}/g)) out.set(m[1], m[2]);
+  for (const m of tex.matchAll(/\\begin\{lstlisting\}\[title=\{Listing \d+: (.*?)\}\]\n([\s\S]*?)\n\\end\{lstlisting\}/g))
+    out.set(m[1], m[2]);
   return out;
 }
 
@@ -140,7 +224,10 @@ describe('the CLI and the report lay a probe result out the same', () => {
   for (const c of cases) {
     it(`${c.name}: Markdown and LaTeX listings are the CLI's text`, () => {
       const want = asListed(cliText(c.probe));
-      const ofThis = (m: Map<string, string>) => [...m.entries()].filter(([caption]) => caption.includes(c.probe.kind === 'resolve' ? `Lookup of ${c.probe.query},` : c.probe.target)).map(([, body]) => body);
+      const ofThis = (m: Map<string, string>) =>
+        [...m.entries()]
+          .filter(([caption]) => caption.includes(c.probe.kind === 'resolve' ? `Lookup of ${c.probe.query},` : c.probe.target))
+          .map(([, body]) => body);
       expect(ofThis(md)).toEqual([want]);
       expect(ofThis(tex)).toEqual([want]);
     });

@@ -26,7 +26,9 @@ describe('the equivalent command lines', () => {
     expect(portSpec([8000])).toBe('8000');
   });
   it('nmap, traceroute and nslookup flags follow the method, the probe and the query', () => {
-    expect(scanView({ ...scanProbe(), method: 'syn', target: '203.0.113.10' }).command).toBe('nmap -n -Pn -sS -p 7,22,8080,9000-9029 203.0.113.10');
+    expect(scanView({ ...scanProbe(), method: 'syn', target: '203.0.113.10' }).command).toBe(
+      'nmap -n -Pn -sS -p 7,22,8080,9000-9029 203.0.113.10',
+    );
     expect(scanView({ ...scanProbe(), method: 'udp', ports: [] }).command).toBe('nmap -n -Pn -sU 192.0.2.20');
     expect(tracerouteView({ ...traceProbe(), probe: 'icmp', maxHops: 3 }).command).toBe('traceroute -n -I -m 3 203.0.113.80');
     expect(tracerouteView(traceProbe()).command).toBe('traceroute -n -m 30 203.0.113.80');

@@ -79,7 +79,10 @@ describe('PDF reports', () => {
   });
 
   it('a LaTeX error shows the relevant lines of the log', async () => {
-    const err = await compilePdf('\\documentclass{article}\n\\begin{document}\nok\n\\undefinedmacro\n\\end{document}\n', join(dir, 'bad.pdf')).catch((e: unknown) => e);
+    const err = await compilePdf(
+      '\\documentclass{article}\n\\begin{document}\nok\n\\undefinedmacro\n\\end{document}\n',
+      join(dir, 'bad.pdf'),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(/! Undefined control sequence\.[\s\S]*l\.4 \\undefinedmacro/);
     expect(latexLogErrors('a\n! Boom.\nx\nl.7 here\nz')).toBe('! Boom.\nx\nl.7 here');

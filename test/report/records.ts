@@ -14,23 +14,115 @@ const SHA = 'a'.repeat(64);
 
 /** A TCP echo session seen by a capture: handshake, data both ways, close (tshark 4.0 Info). */
 export const echoPackets: PacketRow[] = [
-  { no: 1, time: 0, source: '192.0.2.10', destination: '192.0.2.20', protocol: 'TCP', length: 74, info: '57144 → 7 [SYN] Seq=0 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=1452474376 TSecr=0 WS=128' },
-  { no: 2, time: 0.000041, source: '192.0.2.20', destination: '192.0.2.10', protocol: 'TCP', length: 74, info: '7 → 57144 [SYN, ACK] Seq=0 Ack=1 Win=65160 Len=0 MSS=1460 SACK_PERM TSval=2067466195 TSecr=1452474376 WS=128' },
-  { no: 3, time: 0.000063, source: '192.0.2.10', destination: '192.0.2.20', protocol: 'TCP', length: 66, info: '57144 → 7 [ACK] Seq=1 Ack=1 Win=64256 Len=0 TSval=1452474376 TSecr=2067466195' },
+  {
+    no: 1,
+    time: 0,
+    source: '192.0.2.10',
+    destination: '192.0.2.20',
+    protocol: 'TCP',
+    length: 74,
+    info: '57144 → 7 [SYN] Seq=0 Win=64240 Len=0 MSS=1460 SACK_PERM TSval=1452474376 TSecr=0 WS=128',
+  },
+  {
+    no: 2,
+    time: 0.000041,
+    source: '192.0.2.20',
+    destination: '192.0.2.10',
+    protocol: 'TCP',
+    length: 74,
+    info: '7 → 57144 [SYN, ACK] Seq=0 Ack=1 Win=65160 Len=0 MSS=1460 SACK_PERM TSval=2067466195 TSecr=1452474376 WS=128',
+  },
+  {
+    no: 3,
+    time: 0.000063,
+    source: '192.0.2.10',
+    destination: '192.0.2.20',
+    protocol: 'TCP',
+    length: 66,
+    info: '57144 → 7 [ACK] Seq=1 Ack=1 Win=64256 Len=0 TSval=1452474376 TSecr=2067466195',
+  },
   { no: 4, time: 0.000912, source: '192.0.2.10', destination: '192.0.2.20', protocol: 'ECHO', length: 80, info: 'Request' },
   { no: 5, time: 0.001003, source: '192.0.2.20', destination: '192.0.2.10', protocol: 'ECHO', length: 80, info: 'Response' },
-  { no: 6, time: 0.101337, source: '192.0.2.10', destination: '192.0.2.20', protocol: 'TCP', length: 66, info: '57144 → 7 [FIN, ACK] Seq=15 Ack=15 Win=64256 Len=0 TSval=1452474476 TSecr=2067466195' },
-  { no: 7, time: 0.101502, source: '192.0.2.20', destination: '192.0.2.10', protocol: 'TCP', length: 66, info: '7 → 57144 [FIN, ACK] Seq=15 Ack=16 Win=65152 Len=0 TSval=2067466296 TSecr=1452474476' },
-  { no: 8, time: 0.10153, source: '192.0.2.10', destination: '192.0.2.20', protocol: 'TCP', length: 66, info: '57144 → 7 [ACK] Seq=16 Ack=16 Win=64256 Len=0 TSval=1452474476 TSecr=2067466296' },
-  { no: 9, time: 1.2, source: '192.0.2.10', destination: '198.51.100.1', protocol: 'ICMP', length: 98, info: 'Echo (ping) request  id=0x0001, seq=237/60672, ttl=2 (reply in 10)' },
-  { no: 10, time: 1.2011, source: '198.51.100.1', destination: '192.0.2.10', protocol: 'ICMP', length: 98, info: 'Echo (ping) reply    id=0x0001, seq=237/60672, ttl=63 (request in 9)' },
-  { no: 11, time: 1.5, source: '192.0.2.10', destination: '192.0.2.53', protocol: 'DNS', length: 76, info: 'Standard query 0x0010 A www.lab.example' },
-  { no: 12, time: 1.5004, source: '192.0.2.53', destination: '192.0.2.10', protocol: 'DNS', length: 92, info: 'Standard query response 0x0010 A www.lab.example A 203.0.113.80' },
+  {
+    no: 6,
+    time: 0.101337,
+    source: '192.0.2.10',
+    destination: '192.0.2.20',
+    protocol: 'TCP',
+    length: 66,
+    info: '57144 → 7 [FIN, ACK] Seq=15 Ack=15 Win=64256 Len=0 TSval=1452474476 TSecr=2067466195',
+  },
+  {
+    no: 7,
+    time: 0.101502,
+    source: '192.0.2.20',
+    destination: '192.0.2.10',
+    protocol: 'TCP',
+    length: 66,
+    info: '7 → 57144 [FIN, ACK] Seq=15 Ack=16 Win=65152 Len=0 TSval=2067466296 TSecr=1452474476',
+  },
+  {
+    no: 8,
+    time: 0.10153,
+    source: '192.0.2.10',
+    destination: '192.0.2.20',
+    protocol: 'TCP',
+    length: 66,
+    info: '57144 → 7 [ACK] Seq=16 Ack=16 Win=64256 Len=0 TSval=1452474476 TSecr=2067466296',
+  },
+  {
+    no: 9,
+    time: 1.2,
+    source: '192.0.2.10',
+    destination: '198.51.100.1',
+    protocol: 'ICMP',
+    length: 98,
+    info: 'Echo (ping) request  id=0x0001, seq=237/60672, ttl=2 (reply in 10)',
+  },
+  {
+    no: 10,
+    time: 1.2011,
+    source: '198.51.100.1',
+    destination: '192.0.2.10',
+    protocol: 'ICMP',
+    length: 98,
+    info: 'Echo (ping) reply    id=0x0001, seq=237/60672, ttl=63 (request in 9)',
+  },
+  {
+    no: 11,
+    time: 1.5,
+    source: '192.0.2.10',
+    destination: '192.0.2.53',
+    protocol: 'DNS',
+    length: 76,
+    info: 'Standard query 0x0010 A www.lab.example',
+  },
+  {
+    no: 12,
+    time: 1.5004,
+    source: '192.0.2.53',
+    destination: '192.0.2.10',
+    protocol: 'DNS',
+    length: 92,
+    info: 'Standard query response 0x0010 A www.lab.example A 203.0.113.80',
+  },
 ];
 
 /** One DNS exchange over UDP with 192.0.2.53 (an authoritative reply). */
 export function dnsTx(id: number, question: DnsTransaction['question'], rcode: string, answers: DnsTransaction['answers']): DnsTransaction {
-  return { question, server: '192.0.2.53#53', transport: 'udp', id, rcode, aa: true, tc: false, answers, authority: [], additional: [], elapsedMs: 0.25 };
+  return {
+    question,
+    server: '192.0.2.53#53',
+    transport: 'udp',
+    id,
+    rcode,
+    aa: true,
+    tc: false,
+    answers,
+    authority: [],
+    additional: [],
+    elapsedMs: 0.25,
+  };
 }
 
 function step(over: Partial<StepRecord> & Pick<StepRecord, 'path' | 'kind' | 'title'>): StepRecord {
@@ -40,7 +132,13 @@ function step(over: Partial<StepRecord> & Pick<StepRecord, 'path' | 'kind' | 'ti
 /** A record that exercises every partial: capture, scan, traceroute, resolve, exec, transcript, children, hidden. */
 export function syntheticRecord(): RunRecord {
   const steps: StepRecord[] = [
-    step({ path: 'steps[0]', kind: 'serve', title: 'start the echo server', host: 'server', fixture: { name: 'echo', kind: 'echo', address: '192.0.2.20', port: 7 } }),
+    step({
+      path: 'steps[0]',
+      kind: 'serve',
+      title: 'start the echo server',
+      host: 'server',
+      fixture: { name: 'echo', kind: 'echo', address: '192.0.2.20', port: 7 },
+    }),
     step({
       path: 'steps[1]',
       kind: 'capture',
@@ -49,7 +147,13 @@ export function syntheticRecord(): RunRecord {
       earned: 1,
       status: 'failed',
       checks: [
-        { title: 'packet sequence', expected: 'SYN, SYN/ACK, ACK, data, FIN', actual: 'SYN, SYN/ACK, ACK, data, FIN, FIN', passed: false, detail: '  expected: FIN from server\n  got:      FIN, ACK  (2 extra)' },
+        {
+          title: 'packet sequence',
+          expected: 'SYN, SYN/ACK, ACK, data, FIN',
+          actual: 'SYN, SYN/ACK, ACK, data, FIN, FIN',
+          passed: false,
+          detail: '  expected: FIN from server\n  got:      FIN, ACK  (2 extra)',
+        },
       ],
       capture: {
         file: 'capture-1.pcapng',
@@ -100,7 +204,13 @@ export function syntheticRecord(): RunRecord {
           { port: 22, proto: 'tcp', state: 'closed', reason: 'conn-refused', service: 'ssh' },
           { port: 8080, proto: 'tcp', state: 'filtered', reason: 'no-response', service: 'http-proxy' },
           // 30 closed ports: more than nmap lists (25), so they are summarised as "Not shown".
-          ...Array.from({ length: 30 }, (_, i) => ({ port: 9000 + i, proto: 'tcp' as const, state: 'closed' as const, reason: 'conn-refused', service: 'unknown' })),
+          ...Array.from({ length: 30 }, (_, i) => ({
+            port: 9000 + i,
+            proto: 'tcp' as const,
+            state: 'closed' as const,
+            reason: 'conn-refused',
+            service: 'unknown',
+          })),
         ],
       },
     }),
@@ -118,10 +228,42 @@ export function syntheticRecord(): RunRecord {
         engine: 'native',
         timeSource: 'kernel',
         hops: [
-          { ttl: 1, probes: [{ address: '192.0.2.1', rttMs: 0.046 }, { address: '192.0.2.1', rttMs: 0.004 }, { address: '192.0.2.1', rttMs: 0.006 }], reached: false },
-          { ttl: 2, probes: [{ address: null, rttMs: null }, { address: null, rttMs: null }, { address: null, rttMs: null }], reached: false },
-          { ttl: 3, probes: [{ address: '198.51.100.1', rttMs: 1.25 }, { address: '198.51.100.2', rttMs: 1.5 }, { address: '198.51.100.2', rttMs: 1.7, annotation: '!H' }], reached: false },
-          { ttl: 4, probes: [{ address: '203.0.113.80', rttMs: 2.001 }, { address: '203.0.113.80', rttMs: 1.999 }, { address: '203.0.113.80', rttMs: 2.1 }], reached: true },
+          {
+            ttl: 1,
+            probes: [
+              { address: '192.0.2.1', rttMs: 0.046 },
+              { address: '192.0.2.1', rttMs: 0.004 },
+              { address: '192.0.2.1', rttMs: 0.006 },
+            ],
+            reached: false,
+          },
+          {
+            ttl: 2,
+            probes: [
+              { address: null, rttMs: null },
+              { address: null, rttMs: null },
+              { address: null, rttMs: null },
+            ],
+            reached: false,
+          },
+          {
+            ttl: 3,
+            probes: [
+              { address: '198.51.100.1', rttMs: 1.25 },
+              { address: '198.51.100.2', rttMs: 1.5 },
+              { address: '198.51.100.2', rttMs: 1.7, annotation: '!H' },
+            ],
+            reached: false,
+          },
+          {
+            ttl: 4,
+            probes: [
+              { address: '203.0.113.80', rttMs: 2.001 },
+              { address: '203.0.113.80', rttMs: 1.999 },
+              { address: '203.0.113.80', rttMs: 2.1 },
+            ],
+            reached: true,
+          },
         ],
       },
     }),
@@ -145,7 +287,9 @@ export function syntheticRecord(): RunRecord {
         defaultTypes: true,
         transactions: [
           dnsTx(0x10, { name: 'www', type: 'A' }, 'NXDOMAIN', []),
-          dnsTx(0x11, { name: 'www.lab.example', type: 'A' }, 'NOERROR', [{ name: 'www.lab.example', type: 'A', ttl: 300, data: '203.0.113.80' }]),
+          dnsTx(0x11, { name: 'www.lab.example', type: 'A' }, 'NOERROR', [
+            { name: 'www.lab.example', type: 'A', ttl: 300, data: '203.0.113.80' },
+          ]),
           dnsTx(0x12, { name: 'www.lab.example', type: 'AAAA' }, 'NOERROR', [
             { name: 'www.lab.example', type: 'CNAME', ttl: 60, data: 'web.lab.example' },
             { name: 'web.lab.example', type: 'AAAA', ttl: 60, data: '2001:db8::80' },
@@ -160,7 +304,14 @@ export function syntheticRecord(): RunRecord {
       points: 2,
       earned: 2,
       checks: [{ title: 'exit code', expected: '0', actual: '0', passed: true }],
-      exec: { command: 'python3 client.py --host 192.0.2.20', exitCode: 0, signal: null, timedOut: false, stdout: 'sent 11 bytes\nreceived 11 bytes\n', stderr: 'warning: slow link\n' },
+      exec: {
+        command: 'python3 client.py --host 192.0.2.20',
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        stdout: 'sent 11 bytes\nreceived 11 bytes\n',
+        stderr: 'warning: slow link\n',
+      },
     }),
     step({ path: 'steps[6]', kind: 'close', title: 'close s' }),
     step({
@@ -177,9 +328,21 @@ export function syntheticRecord(): RunRecord {
   return {
     format: 1,
     wirelab: '0.1.0',
-    scenario: { name: 'lab2', title: 'Lab 2: echo, scan, traceroute and DNS', description: 'A client, a router and a server: capture an echo session, scan the server, trace the route, resolve a name.', file: 'scenarios/lab2.yaml', sha256: SHA },
+    scenario: {
+      name: 'lab2',
+      title: 'Lab 2: echo, scan, traceroute and DNS',
+      description: 'A client, a router and a server: capture an echo session, scan the server, trace the route, resolve a name.',
+      file: 'scenarios/lab2.yaml',
+      sha256: SHA,
+    },
     run: { name: 'lab2', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 2345, status: 'failed', exitCode: 1 },
-    topology: { hosts: [{ name: 'client', addresses: ['192.0.2.10'] }, { name: 'router', router: true, addresses: ['192.0.2.1', '198.51.100.1'] }, { name: 'server', addresses: ['192.0.2.20'] }] },
+    topology: {
+      hosts: [
+        { name: 'client', addresses: ['192.0.2.10'] },
+        { name: 'router', router: true, addresses: ['192.0.2.1', '198.51.100.1'] },
+        { name: 'server', addresses: ['192.0.2.20'] },
+      ],
+    },
     steps,
     summary: {
       steps: { total: 9, passed: 7, failed: 2, errored: 0, skipped: 0 },
@@ -201,7 +364,12 @@ export const HOSTILE_LINES = `${HOSTILE}\n- list?\n1. ordered?\n# heading?\n> qu
 /** A record full of hostile text and a 5,000-row packet table. */
 export function hostileRecord(rows = 5000): RunRecord {
   const r = syntheticRecord();
-  const infos = [HOSTILE, 'Echo (ping) request  id=0x0001, seq=1/256, ttl=64', HOSTILE_LINES, '57144 → 7 [PSH, ACK] Seq=1 Ack=1 Win=502 Len=14'];
+  const infos = [
+    HOSTILE,
+    'Echo (ping) request  id=0x0001, seq=1/256, ttl=64',
+    HOSTILE_LINES,
+    '57144 → 7 [PSH, ACK] Seq=1 Ack=1 Win=502 Len=14',
+  ];
   const packets: PacketRow[] = Array.from({ length: rows }, (_, i) => ({
     no: i + 1,
     time: i * 0.000123,
@@ -233,14 +401,28 @@ export function hostileRecord(rows = 5000): RunRecord {
     scanProbe.ports = [{ port: 7, proto: 'tcp', state: 'open', reason: HOSTILE, service: HOSTILE.slice(0, 40) }];
   }
   const traceProbe = r.steps[3].probe!;
-  if (traceProbe.kind === 'traceroute') traceProbe.hops = [{ ttl: 1, probes: [{ address: HOSTILE.slice(0, 30), rttMs: 1, annotation: HOSTILE.slice(30, 40) }], reached: false }, { ttl: 2, probes: [], reached: false }];
+  if (traceProbe.kind === 'traceroute')
+    traceProbe.hops = [
+      { ttl: 1, probes: [{ address: HOSTILE.slice(0, 30), rttMs: 1, annotation: HOSTILE.slice(30, 40) }], reached: false },
+      { ttl: 2, probes: [], reached: false },
+    ];
   const dnsProbe = r.steps[4].probe!;
   if (dnsProbe.kind === 'resolve') {
     dnsProbe.query = HOSTILE.slice(0, 50);
     dnsProbe.name = HOSTILE;
-    dnsProbe.transactions = [dnsTx(1, { name: HOSTILE, type: '|A|' }, HOSTILE.slice(0, 12), [{ name: HOSTILE, type: 'TXT', ttl: 1, data: HOSTILE_LINES }])];
+    dnsProbe.transactions = [
+      dnsTx(1, { name: HOSTILE, type: '|A|' }, HOSTILE.slice(0, 12), [{ name: HOSTILE, type: 'TXT', ttl: 1, data: HOSTILE_LINES }]),
+    ];
   }
-  r.steps[5].exec = { command: HOSTILE, exitCode: null, signal: 'SIGKILL', timedOut: true, stdout: `${HOSTILE_LINES}\n\\end{lstlisting}\n`, stderr: HOSTILE, truncated: true };
+  r.steps[5].exec = {
+    command: HOSTILE,
+    exitCode: null,
+    signal: 'SIGKILL',
+    timedOut: true,
+    stdout: `${HOSTILE_LINES}\n\\end{lstlisting}\n`,
+    stderr: HOSTILE,
+    truncated: true,
+  };
   r.steps[7].title = HOSTILE;
   r.steps[7].checks = [{ title: HOSTILE, expected: HOSTILE, actual: HOSTILE_LINES, passed: false }];
   return r;

@@ -33,7 +33,9 @@ describe('scenario input is bounded work with a position, never a crash', () => 
   });
 
   it('an undefined alias is a diagnostic at the alias', () => {
-    expect(at('name: x\nsteps:\n  - exec: { run: *nope }\n')).toEqual(['3:18 yaml-alias alias *nope names no anchor &nope defined before it']);
+    expect(at('name: x\nsteps:\n  - exec: { run: *nope }\n')).toEqual([
+      '3:18 yaml-alias alias *nope names no anchor &nope defined before it',
+    ]);
   });
 
   it('a few aliases still work', () => {

@@ -66,7 +66,18 @@ describe('the compiled plan', () => {
   });
 
   it('finds the nested steps through the kind also when the step around them has a mistake: two mistakes, two errors', () => {
-    const d = lines(['name: n', 'steps:', '  - capture:', '      as: cap', '      filtr: tcp', '      during:', '        - sned: { conn: s, line: hi }', ''].join('\n'));
+    const d = lines(
+      [
+        'name: n',
+        'steps:',
+        '  - capture:',
+        '      as: cap',
+        '      filtr: tcp',
+        '      during:',
+        '        - sned: { conn: s, line: hi }',
+        '',
+      ].join('\n'),
+    );
     expect(d.map((x) => x.split(' ').slice(0, 2).join(' '))).toEqual(['lab.yaml:5:7: unknown-key', 'lab.yaml:7:11: unknown-step']);
   });
 
@@ -94,7 +105,15 @@ describe('durations past the maximum (issue 12)', () => {
 
   it("the run's timeout and a body's duration (within:) too, in seconds as numbers", () => {
     const d = lines(
-      ['name: t', 'timeout: 86401', 'steps:', '  - serve: { as: e, echo: {} }', '  - connect: { to: e, as: s }', '  - expect: { conn: s, line: hi, within: 1441m }', ''].join('\n'),
+      [
+        'name: t',
+        'timeout: 86401',
+        'steps:',
+        '  - serve: { as: e, echo: {} }',
+        '  - connect: { to: e, as: s }',
+        '  - expect: { conn: s, line: hi, within: 1441m }',
+        '',
+      ].join('\n'),
     );
     expect(d).toEqual([
       `lab.yaml:2:10: duration-too-long the run's timeout: duration 86401 (seconds) is longer than the maximum of 24h; give at most 86400 (seconds), "86400s" or "1440m"`,
@@ -103,13 +122,26 @@ describe('durations past the maximum (issue 12)', () => {
   });
 
   it('24h itself is allowed', () => {
-    expect(load(['name: t', 'timeout: 1440m', 'steps:', '  - exec: { run: "true" }', '    timeout: 86400s', ''].join('\n')).plan.steps[0].timeoutMs).toBe(MAX_DURATION_MS);
+    expect(
+      load(['name: t', 'timeout: 1440m', 'steps:', '  - exec: { run: "true" }', '    timeout: 86400s', ''].join('\n')).plan.steps[0]
+        .timeoutMs,
+    ).toBe(MAX_DURATION_MS);
   });
 });
 
 describe('a step without from:/on: in a scenario with a topology (issue 12)', () => {
   it('is a diagnostic at the step naming the hosts, not a run-time "unknown host local"', () => {
-    const d = lines(['name: h', ...TOPO, 'steps:', '  - serve: { on: server, as: e, echo: {} }', '  - connect: { to: e, as: s }', '  - exec: { run: "true" }', ''].join('\n'));
+    const d = lines(
+      [
+        'name: h',
+        ...TOPO,
+        'steps:',
+        '  - serve: { on: server, as: e, echo: {} }',
+        '  - connect: { to: e, as: s }',
+        '  - exec: { run: "true" }',
+        '',
+      ].join('\n'),
+    );
     expect(d).toEqual([
       'lab.yaml:8:5: missing-host this connect step has no "from:" and the topology has no host "local"; say which host it runs on with "from:", one of: client, server',
       'lab.yaml:9:5: missing-host this exec step has no "on:" and the topology has no host "local"; say which host it runs on with "on:", one of: client, server',

@@ -27,7 +27,9 @@ describe('scenario diagnostics', () => {
   it('reports YAML syntax errors with their position and nothing else', () => {
     const d = diagnostics('name: x\nsteps:\n  - send: { conn: s\n', 'bad.yaml');
     // one problem, where the unclosed flow map ends (the end of the text), and nothing else
-    expect(d).toEqual([{ file: 'bad.yaml', line: 4, col: 1, code: 'yaml-syntax', message: expect.stringMatching(/Flow map .* end with a \}/) }]);
+    expect(d).toEqual([
+      { file: 'bad.yaml', line: 4, col: 1, code: 'yaml-syntax', message: expect.stringMatching(/Flow map .* end with a \}/) },
+    ]);
   });
 
   it('says which keys a step takes when it has none of its exactly-one-of keys', () => {
@@ -37,7 +39,9 @@ describe('scenario diagnostics', () => {
   });
 
   it('rejects two of exactly-one-of keys', () => {
-    const d = diagnostics('name: x\nsteps:\n  - serve: { as: e, echo: {} }\n  - connect: { to: e, as: s }\n  - send: { conn: s, line: a, hex: "00" }\n');
+    const d = diagnostics(
+      'name: x\nsteps:\n  - serve: { as: e, echo: {} }\n  - connect: { to: e, as: s }\n  - send: { conn: s, line: a, hex: "00" }\n',
+    );
     expect(d).toHaveLength(1);
     expect(d[0].code).toBe('conflicting-keys');
   });
@@ -103,6 +107,8 @@ describe('scenario diagnostics', () => {
   it('rejects unknown top-level keys with a suggestion', () => {
     const d = diagnostics('name: x\ntitel: hello\nsteps: []\n');
     expect(d).toHaveLength(1);
-    expect(formatDiagnostic(d[0])).toBe('test.yaml:2:1: unknown-key unknown key "titel" in the scenario (did you mean "title"?); expected one of: name, title, description, timeout, submission, report, grading, topology, steps');
+    expect(formatDiagnostic(d[0])).toBe(
+      'test.yaml:2:1: unknown-key unknown key "titel" in the scenario (did you mean "title"?); expected one of: name, title, description, timeout, submission, report, grading, topology, steps',
+    );
   });
 });

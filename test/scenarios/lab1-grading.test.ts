@@ -12,7 +12,9 @@ describe.runIf(root)('scenarios/lab1-grading.yaml graded with wirelab grade', ()
     const out = await mkdtemp(join(tmpdir(), 'wirelab-lab1-grade-'));
     const subs = readableByAll(join(process.cwd(), 'scenarios/lab1-grading/submissions'));
     try {
-      const r = await wirelab(['grade', 'scenarios/lab1-grading.yaml', '--submissions', subs.path, '--out', out, '--jobs', '2'], { timeout: 120_000 });
+      const r = await wirelab(['grade', 'scenarios/lab1-grading.yaml', '--submissions', subs.path, '--out', out, '--jobs', '2'], {
+        timeout: 120_000,
+      });
       expect(r.exitCode, r.stderr).toBe(0);
       const csv = (await readFile(join(out, 'grades.csv'), 'utf8')).trim().split(/\r?\n/); // RFC 4180: CRLF
       expect(csv.slice(1)).toEqual([
@@ -37,7 +39,7 @@ describe.runIf(root)('scenarios/lab1-grading.yaml graded with wirelab grade', ()
   }, 150_000);
 });
 
-describe.runIf(root)('wirelab grade --verify scenarios/lab1-grading.yaml: the lab\'s own regression test', () => {
+describe.runIf(root)("wirelab grade --verify scenarios/lab1-grading.yaml: the lab's own regression test", () => {
   it('passes: the good, faulty and empty examples get the scores the scenario gives them', async () => {
     const scen = readableByAll(join(process.cwd(), 'scenarios'));
     try {
@@ -59,7 +61,9 @@ describe.runIf(root)('wirelab grade --verify scenarios/lab1-grading.yaml: the la
       await chmod(base, 0o755);
       const file = join(base, 'scenarios', 'lab1-grading.yaml');
       const text = await readFile(file, 'utf8');
-      const edited = text.replace('      score: 4.5\n', '      score: 5\n').replace('        it echoes a line with its CRLF ending: 0\n', '        it echoes a line with its CRLF ending: 0.5\n');
+      const edited = text
+        .replace('      score: 4.5\n', '      score: 5\n')
+        .replace('        it echoes a line with its CRLF ending: 0\n', '        it echoes a line with its CRLF ending: 0.5\n');
       expect(edited).not.toBe(text);
       await writeFile(file, edited);
       const r = await wirelab(['grade', '--verify', file, '--jobs', '2'], { timeout: 120_000 });

@@ -7,7 +7,9 @@ import { hosts, numbered, tcp } from '../packets/pattern-fixtures.js';
 
 /** The `expect.packets` of lab 1's capture step `as: NAME`, as the scenario file has it. */
 function labPattern(name: string): PatternEntry[] {
-  const doc = parse(readFileSync('scenarios/lab1.yaml', 'utf8')) as { steps: Record<string, { as?: string; expect?: { packets?: PatternEntry[] } }>[] };
+  const doc = parse(readFileSync('scenarios/lab1.yaml', 'utf8')) as {
+    steps: Record<string, { as?: string; expect?: { packets?: PatternEntry[] } }>[];
+  };
   const step = doc.steps.map((s) => s.capture).find((c) => c?.as === name);
   if (!step?.expect?.packets) throw new Error(`lab1.yaml has no capture "${name}" with expect.packets`);
   return step.expect.packets;

@@ -24,7 +24,18 @@ describe.runIf(root)('scenarios/lab1.yaml (needs root: network namespaces)', () 
     try {
       const { record } = await runScenario(loaded.loaded, { out, reporter: silentReporter });
       const failed = allSteps(record.steps).filter((s) => s.status !== 'passed');
-      expect(failed.map((s) => `${s.title}: ${s.error?.message ?? s.checks.filter((c) => !c.passed).map((c) => c.detail ?? c.actual).join('; ')}`)).toEqual([]);
+      expect(
+        failed.map(
+          (s) =>
+            `${s.title}: ${
+              s.error?.message ??
+              s.checks
+                .filter((c) => !c.passed)
+                .map((c) => c.detail ?? c.actual)
+                .join('; ')
+            }`,
+        ),
+      ).toEqual([]);
       expect(record.run.exitCode).toBe(0);
       expect(schemas().run(record)).toBe(true);
       expect(record.summary.points.earned).toBe(record.summary.points.max);
@@ -39,12 +50,17 @@ describe.runIf(root)('scenarios/lab1.yaml (needs root: network namespaces)', () 
       // Steps on a connection are on the host that opened it; the DNS fixture is reported at r1's own address.
       const steps = allSteps(record.steps);
       expect([...new Set(steps.filter((s) => ['send', 'expect', 'close'].includes(s.kind)).map((s) => s.host))]).toEqual(['client']);
-      expect(steps.find((s) => s.title === 'DNS server on the home router')?.fixture).toMatchObject({ kind: 'dns', address: '198.51.100.1', port: 53 });
+      expect(steps.find((s) => s.title === 'DNS server on the home router')?.fixture).toMatchObject({
+        kind: 'dns',
+        address: '198.51.100.1',
+        port: 53,
+      });
       // The step named for Python's http.server runs it: its answer is Python's, not a wirelab fixture's.
       const web = steps.find((s) => s.title === 'python3 -m http.server 8000 --bind 127.0.0.1');
       expect(web?.fixture).toMatchObject({ kind: 'command', address: '127.0.0.1', port: 8000 });
       expect(web?.fixture?.pid).toBeGreaterThan(0);
-      const page = steps.find((s) => s.title === 'the browser sees the directory listing')?.transcript?.find((t) => t.dir === 'received')?.text ?? '';
+      const page =
+        steps.find((s) => s.title === 'the browser sees the directory listing')?.transcript?.find((t) => t.dir === 'received')?.text ?? '';
       expect(page).toMatch(/^HTTP\/1\.0 200 OK\r\nServer: SimpleHTTP\/[\d.]+ Python\//);
       expect(page).not.toContain('wirelab-http');
       const rec = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));

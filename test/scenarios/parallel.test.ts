@@ -40,7 +40,9 @@ describe.runIf(root)('twenty runs of one topology scenario at once', () => {
       const ids = runs.map((x) => x.record.topology!.runId!);
       expect(new Set(ids).size).toBe(20);
       for (const { record } of runs) {
-        const bad = record.steps.filter((s) => s.status !== 'passed').map((s) => `${s.title}: ${s.error?.message ?? JSON.stringify(s.checks)}`);
+        const bad = record.steps
+          .filter((s) => s.status !== 'passed')
+          .map((s) => `${s.title}: ${s.error?.message ?? JSON.stringify(s.checks)}`);
         expect(bad).toEqual([]);
       }
       const left = (await execa('ip', ['netns', 'list'])).stdout;

@@ -32,7 +32,11 @@ steps:
     const s = record.steps[0];
     expect(s.status).toBe('passed');
     expect(s.earned).toBe(2);
-    expect(s.capture).toMatchObject({ engine: 'native', dropped: 0, counters: { captured: 7, received: 14, droppedByKernel: 0, droppedByInterface: 0 } });
+    expect(s.capture).toMatchObject({
+      engine: 'native',
+      dropped: 0,
+      counters: { captured: 7, received: 14, droppedByKernel: 0, droppedByInterface: 0 },
+    });
     expect(s.capture!.packets).toHaveLength(s.capture!.counters!.captured);
     // the loss check is a precondition, recorded only when it fails: the checks are the scenario's
     expect(s.checks.map((c) => c.title)).toEqual(['number of packets']);
@@ -47,7 +51,10 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   /** Runs the step against a fake host whose capture "captured" `n` packets with these counters. */
-  async function runWith(counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined, body: Record<string, unknown> = {}) {
+  async function runWith(
+    counters: { captured: number; received: number; droppedByKernel: number; droppedByInterface: number } | undefined,
+    body: Record<string, unknown> = {},
+  ) {
     const rec: Partial<StepRecord> & { checks: Check[]; startArgs?: unknown } = { checks: [] };
     const file = join(dir, 'c.pcap');
     const host = {
@@ -65,7 +72,14 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
           const frame = Buffer.from('ffffffffffff00000000000108004500001c000100004011f97f7f0000017f0000013039303900080000', 'hex');
           for (let i = 0; i < (counters?.captured ?? 3); i++) w.write({ tsNs: BigInt(1_700_000_000 + i) * 1_000_000_000n, data: frame });
           w.close();
-          return { file, format: 'pcap', packets: counters?.captured ?? 3, linktype: 1, engine: counters ? 'native' : 'cap', ...(counters ? { counters } : {}) };
+          return {
+            file,
+            format: 'pcap',
+            packets: counters?.captured ?? 3,
+            linktype: 1,
+            engine: counters ? 'native' : 'cap',
+            ...(counters ? { counters } : {}),
+          };
         }
         return {};
       }
@@ -85,7 +99,11 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
   it('kernel drops: the check fails with the counts, the record keeps them', async () => {
     const rec = await runWith({ captured: 3, received: 10, droppedByKernel: 4, droppedByInterface: 0 });
     const loss = rec.checks.find((c) => c.title === 'capture lost no packets')!;
-    expect(loss).toMatchObject({ passed: false, expected: '0 packets dropped', actual: '4 dropped by kernel, 0 dropped by interface (3 captured, 10 received by filter)' });
+    expect(loss).toMatchObject({
+      passed: false,
+      expected: '0 packets dropped',
+      actual: '4 dropped by kernel, 0 dropped by interface (3 captured, 10 received by filter)',
+    });
     expect(loss.detail).toMatch(/libpcap dropped 4 packets because the kernel capture buffer was full.*bigger buffer \(`buffer:` in MiB/);
     expect(loss.fraction).toBeUndefined(); // no partial credit for an incomplete capture
     expect(rec.capture).toMatchObject({ engine: 'native', dropped: 4, counters: { droppedByKernel: 4 } });

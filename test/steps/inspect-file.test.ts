@@ -22,7 +22,11 @@ symlinkSync(sub, join(base, 'via-link')); // a link to the folder itself is stil
 execFileSync('mkfifo', [join(sub, 'fifo.pcap')]);
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const refused = (file: string, root?: string) => openConfined(file, root).then(async (r) => (await r.handle.close(), 'opened'), (e: Error) => (e instanceof UnsafeFileError ? e.message : `other: ${e.message}`));
+const refused = (file: string, root?: string) =>
+  openConfined(file, root).then(
+    async (r) => (await r.handle.close(), 'opened'),
+    (e: Error) => (e instanceof UnsafeFileError ? e.message : `other: ${e.message}`),
+  );
 
 describe('opening a file a student handed in', () => {
   it('opens a regular file and a link that stays inside the folder', async () => {
@@ -34,8 +38,12 @@ describe('opening a file a student handed in', () => {
   });
 
   it('refuses links out of the folder without reading them', async () => {
-    expect(await refused(join(sub, 'classmate.pcap'), sub)).toMatch(/classmate\.pcap is a link out of the submission's folder \(it leads to .*bob\/echo\.pcapng\)/);
-    expect(await refused(join(sub, 'passwd.pcap'), sub)).toMatch(/passwd\.pcap is a link out of the submission's folder \(it leads to \/etc\/passwd\)/);
+    expect(await refused(join(sub, 'classmate.pcap'), sub)).toMatch(
+      /classmate\.pcap is a link out of the submission's folder \(it leads to .*bob\/echo\.pcapng\)/,
+    );
+    expect(await refused(join(sub, 'passwd.pcap'), sub)).toMatch(
+      /passwd\.pcap is a link out of the submission's folder \(it leads to \/etc\/passwd\)/,
+    );
     // outside any confining folder a link is followed (a scenario's own reference capture)
     expect(await refused(join(sub, 'classmate.pcap'))).toBe('opened');
   });
@@ -48,7 +56,9 @@ describe('opening a file a student handed in', () => {
 
   it('an inspect step reports the refusal as its check, and nothing of the file', async () => {
     const scen = join(base, 'inspect.yaml');
-    const steps = ['passwd', 'fifo', 'inside'].map((n) => `  - inspect: { file: "{{submission}}/${n}.pcap", expect: { packets: ["..."] } }\n    name: ${n}\n`);
+    const steps = ['passwd', 'fifo', 'inside'].map(
+      (n) => `  - inspect: { file: "{{submission}}/${n}.pcap", expect: { packets: ["..."] } }\n    name: ${n}\n`,
+    );
     writeFileSync(scen, `name: inspect-files\nsteps:\n${steps.join('')}`);
     const r = await wirelab(['run', scen, '--var', `submission=${sub}`, '--out', join(base, 'run'), '--json'], { timeout: 30_000 });
     expect(r.exitCode, r.stderr).toBe(1);

@@ -59,7 +59,13 @@ describe('inspect a capture file', () => {
     const rows = s.capture!.packets;
     expect(rows).toHaveLength(11);
     // the Info column as `tshark -n -r` prints it for these frames
-    expect(rows[0]).toMatchObject({ source: '198.51.100.55', destination: '203.0.113.10', protocol: 'TCP', length: 58, info: '55182 → 50007 [SYN] Seq=0 Win=64240 Len=0 MSS=1460' });
+    expect(rows[0]).toMatchObject({
+      source: '198.51.100.55',
+      destination: '203.0.113.10',
+      protocol: 'TCP',
+      length: 58,
+      info: '55182 → 50007 [SYN] Seq=0 Win=64240 Len=0 MSS=1460',
+    });
     expect(rows[6].info).toBe('50007 → 55182 [PSH, ACK] Seq=11 Ack=8 Win=64240 Len=7');
   });
 
@@ -106,7 +112,10 @@ describe('inspect a capture file', () => {
     for (const f of [text, join(dir, 'missing.pcapng')]) {
       const { record } = await runText(scenario(f, session));
       const s = record.steps[0];
-      expect(s.checks.map((c) => c.title), f).toEqual(['capture file readable']);
+      expect(
+        s.checks.map((c) => c.title),
+        f,
+      ).toEqual(['capture file readable']);
       expect(s.checks[0]).toMatchObject({ passed: false, precondition: true });
       expect(s.earned).toBe(0);
     }

@@ -90,7 +90,9 @@ steps:
   });
 
   it('checks port lists against the scanned range and host names', () => {
-    const d = diagnostics('name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, expect: { open: [80], closed: rest, filtered: rest } }\n  - traceroute: { target: server }\n');
+    const d = diagnostics(
+      'name: t\nsteps:\n  - scan: { target: 127.0.0.1, ports: 1-10, expect: { open: [80], closed: rest, filtered: rest } }\n  - traceroute: { target: server }\n',
+    );
     expect(d.map((x) => [x.line, x.code])).toEqual([
       [3, 'bad-value'],
       [3, 'bad-value'],

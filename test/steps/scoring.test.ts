@@ -13,7 +13,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const C = '198.51.100.55';
 const S = '203.0.113.10';
-const frame = (src: string, dst: string, sport: number, dport: number, text: string) => ether(0x0800, ipv4(src, dst, 17, udp(sport, dport, new TextEncoder().encode(text))));
+const frame = (src: string, dst: string, sport: number, dport: number, text: string) =>
+  ether(0x0800, ipv4(src, dst, 17, udp(sport, dport, new TextEncoder().encode(text))));
 function pcap(name: string, frames: Uint8Array[]): string {
   const f = join(dir, name);
   writeFileSync(f, pcapFile(frames.map((data, i) => ({ ts: 1_700_000_000 + i / 100, data }))));
@@ -39,8 +40,17 @@ const exchange = `          - client > server:7007 UDP\n          - server:7007 
 describe('earnedPoints: credit only for what the submission did', () => {
   const check = (passed: boolean, more: object = {}) => ({ title: 'c', passed, ...more });
   it('a passing precondition earns nothing by itself; a failing one makes the step 0', () => {
-    expect(earnedPoints({ points: 4, status: 'failed', partial: true, checks: [check(true, { precondition: true }), check(false, { fraction: 0 })] })).toBe(0);
-    expect(earnedPoints({ points: 4, status: 'failed', partial: true, checks: [check(false, { precondition: true }), check(true)] })).toBe(0);
+    expect(
+      earnedPoints({
+        points: 4,
+        status: 'failed',
+        partial: true,
+        checks: [check(true, { precondition: true }), check(false, { fraction: 0 })],
+      }),
+    ).toBe(0);
+    expect(earnedPoints({ points: 4, status: 'failed', partial: true, checks: [check(false, { precondition: true }), check(true)] })).toBe(
+      0,
+    );
     expect(earnedPoints({ points: 4, status: 'passed', checks: [check(true, { precondition: true }), check(true)] })).toBe(4);
   });
   it('fractions count only with partial: true', () => {
@@ -53,7 +63,12 @@ describe('earnedPoints: credit only for what the submission did', () => {
 
 describe('inspect: the file being a capture is a precondition, not a score', () => {
   it('an unrelated 8-packet DNS capture checked against a port-7007 pattern earns 0 (was half the points)', async () => {
-    const dns = pcap('dns.pcap', Array.from({ length: 8 }, (_, i) => (i % 2 ? frame('192.0.2.53', C, 53, 50000 + i, 'answer') : frame(C, '192.0.2.53', 50001 + i, 53, 'query'))));
+    const dns = pcap(
+      'dns.pcap',
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2 ? frame('192.0.2.53', C, 53, 50000 + i, 'answer') : frame(C, '192.0.2.53', 50001 + i, 53, 'query'),
+      ),
+    );
     const { record } = await runText(inspect(dns, exchange));
     const step = record.steps[0];
     expect(step.checks.map((c) => [c.title, c.passed, c.precondition ?? false])).toEqual([
@@ -84,7 +99,7 @@ describe('packet sequences: all or nothing unless partial: true; lines carry wei
     expect(record.steps[0].partial).toBeUndefined();
   });
 
-  it('partial: true gives the fraction of lines, weighted; weight 0 for the grader\'s own packet', async () => {
+  it("partial: true gives the fraction of lines, weighted; weight 0 for the grader's own packet", async () => {
     const f = pcap('no-answer-2.pcap', [request()]);
     const half = await runText(inspect(f, exchange, '    partial: true'));
     expect(half.record.steps[0].partial).toBe(true);
@@ -100,21 +115,28 @@ describe('packet sequences: all or nothing unless partial: true; lines carry wei
   });
 
   it('partial and weight are checked before anything runs', () => {
-    expect(diagnostics(`
+    expect(
+      diagnostics(`
 name: t
 steps:
   - serve: { as: e, echo: {} }
     partial: true
-`).map((d) => d.code)).toContain('unknown-key');
+`).map((d) => d.code),
+    ).toContain('unknown-key');
     const bad = diagnostics(inspect('x.pcap', `          - { packet: "client > server:7007 UDP", weight: -1 }\n`));
     expect(bad.map((x) => [x.line, x.code])).toEqual([[9, 'bad-value']]);
-    const unknown = diagnostics(inspect('x.pcap', `          - { packet: "client > server:7007 UDP", weight: 2 }\n          - { packet: "client > nobody:7007 UDP" }\n`));
+    const unknown = diagnostics(
+      inspect(
+        'x.pcap',
+        `          - { packet: "client > server:7007 UDP", weight: 2 }\n          - { packet: "client > nobody:7007 UDP" }\n`,
+      ),
+    );
     expect(unknown.map((x) => [x.line, x.col, x.code])).toEqual([[10, 33, 'unknown-host']]);
   });
 });
 
 describe.runIf(root)('capture: what the steps during it need being up is a precondition', () => {
-  it('a server that never started earns 0, even with partial credit for the grader\'s own datagram', async () => {
+  it("a server that never started earns 0, even with partial credit for the grader's own datagram", async () => {
     const port = await freePort('127.0.0.1');
     const send = `import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'ping', ('127.0.0.1', ${port}))`;
     const { record } = await runText(`

@@ -19,7 +19,8 @@ describe('run state and cleanup selection', () => {
   it('matches only wirelab namespace names', () => {
     expect(NETNS_PATTERN.exec('wl-a1b2c3-client')?.[1]).toBe('a1b2c3');
     expect(NETNS_PATTERN.exec('wl-a1b2c3--sw')?.[1]).toBe('a1b2c3');
-    for (const other of ['wlt1-client', 'wlt5-bench-srv', 'wl-zzzzzz-a', 'wlbench-1-a', 'lab-a1b2c3-x']) expect(NETNS_PATTERN.test(other)).toBe(false);
+    for (const other of ['wlt1-client', 'wlt5-bench-srv', 'wl-zzzzzz-a', 'wlbench-1-a', 'lab-a1b2c3-x'])
+      expect(NETNS_PATTERN.test(other)).toBe(false);
   });
 
   it('claims distinct run ids owned by this process', () => {
@@ -27,7 +28,11 @@ describe('run state and cleanup selection', () => {
     const b = claimRun();
     expect(a.runId).not.toBe(b.runId);
     expect(ownerAlive(a)).toBe(true);
-    expect(readStates().map((s) => s.runId).sort()).toEqual([a.runId, b.runId].sort());
+    expect(
+      readStates()
+        .map((s) => s.runId)
+        .sort(),
+    ).toEqual([a.runId, b.runId].sort());
     rmSync(join(dir, `${a.runId}.json`));
     rmSync(join(dir, `${b.runId}.json`));
   });
@@ -36,7 +41,10 @@ describe('run state and cleanup selection', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const deadPid = Number(dead.stdout);
     const state = (runId: string, pid: number, pidStart: string) =>
-      writeFileSync(join(dir, `${runId}.json`), JSON.stringify({ runId, pid, pidStart, startedAt: '', namespaces: [`wl-${runId}-a`], netnsDirs: [], agents: [] }));
+      writeFileSync(
+        join(dir, `${runId}.json`),
+        JSON.stringify({ runId, pid, pidStart, startedAt: '', namespaces: [`wl-${runId}-a`], netnsDirs: [], agents: [] }),
+      );
     state('dead01', deadPid, processStart(process.pid)!);
     state('bbbbbb', process.pid, 'not-my-start-time');
     state('aaaaaa', process.pid, processStart(process.pid)!);
@@ -50,8 +58,11 @@ describe('run state and cleanup selection', () => {
 
 describe('cleanup removes only what a state file of a dead run names', () => {
   const root = process.getuid?.() === 0;
-  const ns = (name: string) => spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').some((l) => l.split(' ')[0] === name);
-  it.skipIf(!root)('leaves a wl-<hex>-* namespace no state file names (with a live process inside), removes a dead run\'s', async () => {
+  const ns = (name: string) =>
+    spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .some((l) => l.split(' ')[0] === name);
+  it.skipIf(!root)("leaves a wl-<hex>-* namespace no state file names (with a live process inside), removes a dead run's", async () => {
     const foreign = `wl-${randomBytes(3).toString('hex')}-x`;
     const deadId = randomBytes(3).toString('hex');
     const deadNs = `wl-${deadId}-a`;
@@ -61,7 +72,18 @@ describe('cleanup removes only what a state file of a dead run names', () => {
       expect(spawnSync('ip', ['netns', 'add', deadNs]).status).toBe(0);
       sleeper = spawn('ip', ['netns', 'exec', foreign, 'sleep', '30'], { stdio: 'ignore' });
       const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-      writeFileSync(join(dir, `${deadId}.json`), JSON.stringify({ runId: deadId, pid: Number(dead.stdout), pidStart: 'gone', startedAt: '', namespaces: [deadNs], netnsDirs: [], agents: [] }));
+      writeFileSync(
+        join(dir, `${deadId}.json`),
+        JSON.stringify({
+          runId: deadId,
+          pid: Number(dead.stdout),
+          pidStart: 'gone',
+          startedAt: '',
+          namespaces: [deadNs],
+          netnsDirs: [],
+          agents: [],
+        }),
+      );
       const dry = await cleanupRuns({ dryRun: true });
       expect(dry.runs.map((r) => r.runId)).toContain(deadId);
       expect(dry.left.find((l) => l.name === foreign)?.reason).toMatch(/no state file/);

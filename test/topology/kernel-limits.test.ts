@@ -39,7 +39,10 @@ describe.skipIf(!isRoot)('topologies the kernel once refused, built', () => {
     // -w3: a switch just built may lose the first ARP exchange; ping resends within the bound
     // 572 bytes of ICMP payload + 28 of headers = 600, with DF: fits exactly; one byte more does not
     expect(await nsRun(t, 'a', ['ping', '-c1', '-w3', '-n', '-M', 'do', '-s', '572', '192.0.2.2'])).toMatch(/ [1-9]\d* received/);
-    const over = await nsRun(t, 'a', ['ping', '-c1', '-W1', '-n', '-M', 'do', '-s', '573', '192.0.2.2']).then(() => 'sent', (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+    const over = await nsRun(t, 'a', ['ping', '-c1', '-W1', '-n', '-M', 'do', '-s', '573', '192.0.2.2']).then(
+      () => 'sent',
+      (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
+    );
     expect(over).toMatch(/message too long|mtu=600|0 received/i);
     expect(await nsRun(t, 'a', ['ping', '-c1', '-w3', '-n', '-M', 'do', '-s', '548', '198.51.100.2'])).toMatch(/ [1-9]\d* received/);
     await teardown(t);
@@ -52,7 +55,10 @@ describe.skipIf(!isRoot)('topologies the kernel once refused, built', () => {
     const plan = runPlan(mustPlan({ hosts: { solo: { ip: '192.0.2.1/24' } } }), state.runId);
     // no kernel has this link type: `ip` answers "Unknown device type", as this one does for `dummy`
     plan.setups[0].ipBatch = plan.setups[0].ipBatch.map((l) => l.replace('type bridge', 'type wlnosuch'));
-    const err = await applyPlan(plan, state).then(() => undefined, (e: unknown) => e);
+    const err = await applyPlan(plan, state).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EnvironmentError);
     expect((err as EnvironmentError).exitCode).toBe(3);
     expect((err as EnvironmentError).message).toContain('no "wlnosuch" network device');

@@ -51,7 +51,10 @@ export async function cleanupAll(): Promise<void> {
 /** Namespaces and /etc/netns dirs of this file's runs that still exist. */
 export async function leftovers(): Promise<string[]> {
   const { stdout } = await execFileP('ip', ['netns', 'list']);
-  const names = stdout.split('\n').map((l) => l.split(' ')[0]).filter(Boolean);
+  const names = stdout
+    .split('\n')
+    .map((l) => l.split(' ')[0])
+    .filter(Boolean);
   const mine = (n: string) => [...myRuns].some((id) => n.startsWith(`wl-${id}-`));
   return [...names.filter(mine), ...[...myRuns].filter((id) => existsSync(`/run/wirelab/${id}.json`)).map((id) => `state ${id}`)];
 }

@@ -21,7 +21,11 @@ const chainModel = (silent: boolean): TopologySpec => ({
 });
 
 const hopAddresses = (out: string) =>
-  out.split('\n').slice(1).filter(Boolean).map((l) => l.trim().split(/\s+/)[1]);
+  out
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.trim().split(/\s+/)[1]);
 
 const isRoot = process.getuid?.() === 0;
 
@@ -49,7 +53,10 @@ describeRoot('topologies in network namespaces', () => {
 
   it('dual stack through a router: computed IPv6 routes and the gateway for both families', async () => {
     const t = await build({
-      networks: { lan1: { subnet: '198.51.100.0/24', subnet6: '2001:db8:1::/64' }, lan2: { subnet: '203.0.113.0/24', subnet6: '2001:db8:2::/64' } },
+      networks: {
+        lan1: { subnet: '198.51.100.0/24', subnet6: '2001:db8:1::/64' },
+        lan2: { subnet: '203.0.113.0/24', subnet6: '2001:db8:2::/64' },
+      },
       hosts: {
         client: { ip: ['198.51.100.55/24', '2001:db8:1::55/64'], gateway: 'r' },
         r: { ip: ['198.51.100.1/24', '2001:db8:1::1/64', '203.0.113.1/24', '2001:db8:2::1/64'], forward: true },
@@ -90,7 +97,16 @@ describeRoot('topologies in network namespaces', () => {
     dump.stdout!.on('data', (d) => (out += d));
     dump.stderr!.on('data', (d) => (err += d));
     expect(await until(() => err.includes('listening on'))).toBe(true);
-    expect(await until(async () => (await nsRun(t, 'client', ['ncat', '-z', '-w', '1', '198.51.100.10', '50007']).then(() => true, () => false)), 3000)).toBe(true);
+    expect(
+      await until(
+        async () =>
+          await nsRun(t, 'client', ['ncat', '-z', '-w', '1', '198.51.100.10', '50007']).then(
+            () => true,
+            () => false,
+          ),
+        3000,
+      ),
+    ).toBe(true);
     expect(await until(() => out.includes('\n'))).toBe(true);
     expect(out).toMatch(/198\.51\.100\.10\.50007 > 198\.51\.100\.55\.\d+: Flags \[S\.\].*mss 1452/);
   });
@@ -116,9 +132,14 @@ describeRoot('topologies in network namespaces', () => {
 
   it('writes each host resolv.conf where ip netns exec shows it, and removes it on teardown', async () => {
     const t = await build({
-      hosts: { a: { ip: '192.0.2.1/24', resolver: { nameserver: '192.0.2.2', search: ['home', 'lab.example'], ndots: 2 } }, b: { ip: '192.0.2.2/24' } },
+      hosts: {
+        a: { ip: '192.0.2.1/24', resolver: { nameserver: '192.0.2.2', search: ['home', 'lab.example'], ndots: 2 } },
+        b: { ip: '192.0.2.2/24' },
+      },
     });
-    expect(await nsRun(t, 'a', ['cat', '/etc/resolv.conf'])).toBe('# written by wirelab\nnameserver 192.0.2.2\nsearch home lab.example\noptions ndots:2\n');
+    expect(await nsRun(t, 'a', ['cat', '/etc/resolv.conf'])).toBe(
+      '# written by wirelab\nnameserver 192.0.2.2\nsearch home lab.example\noptions ndots:2\n',
+    );
     const dir = `/etc/netns/${t.hosts.get('a')!.netns}`;
     expect(existsSync(dir)).toBe(true);
     await teardown(t);
@@ -151,7 +172,9 @@ describeRoot('topologies in network namespaces', () => {
   });
 
   it('a run killed with SIGKILL leaves namespaces that cleanup removes (and only its own)', async () => {
-    const child = spawn(process.execPath, [new URL('./killed-run.mjs', import.meta.url).pathname, workdir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [new URL('./killed-run.mjs', import.meta.url).pathname, workdir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const info = await new Promise<{ runId: string; namespaces: string[] }>((resolve, reject) => {
         let out = '';
@@ -188,7 +211,9 @@ describeRoot('topologies in network namespaces', () => {
     const worker = async () => {
       while (work.shift() !== undefined && !aborted) {
         try {
-          const t = await build({ hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: '192.0.2.2/24', firewall: { policy: 'reject', allow: ['icmp'] } } } });
+          const t = await build({
+            hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: '192.0.2.2/24', firewall: { policy: 'reject', allow: ['icmp'] } } },
+          });
           ids.add(t.runId);
           expect(await nsRun(t, 'a', ['ping', '-c1', '-W1', '-n', '192.0.2.2'])).toContain('1 received');
           await teardown(t);
@@ -204,7 +229,10 @@ describeRoot('topologies in network namespaces', () => {
   });
 
   it('links with delay need netem: EnvironmentError naming sch_netem, nothing left behind', async () => {
-    const err = await build({ hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: '192.0.2.2/24' } }, links: [{ between: ['a', 'b'], delay: '20ms' }] }).catch((e) => e);
+    const err = await build({
+      hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: '192.0.2.2/24' } },
+      links: [{ between: ['a', 'b'], delay: '20ms' }],
+    }).catch((e) => e);
     if (!(err instanceof EnvironmentError)) {
       // this kernel has netem after all: the link must then carry the delay
       expect(err.constructor.name).toBe('BuiltTopology');

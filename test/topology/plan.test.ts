@@ -16,7 +16,10 @@ export const chain: TopologySpec = {
     r2: { ip: ['192.0.2.2/30', '192.0.2.5/30'], forward: true, icmp: 'silent' },
     r3,
     r4: { ip: ['192.0.2.10/30', '203.0.113.1/24'], forward: true },
-    server: { ip: { ip: '203.0.113.10/24', mtu: 1492 }, firewall: { policy: 'drop', allow: ['tcp/50007', 'icmp'], reject: ['tcp/50009', 'udp/53'] } },
+    server: {
+      ip: { ip: '203.0.113.10/24', mtu: 1492 },
+      firewall: { policy: 'drop', allow: ['tcp/50007', 'icmp'], reject: ['tcp/50009', 'udp/53'] },
+    },
   },
 };
 
@@ -29,7 +32,10 @@ describe('topology schema', () => {
     expect(validate(chain), JSON.stringify(validate.errors)).toBe(true);
     const lan: TopologySpec = {
       networks: { lan1: { subnet: '198.51.100.0/24', subnet6: '2001:db8:1::/64', mtu: 1400 } },
-      hosts: { a: { ip: ['198.51.100.2/24', '2001:db8:1::2/64'] }, b: { ip: [{ ip: ['198.51.100.3/24', '2001:db8:1::3/64'], network: 'lan1' }] } },
+      hosts: {
+        a: { ip: ['198.51.100.2/24', '2001:db8:1::2/64'] },
+        b: { ip: [{ ip: ['198.51.100.3/24', '2001:db8:1::3/64'], network: 'lan1' }] },
+      },
       links: [['a', 'b'], { between: ['a', 'b'], delay: '20ms', loss: 1 }],
     };
     expect(validate(lan), JSON.stringify(validate.errors)).toBe(true);
@@ -97,15 +103,24 @@ describe('planTopology: the checks', () => {
   });
 
   it('reports an unreachable host (no router between the subnets)', () => {
-    const m = (forward: boolean): TopologySpec => ({ hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: ['192.0.2.2/24', '198.51.100.1/24'], forward }, c: { ip: '198.51.100.2/24' } } });
-    expect(msgs(m(false))).toEqual(['/topology/hosts/c: host c cannot be reached from a: no chain of routers (forward: true) connects their subnets']);
+    const m = (forward: boolean): TopologySpec => ({
+      hosts: { a: { ip: '192.0.2.1/24' }, b: { ip: ['192.0.2.2/24', '198.51.100.1/24'], forward }, c: { ip: '198.51.100.2/24' } },
+    });
+    expect(msgs(m(false))).toEqual([
+      '/topology/hosts/c: host c cannot be reached from a: no chain of routers (forward: true) connects their subnets',
+    ]);
     expect(msgs(m(true))).toEqual([]);
   });
 
   it('reports bad links, routes, rules and resolvers with their paths', () => {
     const m: TopologySpec = {
       hosts: {
-        a: { ip: '192.0.2.1/24', routes: [{ to: 'x', via: '203.0.113.1' }], firewall: { allow: ['tcp/9-3'] }, resolver: { nameserver: 'ns.example' } },
+        a: {
+          ip: '192.0.2.1/24',
+          routes: [{ to: 'x', via: '203.0.113.1' }],
+          firewall: { allow: ['tcp/9-3'] },
+          resolver: { nameserver: 'ns.example' },
+        },
         b: { ip: '192.0.2.2/24' },
       },
       links: [['a', 'c']],
@@ -125,8 +140,14 @@ describe('runPlan: the plan for one run', () => {
     const plan = runPlan(mustPlan(chain), 'a1b2c3');
     const routes = (h: string) => plan.hosts.find((x) => x.name === h)!.routes.map((r) => `${r.to} via ${r.via} dev ${r.dev}`);
     expect(routes('client')).toEqual(['default via 198.51.100.1 dev eth0']);
-    expect(routes('server')).toEqual(['198.51.100.0/24', '192.0.2.0/30', '192.0.2.4/30', '192.0.2.8/30'].map((n) => `${n} via 203.0.113.1 dev eth0`));
-    expect(routes('r2')).toEqual(['198.51.100.0/24 via 192.0.2.1 dev eth0', '192.0.2.8/30 via 192.0.2.6 dev eth1', '203.0.113.0/24 via 192.0.2.6 dev eth1']);
+    expect(routes('server')).toEqual(
+      ['198.51.100.0/24', '192.0.2.0/30', '192.0.2.4/30', '192.0.2.8/30'].map((n) => `${n} via 203.0.113.1 dev eth0`),
+    );
+    expect(routes('r2')).toEqual([
+      '198.51.100.0/24 via 192.0.2.1 dev eth0',
+      '192.0.2.8/30 via 192.0.2.6 dev eth1',
+      '203.0.113.0/24 via 192.0.2.6 dev eth1',
+    ]);
   });
 
   it('names namespaces and interfaces per run, all interface names ≤ 15 characters', () => {
@@ -197,7 +218,12 @@ describe('runPlan: the plan for one run', () => {
 
   it('an invalid topology gives its problems, not a plan (mustPlan throws a UsageError listing them)', () => {
     const bad: TopologySpec = { hosts: { a: { ip: '192.0.2.1/24', gateway: 'x' } } };
-    expect(planTopology(bad)).toEqual({ ok: false, problems: [{ path: ['topology', 'hosts', 'a', 'gateway'], message: 'gateway "x" is neither a host of the topology nor an IP address' }] });
+    expect(planTopology(bad)).toEqual({
+      ok: false,
+      problems: [
+        { path: ['topology', 'hosts', 'a', 'gateway'], message: 'gateway "x" is neither a host of the topology nor an IP address' },
+      ],
+    });
     expect(() => mustPlan(bad)).toThrow(/\/topology\/hosts\/a\/gateway/);
   });
 

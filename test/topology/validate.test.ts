@@ -18,19 +18,44 @@ const check = (topology: string[]) => {
 
 describe('topology values the kernel refuses are found at validate time, at the value', () => {
   it('an mtu below 1280 on an interface with IPv6, at the mtu that applies (interface, host or network)', () => {
-    expect(check(['hosts:', '  a: { ip: { ip: [192.0.2.1/24, "2001:db8::1/64"], mtu: 1000 } }', '  b: { ip: [192.0.2.2/24, "2001:db8::2/64"] }'])).toEqual([
+    expect(
+      check([
+        'hosts:',
+        '  a: { ip: { ip: [192.0.2.1/24, "2001:db8::1/64"], mtu: 1000 } }',
+        '  b: { ip: [192.0.2.2/24, "2001:db8::2/64"] }',
+      ]),
+    ).toEqual([
       '4:59 [1000] bad-topology mtu 1000 is below 1280, the least IPv6 allows (the kernel turns IPv6 off on such a link), and it applies to eth0 of a, which carries 2001:db8::1/64: set mtu to 1280 or more, or keep that link IPv4-only',
     ]);
-    const host = check(['hosts:', '  a: { ip: ["2001:db8::1/64", "2001:db8:2::1/64"], mtu: 600 }', '  b: { ip: "2001:db8::2/64" }', '  c: { ip: "2001:db8:2::2/64" }']);
+    const host = check([
+      'hosts:',
+      '  a: { ip: ["2001:db8::1/64", "2001:db8:2::1/64"], mtu: 600 }',
+      '  b: { ip: "2001:db8::2/64" }',
+      '  c: { ip: "2001:db8:2::2/64" }',
+    ]);
     expect(host).toHaveLength(1); // once, though it applies to two interfaces
     expect(host[0]).toMatch(/^4:\d+ \[600\] bad-topology mtu 600 is below 1280/);
-    const net = check(['networks:', '  lan: { subnet: 192.0.2.0/24, subnet6: "2001:db8::/64", mtu: 1279 }', 'hosts:', '  a: { ip: [192.0.2.1/24, "2001:db8::1/64"] }', '  b: { ip: 192.0.2.2/24 }']);
+    const net = check([
+      'networks:',
+      '  lan: { subnet: 192.0.2.0/24, subnet6: "2001:db8::/64", mtu: 1279 }',
+      'hosts:',
+      '  a: { ip: [192.0.2.1/24, "2001:db8::1/64"] }',
+      '  b: { ip: 192.0.2.2/24 }',
+    ]);
     expect(net).toHaveLength(1);
     expect(net[0]).toMatch(/^4:\d+ \[1279\] bad-topology mtu 1279 is below 1280/);
   });
 
   it('an IPv4-only link may have any mtu from 576', () => {
-    expect(check(['networks:', '  lan: { subnet: 192.0.2.0/24, mtu: 600 }', 'hosts:', '  a: { ip: 192.0.2.1/24 }', '  b: { ip: { ip: 192.0.2.2/24, mtu: 576 } }'])).toEqual([]);
+    expect(
+      check([
+        'networks:',
+        '  lan: { subnet: 192.0.2.0/24, mtu: 600 }',
+        'hosts:',
+        '  a: { ip: 192.0.2.1/24 }',
+        '  b: { ip: { ip: 192.0.2.2/24, mtu: 576 } }',
+      ]),
+    ).toEqual([]);
   });
 
   it('multicast, loopback, unspecified, reserved, /0, IPv6 link-local and IPv4-mapped addresses', () => {
@@ -40,8 +65,17 @@ describe('topology values the kernel refuses are found at validate time, at the 
       '  b: { ip: ["fe80::1/64", "::ffff:192.0.2.1/120", 240.0.0.1/8, 255.255.255.255/32] }',
     ]);
     expect(out.map((l) => l.split(' bad-topology ')[0])).toEqual([
-      '4:15 [224.0.0.1/4]', '4:28 ["ff02::1/16"]', '4:42 [127.0.0.5/8]', '4:55 ["::1/128"]', '4:66 [0.0.0.0/24]', '4:78 ["::/64"]', '4:87 [10.0.0.1/0]',
-      '5:15 ["fe80::1/64"]', '5:29 ["::ffff:192.0.2.1/120"]', '5:53 [240.0.0.1/8]', '5:66 [255.255.255.255/32]',
+      '4:15 [224.0.0.1/4]',
+      '4:28 ["ff02::1/16"]',
+      '4:42 [127.0.0.5/8]',
+      '4:55 ["::1/128"]',
+      '4:66 [0.0.0.0/24]',
+      '4:78 ["::/64"]',
+      '4:87 [10.0.0.1/0]',
+      '5:15 ["fe80::1/64"]',
+      '5:29 ["::ffff:192.0.2.1/120"]',
+      '5:53 [240.0.0.1/8]',
+      '5:66 [255.255.255.255/32]',
     ]);
     expect(out[0]).toContain('224.0.0.1/4 is a multicast address (224.0.0.0/4)');
     expect(out[1]).toContain('ff02::1/16 is a multicast address (ff00::/8)');
@@ -66,7 +100,14 @@ describe('topology values the kernel refuses are found at validate time, at the 
   });
 
   it('IPv4 link-local is a subnet like any other (Linux routes it)', () => {
-    expect(check(['hosts:', '  a: { ip: 169.254.1.1/16, gateway: r }', '  r: { ip: [169.254.1.2/16, 192.0.2.1/24], forward: true }', '  b: { ip: 192.0.2.2/24 }'])).toEqual([]);
+    expect(
+      check([
+        'hosts:',
+        '  a: { ip: 169.254.1.1/16, gateway: r }',
+        '  r: { ip: [169.254.1.2/16, 192.0.2.1/24], forward: true }',
+        '  b: { ip: 192.0.2.2/24 }',
+      ]),
+    ).toEqual([]);
   });
 
   it('subnets of named networks and route destinations: /0, special ranges, the wrong family', () => {
@@ -90,9 +131,17 @@ describe('topology values the kernel refuses are found at validate time, at the 
   it('a bad host-name key is reported once, at that key', () => {
     const out = check(['hosts:', '  a: { ip: 192.0.2.1/24 }', '  b: { ip: 192.0.2.2/24 }', '  Bad_Name: { ip: 192.0.2.3/24 }']);
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^6:5 \[Bad_Name:\] bad-value the key "Bad_Name" in "hosts" is not valid: A host name: a DNS label of lower-case letters/);
+    expect(out[0]).toMatch(
+      /^6:5 \[Bad_Name:\] bad-value the key "Bad_Name" in "hosts" is not valid: A host name: a DNS label of lower-case letters/,
+    );
     // another key rule (a network name) maps the same way
-    const net = check(['networks:', '  ok: { subnet: 192.0.2.0/24 }', '  "1bad": { subnet: 198.51.100.0/24 }', 'hosts:', '  a: { ip: 192.0.2.1/24 }']);
+    const net = check([
+      'networks:',
+      '  ok: { subnet: 192.0.2.0/24 }',
+      '  "1bad": { subnet: 198.51.100.0/24 }',
+      'hosts:',
+      '  a: { ip: 192.0.2.1/24 }',
+    ]);
     expect(net.map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual(['5:5 ["1bad"] bad-value']);
   });
 });
@@ -100,7 +149,10 @@ describe('topology values the kernel refuses are found at validate time, at the 
 describe('building on a kernel without some link types', () => {
   it('a lone interface (single-host topology) is a port-less bridge, not a dummy', () => {
     const plan = runPlan(mustPlan({ hosts: { solo: { ip: ['192.0.2.1/24', '2001:db8::1/64'] } } }), 'a1b2c3');
-    expect(plan.setups[0].ipBatch.filter((l) => l.startsWith('link add'))).toEqual(['link add eth0 mtu 1500 type bridge', 'link add eth1 mtu 1500 type bridge']);
+    expect(plan.setups[0].ipBatch.filter((l) => l.startsWith('link add'))).toEqual([
+      'link add eth0 mtu 1500 type bridge',
+      'link add eth1 mtu 1500 type bridge',
+    ]);
     expect(plan.hosts[0].interfaces.map((i) => i.peer)).toEqual(['none', 'none']);
   });
 
@@ -108,7 +160,12 @@ describe('building on a kernel without some link types', () => {
     const plan = runPlan(
       mustPlan({
         networks: { lan: { subnet: '192.0.2.0/24', mtu: 600 } },
-        hosts: { a: { ip: ['192.0.2.1/24', '198.51.100.1/24'], forward: true }, b: { ip: '192.0.2.2/24' }, c: { ip: '192.0.2.3/24' }, d: { ip: '198.51.100.2/24' } },
+        hosts: {
+          a: { ip: ['192.0.2.1/24', '198.51.100.1/24'], forward: true },
+          b: { ip: '192.0.2.2/24' },
+          c: { ip: '192.0.2.3/24' },
+          d: { ip: '198.51.100.2/24' },
+        },
       }),
       'a1b2c3',
     );
@@ -125,6 +182,8 @@ describe('building on a kernel without some link types', () => {
     expect(err!.message).toContain('no "veth" network device');
     expect(err!.fix).toContain('sudo modprobe veth');
     expect(err!.fix).toContain('CONFIG_VETH');
-    expect(missingFeature(new Error('ip -batch - failed (exit 1): RTNETLINK answers: File exists\nCommand failed -:2'), batch)).toBeUndefined();
+    expect(
+      missingFeature(new Error('ip -batch - failed (exit 1): RTNETLINK answers: File exists\nCommand failed -:2'), batch),
+    ).toBeUndefined();
   });
 });

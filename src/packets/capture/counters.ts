@@ -11,7 +11,11 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * dropped by kernel, and dropped by interface only when it is not 0.
  */
 export function formatCounters(c: CaptureCounters): string {
-  const lines = [`${plural(c.captured, 'packet')} captured`, `${plural(c.received, 'packet')} received by filter`, `${plural(c.droppedByKernel, 'packet')} dropped by kernel`];
+  const lines = [
+    `${plural(c.captured, 'packet')} captured`,
+    `${plural(c.received, 'packet')} received by filter`,
+    `${plural(c.droppedByKernel, 'packet')} dropped by kernel`,
+  ];
   if (c.droppedByInterface !== 0) lines.push(`${plural(c.droppedByInterface, 'packet')} dropped by interface`);
   return lines.join('\n');
 }

@@ -128,33 +128,57 @@ function openError(e: unknown, spec: CaptureSpec): Error {
     }
     return new UsageError(`no capture device named "${spec.device}" (${msg})${names ? `; devices here: ${names}` : ''}`, 'capture-device');
   }
-  if (code === 'filter' || (code === undefined && /syntax|filter|parse|expression/i.test(msg))) return new UsageError(`bad capture filter "${spec.filter}": ${msg}`, 'capture-filter');
-  return new EnvironmentError(`cannot capture on ${spec.device}: ${msg}`, 'check the device with `ip link` and run as root', 'capture-open');
+  if (code === 'filter' || (code === undefined && /syntax|filter|parse|expression/i.test(msg)))
+    return new UsageError(`bad capture filter "${spec.filter}": ${msg}`, 'capture-filter');
+  return new EnvironmentError(
+    `cannot capture on ${spec.device}: ${msg}`,
+    'check the device with `ip link` and run as root',
+    'capture-open',
+  );
 }
 
 /** Capture device names (libpcap's list), for error messages. */
 function deviceNames(): string[] {
   const native = nativeCapture();
-  return native ? native.devices() : cap().Cap.deviceList().map((d) => d.name);
+  return native
+    ? native.devices()
+    : cap()
+        .Cap.deviceList()
+        .map((d) => d.name);
 }
 
 /** Opens the device, starts writing every packet to `spec.file`. */
 export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
   const snaplen = spec.snaplen ?? DEFAULT_SNAPLEN;
-  if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > DEFAULT_SNAPLEN) throw new UsageError(`bad snaplen ${spec.snaplen}: give 1 to ${DEFAULT_SNAPLEN} bytes`);
+  if (!Number.isInteger(snaplen) || snaplen < 1 || snaplen > DEFAULT_SNAPLEN)
+    throw new UsageError(`bad snaplen ${spec.snaplen}: give 1 to ${DEFAULT_SNAPLEN} bytes`);
   const format: CaptureFormat = spec.format ?? (spec.file.endsWith('.pcapng') ? 'pcapng' : 'pcap');
   const engine = spec.engine ?? (nativeCapture() ? 'native' : 'cap');
   if (engine === 'cap') return startCapCapture(spec, snaplen, format);
   const native = nativeCapture();
   if (!native) {
-    throw new EnvironmentError(`the native capture module is not available (${nativeCaptureError()})`, 'apt-get install -y build-essential libpcap-dev && npm run install', 'missing-tool');
+    throw new EnvironmentError(
+      `the native capture module is not available (${nativeCaptureError()})`,
+      'apt-get install -y build-essential libpcap-dev && npm run install',
+      'missing-tool',
+    );
   }
   let handle;
   try {
-    handle = native.open({ device: spec.device, file: spec.file, filter: spec.filter ?? '', format, snaplen, bufferSize: spec.bufferSize ?? 64 << 20, quietMs: spec.quietMs ?? 50, maxDrainMs: spec.maxDrainMs ?? 5000 });
+    handle = native.open({
+      device: spec.device,
+      file: spec.file,
+      filter: spec.filter ?? '',
+      format,
+      snaplen,
+      bufferSize: spec.bufferSize ?? 64 << 20,
+      quietMs: spec.quietMs ?? 50,
+      maxDrainMs: spec.maxDrainMs ?? 5000,
+    });
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === 'file') throw new EnvironmentError((e as Error).message, 'check that the run folder exists and is writable', 'capture-file');
+    if (code === 'file')
+      throw new EnvironmentError((e as Error).message, 'check that the run folder exists and is writable', 'capture-file');
     throw openError(e, spec);
   }
   const h = handle;
@@ -173,7 +197,14 @@ export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
         linktype,
         engine: 'native' as const,
         ...(st.received !== undefined
-          ? { counters: { captured: st.captured, received: st.received, droppedByKernel: st.droppedByKernel ?? 0, droppedByInterface: st.droppedByInterface ?? 0 } }
+          ? {
+              counters: {
+                captured: st.captured,
+                received: st.received,
+                droppedByKernel: st.droppedByKernel ?? 0,
+                droppedByInterface: st.droppedByInterface ?? 0,
+              },
+            }
           : {}),
       }))),
   };

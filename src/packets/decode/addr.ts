@@ -22,7 +22,7 @@ export function ipv6At(b: Uint8Array, o: number): string {
   for (let i = 0; i < 8; i++) g[i] = (b[o + 2 * i] << 8) | b[o + 2 * i + 1];
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -36,7 +36,7 @@ export function ipv6At(b: Uint8Array, o: number): string {
     i = j;
   }
   // IPv4-mapped / compatible forms print the tail as a dotted quad, as inet_ntop does.
-  if (bestStart === 0 && (bestLen === 5 && g[5] === 0xffff || bestLen === 6 && (g[6] !== 0 || g[7] > 1))) {
+  if (bestStart === 0 && ((bestLen === 5 && g[5] === 0xffff) || (bestLen === 6 && (g[6] !== 0 || g[7] > 1)))) {
     const prefix = bestLen === 5 ? '::ffff:' : '::';
     return prefix + ipv4At(b, o + 12);
   }
@@ -66,4 +66,3 @@ export function macAt(b: Uint8Array, o: number): string {
 export function macColumn(b: Uint8Array, o: number): string {
   return macAt(b, o);
 }
-

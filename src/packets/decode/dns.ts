@@ -12,16 +12,50 @@ export interface DnsLayer {
 }
 
 const TYPE_NAMES: Record<number, string> = {
-  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA',
-  33: 'SRV', 35: 'NAPTR', 39: 'DNAME', 41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY',
-  50: 'NSEC3', 64: 'SVCB', 65: 'HTTPS', 99: 'SPF', 251: 'IXFR', 252: 'AXFR', 255: 'ANY', 257: 'CAA',
+  1: 'A',
+  2: 'NS',
+  5: 'CNAME',
+  6: 'SOA',
+  12: 'PTR',
+  13: 'HINFO',
+  15: 'MX',
+  16: 'TXT',
+  28: 'AAAA',
+  33: 'SRV',
+  35: 'NAPTR',
+  39: 'DNAME',
+  41: 'OPT',
+  43: 'DS',
+  46: 'RRSIG',
+  47: 'NSEC',
+  48: 'DNSKEY',
+  50: 'NSEC3',
+  64: 'SVCB',
+  65: 'HTTPS',
+  99: 'SPF',
+  251: 'IXFR',
+  252: 'AXFR',
+  255: 'ANY',
+  257: 'CAA',
 };
 const OPCODES: Record<number, string> = {
-  0: 'Standard query', 1: 'Inverse query', 2: 'Server status request', 4: 'Zone change notification', 5: 'Dynamic update',
+  0: 'Standard query',
+  1: 'Inverse query',
+  2: 'Server status request',
+  4: 'Zone change notification',
+  5: 'Dynamic update',
 };
 const RCODES: Record<number, string> = {
-  1: 'Format error', 2: 'Server failure', 3: 'No such name', 4: 'Not implemented', 5: 'Refused',
-  6: 'Name exists', 7: 'RRset exists', 8: 'RRset does not exist', 9: 'Not authoritative', 10: 'Name out of zone',
+  1: 'Format error',
+  2: 'Server failure',
+  3: 'No such name',
+  4: 'Not implemented',
+  5: 'Refused',
+  6: 'Name exists',
+  7: 'RRset exists',
+  8: 'RRset does not exist',
+  9: 'Not authoritative',
+  10: 'Name out of zone',
 };
 
 export function dnsTypeName(t: number): string {
@@ -61,13 +95,23 @@ function readName(m: Uint8Array, p: number, n: number): [string, number] {
 
 function rdataSummary(m: Uint8Array, type: number, p: number, rdlen: number, n: number): string | undefined {
   switch (type) {
-    case 1: return rdlen === 4 ? ipv4At(m, p) : undefined;
-    case 28: return rdlen === 16 ? ipv6At(m, p) : undefined;
-    case 2: case 5: case 12: case 39: return readName(m, p, n)[0];
-    case 6: return readName(m, p, n)[0];
-    case 15: return `${(m[p] << 8) | m[p + 1]} ${readName(m, p + 2, n)[0]}`;
-    case 33: return `${(m[p] << 8) | m[p + 1]} ${(m[p + 2] << 8) | m[p + 3]} ${(m[p + 4] << 8) | m[p + 5]} ${readName(m, p + 6, n)[0]}`;
-    default: return undefined;
+    case 1:
+      return rdlen === 4 ? ipv4At(m, p) : undefined;
+    case 28:
+      return rdlen === 16 ? ipv6At(m, p) : undefined;
+    case 2:
+    case 5:
+    case 12:
+    case 39:
+      return readName(m, p, n)[0];
+    case 6:
+      return readName(m, p, n)[0];
+    case 15:
+      return `${(m[p] << 8) | m[p + 1]} ${readName(m, p + 2, n)[0]}`;
+    case 33:
+      return `${(m[p] << 8) | m[p + 1]} ${(m[p + 2] << 8) | m[p + 3]} ${(m[p + 4] << 8) | m[p + 5]} ${readName(m, p + 6, n)[0]}`;
+    default:
+      return undefined;
   }
 }
 

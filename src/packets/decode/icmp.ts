@@ -32,11 +32,22 @@ const TYPES: Record<number, string> = {
 };
 
 const UNREACH = [
-  'Network unreachable', 'Host unreachable', 'Protocol unreachable', 'Port unreachable',
-  'Fragmentation needed', 'Source route failed', 'Destination network unknown', 'Destination host unknown',
-  'Source host isolated', 'Network administratively prohibited', 'Host administratively prohibited',
-  'Network unreachable for TOS', 'Host unreachable for TOS', 'Communication administratively filtered',
-  'Host precedence violation', 'Precedence cutoff in effect',
+  'Network unreachable',
+  'Host unreachable',
+  'Protocol unreachable',
+  'Port unreachable',
+  'Fragmentation needed',
+  'Source route failed',
+  'Destination network unknown',
+  'Destination host unknown',
+  'Source host isolated',
+  'Network administratively prohibited',
+  'Host administratively prohibited',
+  'Network unreachable for TOS',
+  'Host unreachable for TOS',
+  'Communication administratively filtered',
+  'Host precedence violation',
+  'Precedence cutoff in effect',
 ];
 const TIMXCEED = ['Time to live exceeded in transit', 'Fragment reassembly time exceeded'];
 const REDIRECT = ['Redirect for network', 'Redirect for host', 'Redirect for TOS and network', 'Redirect for TOS and host'];
@@ -45,12 +56,18 @@ const RTRADV: Record<number, string> = { 0: 'Normal router advertisement', 16: '
 
 function codeString(type: number, code: number): string | undefined {
   switch (type) {
-    case 3: return UNREACH[code] ?? 'Unknown code';
-    case 11: return TIMXCEED[code] ?? 'Unknown code';
-    case 5: return REDIRECT[code] ?? 'Unknown code';
-    case 12: return PARAMPROB[code] ?? 'Unknown code';
-    case 9: return RTRADV[code] ?? 'Unknown code';
-    default: return undefined;
+    case 3:
+      return UNREACH[code] ?? 'Unknown code';
+    case 11:
+      return TIMXCEED[code] ?? 'Unknown code';
+    case 5:
+      return REDIRECT[code] ?? 'Unknown code';
+    case 12:
+      return PARAMPROB[code] ?? 'Unknown code';
+    case 9:
+      return RTRADV[code] ?? 'Unknown code';
+    default:
+      return undefined;
   }
 }
 

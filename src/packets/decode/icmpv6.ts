@@ -22,9 +22,14 @@ const TYPES: Record<number, string> = {
 
 const CODES: Record<number, string[]> = {
   1: [
-    'no route to destination', 'Administratively prohibited', 'Beyond scope of source address',
-    'Address unreachable', 'Port unreachable', 'Source address failed ingress/egress policy',
-    'Reject route to destination', 'Error in Source Routing Header',
+    'no route to destination',
+    'Administratively prohibited',
+    'Beyond scope of source address',
+    'Address unreachable',
+    'Port unreachable',
+    'Source address failed ingress/egress policy',
+    'Reject route to destination',
+    'Error in Source Routing Header',
   ],
   3: ['hop limit exceeded in transit', 'fragment reassembly time exceeded'],
   4: ['erroneous header field encountered', 'unrecognized Next Header type encountered', 'unrecognized IPv6 option encountered'],

@@ -20,7 +20,14 @@ export const ETH_ARP = 0x0806;
 
 /** Names tshark uses in the Protocol column for link types it cannot go beyond. */
 export const LINKTYPE_NAMES: Record<number, string> = {
-  0: 'NULL', 1: 'Ethernet', 101: 'Raw', 108: 'LOOP', 113: 'SLL', 228: 'IPv4', 229: 'IPv6', 276: 'SLL2',
+  0: 'NULL',
+  1: 'Ethernet',
+  101: 'Raw',
+  108: 'LOOP',
+  113: 'SLL',
+  228: 'IPv4',
+  229: 'IPv6',
+  276: 'SLL2',
 };
 
 /** BSD address families as Wireshark's NULL/LOOP dissector knows them (Linux's AF_INET6 10 is not one). */

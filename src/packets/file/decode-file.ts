@@ -43,13 +43,22 @@ function adder(sum: Summarizer, out: (p: DecodedPacket) => void): (f: Frame) => 
  * Rejects only when the file cannot be opened; bad content is reported in `problem`.
  */
 export async function decodeEach(
-  path: string, onPacket: (p: DecodedPacket) => void, opts: SummaryOptions = {}, afterChunk?: () => Promise<void> | void,
+  path: string,
+  onPacket: (p: DecodedPacket) => void,
+  opts: SummaryOptions = {},
+  afterChunk?: () => Promise<void> | void,
 ): Promise<DecodeSummary> {
   let count = 0;
-  const res = await readCaptureFile(path, adder(new Summarizer({ ...opts, twoPass: false }), (p) => {
-    count++;
-    onPacket(p);
-  }), 1 << 20, afterChunk, opts.payload === false && opts.fields === false);
+  const res = await readCaptureFile(
+    path,
+    adder(new Summarizer({ ...opts, twoPass: false }), (p) => {
+      count++;
+      onPacket(p);
+    }),
+    1 << 20,
+    afterChunk,
+    opts.payload === false && opts.fields === false,
+  );
   return summaryOf(res.info, count, res.problem);
 }
 
@@ -59,7 +68,9 @@ export async function decodeEach(
  * the callback. Only the packet-list columns are computed (no fields, no payload).
  */
 export async function decodeEachText(
-  path: string, onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefined) => void, afterChunk?: () => Promise<void> | void,
+  path: string,
+  onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefined) => void,
+  afterChunk?: () => Promise<void> | void,
 ): Promise<DecodeSummary> {
   const t = textAdder(onPacket);
   const res = await readCaptureFile(path, t.sink, 1 << 20, afterChunk, true);
@@ -73,7 +84,10 @@ export function decodeBytesText(bytes: Uint8Array, onPacket: (p: DecodedPacket, 
   return summaryOf(res.info, t.count(), res.problem);
 }
 
-function textAdder(onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefined) => void): { sink: (f: Frame) => void; count: () => number } {
+function textAdder(onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefined) => void): {
+  sink: (f: Frame) => void;
+  count: () => number;
+} {
   let count = 0;
   const sum = new Summarizer({ payload: false, fields: false, textParts: true });
   return {
@@ -91,7 +105,14 @@ function textAdder(onPacket: (p: DecodedPacket, tcpText: TcpInfoParts | undefine
 export async function decodeFile(path: string, opts: SummaryOptions = {}, signal?: AbortSignal): Promise<DecodeResult> {
   const packets: DecodedPacket[] = [];
   const sum = new Summarizer(opts);
-  const res = await readCaptureFile(path, adder(sum, (p) => packets.push(p)), 1 << 20, undefined, false, signal);
+  const res = await readCaptureFile(
+    path,
+    adder(sum, (p) => packets.push(p)),
+    1 << 20,
+    undefined,
+    false,
+    signal,
+  );
   signal?.throwIfAborted();
   sum.finish(packets);
   return { packets, ...summaryOf(res.info, packets.length, res.problem) };
@@ -101,7 +122,10 @@ export async function decodeFile(path: string, opts: SummaryOptions = {}, signal
 export function decodeBytes(bytes: Uint8Array, opts: SummaryOptions = {}): DecodeResult {
   const packets: DecodedPacket[] = [];
   const sum = new Summarizer(opts);
-  const res = readCaptureBytes(bytes, adder(sum, (p) => packets.push(p)));
+  const res = readCaptureBytes(
+    bytes,
+    adder(sum, (p) => packets.push(p)),
+  );
   sum.finish(packets);
   return { packets, ...summaryOf(res.info, packets.length, res.problem) };
 }
@@ -110,7 +134,10 @@ export function decodeBytes(bytes: Uint8Array, opts: SummaryOptions = {}): Decod
  * Async iterator over the packets of a file (single pass, read in 1 MiB chunks). After the loop,
  * `summary()` gives the count, link types and any ReadProblem. Rejects if the file cannot be opened.
  */
-export function decodeStream(path: string, opts: SummaryOptions = {}): AsyncIterable<DecodedPacket> & { summary(): DecodeSummary | undefined } {
+export function decodeStream(
+  path: string,
+  opts: SummaryOptions = {},
+): AsyncIterable<DecodedPacket> & { summary(): DecodeSummary | undefined } {
   let summary: DecodeSummary | undefined;
   return {
     summary: () => summary,

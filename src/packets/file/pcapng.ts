@@ -126,7 +126,8 @@ export function parsePcapngBlock(st: PcapngState, buf: Uint8Array, dv: DataView,
   // An unknown block is skipped, also before all of it was read (it may be huge).
   if (!KNOWN.has(type)) return { kind: 'skip', next: pos + len };
   if (pos + len > buf.length) return NEED;
-  if (dv.getUint32(pos + len - 4, le) !== len) return { kind: 'error', message: `block trailer length does not match header length ${len}` };
+  if (dv.getUint32(pos + len - 4, le) !== len)
+    return { kind: 'error', message: `block trailer length does not match header length ${len}` };
   const next = pos + len;
   switch (type) {
     case 0x0a0d0d0a:

@@ -92,7 +92,11 @@ export class CaptureParser {
     if (this.problem) return;
     const left = this.pending ? this.pending.length : 0;
     if (this.skipping) {
-      this.problem = { offset: this.pendingOffset, frame: this.frames + 1, message: `truncated block: ${this.skipping} bytes missing at end of file` };
+      this.problem = {
+        offset: this.pendingOffset,
+        frame: this.frames + 1,
+        message: `truncated block: ${this.skipping} bytes missing at end of file`,
+      };
     } else if (!this.info) {
       this.problem = { offset: 0, frame: 0, message: left === 0 ? 'empty file' : `file too short for a capture header (${left} bytes)` };
     } else if (left > 0) {
@@ -154,17 +158,20 @@ export class CaptureParser {
       }
       const origlen = dv.getUint32(pos + 12, le);
       this.frames++;
-      this.sink({
-        linktype: this.linktype,
-        timestamp: sec + frac / div,
-        sec,
-        nsec: frac * mul,
-        caplen,
-        origlen,
-        data: new Uint8Array(buf.buffer, buf.byteOffset + pos + 16, caplen),
-        offset: base + pos,
-        timeDigits: this.ns ? 9 : 6,
-      }, this.info);
+      this.sink(
+        {
+          linktype: this.linktype,
+          timestamp: sec + frac / div,
+          sec,
+          nsec: frac * mul,
+          caplen,
+          origlen,
+          data: new Uint8Array(buf.buffer, buf.byteOffset + pos + 16, caplen),
+          offset: base + pos,
+          timeDigits: this.ns ? 9 : 6,
+        },
+        this.info,
+      );
       pos += 16 + caplen;
     }
     return pos;
@@ -218,7 +225,12 @@ export interface ReadResult {
  * after every chunk, so a step's timeout stops the work itself); bad content is a `problem`.
  */
 export async function readCaptureFile(
-  path: string, sink: FrameSink, chunkSize = 1 << 20, afterChunk?: () => Promise<void> | void, reuseBuffer = false, signal?: AbortSignal,
+  path: string,
+  sink: FrameSink,
+  chunkSize = 1 << 20,
+  afterChunk?: () => Promise<void> | void,
+  reuseBuffer = false,
+  signal?: AbortSignal,
 ): Promise<ReadResult> {
   signal?.throwIfAborted();
   const fh = await open(path, 'r');

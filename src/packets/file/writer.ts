@@ -40,8 +40,13 @@ export class CaptureWriter {
   /** Packets written so far. */
   count = 0;
 
-  constructor(readonly file: string, format: CaptureFormat, opts: WriterOptions) {
-    if (!Number.isInteger(opts.linktype) || opts.linktype < 0 || opts.linktype > 0xffff) throw new RangeError(`bad linktype ${opts.linktype}`);
+  constructor(
+    readonly file: string,
+    format: CaptureFormat,
+    opts: WriterOptions,
+  ) {
+    if (!Number.isInteger(opts.linktype) || opts.linktype < 0 || opts.linktype > 0xffff)
+      throw new RangeError(`bad linktype ${opts.linktype}`);
     this.format = format;
     this.linktype = opts.linktype;
     this.snaplen = opts.snaplen ?? DEFAULT_SNAPLEN;

@@ -14,14 +14,17 @@ export function mismatches(p: DecodedPacket, spec: PacketSpec, r: EndpointResolv
   const only = (part: Partial<PacketSpec>): boolean => packetMatches(p, { conds: [], ...part }, r);
   if (spec.proto && !only({ proto: spec.proto })) out.push(`protocol ${p.protocol}, expected ${spec.proto.toUpperCase()}`);
   if ((spec.src || spec.dst) && !only({ src: spec.src, dst: spec.dst, either: spec.either })) {
-    out.push(`${p.source} → ${p.destination} (ports ${p.tcp?.srcPort ?? p.udp?.srcPort ?? '-'} → ${p.tcp?.dstPort ?? p.udp?.dstPort ?? '-'}), other endpoints expected`);
+    out.push(
+      `${p.source} → ${p.destination} (ports ${p.tcp?.srcPort ?? p.udp?.srcPort ?? '-'} → ${p.tcp?.dstPort ?? p.udp?.dstPort ?? '-'}), other endpoints expected`,
+    );
   }
   if (spec.flags && p.tcp && !only({ flags: spec.flags })) {
     const want = `[${spec.flags.names.join(', ')}${spec.flags.atLeast ? ', *' : ''}]`;
     out.push(`flags [${p.tcp.flags.join(', ')}], expected ${want}`);
   }
   if (spec.dns && !only({ proto: 'dns', dns: spec.dns })) out.push('DNS question/answer differs');
-  if (spec.icmp && !only({ icmp: spec.icmp })) out.push(`ICMP type ${p.icmp?.type ?? '-'} code ${p.icmp?.code ?? '-'}, expected ${spec.icmp.word}`);
+  if (spec.icmp && !only({ icmp: spec.icmp }))
+    out.push(`ICMP type ${p.icmp?.type ?? '-'} code ${p.icmp?.code ?? '-'}, expected ${spec.icmp.word}`);
   for (const c of spec.conds) {
     if (only({ conds: [c] })) continue;
     if ('value' in c) {
@@ -40,7 +43,10 @@ export function mismatches(p: DecodedPacket, spec: PacketSpec, r: EndpointResolv
  * parts, earliest on ties. Undefined when there are no candidates.
  */
 export function closest(
-  packets: readonly DecodedPacket[], candidates: number[], spec: PacketSpec, r: EndpointResolver,
+  packets: readonly DecodedPacket[],
+  candidates: number[],
+  spec: PacketSpec,
+  r: EndpointResolver,
 ): { index: number; reasons: string[] } | undefined {
   let best: { index: number; reasons: string[] } | undefined;
   for (const i of candidates) {

@@ -48,7 +48,12 @@ export interface MatchResult {
  * Host names are resolved through `ctx.hosts`; an unknown one throws a UsageError. Deterministic,
  * O(packets × pattern states) time and memory.
  */
-export function matchPackets(pattern: Pattern, packets: readonly DecodedPacket[], ctx: PatternContext, opts: MatchOptions = {}): MatchResult {
+export function matchPackets(
+  pattern: Pattern,
+  packets: readonly DecodedPacket[],
+  ctx: PatternContext,
+  opts: MatchOptions = {},
+): MatchResult {
   const ignore = [...new Set([...pattern.ignore, ...(opts.ignore ?? [])])];
   const p: Pattern = { ...pattern, ignore };
   const a = align(p, packets, ctx);
@@ -61,7 +66,17 @@ export function matchPackets(pattern: Pattern, packets: readonly DecodedPacket[]
   const w = weights(p, a);
   const fraction = a.ok ? 1 : w.fraction;
   const report = renderReport(p, packets, a, new EndpointResolver(ctx));
-  return { ok: a.ok, matchedItems: a.matchedItems, totalItems: a.totalItems, fraction, weight: { matched: w.matched, total: w.total }, mapping, unexpected, steps: a.steps, report };
+  return {
+    ok: a.ok,
+    matchedItems: a.matchedItems,
+    totalItems: a.totalItems,
+    fraction,
+    weight: { matched: w.matched, total: w.total },
+    mapping,
+    unexpected,
+    steps: a.steps,
+    report,
+  };
 }
 
 /** Counted items: packet lines, and gaps that need at least one packet (as in align). */

@@ -14,7 +14,8 @@ import { toText } from '../../util/text.js';
  * `{ packet: line, weight?: n }`: a line with its weight toward partial credit (`any` takes a
  * `weight` too).
  */
-export type PatternEntry = string | { ignore: string | string[] } | { any: string[]; count?: string; weight?: number } | { packet: string; weight?: number };
+export type PatternEntry =
+  string | { ignore: string | string[] } | { any: string[]; count?: string; weight?: number } | { packet: string; weight?: number };
 
 /** The one-line string of an entry that is a line (plain or `{ packet: … }`), else undefined. */
 export function entryLine(entry: PatternEntry): string | undefined {
@@ -43,7 +44,8 @@ function anyItem(entry: { any: unknown; count?: unknown }, index: number, errors
   for (const line of lines) {
     const r = parsePatternLine(line);
     if ('error' in r) errors.push({ index, ...r.error, message: `in "${line}": ${r.error.message}` });
-    else if (r.kind !== 'packet' || r.min !== 1 || r.max !== 1) errors.push({ index, col: 1, message: `"any" lines are single packets, not "${line}"`, expected: ['count: …'] });
+    else if (r.kind !== 'packet' || r.min !== 1 || r.max !== 1)
+      errors.push({ index, col: 1, message: `"any" lines are single packets, not "${line}"`, expected: ['count: …'] });
     else specs.push(r.spec!);
   }
   let q = { min: 1, max: 1 };
@@ -59,7 +61,13 @@ function anyItem(entry: { any: unknown; count?: unknown }, index: number, errors
     }
   }
   if (specs.length !== lines.length) return undefined;
-  return { kind: 'packet', text: `any of: ${(lines).join(' | ')}${entry.count !== undefined ? ` ${toText(entry.count)}` : ''}`, ...q, spec: specs[0], anyOf: specs };
+  return {
+    kind: 'packet',
+    text: `any of: ${lines.join(' | ')}${entry.count !== undefined ? ` ${toText(entry.count)}` : ''}`,
+    ...q,
+    spec: specs[0],
+    anyOf: specs,
+  };
 }
 
 /** Parses a whole `packets:` list; errors carry the list index and the column. */
@@ -84,14 +92,18 @@ export function parsePattern(entries: readonly PatternEntry[]): { pattern: Patte
     }
     const kinds = entry && typeof entry === 'object' && 'ignore' in entry ? [entry.ignore].flat() : undefined;
     if (!kinds) {
-      errors.push({ index, col: 1, message: 'expected a pattern line, { packet: …, weight: … }, { ignore: … } or { any: [...] }', expected: ['string', 'packet', 'ignore', 'any'] });
+      errors.push({
+        index,
+        col: 1,
+        message: 'expected a pattern line, { packet: …, weight: … }, { ignore: … } or { any: [...] }',
+        expected: ['string', 'packet', 'ignore', 'any'],
+      });
       return;
     }
     for (const k of kinds) {
       if (IGNORE_KINDS.includes(k as IgnoreKind)) {
         if (!ignore.includes(k as IgnoreKind)) ignore.push(k as IgnoreKind);
-      }
-      else errors.push({ index, col: 1, message: `unknown ignore kind "${k}"`, expected: [...IGNORE_KINDS] });
+      } else errors.push({ index, col: 1, message: `unknown ignore kind "${k}"`, expected: [...IGNORE_KINDS] });
     }
   });
   return errors.length ? { errors } : { pattern: { items, ignore } };
@@ -102,7 +114,8 @@ export function unknownHosts(entries: readonly PatternEntry[], hosts: readonly s
   const out: PatternListError[] = [];
   entries.forEach((entry, index) => {
     const one = entryLine(entry);
-    const lines = one !== undefined ? [one] : entry && typeof entry === 'object' && 'any' in entry && Array.isArray(entry.any) ? entry.any : [];
+    const lines =
+      one !== undefined ? [one] : entry && typeof entry === 'object' && 'any' in entry && Array.isArray(entry.any) ? entry.any : [];
     for (const line of lines) {
       const r = typeof line === 'string' ? parsePatternLine(line) : undefined;
       if (!r || 'error' in r || !r.spec) continue;

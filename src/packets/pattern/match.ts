@@ -57,7 +57,8 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
     S += cap[i] + 1;
   }
   const F = S++;
-  if ((n + 1) * S > MAX_CELLS) throw new UsageError(`packet pattern too large for this capture (${n} packets × ${S} states)`, 'pattern-size');
+  if ((n + 1) * S > MAX_CELLS)
+    throw new UsageError(`packet pattern too large for this capture (${n} packets × ${S} states)`, 'pattern-size');
   const counted = items.map((it) => it.kind === 'packet' || it.min > 0);
   const totalItems = counted.filter(Boolean).length;
   const W = n + 1;
@@ -71,7 +72,10 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
     const p = packets[j];
     for (let i = 0; i < m; i++) {
       const it = items[i];
-      row[i] = it.kind === 'gap' || (it.anyOf ? it.anyOf.some((sp) => packetMatches(p, sp, resolver)) : packetMatches(p, it.spec!, resolver)) ? 1 : 0;
+      row[i] =
+        it.kind === 'gap' || (it.anyOf ? it.anyOf.some((sp) => packetMatches(p, sp, resolver)) : packetMatches(p, it.spec!, resolver))
+          ? 1
+          : 0;
     }
   };
   const best = new Int32Array((n + 1) * S);
@@ -83,7 +87,10 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
     if (i < m) {
       const it = items[i];
       const next = i + 1 < m ? off[i + 1] : F;
-      const consume = (): boolean => j < n && row[i] === 1 && c < it.max &&
+      const consume = (): boolean =>
+        j < n &&
+        row[i] === 1 &&
+        c < it.max &&
         visit({ kind: 'consume', item: i, packet: j }, off[i] + Math.min(c + 1, cap[i]), at(off[i] + Math.min(c + 1, cap[i]), j + 1));
       const advance = (): boolean => c >= it.min && visit({ kind: 'advance', item: i }, next, at(next, j) + (counted[i] ? W : 0));
       if (it.kind === 'gap') {
@@ -94,7 +101,8 @@ export function align(pattern: Pattern, packets: readonly DecodedPacket[], ctx: 
       if (j < n && !ign[j]) visit({ kind: 'extra', packet: j, item: i }, off[i] + c, at(off[i] + c, j + 1) - 1);
       return;
     }
-    if (j < n) visit(ign[j] ? { kind: 'skip', packet: j, reason: ign[j] } : { kind: 'extra', packet: j }, F, at(F, j + 1) - (ign[j] ? 0 : 1));
+    if (j < n)
+      visit(ign[j] ? { kind: 'skip', packet: j, reason: ign[j] } : { kind: 'extra', packet: j }, F, at(F, j + 1) - (ign[j] ? 0 : 1));
     else visit(null, F, 0);
   };
 

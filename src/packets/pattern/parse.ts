@@ -185,7 +185,7 @@ export function parsePatternLine(text: string): PatternItem | { error: PatternEr
     }
     if (s.done) s.fail('empty pattern line', ['a packet description', '...']);
     // A leading "*" is the any-address endpoint when an arrow follows it ("* > server", "*:53 > client").
-    let q = s.peek() === "*" && hasEndpoints(s) ? undefined : quantifier(s);
+    let q = s.peek() === '*' && hasEndpoints(s) ? undefined : quantifier(s);
     s.skipWs();
     const spec: PacketSpec = { conds: [] };
     if (hasEndpoints(s)) {
@@ -205,7 +205,8 @@ export function parsePatternLine(text: string): PatternItem | { error: PatternEr
     if (q && tail) s.fail('a repeat is given twice (at the start and at the end)', undefined, 0);
     q ??= tail;
     if (spec.flags && !spec.proto) spec.proto = 'tcp';
-    if (spec.flags && spec.proto !== 'tcp' && spec.proto !== 'http') s.fail(`TCP flags on a ${String(spec.proto).toUpperCase()} packet`, undefined, 0);
+    if (spec.flags && spec.proto !== 'tcp' && spec.proto !== 'http')
+      s.fail(`TCP flags on a ${String(spec.proto).toUpperCase()} packet`, undefined, 0);
     return { kind: 'packet', text: trimmed, min: q?.min ?? 1, max: q?.max ?? 1, spec };
   } catch (e) {
     if (e instanceof ParseFail) return { error: e.error };

@@ -29,7 +29,11 @@ export class EndpointResolver {
     let a = this.cache.get(host);
     if (!a) {
       const entries = this.ctx.hosts[host];
-      if (!entries) throw new UsageError(`packet pattern: unknown host "${host}" (known: ${Object.keys(this.ctx.hosts).join(', ') || 'none'})`, 'pattern-host');
+      if (!entries)
+        throw new UsageError(
+          `packet pattern: unknown host "${host}" (known: ${Object.keys(this.ctx.hosts).join(', ') || 'none'})`,
+          'pattern-host',
+        );
       a = entries.map(hostEntry);
       this.cache.set(host, a);
     }
@@ -62,18 +66,30 @@ function optionValue(p: DecodedPacket, name: string): number | undefined {
 /** The value a numeric pattern field (`len`, `seq`, `mss` …) has in a packet, if it has one. */
 export function numField(p: DecodedPacket, key: string): number | undefined {
   switch (key) {
-    case 'len': return p.tcp ? p.tcp.len : p.udp ? p.udp.len - 8 : p.payload?.length;
-    case 'seq': return p.tcp?.seq ?? p.icmp?.seq;
-    case 'ack': return p.tcp?.ack;
-    case 'win': return p.tcp?.win;
-    case 'mss': return optionValue(p, 'MSS');
-    case 'ws': return optionValue(p, 'WS');
-    case 'ttl': return p.ip?.ttl;
-    case 'type': return p.icmp?.type;
-    case 'code': return p.icmp?.code;
-    case 'id': return p.icmp?.id ?? p.dns?.id;
-    case 'rcode': return p.dns?.rcode;
-    default: return undefined;
+    case 'len':
+      return p.tcp ? p.tcp.len : p.udp ? p.udp.len - 8 : p.payload?.length;
+    case 'seq':
+      return p.tcp?.seq ?? p.icmp?.seq;
+    case 'ack':
+      return p.tcp?.ack;
+    case 'win':
+      return p.tcp?.win;
+    case 'mss':
+      return optionValue(p, 'MSS');
+    case 'ws':
+      return optionValue(p, 'WS');
+    case 'ttl':
+      return p.ip?.ttl;
+    case 'type':
+      return p.icmp?.type;
+    case 'code':
+      return p.icmp?.code;
+    case 'id':
+      return p.icmp?.id ?? p.dns?.id;
+    case 'rcode':
+      return p.dns?.rcode;
+    default:
+      return undefined;
   }
 }
 
@@ -97,13 +113,20 @@ function condition(p: DecodedPacket, c: Condition): boolean {
 
 function protocol(p: DecodedPacket, proto: string): boolean {
   switch (proto) {
-    case 'tcp': return !!p.tcp;
-    case 'udp': return !!p.udp;
-    case 'icmp': return p.icmp?.version === 4;
-    case 'icmpv6': return p.icmp?.version === 6;
-    case 'dns': return !!p.dns;
-    case 'arp': return !!p.arp;
-    default: return p.protocol.toLowerCase() === proto;
+    case 'tcp':
+      return !!p.tcp;
+    case 'udp':
+      return !!p.udp;
+    case 'icmp':
+      return p.icmp?.version === 4;
+    case 'icmpv6':
+      return p.icmp?.version === 6;
+    case 'dns':
+      return !!p.dns;
+    case 'arp':
+      return !!p.arp;
+    default:
+      return p.protocol.toLowerCase() === proto;
   }
 }
 

@@ -17,7 +17,6 @@ interface Row {
   packet: string;
 }
 
-
 const INFO_MAX = 110;
 const GROUP_SHOWN = 3;
 
@@ -57,13 +56,18 @@ function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignS
         break;
       }
       case 'advance':
-        if (shown !== st.item) push(() => ({ mark: '', item: label(pattern, st.item, w), packet: '        (none: optional or empty gap)' }));
+        if (shown !== st.item)
+          push(() => ({ mark: '', item: label(pattern, st.item, w), packet: '        (none: optional or empty gap)' }));
         shown = -1;
         took = 0;
         break;
       case 'drop': {
         const some = took > 0;
-        push(() => ({ mark: 'X', item: label(pattern, st.item, w), packet: some ? '        (too few packets for this item)' : '        (not found)' }));
+        push(() => ({
+          mark: 'X',
+          item: label(pattern, st.item, w),
+          packet: some ? '        (too few packets for this item)' : '        (not found)',
+        }));
         shown = -1;
         took = 0;
         break;
@@ -81,7 +85,12 @@ function rows(pattern: Pattern, packets: readonly DecodedPacket[], steps: AlignS
 }
 
 /** The divergence sentence and the index of its step, or undefined when everything matched. */
-function divergence(pattern: Pattern, packets: readonly DecodedPacket[], a: Alignment, r: EndpointResolver): { step: number; text: string } | undefined {
+function divergence(
+  pattern: Pattern,
+  packets: readonly DecodedPacket[],
+  a: Alignment,
+  r: EndpointResolver,
+): { step: number; text: string } | undefined {
   const k = a.steps.findIndex((s) => s.kind === 'drop' || s.kind === 'extra');
   if (k < 0) return undefined;
   const st = a.steps[k];
@@ -116,9 +125,11 @@ export function renderReport(pattern: Pattern, packets: readonly DecodedPacket[]
   const lines: string[] = [];
   const w = Math.min(64, Math.max(30, ...pattern.items.map((it) => it.text.length + 5)));
   const extra = a.unexpected ? `; ${a.unexpected} unexpected packet${a.unexpected === 1 ? '' : 's'}` : '';
-  lines.push(a.ok
-    ? `packet pattern matched: all ${a.totalItems} expected items in ${packets.length} packets`
-    : `packet pattern FAILED: ${a.matchedItems} of ${a.totalItems} expected items matched${extra}`);
+  lines.push(
+    a.ok
+      ? `packet pattern matched: all ${a.totalItems} expected items in ${packets.length} packets`
+      : `packet pattern FAILED: ${a.matchedItems} of ${a.totalItems} expected items matched${extra}`,
+  );
   if (pattern.ignore.length) lines.push(`ignoring: ${pattern.ignore.join(', ')}`);
   const div = divergence(pattern, packets, a, r);
   if (div) lines.push(`first divergence: ${div.text}`);

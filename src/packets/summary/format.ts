@@ -59,8 +59,18 @@ function addressColumns(src: string, dst: string): string {
 
 export function formatTsharkLine(p: DecodedPacket, digits = 9): string {
   const d = p.timeDigits ?? digits;
-  return left('' + p.no, 5) + ' ' + left(formatRelTime(p.time, d), 10) + ' ' + addressColumns(p.source, p.destination) +
-    p.protocol + ' ' + p.length + ' ' + p.info;
+  return (
+    left('' + p.no, 5) +
+    ' ' +
+    left(formatRelTime(p.time, d), 10) +
+    ' ' +
+    addressColumns(p.source, p.destination) +
+    p.protocol +
+    ' ' +
+    p.length +
+    ' ' +
+    p.info
+  );
 }
 
 /** The row `tshark -T fields -E separator=/t` prints for No., time_relative, Source, Destination, Protocol, frame.len, Info. */

@@ -45,7 +45,11 @@ export class TsharkLineWriter {
    * @param size buffer size in bytes
    * @param fresh allocate a new buffer after each hand-over (for sinks that keep or transfer it)
    */
-  constructor(private readonly sink: (bytes: Uint8Array) => void, private readonly size = 1 << 20, private readonly fresh = false) {
+  constructor(
+    private readonly sink: (bytes: Uint8Array) => void,
+    private readonly size = 1 << 20,
+    private readonly fresh = false,
+  ) {
     this.buf = new Uint8Array(size);
   }
 

@@ -35,7 +35,16 @@ export interface SummaryOptions {
   textParts?: boolean;
 }
 
-const IP_PROTO_NAMES: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 58: 'ICMPv6', 132: 'SCTP' };
+const IP_PROTO_NAMES: Record<number, string> = {
+  1: 'ICMP',
+  2: 'IGMP',
+  6: 'TCP',
+  17: 'UDP',
+  47: 'GRE',
+  50: 'ESP',
+  58: 'ICMPv6',
+  132: 'SCTP',
+};
 
 export class Summarizer {
   private no = 0;
@@ -173,7 +182,8 @@ export class Summarizer {
         p.protocol = 'UDP';
         p.info = `${u.srcPort} → ${u.dstPort} Len=${u.len - 8}`;
         // A zero checksum is not allowed over IPv6 (RFC 8200); tshark says so in Info.
-        if (ip.version === 6 && u.payload - 2 < b.length && b[u.payload - 2] === 0 && b[u.payload - 1] === 0) p.info += ' [ILLEGAL CHECKSUM (0)]';
+        if (ip.version === 6 && u.payload - 2 < b.length && b[u.payload - 2] === 0 && b[u.payload - 1] === 0)
+          p.info += ' [ILLEGAL CHECKSUM (0)]';
         return;
       }
       case 1:

@@ -52,8 +52,19 @@ export const A_SPURIOUS_RETRANSMISSION = 0x4000;
 
 function newFlow(): TcpFlow {
   return {
-    baseSet: false, baseSeq: 0, winScale: -1, window: 0xffffffff, nextseq: 0, nextseqtime: 0, lastack: 0,
-    lastacktime: 0, lastnondupack: 0, dupacknum: 0, maxseqtobeacked: 0, lastsegmentflags: 0, portsText: '',
+    baseSet: false,
+    baseSeq: 0,
+    winScale: -1,
+    window: 0xffffffff,
+    nextseq: 0,
+    nextseqtime: 0,
+    lastack: 0,
+    lastacktime: 0,
+    lastnondupack: 0,
+    dupacknum: 0,
+    maxseqtobeacked: 0,
+    lastsegmentflags: 0,
+    portsText: '',
   };
 }
 
@@ -78,8 +89,16 @@ export interface SegmentAnalysis {
  * `window` is the window after scaling; `now` in ns; `frame` is the frame number.
  */
 export function analyseSegment(
-  conv: TcpConversation, fwd: TcpFlow, rev: TcpFlow, frame: number, now: number,
-  seq: number, ack: number, seglen: number, flags: number, window: number,
+  conv: TcpConversation,
+  fwd: TcpFlow,
+  rev: TcpFlow,
+  frame: number,
+  now: number,
+  seq: number,
+  ack: number,
+  seglen: number,
+  flags: number,
+  window: number,
 ): SegmentAnalysis {
   let ta = 0;
   let dupackNum = 0;

@@ -105,7 +105,8 @@ function http(conv: TcpConversation, dir: number, h: TcpHeader, b: Uint8Array, t
     keep(crlf, len);
     crlf = -1;
   }
-  const start = crlf < 0 ? { firstLine: (w!.firstLine ??= latin1(data, 0, w!.crlf)), total: -1, mediaType: undefined } : parseHttpStart(data, 0, len);
+  const start =
+    crlf < 0 ? { firstLine: (w!.firstLine ??= latin1(data, 0, w!.crlf)), total: -1, mediaType: undefined } : parseHttpStart(data, 0, len);
   const head = start.firstLine + ' ';
   const done = head + (start.mediaType ? ` (${start.mediaType})` : '');
   if (start.total < 0) {
@@ -146,7 +147,12 @@ function dnsTcp(conv: TcpConversation, dir: number, h: TcpHeader, b: Uint8Array,
 
 /** Protocol/Info for a TCP segment with payload, or undefined to keep the TCP line. */
 export function appLayer(
-  conv: TcpConversation, dir: number, h: TcpHeader, b: Uint8Array, tcpInfo: string, twoPass = false,
+  conv: TcpConversation,
+  dir: number,
+  h: TcpHeader,
+  b: Uint8Array,
+  tcpInfo: string,
+  twoPass = false,
 ): AppResult | undefined {
   const sp = h.srcPort;
   const dp = h.dstPort;

@@ -7,7 +7,15 @@ import type { DecodedPacket } from '../types.js';
 import type { IpLayer } from '../decode/ipv4.js';
 import { decodeTcp, tcpFlagNames, tcpFlagsBracket, TH_ACK, TH_SYN, TH_URG, type TcpHeader } from '../decode/tcp.js';
 import { tcpOptionStrings, tcpOptionText, windowShiftOption } from './tcp-options.js';
-import { analyseSegment, analysisLabels, newConversation, A_REUSED_PORTS, type SegmentAnalysis, type TcpConversation, type TcpFlow } from './tcp-analysis.js';
+import {
+  analyseSegment,
+  analysisLabels,
+  newConversation,
+  A_REUSED_PORTS,
+  type SegmentAnalysis,
+  type TcpConversation,
+  type TcpFlow,
+} from './tcp-analysis.js';
 import { appLayer, APP_PORTS } from './tcp-app.js';
 
 /**
@@ -41,7 +49,18 @@ export class TcpSummarizer {
    */
   parts: TcpInfoParts | undefined;
   private readonly partsScratch: TcpInfoParts = {
-    labels: '', srcPort: 0, dstPort: 0, flags: 0, seq: 0, ack: -1, win: 0, urg: -1, len: 0, tsval: -1, tsecr: -1, optText: '',
+    labels: '',
+    srcPort: 0,
+    dstPort: 0,
+    flags: 0,
+    seq: 0,
+    ack: -1,
+    win: 0,
+    urg: -1,
+    len: 0,
+    tsval: -1,
+    tsecr: -1,
+    optText: '',
   };
 
   /** Conversations by address pair then port pair (numbers where the addresses are IPv4). */
@@ -51,7 +70,10 @@ export class TcpSummarizer {
   private readonly scratch = {} as TcpHeader;
 
   /** `textParts`: plain TCP rows leave their Info in `parts` (see TcpInfoParts). */
-  constructor(private readonly twoPass = false, private readonly textParts = false) {}
+  constructor(
+    private readonly twoPass = false,
+    private readonly textParts = false,
+  ) {}
 
   summarise(p: DecodedPacket, b: Uint8Array, ip: IpLayer, now: number, keepPayload: boolean, fields = true): void {
     const h = decodeTcp(b, ip.l4, ip.end, this.scratch);
@@ -60,7 +82,13 @@ export class TcpSummarizer {
       p.info = 'Bogus TCP header';
       return;
     }
-    const dir = (ip.version === 4 ? ip.srcNum < ip.dstNum || (ip.srcNum === ip.dstNum && h.srcPort <= h.dstPort) : ip.src < ip.dst || (ip.src === ip.dst && h.srcPort <= h.dstPort)) ? 0 : 1;
+    const dir = (
+      ip.version === 4
+        ? ip.srcNum < ip.dstNum || (ip.srcNum === ip.dstNum && h.srcPort <= h.dstPort)
+        : ip.src < ip.dst || (ip.src === ip.dst && h.srcPort <= h.dstPort)
+    )
+      ? 0
+      : 1;
     const lo = dir === 0 ? ip.src : ip.dst;
     const hi = dir === 0 ? ip.dst : ip.src;
     const pkey = dir === 0 ? (h.srcPort << 16) | h.dstPort : (h.dstPort << 16) | h.srcPort;
@@ -108,7 +136,7 @@ export class TcpSummarizer {
     const relAck = h.flags & TH_ACK ? (h.ack - rev.baseSeq) >>> 0 : 0;
     let options = NO_OPTIONS;
     let optText = '';
-    const app0 = h.len > 0 && !seenBefore && (APP_PORTS[h.srcPort] | APP_PORTS[h.dstPort]);
+    const app0 = h.len > 0 && !seenBefore && APP_PORTS[h.srcPort] | APP_PORTS[h.dstPort];
     if (this.textParts && !fields && !app0) {
       if (syn) updateWindowScaling(windowShiftOption(b, h.optStart, h.optEnd), h.flags, fwd, rev);
       this.parts = this.fillParts(h, b, an, relSeq, relAck, win, rev.baseSeq);
@@ -139,15 +167,33 @@ export class TcpSummarizer {
     let prefix = '';
     for (let i = 0; i < labels.length; i++) prefix += '[' + labels[i] + '] ';
     p.info = prefix + info;
-    if (fields) p.tcp = {
-      srcPort: h.srcPort, dstPort: h.dstPort, flags: tcpFlagNames(h.flags), seq: relSeq, ack: relAck,
-      rawSeq: h.seq, rawAck: h.ack, win, len: h.len, options, analysis: labels,
-    };
+    if (fields)
+      p.tcp = {
+        srcPort: h.srcPort,
+        dstPort: h.dstPort,
+        flags: tcpFlagNames(h.flags),
+        seq: relSeq,
+        ack: relAck,
+        rawSeq: h.seq,
+        rawAck: h.ack,
+        win,
+        len: h.len,
+        options,
+        analysis: labels,
+      };
     if (keepPayload) p.payload = b.subarray(h.payload, h.payload + h.len);
   }
 
   /** The parts of a plain TCP row, in the reused scratch record. */
-  private fillParts(h: TcpHeader, b: Uint8Array, an: SegmentAnalysis, relSeq: number, relAck: number, win: number, peerBase: number): TcpInfoParts {
+  private fillParts(
+    h: TcpHeader,
+    b: Uint8Array,
+    an: SegmentAnalysis,
+    relSeq: number,
+    relAck: number,
+    win: number,
+    peerBase: number,
+  ): TcpInfoParts {
     const t = this.partsScratch;
     const labels = analysisLabels(an);
     let prefix = '';
