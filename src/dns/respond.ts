@@ -4,7 +4,7 @@
  * truncation (TC) when a UDP reply exceeds 512 bytes or the client's EDNS size.
  */
 import * as dnsPacket from 'dns-packet';
-import type { Answer, DecodedPacket } from 'dns-packet';
+import type { Answer, DecodedPacket, OptAnswer } from 'dns-packet';
 import { compressMessage } from './compress.js';
 import { lookup } from './lookup.js';
 import { answerJson, toAnswer, type RecordJson } from './rdata.js';
@@ -109,8 +109,9 @@ export function respond(
           extendedRcode: badvers ? 1 : 0,
           ednsVersion: 0,
           flags: opt.flags & 0x8000,
+          flag_do: false, // the DO bit is in `flags`, copied from the query
           options: [],
-        } as unknown as Answer,
+        } satisfies OptAnswer,
       ]
     : [];
   const flags = (q.flags! & 0x7900) | (aa ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | RCODE[rcode];

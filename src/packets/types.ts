@@ -20,9 +20,9 @@ export interface TcpFields {
   /** Payload length. */
   len: number;
   /** Options as Wireshark prints them: "MSS=1460", "SACK_PERM", "TSval=…", "WS=128" … */
-  options: string[];
+  options: readonly string[];
   /** Analysis labels without brackets: "TCP Retransmission", "TCP Dup ACK 5#1" … */
-  analysis: string[];
+  analysis: readonly string[];
 }
 
 /** A decoded frame: its packet-list row (the run record's `PacketRow`) and its fields. */

@@ -146,7 +146,7 @@ export class ReportEnv {
       .filter((f) => f.endsWith('.hbs'))
       .sort()) {
       const partial = this.compile(readFileSync(join(dir, file), 'utf8'), `templates/partials/${format}/${file}`);
-      this.hb.registerPartial(basename(file, '.hbs'), partial as unknown as Handlebars.Template);
+      this.hb.registerPartial(basename(file, '.hbs'), partial);
     }
   }
 

@@ -190,10 +190,10 @@ export function analyseSegment(
   return { flags: ta, dupackNum, dupackFrame };
 }
 
-const NO_LABELS: string[] = Object.freeze([]) as unknown as string[];
+const NO_LABELS: readonly string[] = Object.freeze([]);
 
 /** Labels in the order Wireshark's prepends leave them (leftmost first). Shared empty array when none. */
-export function analysisLabels(a: SegmentAnalysis): string[] {
+export function analysisLabels(a: SegmentAnalysis): readonly string[] {
   const f = a.flags;
   if (!f) return NO_LABELS;
   const out: string[] = [];

@@ -219,7 +219,7 @@ export class TcpSummarizer {
   }
 }
 
-const NO_OPTIONS: string[] = Object.freeze([]) as unknown as string[];
+const NO_OPTIONS: readonly string[] = Object.freeze([]);
 
 /** Stores the WS shift of a SYN (-1: none) and applies Wireshark's verify_tcp_window_scaling. */
 function updateWindowScaling(shift: number, flags: number, fwd: TcpFlow, rev: TcpFlow): void {
