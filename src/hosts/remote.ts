@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PKG_ROOT } from '../util/paths.js';
 import type { Host, OpArgs, OpName, OpResult } from './host.js';
-import { fromWire, type AgentMessage } from './agent-protocol.js';
+import type { AgentMessage } from './agent-protocol.js';
+import { PendingCalls, type SendRequest } from './calls.js';
 
 /**
  * The compiled agent entry (agents always run compiled JS): the bundle that `npm run build`
@@ -34,8 +35,7 @@ export interface AgentHostOptions {
 export class AgentHost implements Host {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  private seq = 0;
+  private readonly calls: PendingCalls;
   private exited = false;
   private stopped: Promise<Error[]> | undefined;
   /** PID of the agent once started. */
@@ -44,7 +44,9 @@ export class AgentHost implements Host {
   constructor(
     readonly name: string,
     private readonly opts: AgentHostOptions,
-  ) {}
+  ) {
+    this.calls = new PendingCalls(name);
+  }
 
   start(): Promise<void> {
     return (this.starting ??= this.spawnAgent());
@@ -75,11 +77,7 @@ export class AgentHost implements Host {
           resolve();
           return;
         }
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (m.ok) p.resolve(m.result);
-        else p.reject(fromWire(m.error, this.name));
+        this.calls.settle(m);
       });
       child.on('error', (e) => {
         clearTimeout(timer);
@@ -96,8 +94,7 @@ export class AgentHost implements Host {
           .join(' | ');
         const err = new Error(`host ${this.name}: agent exited (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ''}`);
         reject(err);
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
+        this.calls.rejectAll(err);
       });
     });
   }
@@ -112,13 +109,15 @@ export class AgentHost implements Host {
     await this.start();
     const child = this.child!;
     if (this.exited || !child.connected) throw new Error(`host ${this.name}: agent is not running`);
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      child.send({ id, op, args }, (err) => {
-        if (err && this.pending.delete(id)) reject(err);
-      });
-    });
+    return this.calls.call(op, args, this.sender(child));
+  }
+
+  /** Sends over the IPC channel; a closed channel fails the request at once. */
+  private sender(child: ChildProcess): SendRequest {
+    return (req, failed) => {
+      if (!child.connected) return failed(new Error(`host ${this.name}: agent is not running`));
+      child.send(req, (err) => err && failed(err));
+    };
   }
 
   /** Asks the agent to close everything (LIFO) and exit; SIGKILL after the timeout. Safe to call twice. */
@@ -136,15 +135,7 @@ export class AgentHost implements Host {
     const child = this.child!;
     if (this.exited) return [];
     const exited = new Promise<void>((r) => (this.exited ? r() : child.once('exit', () => r())));
-    const id = ++this.seq;
-    const graceful = new Promise<Error[]>((resolve) => {
-      this.pending.set(id, {
-        resolve: (v) => resolve(((v as { errors?: { name: string; message: string }[] })?.errors ?? []).map((w) => fromWire(w, this.name))),
-        reject: () => resolve([]),
-      });
-      if (child.connected) child.send({ id, op: '$shutdown', args: null }, (err) => err && resolve([]));
-      else resolve([]);
-    });
+    const graceful = this.calls.shutdown(this.sender(child));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), this.opts.shutdownTimeoutMs ?? 5000)));
     const result = await Promise.race([graceful.then((errs) => exited.then(() => errs)), timeout]);

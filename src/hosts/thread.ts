@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PKG_ROOT } from '../util/paths.js';
 import type { Host, OpArgs, OpName, OpResult } from './host.js';
-import { fromWire, type AgentMessage } from './agent-protocol.js';
+import type { AgentMessage } from './agent-protocol.js';
+import { PendingCalls, type SendRequest } from './calls.js';
 
 const BUNDLED = join(PKG_ROOT, 'dist', 'bundle', 'host-thread.js');
 /** The compiled entry of a host thread: the bundle when `npm run build` wrote it, else dist/. */
@@ -34,15 +35,16 @@ export interface ThreadHostOptions {
 export class ThreadHost implements Host {
   private worker: Worker | undefined;
   private starting: Promise<void> | undefined;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  private seq = 0;
+  private readonly calls: PendingCalls;
   private exited = false;
   private stopped: Promise<Error[]> | undefined;
 
   constructor(
     readonly name: string,
     private readonly opts: ThreadHostOptions,
-  ) {}
+  ) {
+    this.calls = new PendingCalls(name);
+  }
 
   start(): Promise<void> {
     return (this.starting ??= this.spawnThread());
@@ -65,11 +67,7 @@ export class ThreadHost implements Host {
           resolve();
           return;
         }
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if (m.ok) p.resolve(m.result);
-        else p.reject(fromWire(m.error, this.name));
+        this.calls.settle(m);
       });
       let failure: Error | undefined;
       worker.on('error', (e) => {
@@ -80,8 +78,7 @@ export class ThreadHost implements Host {
         this.exited = true;
         const err = new Error(`host ${this.name}: host thread exited (code ${code})${failure ? `: ${failure.message}` : ''}`);
         reject(err);
-        for (const p of this.pending.values()) p.reject(err);
-        this.pending.clear();
+        this.calls.rejectAll(err);
       });
     });
   }
@@ -95,11 +92,12 @@ export class ThreadHost implements Host {
     if (this.stopped) throw new Error(`host ${this.name}: already shut down`);
     await this.start();
     if (this.exited) throw new Error(`host ${this.name}: host thread is not running`);
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage(JSON.stringify({ id, op, args }));
-    });
+    return this.calls.call(op, args, this.sender(this.worker!));
+  }
+
+  /** Posts the request as JSON text (what an agent's IPC channel would carry). */
+  private sender(worker: Worker): SendRequest {
+    return (req) => worker.postMessage(JSON.stringify(req));
   }
 
   /** Asks the thread to close everything (LIFO) and end; terminated after the timeout. Safe to call twice. */
@@ -117,15 +115,7 @@ export class ThreadHost implements Host {
     const worker = this.worker!;
     if (this.exited) return [];
     const exited = new Promise<void>((r) => (this.exited ? r() : worker.once('exit', () => r())));
-    const id = ++this.seq;
-    const graceful = new Promise<Error[]>((resolve) => {
-      this.pending.set(id, {
-        resolve: (v) =>
-          resolve(((v as { errors?: { name: string; message: string }[] } | null)?.errors ?? []).map((w) => fromWire(w, this.name))),
-        reject: () => resolve([]),
-      });
-      worker.postMessage(JSON.stringify({ id, op: '$shutdown', args: null }));
-    });
+    const graceful = this.calls.shutdown(this.sender(worker));
     const limit = this.opts.shutdownTimeoutMs ?? 5000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), limit)));
