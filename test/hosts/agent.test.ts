@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AgentHost } from '../../src/hosts/remote.js';
 import { EnvironmentError, TargetRefusedError } from '../../src/errors.js';
+import { alive } from '../helpers/process.js';
 
 const agentPath = new URL('./test-agent.mjs', import.meta.url).pathname;
 const workdir = mkdtempSync(join(tmpdir(), 'wl-agent-'));
@@ -14,15 +15,6 @@ function agent(opts: { shutdownTimeoutMs?: number } = {}): AgentHost {
   const a = new AgentHost('h1', { workdir, agentPath, ...opts });
   started.push(a);
   return a;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitGone(pid: number, maxMs: number): Promise<boolean> {

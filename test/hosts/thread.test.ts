@@ -10,6 +10,7 @@ import { ThreadHost } from '../../src/hosts/thread.js';
 import { defaultHostMode } from '../../src/topology/index.js';
 import type { Topology as TopologySpec } from '../../src/generated/scenario.js';
 import { build, cleanupAll, leftovers, teardown, until } from '../topology/netns-helper.js';
+import { alive } from '../helpers/process.js';
 
 const execFileP = promisify(execFile);
 const root = process.getuid?.() === 0;
@@ -94,12 +95,3 @@ describe.skipIf(!root)('host threads', () => {
     for (const pid of left) expect(await until(() => !alive(pid)), `pid ${pid} still running`).toBe(true);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
