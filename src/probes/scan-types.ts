@@ -1,3 +1,4 @@
+import type { PortResult, ScanProbe } from '../generated/run-record.js';
 import type { TimingOptions } from './timing.js';
 
 /**
@@ -5,7 +6,7 @@ import type { TimingOptions } from './timing.js';
  * UDP scan gives open|filtered to a port that never answered (nothing tells an open port that
  * ignores the probe from a firewall that drops it).
  */
-export type PortState = 'open' | 'closed' | 'filtered' | 'open|filtered';
+export type PortState = PortResult['state'];
 
 /**
  * Why a port got its state, in nmap's `--reason` words: `syn-ack`, `conn-refused` (connect
@@ -15,52 +16,11 @@ export type PortState = 'open' | 'closed' | 'filtered' | 'open|filtered';
  */
 export type PortReason = string;
 
-export interface PortResult {
-  port: number;
-  proto: 'tcp' | 'udp';
-  state: PortState;
-  reason: PortReason;
-  /** Service name from nmap-services (or /etc/services), `unknown` when not listed. */
-  service: string;
-  /** Round-trip time of the probe that decided the state (absent for no-response). */
-  rttMs?: number;
-}
+/** One scanned port, one probe as sent and what came back: the run record's types (schemas/run.schema.json). */
+export type { PortResult, ScanProbeRecord as ProbeRecord } from '../generated/run-record.js';
 
-/** One probe as sent on the wire and what came back. */
-export interface ProbeRecord {
-  /** Milliseconds since the scan started, when the probe was sent. */
-  time: number;
-  port: number;
-  /** `SYN` (TCP scans) or `UDP` (a datagram, with nmap's payload for the port when it has one). */
-  sent: 'SYN' | 'UDP';
-  /** `SYN/ACK`, `RST`, `none`, or `ICMP <kind>` (e.g. `ICMP host-unreach`). */
-  answer: string;
-}
-
-/** What `scan` returns; JSON-serialisable so it crosses the namespace agent unchanged. */
-export interface ScanResult {
-  target: string;
-  method: 'connect' | 'syn' | 'udp';
-  /** Which implementation sent the probes: `native` (native/probe.c) or `portable` (raw-socket, Node's TCP handles). */
-  engine: 'native' | 'portable';
-  ports: PortResult[];
-  probesSent: number;
-  elapsedMs: number;
-  /** Every probe, in send order, up to the recording cap. */
-  probes: ProbeRecord[];
-  /** Probes sent but left out of `probes` because of the cap. */
-  probesOmitted: number;
-  /**
-   * Where the RTTs come from: `kernel` (SYN and UDP scans on the native path: the kernel's receive
-   * timestamp of the answer minus the time read before the send call), `native` (connect scans
-   * on the native path: an open port's RTT is the kernel's handshake RTT (TCP_INFO), other
-   * answers are timed by clocks read in native/probe.c before connect() and when it saw the
-   * outcome), `userspace` (when JavaScript saw the answer).
-   */
-  timeSource: 'kernel' | 'native' | 'userspace';
-  /** nmap's smoothed RTT (srtt) over the answers, which nmap's `Host is up (… latency)` line shows; absent without answers. */
-  srttMs?: number;
-}
+/** What `scan` returns (the run record's scan probe without its `kind`); JSON, so it crosses to the controller unchanged. */
+export type ScanResult = Omit<ScanProbe, 'kind'>;
 
 /** Options common to both scan methods; nmap's timing controls come from TimingOptions. */
 export interface ScanOptions extends TimingOptions {

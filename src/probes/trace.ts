@@ -1,8 +1,9 @@
+import type { TraceHop, TraceProbeResult, TracerouteProbe } from '../generated/run-record.js';
 import { UsageError } from '../errors.js';
 import { parseIcmp, parseIpv4, routeSource } from './packet.js';
 import { checkTarget } from './target.js';
 import { icmpProbes, type ProbeKind, type ProbeMatch, tcpProbes, udpProbes } from './trace-probes.js';
-import { nativeWire, portableWire, type ProbeWire, type TraceTimeSource } from './trace-wire.js';
+import { nativeWire, portableWire, type ProbeWire } from './trace-wire.js';
 
 export type TraceProbe = 'udp' | 'icmp' | 'tcp';
 
@@ -35,33 +36,11 @@ export interface TraceOptions {
   portable?: boolean;
 }
 
-export interface TraceProbeResult {
-  address: string | null;
-  /** Round trip in ms: the answer's arrival (the kernel's receive timestamp on the native path) minus the send time. */
-  rttMs: number | null;
-  /** `!H`, `!N`, `!X`… for unreachables, as traceroute prints them. */
-  annotation?: string;
-}
+/** A hop, a probe's answer: the run record's types (schemas/run.schema.json). */
+export type { TraceHop, TraceProbeResult } from '../generated/run-record.js';
 
-export interface TraceHop {
-  ttl: number;
-  probes: TraceProbeResult[];
-  /** A probe of this hop reached the destination (or an unreachable ended the path). */
-  reached: boolean;
-}
-
-export interface TraceResult {
-  target: string;
-  probe: TraceProbe;
-  maxHops: number;
-  hops: TraceHop[];
-  destinationReached: boolean;
-  elapsedMs: number;
-  /** `native` (native/trace.c) or `portable` (raw-socket and dgram). */
-  engine: 'native' | 'portable';
-  /** `kernel`: every answer's time is the kernel's receive timestamp; `userspace`: times are when a process saw the answer, event-loop delays included. */
-  timeSource: TraceTimeSource;
-}
+/** What `trace` returns (the run record's traceroute probe without its `kind`). */
+export type TraceResult = Omit<TracerouteProbe, 'kind'>;
 
 /**
  * traceroute: probes with TTL firstHop, firstHop+1, … (`queries` per hop), sent in that order
