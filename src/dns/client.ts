@@ -5,13 +5,14 @@
  * without data, or an error), as nslookup does; UDP with retries, TCP when the reply is
  * truncated. Every message exchanged is returned as a transaction.
  */
+import type { DnsTransaction, ResolveProbe } from '../generated/run-record.js';
 import { randomInt } from 'node:crypto';
 import * as dnsPacket from 'dns-packet';
 import type { DecodedPacket, RecordType } from 'dns-packet';
 import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import { reverseName } from './names.js';
-import { answerJson, type RecordJson } from './rdata.js';
+import { answerJson } from './rdata.js';
 import { searchCandidates } from './search.js';
 import { exchangeTcp, UdpChannel, type Endpoint } from './transport.js';
 
@@ -48,40 +49,15 @@ export interface ResolveArgs {
   firstId?: number;
 }
 
-/** One message sent and what came back. */
-export interface DnsTransaction {
-  question: { name: string; type: string };
-  server: string;
-  transport: 'udp' | 'tcp';
-  id: number;
-  /** The reply's rcode name, or null without a reply (see `error`). */
-  rcode: string | null;
-  error?: string;
-  aa: boolean;
-  tc: boolean;
-  answers: RecordJson[];
-  authority: RecordJson[];
-  additional: RecordJson[];
-  elapsedMs: number;
-}
+/** One message sent and what came back: the run record's type (schemas/run.schema.json). */
+export type { DnsTransaction } from '../generated/run-record.js';
 
-export interface ResolveResult {
-  query: string;
-  server: Endpoint;
-  /** Names tried, in search-list order (possibly not all were asked). */
-  candidates: string[];
-  /** The candidate that ended the walk. */
-  name: string;
-  /** NOERROR if any type answered NOERROR for `name`, else that candidate's first rcode, or TIMEOUT/ERROR. */
-  rcode: string;
-  /** Every reply for `name` had AA. */
-  authoritative: boolean;
-  /** Data of the records of each requested type owned by the answer chain of `name`. */
-  answers: Record<string, string[]>;
-  /** CNAMEs followed: [alias, target] pairs. */
-  aliases: [string, string][];
-  transactions: DnsTransaction[];
-}
+/**
+ * A lookup (the run record's resolve probe without its `kind` and the step's `defaultTypes`):
+ * the names tried in search-list order, the one that ended the walk, its rcode (NOERROR if any
+ * type answered NOERROR, else the first rcode, or TIMEOUT/ERROR), every transaction.
+ */
+export type ResolveResult = Omit<ResolveProbe, 'kind' | 'defaultTypes'>;
 
 /** Parses "IP", "IP:PORT", "[IPv6]:PORT" (a bare IPv6 address has no port). */
 export function parseServer(server: string, port = 53): Endpoint {

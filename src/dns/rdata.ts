@@ -5,15 +5,11 @@
  */
 import type { Answer } from 'dns-packet';
 import { canonicalIPv6 } from './names.js';
+import type { DnsRecordJson as RecordJson } from '../generated/run-record.js';
 import type { RecordData, ZoneRecord } from './zone.js';
 
-/** One resource record as JSON. */
-export interface RecordJson {
-  name: string;
-  type: string;
-  ttl: number;
-  data: string;
-}
+/** One resource record as JSON: the run record's type. */
+export type { DnsRecordJson as RecordJson } from '../generated/run-record.js';
 
 /** The dns-packet answer of a zone record. */
 export function toAnswer(r: ZoneRecord): Answer {
