@@ -177,14 +177,17 @@ describe.runIf(isRoot)('native engine counters', () => {
       expect(k.droppedByKernel).toBeGreaterThan(0);
       expect(k.captured).toBeLessThan(SENT);
       // every copy the filter accepted is counted, dropped or not (2 per datagram on lo) …
-      expect(k.received).toBe(2 * SENT);
+      // (at least: on a loaded machine the kernel's count once came out a little higher, 60,068
+      // for 60,000 copies; the file and drop checks below hold either way)
+      expect(k.received).toBeGreaterThanOrEqual(2 * SENT);
+      expect(k.received).toBeLessThan(2 * SENT + SENT / 100);
       // … and each datagram whose incoming copy was not dropped is in the file
       expect(k.captured + k.droppedByKernel).toBeGreaterThanOrEqual(SENT);
       expect(await tsharkList(file)).toHaveLength(k.captured);
       const check = lossCheck(k);
       expect(check.passed).toBe(false);
       expect(check.actual).toBe(
-        `${k.droppedByKernel} dropped by kernel, 0 dropped by interface (${k.captured} captured, ${2 * SENT} received by filter)`,
+        `${k.droppedByKernel} dropped by kernel, 0 dropped by interface (${k.captured} captured, ${k.received} received by filter)`,
       );
       expect(check.detail).toMatch(/kernel capture buffer was full/);
     } finally {
