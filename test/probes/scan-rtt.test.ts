@@ -1,7 +1,7 @@
 /**
  * The scan's latency (nmap's srtt, the report's `Host is up (… latency)` line) beside nmap's
  * and ping's on the same namespace path, with the kernel's default sysctls (root only): within
- * 2x or within 50 µs. The probes hit closed ports (RSTs, which no ICMP limit touches).
+ * 2x or within 50 µs (SYN scans beside ping: 3x or 100 µs, see below). The probes hit closed ports (RSTs, which no ICMP limit touches).
  *
  * A SYN scan is compared with `nmap -sS` (pcap timestamps) and ping (SO_TIMESTAMP); connect and
  * UDP scans with ping only (a UDP scan spends the destination's ICMP burst, nmap -sU would find
@@ -57,15 +57,15 @@ describe.skipIf(!isRoot)('scan latency beside nmap and ping', () => {
   };
 
   /** On a shared two-core machine a descheduled round is measured again, at most three rounds. */
-  function compare(method: string, peers: { name: string; measure: () => number }[]): void {
+  function compare(method: string, peers: { name: string; measure: () => number; near?: (mine: number, peer: number) => boolean }[]): void {
     const rounds: string[] = [];
     for (let round = 1; ; round++) {
       const mine = scan(method);
       expect(mine).toMatchObject({ engine: 'native', timeSource: method === 'connect' ? 'native' : 'kernel' });
       expect(mine.srttMs).toBeGreaterThan(0);
-      const theirs = peers.map((p) => ({ name: p.name, ms: p.measure() }));
+      const theirs = peers.map((p) => ({ name: p.name, ms: p.measure(), near: p.near ?? closeEnough }));
       rounds.push(`wirelab ${mine.srttMs} ms, ${theirs.map((t) => `${t.name} ${t.ms} ms`).join(', ')}`);
-      const ok = theirs.every((t) => closeEnough(mine.srttMs!, t.ms));
+      const ok = theirs.every((t) => t.near(mine.srttMs!, t.ms));
       if (ok || round === 3) {
         expect(ok, rounds.join(' | ')).toBe(true);
         return;
@@ -76,7 +76,10 @@ describe.skipIf(!isRoot)('scan latency beside nmap and ping', () => {
   it('SYN scan: the latency of nmap -sS and of ping', () => {
     compare('syn', [
       { name: 'nmap -sS', measure: () => nmapLatency('-sS') },
-      { name: 'ping', measure: pingMedian },
+      // ping times its own echo round trip, which on this path can run well above a SYN/RST's
+      // (a CI run: nmap -sS 0.039 ms, wirelab 0.036 ms, ping 0.095 ms): beside nmap, which times
+      // the same packets, 2x or 50 µs; beside ping only within 3x or 100 µs
+      { name: 'ping', measure: pingMedian, near: (mine, peer) => (mine <= 3 * peer && peer <= 3 * mine) || Math.abs(mine - peer) <= 0.1 },
     ]);
   });
 
