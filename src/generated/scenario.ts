@@ -103,6 +103,7 @@ export type Step =
   | ScanStep
   | TracerouteStep
   | CaptureStep
+  | ParallelStep
   | InspectStep
   | ResolveStep;
 /**
@@ -330,8 +331,21 @@ export type Step1 =
   | ScanStep
   | TracerouteStep
   | CaptureStep
+  | ParallelStep
   | InspectStep
   | ResolveStep;
+/**
+ * The branch's steps, run in order.
+ */
+export type Steps2 = Step1[];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name16 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration16 = number | string;
 /**
  * An expected packet sequence, one packet per line, read like Wireshark's packet list and matched against the whole capture: `client > server [SYN] mss=1460`, `server > client [PSH, ACK] len=37 data="Welcome"`, `...` for any packets, `?` before an optional packet, `+`/`*`/`{n,m}` after a repeated one. Endpoints are host names, addresses, `host:port` or `*:port`. A line may be written `{ packet: LINE, weight: N }` to make it worth N (default 1) toward partial credit (`partial: true`); weight 0 for a line the grader's own traffic satisfies (it must still match, it earns nothing).
  *
@@ -344,27 +358,15 @@ export type PacketPatterns = [
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name16 = string;
-/**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
- */
-export type Duration16 = number | string;
-/**
- * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
- */
-export type HostName6 = string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
 export type Name17 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration17 = number | string;
 /**
- * The steps whose traffic is captured.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type Steps1 = Step1[];
+export type HostName6 = string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -373,6 +375,18 @@ export type Name18 = string;
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration18 = number | string;
+/**
+ * The steps whose traffic is captured.
+ */
+export type Steps1 = Step1[];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name19 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration19 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -1031,7 +1045,7 @@ export interface TracerouteExpect {
  */
 export interface CaptureStep {
   capture: CaptureBody;
-  id?: Name18;
+  id?: Name19;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1048,7 +1062,7 @@ export interface CaptureStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration18;
+  timeout?: Duration19;
 }
 export interface CaptureBody {
   as: Name15;
@@ -1077,11 +1091,46 @@ export interface CaptureBody {
   expect?: PacketExpect;
 }
 /**
+ * Runs independent branches at the same time; each branch is a list of steps run in order. The step ends when every branch has ended. Each step keeps its own timeout, points and hidden checks as if it ran alone, and a failed or errored step in one branch does not stop the others (nor the rest of its own branch: as in a sequential list, later steps still run). Only the end of the run (its timeout, an interrupt) or this step's own `timeout:` stops every branch: their running steps are `errored` (timeout) and the rest skipped. Names bound in a branch (`as:` of connect, serve, capture) may be used later in the same branch and after this step, never in a sibling branch (validate refuses it). Two captures on the same host and interface in sibling branches must have filters validate can tell apart (different protocols, or `tcp`/`udp` `port N` with different ports), so that each holds only its own packets. The run record keeps the scenario's order (branch 1's steps, then branch 2's, …), whatever the order they finished in; the terminal shows them in that order too: the first branch as it runs, each later one as soon as the ones before it have been shown.
+ */
+export interface ParallelStep {
+  parallel: ParallelBody;
+  id?: Name16;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's own checks are worth (it has none of its own: its branches' steps carry their points).
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration16;
+}
+export interface ParallelBody {
+  /**
+   * The branches, run at the same time.
+   *
+   * @minItems 2
+   */
+  branches: [ParallelBranch, ParallelBranch, ...ParallelBranch[]];
+}
+export interface ParallelBranch {
+  /**
+   * What the branch does, for the terminal and reports (default: its first step's title).
+   */
+  name?: string;
+  steps: Steps2;
+}
+/**
  * Checks a capture file given to the scenario (e.g. a student's own Wireshark capture, pcap or pcapng) against an expected packet sequence.
  */
 export interface InspectStep {
   inspect: InspectBody;
-  id?: Name16;
+  id?: Name17;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1098,7 +1147,7 @@ export interface InspectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration16;
+  timeout?: Duration17;
 }
 export interface InspectBody {
   /**
@@ -1162,7 +1211,7 @@ export interface WeightedPacketLine {
  */
 export interface ResolveStep {
   resolve: ResolveBody;
-  id?: Name17;
+  id?: Name18;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1179,7 +1228,7 @@ export interface ResolveStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration17;
+  timeout?: Duration18;
 }
 export interface ResolveBody {
   on?: HostName6;

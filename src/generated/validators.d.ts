@@ -25,6 +25,8 @@ export declare const steps_exec: ValidateFunction;
 export declare const steps_expect: ValidateFunction;
 /** Validates against schemas/steps/inspect.schema.json. */
 export declare const steps_inspect: ValidateFunction;
+/** Validates against schemas/steps/parallel.schema.json. */
+export declare const steps_parallel: ValidateFunction;
 /** Validates against schemas/steps/resolve.schema.json. */
 export declare const steps_resolve: ValidateFunction;
 /** Validates against schemas/steps/scan.schema.json. */

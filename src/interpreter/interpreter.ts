@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Check, RunRecord, StepRecord } from '../generated/run-record.js';
 import type { Host } from '../hosts/host.js';
-import type { CompiledStep } from '../scenario/compile.js';
+import type { CompiledChildren, CompiledStep } from '../scenario/compile.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Path } from '../util/yaml-path.js';
 import { exitClassOf, WirelabError } from '../errors.js';
@@ -12,6 +12,7 @@ import type { RunState, StepRunContext } from '../steps/context.js';
 import { TeardownStack } from './teardown.js';
 import { buildRecord, pathString } from './record.js';
 import { earnedPoints } from './earned.js';
+import { OrderedBranches, type StepEvents } from './ordered-branches.js';
 
 export interface InterpreterOptions {
   runName: string;
@@ -75,7 +76,7 @@ export class Interpreter {
     this.opts.reporter.runStarted({ name: scenario.name, title: scenario.title, steps: plan.steps.length });
     let steps: StepRecord[] = [];
     try {
-      steps = await this.runSteps(plan.steps, 0);
+      steps = await this.runSteps(plan.steps, 0, this.abort.signal, this.opts.reporter);
     } finally {
       clearTimeout(runTimer);
       const errors = await this.teardown.run();
@@ -93,13 +94,18 @@ export class Interpreter {
     return record;
   }
 
-  private async runSteps(steps: readonly CompiledStep[], depth: number): Promise<StepRecord[]> {
+  /**
+   * Runs a list in order. `parent` is the enclosing step's signal (the run's at the top): when it
+   * aborts (the run is interrupted, or the enclosing step timed out), the running step is
+   * stopped and the rest skipped. `events` is where the terminal hears of them.
+   */
+  private async runSteps(steps: readonly CompiledStep[], depth: number, parent: AbortSignal, events: StepEvents): Promise<StepRecord[]> {
     const out: StepRecord[] = [];
-    for (const step of steps) out.push(await this.runStep(step, depth));
+    for (const step of steps) out.push(await this.runStep(step, depth, parent, events));
     return out;
   }
 
-  private async runStep(step: CompiledStep, depth: number): Promise<StepRecord> {
+  private async runStep(step: CompiledStep, depth: number, parent: AbortSignal, events: StepEvents): Promise<StepRecord> {
     const rec: StepRecord = {
       path: pathString(step.path),
       line: step.line,
@@ -116,17 +122,17 @@ export class Interpreter {
       ...(step.hidden ? { hidden: true } : {}),
     };
     if (performance.now() >= this.runDeadline) this.interrupt('timeout');
-    if (this.abort.signal.aborted) return this.finish(rec, depth, false);
-    this.opts.reporter.stepStarted({ path: rec.path, kind: rec.kind, title: rec.title, host: rec.host, depth });
+    if (parent.aborted) return this.finish(rec, depth, false, events);
+    events.stepStarted({ path: rec.path, kind: rec.kind, title: rec.title, host: rec.host, depth });
 
     const ownTimeoutMs = step.timeoutMs ?? Infinity;
     const timeoutMs = Math.min(ownTimeoutMs, this.runDeadline - performance.now());
     const boundByRun = timeoutMs < ownTimeoutMs;
     const stepAbort = new AbortController();
-    const onRunAbort = () => stepAbort.abort(this.abort.signal.reason);
-    this.abort.signal.addEventListener('abort', onRunAbort, { once: true });
+    const onRunAbort = () => stepAbort.abort(parent.reason);
+    parent.addEventListener('abort', onRunAbort, { once: true });
     const deadline = performance.now() + timeoutMs;
-    const ctx = this.context(rec, stepAbort.signal, deadline, step, depth);
+    const ctx = this.context(rec, stepAbort.signal, deadline, step, depth, events);
     let timer: NodeJS.Timeout | undefined;
     const started = performance.now();
     try {
@@ -143,8 +149,11 @@ export class Interpreter {
       rec.status = rec.checks.every((c) => c.passed) ? 'passed' : 'failed';
     } catch (e) {
       rec.status = e instanceof Interrupted && this.interruptReason !== 'timeout' ? 'skipped' : 'errored';
-      const message =
-        e instanceof Interrupted
+      // Stopped because the enclosing step timed out (the reason is the parent's own StepTimeout).
+      const byParent = e instanceof StepTimeout && parent !== this.abort.signal && parent.reason === e;
+      const message = byParent
+        ? `stopped: the enclosing step ${e.message.replace(/^the step /, '')}`
+        : e instanceof Interrupted
           ? e.message === 'timeout'
             ? 'the run went past its timeout'
             : `interrupted by ${e.message}`
@@ -163,19 +172,36 @@ export class Interpreter {
       }
     } finally {
       clearTimeout(timer);
-      this.abort.signal.removeEventListener('abort', onRunAbort);
+      parent.removeEventListener('abort', onRunAbort);
     }
     rec.durationMs = round(performance.now() - started);
-    return this.finish(rec, depth, true);
+    return this.finish(rec, depth, true, events);
   }
 
-  private finish(rec: StepRecord, depth: number, ran: boolean): StepRecord {
+  private finish(rec: StepRecord, depth: number, ran: boolean, events: StepEvents): StepRecord {
     if (rec.points !== undefined) rec.earned = earnedPoints(rec);
-    if (ran) this.opts.reporter.stepFinished(rec, depth);
+    if (ran) events.stepFinished(rec, depth);
     return rec;
   }
 
-  private context(rec: StepRecord, signal: AbortSignal, deadline: number, step: CompiledStep, depth: number): StepRunContext {
+  private context(
+    rec: StepRecord,
+    signal: AbortSignal,
+    deadline: number,
+    step: CompiledStep,
+    depth: number,
+    events: StepEvents,
+  ): StepRunContext {
+    const group = (sub: Path) => {
+      const found = step.children.find((c) => samePath(c.path, sub));
+      if (!found) throw new Error(`bug: a ${step.kind} step has no nested steps at ${sub.join('.')}`);
+      return found;
+    };
+    // Records of the nested lists run so far, by list, kept in the order the kind declares them.
+    const done = new Map<CompiledChildren, StepRecord[]>();
+    const attach = () => {
+      rec.children = step.children.flatMap((c) => done.get(c) ?? []);
+    };
     return {
       run: this.state,
       signal,
@@ -186,11 +212,28 @@ export class Interpreter {
       detail: (key, value) => void Object.assign(rec, { [key]: value }),
       onTeardown: (label, fn) => this.teardown.push(label, fn),
       runChildren: async (sub: Path) => {
-        const group = step.children.find((c) => samePath(c.path, sub));
-        if (!group) throw new Error(`bug: a ${step.kind} step has no nested steps at ${sub.join('.')}`);
-        const children = await this.runSteps(group.steps, depth + 1);
-        rec.children = children;
+        const g = group(sub);
+        const children = await this.runSteps(g.steps, depth + 1, signal, events);
+        done.set(g, children);
+        attach();
         return children;
+      },
+      runConcurrently: async (subs: readonly Path[]) => {
+        const groups = subs.map(group);
+        const order = new OrderedBranches(events, groups.length);
+        const results = await Promise.all(
+          groups.map(async (g, i) => {
+            try {
+              const children = await this.runSteps(g.steps, depth + 1, signal, order.branch(i));
+              done.set(g, children);
+              return children;
+            } finally {
+              order.finished(i);
+            }
+          }),
+        );
+        attach();
+        return results;
       },
     };
   }

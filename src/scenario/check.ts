@@ -1,6 +1,7 @@
 import type { CheckScope } from '../steps/kind.js';
 import { durationProblem } from '../util/duration.js';
-import { allCompiledSteps, type CompiledPlan } from './compile.js';
+import { filtersDisjoint } from '../steps/capture-filter.js';
+import { allCompiledSteps, type CompiledPlan, type CompiledStep } from './compile.js';
 import { didYouMean, type Diagnostic } from './diagnostics.js';
 import type { Path, Source } from './source.js';
 
@@ -13,14 +14,51 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
   const defined = new Map<string, Map<string, Path>>();
   const everDefined = new Map<string, Set<string>>();
   // First pass: everything defined anywhere, so "used before defined" can be told from "unknown".
+  const definedAt = new Map<string, Path[]>();
   for (const step of allCompiledSteps(plan.steps)) {
     step.check({
       ...scopeBase(),
-      define: (space, name) => void everDefined.set(space, (everDefined.get(space) ?? new Set()).add(name)),
+      define: (space, name, p) => {
+        everDefined.set(space, (everDefined.get(space) ?? new Set()).add(name));
+        const key = `${space}\0${name}`;
+        definedAt.set(key, [...(definedAt.get(key) ?? []), [...step.bodyPath, ...p]]);
+      },
     });
   }
   const ids = new Map<string, Path>();
-  for (const step of allCompiledSteps(plan.steps)) {
+  // The nested lists that run at the same time: a parallel step's branches, by absolute path.
+  const concurrent = [...allCompiledSteps(plan.steps)]
+    .filter((s) => s.concurrent)
+    .map((s) => s.children.map((c) => [...s.bodyPath, ...c.path]));
+  /** Whether two places are in different branches of one parallel step (so run at the same time). */
+  const siblings = (a: Path, b: Path) =>
+    concurrent.some((groups) => {
+      const ia = groups.findIndex((g) => under(a, g));
+      const ib = groups.findIndex((g) => under(b, g));
+      return ia >= 0 && ib >= 0 && ia !== ib;
+    });
+  /**
+   * Walks a list in the order it runs. `visible` holds the names usable at this point
+   * (`space\0name`): a name defined in a branch is visible further down that branch and after
+   * the parallel step, never in its sibling branches.
+   */
+  const walk = (steps: readonly CompiledStep[], visible: Set<string>) => {
+    for (const step of steps) {
+      checkStep(step, visible);
+      if (!step.concurrent) {
+        for (const c of step.children) walk(c.steps, visible);
+        continue;
+      }
+      const branches = step.children.map((c) => {
+        const own = new Set(visible);
+        walk(c.steps, own);
+        return own;
+      });
+      for (const b of branches) for (const k of b) visible.add(k);
+      checkCaptureOverlaps(step);
+    }
+  };
+  const checkStep = (step: CompiledStep, visible: Set<string>) => {
     const bodyPath = step.bodyPath;
     if (step.id !== undefined) {
       const prev = ids.get(step.id);
@@ -35,6 +73,7 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
       define(space, name, p) {
         const names = defined.get(space) ?? new Map<string, Path>();
         defined.set(space, names);
+        visible.add(`${space}\0${name}`);
         const prev = names.get(name);
         if (prev)
           out.push(
@@ -43,12 +82,25 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
         else names.set(name, [...bodyPath, ...p]);
       },
       use(space, name, p) {
-        if (defined.get(space)?.has(name)) return;
+        if (visible.has(`${space}\0${name}`)) return;
+        const at = [...bodyPath, ...p];
+        const sibling = (definedAt.get(`${space}\0${name}`) ?? []).find((d) => siblings(d, at));
+        if (sibling) {
+          out.push(
+            source.diag(
+              at,
+              'name-in-sibling-branch',
+              `${space} "${name}" is defined in another branch of the parallel step (line ${source.at(sibling).line}); branches run at the same time, so a name bound in one is not visible in another: use it in the same branch or after the parallel step`,
+            ),
+          );
+          return;
+        }
         const known = [...(everDefined.get(space) ?? [])];
+        const sofar = [...visible].filter((k) => k.startsWith(`${space}\0`)).map((k) => k.slice(space.length + 1));
         const message = known.includes(name)
           ? `${space} "${name}" is used before it is defined (steps run in order)`
-          : `unknown ${space} "${name}"${didYouMean(name, known)}${known.length ? `; defined so far: ${[...(defined.get(space)?.keys() ?? [])].join(', ') || 'none'}` : ''}`;
-        out.push(source.diag([...bodyPath, ...p], known.includes(name) ? 'use-before-definition' : `unknown-${space}`, message));
+          : `unknown ${space} "${name}"${didYouMean(name, known)}${known.length ? `; defined so far: ${sofar.join(', ') || 'none'}` : ''}`;
+        out.push(source.diag(at, known.includes(name) ? 'use-before-definition' : `unknown-${space}`, message));
       },
       known: (space) => [...(everDefined.get(space) ?? [])],
       host(name, p) {
@@ -80,7 +132,35 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
         if (problem) out.push(source.diag([...bodyPath, ...p], 'duration-too-long', problem));
       },
     });
-  }
+  };
+  /**
+   * Captures in different branches run at the same time: on one host and interface, each would
+   * also record the other's packets unless their filters keep them apart.
+   */
+  const checkCaptureOverlaps = (step: CompiledStep) => {
+    const perBranch = step.children.map((c) => [...allCompiledSteps(c.steps)].filter((s) => s.kind === 'capture'));
+    perBranch.forEach((mine, i) => {
+      for (const theirs of perBranch.slice(i + 1))
+        for (const a of mine)
+          for (const b of theirs) {
+            if (a.kind !== 'capture' || b.kind !== 'capture') continue;
+            const where = (x: typeof a.body) => [x.on ?? 'local', x.interface ?? 'default'] as const;
+            const [ha, ia] = where(a.body);
+            const [hb, ib] = where(b.body);
+            if (ha !== hb || (ia !== ib && ia !== 'any' && ib !== 'any')) continue;
+            if (filtersDisjoint(a.body.filter, b.body.filter)) continue;
+            const f = (x: string | undefined) => (x === undefined ? 'no filter' : `filter "${x}"`);
+            out.push(
+              source.diag(
+                [...b.bodyPath, b.body.filter === undefined ? 'as' : 'filter'],
+                'overlapping-captures',
+                `capture "${b.body.as}" (${f(b.body.filter)}) runs at the same time as capture "${a.body.as}" (${f(a.body.filter)}, line ${a.line}) on host ${hb}: each could hold the other's packets; give them filters that cannot match the same packet (different protocols, or "tcp port N" with different ports), or put them in the same branch`,
+              ),
+            );
+          }
+    });
+  };
+  walk(plan.steps, new Set());
   return out;
 
   function scopeBase(): CheckScope {
@@ -95,4 +175,9 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
       duration: () => {},
     };
   }
+}
+
+/** Whether `path` is at or below `prefix`. */
+function under(path: Path, prefix: Path): boolean {
+  return prefix.length <= path.length && prefix.every((x, i) => x === path[i]);
 }

@@ -48,6 +48,8 @@ interface CompiledStepBase {
   readonly timeoutMs?: number;
   /** Nested step lists, found through the kind definition. */
   readonly children: readonly CompiledChildren[];
+  /** Its nested lists run at the same time (a `parallel` group's branches). */
+  readonly concurrent: boolean;
   /** The host it runs on (may depend on the run: the host that opened a named connection). */
   host(run: RunState): string;
   /** The kind's semantic checks (names, references) of this step's body. */
@@ -134,7 +136,7 @@ function compileStep<K extends StepKindName>(
     for (const p of condense(validator.errors ?? [], `the ${name} step`))
       out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
     // the nested steps are looked at all the same: each mistake is reported once
-    for (const at of def.children ?? []) compileSteps(source, valueAt(raw[name], at), [...bodyPath, ...at], out);
+    for (const at of childPaths(def, raw[name])) compileSteps(source, valueAt(raw[name], at), [...bodyPath, ...at], out);
     return undefined;
   }
   const body: BodyOf<K> = raw[name];
@@ -144,7 +146,7 @@ function compileStep<K extends StepKindName>(
     if (problem) out.push(source.diag([...path, 'timeout'], 'duration-too-long', `the step's timeout: ${problem}`));
     else timeoutMs = durationMs(raw.timeout);
   }
-  const children = (def.children ?? []).map((at) => ({
+  const children = childPaths(def, body).map((at) => ({
     path: at,
     steps: compileSteps(source, valueAt(body, at), [...bodyPath, ...at], out),
   }));
@@ -164,6 +166,7 @@ function compileStep<K extends StepKindName>(
     hidden: raw.hidden === true,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     children,
+    concurrent: def.concurrent === true,
     host: (run) => def.host(body, run),
     check: (scope) => def.check?.(body, scope),
     run: (ctx) => def.run(body, ctx),
@@ -173,6 +176,12 @@ function compileStep<K extends StepKindName>(
 /** The kind's schema (compiled from schemas/steps/K.schema.json) proves the mapping is a step of kind K. */
 function isStepOf<K extends StepKindName>(name: K, step: Record<string, unknown>): step is Record<string, unknown> & StepShape<K> {
   return schemas().step(name)(step);
+}
+
+/** Where a kind's nested step lists are below a body (validated or not). */
+function childPaths(def: { readonly children?: readonly Path[] | ((body: unknown) => readonly Path[]) }, body: unknown): readonly Path[] {
+  const c = def.children ?? [];
+  return typeof c === 'function' ? c(body) : c;
 }
 
 /** The value at `path` below `v`, if there is one (a nested step list, before or after validation). */

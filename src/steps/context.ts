@@ -61,4 +61,10 @@ export interface StepRunContext {
    * its kind's `children` names them; the compiled plan holds them) and attaches their records.
    */
   runChildren(path: Path): Promise<StepRecord[]>;
+  /**
+   * Runs several nested lists at the same time (each list's steps in order) and attaches their
+   * records in the order of `paths`, whatever order they finish in. The terminal shows them in
+   * that order too: the first list as it runs, each later one once those before it are shown.
+   */
+  runConcurrently(paths: readonly Path[]): Promise<StepRecord[][]>;
 }

@@ -8,6 +8,7 @@ import { exec } from './exec.js';
 import { scan } from './scan.js';
 import { traceroute } from './traceroute.js';
 import { capture } from './capture.js';
+import { parallel } from './parallel.js';
 import { inspect } from './inspect.js';
 import { resolve } from './resolve.js';
 
@@ -20,7 +21,7 @@ export type StepKinds = { readonly [K in StepKindName]: StepKind<K> };
  * A kind the schema has and this map lacks, or a module typed for another body, does not
  * compile; test/scenario/schemas.test.ts checks the names against the schema files.
  */
-export const stepKinds: StepKinds = { serve, connect, send, expect, close, exec, capture, inspect, scan, resolve, traceroute };
+export const stepKinds: StepKinds = { serve, connect, send, expect, close, exec, capture, parallel, inspect, scan, resolve, traceroute };
 
 /** Narrows a key of a step mapping to a kind name. */
 export function isStepKindName(key: string): key is StepKindName {

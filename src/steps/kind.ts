@@ -63,8 +63,15 @@ export interface StepKind<K extends StepKindName> {
   /**
    * Where the body holds nested step lists (a capture's `[['during']]`), below the body. The
    * compiler compiles them, also when the body itself has a mistake (two mistakes, two errors).
+   * A function gives them from the raw body (unvalidated: it must accept anything), for a kind
+   * whose number of lists depends on the body (a `parallel` group's `['branches', i, 'steps']`).
    */
-  readonly children?: readonly Path[];
+  readonly children?: readonly Path[] | ((body: unknown) => readonly Path[]);
+  /**
+   * The nested lists run at the same time (a `parallel` group's branches): the name checker
+   * keeps each list's names from its siblings and refuses sibling captures that could overlap.
+   */
+  readonly concurrent?: boolean;
   /** Carries the step out; records checks and details through `ctx`. Throws = errored. */
   readonly run: (body: BodyOf<K>, ctx: StepRunContext) => Promise<void>;
 }
