@@ -5,12 +5,19 @@ import { matchPackets, parsePattern, type PatternEntry } from '../../src/packets
 import type { DecodedPacket } from '../../src/packets/types.js';
 import { hosts, numbered, tcp } from '../packets/pattern-fixtures.js';
 
+type CaptureBody = { as?: string; expect?: { packets?: PatternEntry[] } };
+
+/** Every `capture:` body below a YAML value, at any depth (inside `parallel:` branches too). */
+function captures(v: unknown): CaptureBody[] {
+  if (Array.isArray(v)) return v.flatMap(captures);
+  if (typeof v !== 'object' || v === null) return [];
+  return Object.entries(v).flatMap(([k, x]) => [...(k === 'capture' ? [x as CaptureBody] : []), ...captures(x)]);
+}
+
 /** The `expect.packets` of lab 1's capture step `as: NAME`, as the scenario file has it. */
 function labPattern(name: string): PatternEntry[] {
-  const doc = parse(readFileSync('scenarios/lab1.yaml', 'utf8')) as {
-    steps: Record<string, { as?: string; expect?: { packets?: PatternEntry[] } }>[];
-  };
-  const step = doc.steps.map((s) => s.capture).find((c) => c?.as === name);
+  const doc = parse(readFileSync('scenarios/lab1.yaml', 'utf8')) as { steps: unknown[] };
+  const step = captures(doc.steps).find((c) => c.as === name);
   if (!step?.expect?.packets) throw new Error(`lab1.yaml has no capture "${name}" with expect.packets`);
   return step.expect.packets;
 }

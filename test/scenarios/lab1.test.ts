@@ -7,6 +7,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/interpreter/run-scenario.js';
 import { silentReporter } from '../../src/interpreter/reporter.js';
 import { allSteps } from '../../src/interpreter/record.js';
+import type { StepRecord } from '../../src/generated/run-record.js';
 import { schemas } from '../../src/scenario/schemas.js';
 
 const root = process.getuid?.() === 0;
@@ -63,9 +64,9 @@ describe.runIf(root)('scenarios/lab1.yaml (needs root: network namespaces)', () 
         steps.find((s) => s.title === 'the browser sees the directory listing')?.transcript?.find((t) => t.dir === 'received')?.text ?? '';
       expect(page).toMatch(/^HTTP\/1\.0 200 OK\r\nServer: SimpleHTTP\/[\d.]+ Python\//);
       expect(page).not.toContain('wirelab-http');
-      const rec = JSON.parse(await readFile(join(out, 'run.json'), 'utf8'));
-      const dns = rec.steps.find((s: { title: string }) => s.title === 'DNS lookup, captured');
-      expect(dns.capture.packets.map((p: { info: string }) => p.info.replace(/0x[0-9a-f]{4}/, 'ID'))).toEqual([
+      const rec = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { steps: StepRecord[] };
+      const dns = allSteps(rec.steps).find((s) => s.title === 'DNS lookup, captured')!;
+      expect(dns.capture!.packets.map((p) => p.info.replace(/0x[0-9a-f]{4}/, 'ID'))).toEqual([
         'Standard query ID A compeng.example.home',
         expect.stringMatching(/^Standard query response ID No such name A compeng.example.home/),
         'Standard query ID AAAA compeng.example.home',
