@@ -73,7 +73,7 @@ export class Interpreter {
     const runTimeout = plan.timeoutMs;
     this.runDeadline = performance.now() + runTimeout;
     const runTimer = setTimeout(() => this.interrupt('timeout'), runTimeout);
-    this.opts.reporter.runStarted({ name: scenario.name, title: scenario.title, steps: plan.steps.length });
+    this.opts.reporter.runStarted({ name: scenario.name, title: scenario.title, steps: countSteps(plan.steps) });
     let steps: StepRecord[] = [];
     try {
       steps = await this.runSteps(plan.steps, 0, this.abort.signal, this.opts.reporter);
@@ -237,6 +237,11 @@ export class Interpreter {
       },
     };
   }
+}
+
+/** The steps the terminal announces: the top-level ones, a parallel group counted as its branches' steps. */
+function countSteps(steps: readonly CompiledStep[]): number {
+  return steps.reduce((n, s) => n + (s.concurrent ? s.children.reduce((m, c) => m + countSteps(c.steps), 0) : 1), 0);
 }
 
 function samePath(a: Path, b: Path): boolean {
