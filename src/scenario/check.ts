@@ -1,6 +1,6 @@
 import type { CheckScope } from '../steps/kind.js';
 import { durationProblem } from '../util/duration.js';
-import { filtersDisjoint } from '../steps/capture-filter.js';
+import { filterMayMatch, filtersDisjoint, scannedPorts } from '../steps/capture-filter.js';
 import { allCompiledSteps, type CompiledPlan, type CompiledStep } from './compile.js';
 import { didYouMean, type Diagnostic } from './diagnostics.js';
 import type { Path, Source } from './source.js';
@@ -158,6 +158,30 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
               ),
             );
           }
+    });
+    // A scan in another branch, from the capture's host, of the port the capture keeps: its
+    // probes would land in the capture. (Only what is cheap to tell: scans, `[tcp|udp] port N`.)
+    perBranch.forEach((mine, i) => {
+      const others = step.children.filter((_, j) => j !== i).flatMap((c) => [...allCompiledSteps(c.steps)]);
+      for (const cap of mine)
+        for (const scan of others) {
+          if (cap.kind !== 'capture' || scan.kind !== 'scan' || cap.body.filter === undefined) continue;
+          if ((scan.body.from ?? 'local') !== (cap.body.on ?? 'local')) continue;
+          const loopback = /^(127\.|::1$|localhost$)/.test(scan.body.target);
+          const device = cap.body.interface ?? ((cap.body.on ?? 'local') === 'local' ? 'lo' : 'eth0');
+          if (loopback !== (device === 'lo') && device !== 'any') continue;
+          const ports = scannedPorts(scan.body);
+          if (!ports) continue; // reported by the scan's own check
+          if (!filterMayMatch(cap.body.filter, scan.body.method === 'udp' ? 'udp' : 'tcp', ports)) continue;
+          if (!/^\s*(tcp|udp)?\s*port\s+\d+\s*$/i.test(cap.body.filter)) continue; // only the port forms are told for sure
+          out.push(
+            source.diag(
+              [...scan.bodyPath, 'ports'],
+              'scan-beside-capture',
+              `this scan runs at the same time as capture "${cap.body.as}" (filter "${cap.body.filter}", line ${cap.line}) and probes the port it keeps: the capture would hold the scan's packets too; run the scan before or after the parallel step, or in the capture's branch`,
+            ),
+          );
+        }
     });
   };
   walk(plan.steps, new Set());

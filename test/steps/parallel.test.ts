@@ -166,6 +166,23 @@ steps:
     );
   });
 
+  it("refuses a scan beside a capture that keeps the scan's port, and allows one that misses it", () => {
+    const ds = diagnostics(`
+name: t
+steps:
+  - parallel:
+      branches:
+        - steps:
+            - capture: { as: one, filter: tcp port 50009, interface: lo, during: [] }
+        - steps:
+            - scan: { target: 127.0.0.1, ports: 50000-50009 }
+            - scan: { target: 127.0.0.1, ports: 50000-50008 }
+            - scan: { target: 127.0.0.1, ports: "50009", method: udp }
+`);
+    expect(ds.map((d) => [d.line, d.col, d.code])).toEqual([[9, 49, 'scan-beside-capture']]);
+    expect(ds[0].message).toMatch(/capture "one" \(filter "tcp port 50009", line 7\) and probes the port it keeps/);
+  });
+
   it('tells disjoint capture filters from ones it cannot rule out', () => {
     expect(filtersDisjoint('tcp port 50007', 'tcp port 50009')).toBe(true);
     expect(filtersDisjoint('icmp', 'tcp port 50009')).toBe(true);
