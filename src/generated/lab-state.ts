@@ -37,7 +37,7 @@ export interface LabState {
   upAt?: string;
   ttlMs: number;
   /**
-   * When the supervisor takes the lab down by itself.
+   * When the supervisor takes the lab down by itself: `ttlMs` after it came up (before that, after `createdAt`).
    */
   expiresAt: string;
   /**

@@ -64,7 +64,8 @@ export async function superviseLab(name: string): Promise<number> {
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => stop(sig));
   process.on('uncaughtException', (e) => (log(`unexpected error (a bug): ${e.stack ?? String(e)}`), stop('exception')));
   process.on('unhandledRejection', (e) => (log(`unexpected rejection (a bug): ${String(e)}`), stop('exception')));
-  const ttlTimer = setTimeout(() => stop('time to live is over'), Math.max(0, Date.parse(lab.expiresAt) - Date.now()));
+  // The time to live runs from when the lab is up; building it is bounded by the run's timeout.
+  let ttlTimer: NodeJS.Timeout | undefined;
 
   try {
     const r = await readScenario(lab.scenario);
@@ -86,7 +87,16 @@ export async function superviseLab(name: string): Promise<number> {
       const servers: LabServer[] = steps.flatMap((s) =>
         s.fixture ? [{ name: s.fixture.name, host: s.host, kind: s.fixture.kind, address: s.fixture.address, port: s.fixture.port }] : [],
       );
-      Object.assign(lab, { status: 'up', upAt: new Date().toISOString(), runId: topo.runId, hosts, servers });
+      const upAt = Date.now();
+      ttlTimer = setTimeout(() => stop('time to live is over'), lab.ttlMs);
+      Object.assign(lab, {
+        status: 'up',
+        upAt: new Date(upAt).toISOString(),
+        expiresAt: new Date(upAt + lab.ttlMs).toISOString(),
+        runId: topo.runId,
+        hosts,
+        servers,
+      });
       saveLab(lab);
       log(
         `up: hosts ${hosts.map((h) => h.name).join(' ')}; servers ${servers.map((s) => `${s.name}@${s.host}:${s.port}`).join(' ') || 'none'}`,
