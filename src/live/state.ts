@@ -35,6 +35,12 @@ export function claimLab(state: LabState): void {
     writeFileSync(labStatePath(state.name), JSON.stringify(state, null, 2), { flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const old = readLab(state.name);
+    if (old && old.pid > 0 && !supervisorAlive(old))
+      throw new UsageError(
+        `a lab named "${state.name}" was left behind by a supervisor that is gone (pid ${old.pid}); remove it with \`wirelab cleanup\``,
+        'lab-exists',
+      );
     throw new UsageError(
       `a lab named "${state.name}" is already up (wirelab ls); take it down with \`wirelab down ${state.name}\` or give another --name`,
       'lab-exists',

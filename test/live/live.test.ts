@@ -228,6 +228,9 @@ describeRoot('live labs', () => {
       process.kill(lab.pid, 'SIGKILL');
       expect(await waitFor(() => !alive(lab.pid), 10_000)).toBe(true);
       expect((await cli(['ls'])).stdout).toMatch(/^wltlive3\s+gone/m);
+      const again = await cli(['up', FIXTURE, '--name', 'wltlive3', '--dir', join(root, 'wltlive3')]);
+      expect(again.exitCode).toBe(2);
+      expect(again.stderr).toContain('was left behind by a supervisor that is gone');
       const c = await cli(['cleanup']);
       expect(c.exitCode).toBe(0);
       expect(c.stdout).toContain('removed lab wltlive3');
