@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const targets = [
   { schema: 'schemas/scenario.schema.json', out: 'src/generated/scenario.ts' },
   { schema: 'schemas/run.schema.json', out: 'src/generated/run-record.ts' },
+  { schema: 'schemas/lab-state.schema.json', out: 'src/generated/lab-state.ts' },
 ];
 
 const banner = `/* eslint-disable */

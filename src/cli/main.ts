@@ -20,6 +20,12 @@ const commands: [string, () => Promise<CommandModule>][] = [
   ['resolve', () => import('../commands/resolve.js')],
   ['trace', () => import('../commands/trace.js')],
   ['cleanup', () => import('../commands/cleanup.js')],
+  ['up', () => import('../commands/up.js')],
+  ['ls', () => import('../commands/ls.js')],
+  ['shell', () => import('../commands/shell.js')],
+  ['exec', () => import('../commands/exec.js')],
+  ['down', () => import('../commands/down.js')],
+  ['live-supervisor', () => import('../commands/live-supervisor.js')],
 ];
 
 export async function main(argv: string[]): Promise<number> {

@@ -9,7 +9,7 @@ import { sandboxFromEnv } from '../sandbox/limits.js';
 import { readScenario } from '../scenario/read.js';
 import { parseAllowTargets } from '../probes/target.js';
 
-function parseVars(list: string[]): Record<string, string> {
+export function parseVars(list: string[]): Record<string, string> {
   return Object.fromEntries(
     list.map((kv) => {
       const i = kv.indexOf('=');

@@ -10,6 +10,14 @@ export type Name = string;
  * The longest the whole run may take (default 10m). Past it the current step is stopped, the rest are skipped, and everything is torn down.
  */
 export type Duration = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name1 = string;
+/**
+ * How long the lab stays up before it takes itself down (default 4h; `wirelab up --ttl` overrides it).
+ */
+export type Duration1 = number | string;
 export type GradingExample = (
   | {
       [k: string]: unknown | undefined;
@@ -109,7 +117,7 @@ export type Step =
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name1 = string;
+export type Name2 = string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -121,7 +129,7 @@ export type Port = number;
 /**
  * How long to wait for the program to listen on its port (default 10s).
  */
-export type Duration1 = number | string;
+export type Duration2 = number | string;
 export type DnsRecord = {
   /**
    * The owner name. `*.name` is a wildcard for names below `name` that do not exist.
@@ -145,15 +153,15 @@ export type DnsRecord = {
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name2 = string;
+export type Name3 = string;
 /**
  * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration2 = number | string;
+export type Duration3 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name3 = string;
+export type Name4 = string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -161,19 +169,7 @@ export type HostName1 = string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name4 = string;
-/**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
- */
-export type Duration3 = number | string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
 export type Name5 = string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name6 = string;
 /**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
@@ -181,9 +177,13 @@ export type Duration4 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
+export type Name6 = string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
 export type Name7 = string;
 /**
- * How long to wait for the data (default 5s).
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration5 = number | string;
 /**
@@ -191,13 +191,17 @@ export type Duration5 = number | string;
  */
 export type Name8 = string;
 /**
- * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ * How long to wait for the data (default 5s).
  */
 export type Duration6 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name9 = string;
+/**
+ * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration7 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -207,9 +211,13 @@ export type Name10 = string;
  */
 export type Name11 = string;
 /**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name12 = string;
+/**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration7 = number | string;
+export type Duration8 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -263,11 +271,11 @@ export type TextMatch1 =
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name12 = string;
+export type Name13 = string;
 /**
  * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration8 = number | string;
+export type Duration9 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -276,39 +284,31 @@ export type Port1 = number;
 /**
  * nmap `--initial-rtt-timeout`: how long a probe waits before any round trip was measured (default 1s).
  */
-export type Duration9 = number | string;
+export type Duration10 = number | string;
 /**
  * nmap `--min-rtt-timeout`: the floor of the adaptive timeout srtt + 4 rttvar (default 100ms).
  */
-export type Duration10 = number | string;
+export type Duration11 = number | string;
 /**
  * nmap `--max-rtt-timeout`: the ceiling of the adaptive timeout (default 10s).
  */
-export type Duration11 = number | string;
+export type Duration12 = number | string;
 /**
  * nmap `--scan-delay`: at least this long between probes.
  */
-export type Duration12 = number | string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name13 = string;
-/**
- * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
- */
 export type Duration13 = number | string;
-/**
- * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
- */
-export type HostName4 = string;
-/**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
- */
-export type Duration14 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name14 = string;
+/**
+ * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration14 = number | string;
+/**
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
+ */
+export type HostName4 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
@@ -317,6 +317,14 @@ export type Duration15 = number | string;
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name15 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration16 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name16 = string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -341,11 +349,11 @@ export type Steps2 = Step1[];
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name16 = string;
+export type Name17 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration16 = number | string;
+export type Duration17 = number | string;
 /**
  * An expected packet sequence, one packet per line, read like Wireshark's packet list and matched against the whole capture: `client > server [SYN] mss=1460`, `server > client [PSH, ACK] len=37 data="Welcome"`, `...` for any packets, `?` before an optional packet, `+`/`*`/`{n,m}` after a repeated one. Endpoints are host names, addresses, `host:port` or `*:port`. A line may be written `{ packet: LINE, weight: N }` to make it worth N (default 1) toward partial credit (`partial: true`); weight 0 for a line the grader's own traffic satisfies (it must still match, it earns nothing).
  *
@@ -358,27 +366,15 @@ export type PacketPatterns = [
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name17 = string;
-/**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
- */
-export type Duration17 = number | string;
-/**
- * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
- */
-export type HostName6 = string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
 export type Name18 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration18 = number | string;
 /**
- * The steps whose traffic is captured.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type Steps1 = Step1[];
+export type HostName6 = string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -387,6 +383,18 @@ export type Name19 = string;
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration19 = number | string;
+/**
+ * The steps whose traffic is captured.
+ */
+export type Steps1 = Step1[];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name20 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration20 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -406,6 +414,7 @@ export interface Scenario {
    */
   description?: string;
   timeout?: Duration;
+  live?: LiveSpec;
   /**
    * How `wirelab grade` shows the submission's folder to the student's programs, which run in a private world: their own /tmp, /var/tmp, /dev/shm and /proc, and no view of the other submissions, the output folder or this file.
    */
@@ -419,6 +428,16 @@ export interface Scenario {
   grading?: GradingSpec;
   topology?: Topology;
   steps: Steps;
+}
+/**
+ * How `wirelab up` brings this scenario up as a live lab that people enter with `wirelab shell HOST` and `wirelab exec HOST -- CMD`. `up` builds the topology and runs only the scenario's top-level `serve` steps and those in top-level `parallel:` groups (the lab's servers), one after the other in scenario order; every other step (connections, probes, captures, checks) is what the student does by hand, and `wirelab run` keeps running them all. Without this section every such `serve` step starts.
+ */
+export interface LiveSpec {
+  /**
+   * The `serve` steps `up` starts (top-level or in a top-level `parallel:` group), by their `as` name (e.g. leave out a server the student starts themselves). Default: every such `serve` step; `[]` starts none.
+   */
+  serve?: Name1[];
+  ttl?: Duration1;
 }
 /**
  * Reports `wirelab run` writes at the end of the run, from its run record, to `<run folder>/report.<ext>`.
@@ -609,7 +628,7 @@ export interface TopologyRoute {
  */
 export interface ServeStep {
   serve: ServeBody;
-  id?: Name2;
+  id?: Name3;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -622,13 +641,13 @@ export interface ServeStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration2;
+  timeout?: Duration3;
 }
 /**
  * A fixture. Exactly one of `echo`, `http`, `command`, `dns` says what it serves.
  */
 export interface ServeBody {
-  as: Name1;
+  as: Name2;
   on?: HostName;
   /**
    * The address to listen on (default: 127.0.0.1 without a topology, all of the host's addresses with one).
@@ -684,7 +703,7 @@ export interface CommandFixture {
   env?: {
     [k: string]: string | undefined;
   };
-  ready?: Duration1;
+  ready?: Duration2;
 }
 /**
  * An authoritative DNS server (UDP and TCP) for zones written here; real `dig` and `nslookup` on any host can query it. Its port defaults to 53.
@@ -719,39 +738,7 @@ export interface DnsZone {
  */
 export interface ConnectStep {
   connect: ConnectBody;
-  id?: Name4;
-  /**
-   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
-   */
-  name?: string;
-  /**
-   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
-   */
-  points?: number;
-  /**
-   * Hidden from students in grades and feedback (instructors still see it).
-   */
-  hidden?: boolean;
-  timeout?: Duration3;
-}
-export interface ConnectBody {
-  /**
-   * Where to connect: a fixture name (`echo`), `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:50007`, `[::1]:50007`).
-   */
-  to: string;
-  as: Name3;
-  from?: HostName1;
-  /**
-   * The outcome to expect (default `open`). `refused` and `timeout` check that a port is closed or filtered.
-   */
-  expect?: 'open' | 'refused' | 'timeout';
-}
-/**
- * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
- */
-export interface SendStep {
-  send: SendBody;
-  id?: Name6;
+  id?: Name5;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -766,8 +753,40 @@ export interface SendStep {
   hidden?: boolean;
   timeout?: Duration4;
 }
+export interface ConnectBody {
+  /**
+   * Where to connect: a fixture name (`echo`), `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:50007`, `[::1]:50007`).
+   */
+  to: string;
+  as: Name4;
+  from?: HostName1;
+  /**
+   * The outcome to expect (default `open`). `refused` and `timeout` check that a port is closed or filtered.
+   */
+  expect?: 'open' | 'refused' | 'timeout';
+}
+/**
+ * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
+ */
+export interface SendStep {
+  send: SendBody;
+  id?: Name7;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration5;
+}
 export interface SendBody {
-  conn: Name5;
+  conn: Name6;
   /**
    * Text sent as is (UTF-8).
    */
@@ -790,7 +809,7 @@ export interface SendBody {
  */
 export interface ExpectStep {
   expect: ExpectBody;
-  id?: Name8;
+  id?: Name9;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -803,10 +822,10 @@ export interface ExpectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration6;
+  timeout?: Duration7;
 }
 export interface ExpectBody {
-  conn: Name7;
+  conn: Name8;
   /**
    * The next line received, without its line ending (LF or CRLF), must equal this.
    */
@@ -827,40 +846,13 @@ export interface ExpectBody {
    * The peer closes the connection (FIN) with no more data.
    */
   eof?: true;
-  within?: Duration5;
+  within?: Duration6;
 }
 /**
  * Closes a connection: a FIN (graceful, waits for the peer's FIN) or a reset.
  */
 export interface CloseStep {
-  close: Name9 | CloseBody;
-  id?: Name11;
-  /**
-   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
-   */
-  name?: string;
-  /**
-   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
-   */
-  points?: number;
-  /**
-   * Hidden from students in grades and feedback (instructors still see it).
-   */
-  hidden?: boolean;
-  timeout?: Duration7;
-}
-export interface CloseBody {
-  conn: Name10;
-  /**
-   * `true`: abort with a TCP RST instead of a FIN.
-   */
-  reset?: boolean;
-}
-/**
- * Runs a command on a host and checks its exit code and output. The transcript is kept in the run record.
- */
-export interface ExecStep {
-  exec: ExecBody;
+  close: Name10 | CloseBody;
   id?: Name12;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
@@ -875,6 +867,33 @@ export interface ExecStep {
    */
   hidden?: boolean;
   timeout?: Duration8;
+}
+export interface CloseBody {
+  conn: Name11;
+  /**
+   * `true`: abort with a TCP RST instead of a FIN.
+   */
+  reset?: boolean;
+}
+/**
+ * Runs a command on a host and checks its exit code and output. The transcript is kept in the run record.
+ */
+export interface ExecStep {
+  exec: ExecBody;
+  id?: Name13;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration9;
 }
 export interface ExecBody {
   /**
@@ -914,7 +933,7 @@ export interface ExecExpect {
  */
 export interface ScanStep {
   scan: ScanBody;
-  id?: Name13;
+  id?: Name14;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -931,7 +950,7 @@ export interface ScanStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration13;
+  timeout?: Duration14;
 }
 export interface ScanBody {
   from?: HostName3;
@@ -951,14 +970,14 @@ export interface ScanBody {
    * nmap's timing template `-T0`..`-T5` (default 3, `normal`): 4 (`aggressive`) is initial/min/max RTT timeout 500 ms/100 ms/1250 ms and 6 retries, 5 (`insane`) 250/50/300 ms and 2 retries; 0-2 send one probe at a time, 5 min, 15 s and 400 ms apart.
    */
   timing?: number | ('paranoid' | 'sneaky' | 'polite' | 'normal' | 'aggressive' | 'insane');
-  initialRttTimeout?: Duration9;
-  minRttTimeout?: Duration10;
-  maxRttTimeout?: Duration11;
+  initialRttTimeout?: Duration10;
+  minRttTimeout?: Duration11;
+  maxRttTimeout?: Duration12;
   /**
    * nmap `--max-retries`: retransmissions a port may get at most (default 10). As nmap, a silent port gets one retransmission more than the highest that was ever answered, so usually one.
    */
   maxRetries?: number;
-  scanDelay?: Duration12;
+  scanDelay?: Duration13;
   expect?: ScanExpect;
 }
 /**
@@ -987,7 +1006,7 @@ export interface ScanExpect {
  */
 export interface TracerouteStep {
   traceroute: TracerouteBody;
-  id?: Name14;
+  id?: Name15;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1004,7 +1023,7 @@ export interface TracerouteStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration15;
+  timeout?: Duration16;
 }
 export interface TracerouteBody {
   from?: HostName4;
@@ -1023,7 +1042,7 @@ export interface TracerouteBody {
   /**
    * traceroute's `-w MAX,HERE,NEAR` (default `5,3,10`): a probe waits at most MAX seconds, HERE × the round trip of an answer already in from its own hop, else NEAR × that of an answer from a later hop. A plain duration (`1s`, `2`) is MAX alone, without shortening, as `traceroute -w 1`.
    */
-  wait?: Duration14 | string;
+  wait?: Duration15 | string;
   /**
    * Probes outstanding at once (traceroute `-N squeries`, default 16); `maxHops` × 3 or more puts every hop's probes in flight at once.
    */
@@ -1045,7 +1064,7 @@ export interface TracerouteExpect {
  */
 export interface CaptureStep {
   capture: CaptureBody;
-  id?: Name19;
+  id?: Name20;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1062,10 +1081,10 @@ export interface CaptureStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration19;
+  timeout?: Duration20;
 }
 export interface CaptureBody {
-  as: Name15;
+  as: Name16;
   on?: HostName5;
   /**
    * The interface (default `lo` without a topology, the host's first interface with one; `any` for all).
@@ -1095,7 +1114,7 @@ export interface CaptureBody {
  */
 export interface ParallelStep {
   parallel: ParallelBody;
-  id?: Name16;
+  id?: Name17;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1108,7 +1127,7 @@ export interface ParallelStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration16;
+  timeout?: Duration17;
 }
 export interface ParallelBody {
   /**
@@ -1130,7 +1149,7 @@ export interface ParallelBranch {
  */
 export interface InspectStep {
   inspect: InspectBody;
-  id?: Name17;
+  id?: Name18;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1147,7 +1166,7 @@ export interface InspectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration17;
+  timeout?: Duration18;
 }
 export interface InspectBody {
   /**
@@ -1211,7 +1230,7 @@ export interface WeightedPacketLine {
  */
 export interface ResolveStep {
   resolve: ResolveBody;
-  id?: Name18;
+  id?: Name19;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1228,7 +1247,7 @@ export interface ResolveStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration18;
+  timeout?: Duration19;
 }
 export interface ResolveBody {
   on?: HostName6;

@@ -9,6 +9,8 @@ export declare const common: ValidateFunction;
 export declare const dns_zone: ValidateFunction;
 /** Validates against schemas/gradescope-results.schema.json. */
 export declare const gradescope_results: ValidateFunction;
+/** Validates against schemas/lab-state.schema.json. */
+export declare const lab_state: ValidateFunction;
 /** Validates against schemas/run.schema.json. */
 export declare const run: ValidateFunction;
 /** Validates against schemas/scenario.schema.json. */

@@ -25,6 +25,11 @@ export interface InterpreterOptions {
   /** CIDRs probes may target besides loopback. */
   allowedTargets?: string[];
   resolvers?: RunState['resolvers'];
+  /**
+   * Called after the steps, before teardown (a live lab holds its servers up here until it is
+   * taken down); `signal` aborts when the run is interrupted or times out.
+   */
+  afterSteps?: (steps: StepRecord[], signal: AbortSignal) => Promise<void>;
 }
 
 class Interrupted extends Error {}
@@ -77,6 +82,7 @@ export class Interpreter {
     let steps: StepRecord[] = [];
     try {
       steps = await this.runSteps(plan.steps, 0, this.abort.signal, this.opts.reporter);
+      if (this.opts.afterSteps && !this.abort.signal.aborted) await this.opts.afterSteps(steps, this.abort.signal);
     } finally {
       clearTimeout(runTimer);
       const errors = await this.teardown.run();

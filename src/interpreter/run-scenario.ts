@@ -3,7 +3,8 @@ import { EnvironmentError, UsageError } from '../errors.js';
 import { onOutputClosed } from '../util/output-guard.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { dirname, join, resolve } from 'node:path';
-import type { RunRecord } from '../generated/run-record.js';
+import type { RunRecord, StepRecord } from '../generated/run-record.js';
+import type { Topology } from '../topology/index.js';
 import { LocalHostSet, type HostSet } from '../hosts/host-set.js';
 import { TopologyHostSet, topologyHostSet } from '../topology/host-set.js';
 import type { LoadedScenario } from '../scenario/load.js';
@@ -27,6 +28,11 @@ export interface RunOptions {
   handleSignals?: boolean;
   /** The grading sandbox the run's programs start in (`wirelab grade` hands it down). */
   sandbox?: SandboxSpec;
+  /**
+   * Called after the steps with the built topology (if any), before teardown: `wirelab up`'s
+   * supervisor keeps the lab up here. `signal` aborts on interruption or the run's timeout.
+   */
+  afterSteps?: (steps: StepRecord[], topology: Topology | undefined, signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -141,6 +147,12 @@ async function runWith(
     reporter: new ReporterMultiplexer([opts.reporter]),
     vars: opts.vars,
     resolvers,
+    ...(opts.afterSteps
+      ? {
+          afterSteps: (steps: StepRecord[], signal: AbortSignal) =>
+            opts.afterSteps!(steps, hosts instanceof TopologyHostSet ? hosts.topology : undefined, signal),
+        }
+      : {}),
   });
   // Hosts go last: after every fixture, connection and capture was released.
   interp.teardown.push('hosts', () => hosts.close());

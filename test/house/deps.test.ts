@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
  *   steps       one module per step kind, on top of the registry
  *   pipeline    scenario (read, validate, compile: checks the step-kind map) → interpreter (runs the plan)
  *   outputs     reporters (terminal display), report, grade
+ *   live        live labs: supervisor, lab state, shell/exec sessions (on the pipeline)
  *   commands    everything below; cli → commands only
  */
 const BASE = ['util', 'generated', '.'];
@@ -39,7 +40,9 @@ const ALLOWED: Record<string, string[]> = {
   reporters: [...BASE, 'interpreter', 'scenario'],
   report: [...BASE, 'interpreter', 'scenario', 'packets', 'probes', 'dns'],
   grade: [...BASE, 'report', 'interpreter', 'scenario', 'sandbox', 'topology', 'exec'],
-  commands: [...BASE, 'grade', 'report', 'reporters', 'interpreter', 'scenario', 'steps', 'ops', 'hosts', ...DOMAINS],
+  // live labs (up/shell/exec/down): a supervisor that runs the plan's servers through the interpreter and owns the topology
+  live: [...BASE, 'interpreter', 'scenario', 'topology', 'hosts'],
+  commands: [...BASE, 'live', 'grade', 'report', 'reporters', 'interpreter', 'scenario', 'steps', 'ops', 'hosts', ...DOMAINS],
   cli: [...BASE, 'commands'],
 };
 
