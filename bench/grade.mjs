@@ -5,11 +5,13 @@
 // echo (default): test/fixtures/echo-grading.yaml, correct and no-CRLF submissions, no topology;
 // lab1: scenarios/lab1-grading.yaml (three namespaces), its good and faulty examples;
 // lab1-good: lab1 with good submissions only (issue 14's goal: ≥ 150 a minute with --jobs 2).
-// WIRELAB_HOSTS=process runs hosts as agent processes instead of threads.
+// WIRELAB_HOSTS=process runs hosts as agent processes instead of threads; WIRELAB_GRADE_RUNNER=child
+// runs each submission in a `wirelab run` child of its own instead of the slot's runner.
 // Prints submissions per minute and where the time goes: the per-run child process
 // (node start-up, module loading, scenario load, teardown) versus the scenario itself.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -46,6 +48,15 @@ try {
   const r = await loadScenario(SCENARIO);
   if (!r.ok) throw new Error('scenario does not load');
   const sandbox = process.getuid?.() === 0 ? DEFAULT_LIMITS : undefined;
+  const cpu0 = (() => {
+    const st = readFileSync('/proc/self/stat', 'utf8');
+    return st
+      .slice(st.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 15)
+      .map(Number)
+      .reduce((a, b) => a + b, 0);
+  })();
   const t0 = performance.now();
   const res = await gradeClass({
     scenarioFile: SCENARIO,
@@ -57,6 +68,18 @@ try {
     progress: new GradeProgress(N, process.stderr, false),
   });
   const wallS = (performance.now() - t0) / 1000;
+  // CPU of this grader and of every process it waited for (the runners or `wirelab run` children
+  // and all they started), from /proc/self/stat: utime, stime, cutime, cstime in clock ticks
+  const cpuTicks = () => {
+    const st = readFileSync('/proc/self/stat', 'utf8');
+    return st
+      .slice(st.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(11, 15)
+      .map(Number)
+      .reduce((a, b) => a + b, 0);
+  };
+  const cpuS = (cpuTicks() - cpu0) / 100;
 
   const sum = (f) => res.timings.reduce((a, x) => a + f(x), 0);
   const total = sum((x) => x.totalMs);
@@ -68,6 +91,9 @@ try {
   const scores = res.rows.map((x) => x.grade.score);
   console.log(`graded ${res.rows.length} submissions with --jobs ${JOBS}${sandbox ? ' (sandboxed)' : ''} in ${wallS.toFixed(1)} s`);
   console.log(`throughput: ${((res.rows.length / wallS) * 60).toFixed(1)} submissions/minute`);
+  console.log(
+    `CPU (user+sys, the grader and all it waited for): ${(cpuS / N).toFixed(2)} s per submission; at that cost ${os.cpus().length} idle cores would grade ${((60 * os.cpus().length) / (cpuS / N)).toFixed(0)} a minute`,
+  );
   console.log(
     `per run (mean): ${(total / N / 1000).toFixed(2)} s in all = scenario ${(scen / N / 1000).toFixed(2)} s + child process/overhead ${((total - scen) / N / 1000).toFixed(2)} s (${(((total - scen) / total) * 100).toFixed(0)}%)`,
   );
@@ -82,7 +108,9 @@ try {
       .join(', ')}`,
   );
   console.log(
-    `hosts: ${process.env.WIRELAB_HOSTS === 'process' ? 'agent processes' : 'threads (default)'}; load average ${(await import('node:os'))
+    `hosts: ${process.env.WIRELAB_HOSTS === 'process' ? 'agent processes' : 'threads (default)'}; runs: ${process.env.WIRELAB_GRADE_RUNNER === 'child' ? 'a wirelab run child each' : 'one runner per slot'}; load average ${(
+      await import('node:os')
+    )
       .loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}`,

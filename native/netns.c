@@ -17,7 +17,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <unistd.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 
 static napi_value fail(napi_env env, const char *what, const char *name, int err) {
   char msg[512];
@@ -78,10 +83,94 @@ static napi_value js_enter_netns(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* Adds enterNetns to the module's exports. */
+/*
+ * Appends the listening TCP sockets of one address family to `arr` as [address bytes (4 or 16),
+ * port] pairs, asked of the kernel by sock_diag (what `ss -lt` does). The netlink socket lives
+ * in the calling thread's network namespace, so these are that namespace's sockets. Unlike
+ * /proc/net/tcp, which walks every socket of the machine to print one namespace's, a dump of
+ * the LISTEN state walks only the listening table. Returns 0, or -1 with errno set.
+ */
+static int dump_listening(napi_env env, int fd, int family, napi_value arr, uint32_t *n) {
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req_v2 req;
+  } msg;
+  memset(&msg, 0, sizeof msg);
+  msg.nlh.nlmsg_len = sizeof msg;
+  msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  msg.req.sdiag_family = (unsigned char)family;
+  msg.req.sdiag_protocol = IPPROTO_TCP;
+  msg.req.idiag_states = 1u << 10; /* TCP_LISTEN */
+  struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+  if (sendto(fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) return -1;
+  static __thread char buf[32768];
+  for (int rounds = 0; rounds < 100000; rounds++) {
+    ssize_t len = recv(fd, buf, sizeof buf, 0);
+    if (len < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    if (len == 0) return 0;
+    for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+      if (h->nlmsg_type == NLMSG_DONE) return 0;
+      if (h->nlmsg_type == NLMSG_ERROR) {
+        struct nlmsgerr *e = NLMSG_DATA(h);
+        errno = e->error ? -e->error : EIO;
+        return -1;
+      }
+      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY) continue;
+      struct inet_diag_msg *m = NLMSG_DATA(h);
+      size_t bytes = m->idiag_family == AF_INET ? 4 : 16;
+      napi_value addr, port;
+      void *data;
+      if (napi_create_buffer_copy(env, bytes, m->id.idiag_src, &data, &addr) != napi_ok ||
+          napi_create_uint32(env, ntohs(m->id.idiag_sport), &port) != napi_ok || napi_set_element(env, arr, (*n)++, addr) != napi_ok ||
+          napi_set_element(env, arr, (*n)++, port) != napi_ok) {
+        errno = ENOMEM;
+        return -1;
+      }
+    }
+  }
+  errno = EOVERFLOW;
+  return -1;
+}
+
+static napi_value diag_fail(napi_env env, const char *what, int err) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "listening sockets: %s: %s", what, strerror(err));
+  napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+/*
+ * tcpListening(): the calling thread's network namespace's listening TCP sockets, IPv4 and
+ * IPv6, as a flat array [address bytes, port, address bytes, port, …]. Throws on failure.
+ */
+static napi_value js_tcp_listening(napi_env env, napi_callback_info info) {
+  napi_value arr;
+  uint32_t n = 0;
+  if (napi_create_array(env, &arr) != napi_ok) return NULL;
+  int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return diag_fail(env, "socket(NETLINK_SOCK_DIAG)", errno);
+  int families[2] = {AF_INET, AF_INET6};
+  for (int i = 0; i < 2; i++) {
+    /* a kernel without IPv6 answers ENOENT for the family: no sockets of it */
+    if (dump_listening(env, fd, families[i], arr, &n) < 0 && !(families[i] == AF_INET6 && errno == ENOENT)) {
+      int err = errno;
+      close(fd);
+      return diag_fail(env, families[i] == AF_INET ? "dump of IPv4 listeners" : "dump of IPv6 listeners", err);
+    }
+  }
+  close(fd);
+  return arr;
+}
+
+/* Adds enterNetns and tcpListening to the module's exports. */
 int netns_init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"enterNetns", NULL, js_enter_netns, NULL, NULL, NULL, napi_default, NULL},
+      {"tcpListening", NULL, js_tcp_listening, NULL, NULL, NULL, napi_default, NULL},
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props) == napi_ok ? 0 : -1;
 }

@@ -5,7 +5,8 @@ import { LiveReporter } from '../reporters/live.js';
 import { UsageError } from '../errors.js';
 import { silentReporter } from '../interpreter/reporter.js';
 import { runScenario } from '../interpreter/run-scenario.js';
-import { sandboxFromEnv } from '../sandbox/limits.js';
+import { sandboxFromEnv, type SandboxSpec } from '../sandbox/limits.js';
+import type { LoadedScenario } from '../scenario/load.js';
 import { readScenario } from '../scenario/read.js';
 import { parseAllowTargets } from '../probes/target.js';
 
@@ -17,6 +18,50 @@ export function parseVars(list: string[]): Record<string, string> {
       return [kv.slice(0, i), kv.slice(i + 1)];
     }),
   );
+}
+
+/**
+ * Runs a loaded scenario as `wirelab run` does (signals handled, the run record written, the
+ * scenario's reports rendered unless `report` is false) and returns the exit code, and whether a
+ * signal or an exception interrupted it. Shared by
+ * the command and the grading runner (grade-runner.ts), which runs one submission after another.
+ */
+export async function runLoaded(
+  loaded: LoadedScenario,
+  opts: {
+    out?: string;
+    /** live: the terminal display; json: the record on stdout; none: nothing printed. */
+    output: 'live' | 'json' | 'none';
+    vars: Record<string, string>;
+    allowTargets: string[];
+    report: boolean;
+    sandbox?: SandboxSpec;
+  },
+): Promise<{ exitCode: number; interrupted: boolean }> {
+  const { record, runDir } = await runScenario(loaded, {
+    out: opts.out,
+    reporter: opts.output === 'live' ? new LiveReporter() : silentReporter,
+    vars: opts.vars,
+    allowTargets: opts.allowTargets,
+    handleSignals: true,
+    sandbox: opts.sandbox,
+  });
+  if (opts.output === 'json') process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+  else if (opts.output === 'live') process.stderr.write(`run record: ${runDir}/run.json\n`);
+  const spec = loaded.scenario.report;
+  const interrupted = record.run.interrupted !== undefined;
+  if (!spec || !opts.report || interrupted) return { exitCode: record.run.exitCode, interrupted };
+  try {
+    // Handlebars and the PDF path load only when there is a report to render.
+    const { writeScenarioReports } = await import('./report.js');
+    for (const f of await writeScenarioReports(runDir, spec, loaded.dir)) process.stderr.write(`report: ${f}\n`);
+  } catch (e) {
+    // The checks' verdict stands; a report that could not be written is said and, on an
+    // otherwise passing run, decides the exit code (e.g. 3 when LaTeX is missing).
+    const code = reportError(e);
+    return { exitCode: record.run.exitCode === 0 ? code : record.run.exitCode, interrupted };
+  }
+  return { exitCode: record.run.exitCode, interrupted };
 }
 
 export function register(program: Command): void {
@@ -37,30 +82,16 @@ export function register(program: Command): void {
           printDiagnostics(r.diagnostics);
           return 2;
         }
-        const { record, runDir } = await runScenario(r.loaded, {
+        const { exitCode } = await runLoaded(r.loaded, {
           out: opts.out,
-          reporter: opts.json ? silentReporter : new LiveReporter(),
+          output: opts.json ? 'json' : 'live',
           vars: parseVars(opts.var),
           allowTargets,
-          handleSignals: true,
+          report: opts.report,
           // a grading run's child: `wirelab grade` hands the sandbox down in WIRELAB_SANDBOX
           sandbox: sandboxFromEnv(),
         });
-        if (opts.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-        else process.stderr.write(`run record: ${runDir}/run.json\n`);
-        const spec = r.loaded.scenario.report;
-        if (!spec || !opts.report || record.run.interrupted) return record.run.exitCode;
-        try {
-          // Handlebars and the PDF path load only when there is a report to render.
-          const { writeScenarioReports } = await import('./report.js');
-          for (const f of await writeScenarioReports(runDir, spec, r.loaded.dir)) process.stderr.write(`report: ${f}\n`);
-        } catch (e) {
-          // The checks' verdict stands; a report that could not be written is said and, on an
-          // otherwise passing run, decides the exit code (e.g. 3 when LaTeX is missing).
-          const code = reportError(e);
-          return record.run.exitCode === 0 ? code : record.run.exitCode;
-        }
-        return record.run.exitCode;
+        return exitCode;
       }),
     );
 }

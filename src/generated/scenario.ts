@@ -1103,7 +1103,7 @@ export interface CaptureBody {
    */
   snaplen?: number;
   /**
-   * Kernel capture buffer in MiB (default 64; tcpdump's -B is in KiB). When libpcap reports dropped packets, the step fails; a bigger buffer absorbs longer bursts.
+   * Kernel capture buffer in MiB (default 8; tcpdump's -B is in KiB). When libpcap reports dropped packets, the step fails; a bigger buffer absorbs longer bursts.
    */
   buffer?: number;
   during: Steps1;

@@ -17,6 +17,7 @@ import { plannedChecks } from './plan.js';
 import { runPool } from './pool.js';
 import { GradeProgress } from './progress.js';
 import { gradeSubmission, type JobResult, type JobTiming } from './run-one.js';
+import { SlotRunner } from './runner.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import {
   EMPTY_NAME,
@@ -121,6 +122,15 @@ export async function gradeFolders(
   opts.onSandboxUsers?.(slotIds.map((n) => uids[n]));
   const planned = plannedChecks(opts.loaded);
   const timeoutMs = submissionTimeoutMs(opts.loaded, opts.marginMs);
+  // One runner process per pool slot runs the slot's submissions one after another
+  // (WIRELAB_GRADE_RUNNER=child: a `wirelab run` child per submission, as before).
+  const runners = new Map<number, SlotRunner>();
+  const runnerOf = (i: number) => {
+    if (process.env.WIRELAB_GRADE_RUNNER === 'child') return undefined;
+    let r = runners.get(i);
+    if (!r) runners.set(i, (r = new SlotRunner()));
+    return r;
+  };
   return runPool(items, jobs, async (item, i) => {
     const slot = slotIds[i] ?? i;
     onStart(item);
@@ -129,27 +139,33 @@ export async function gradeFolders(
       item.dir,
       opts.sandbox ? { uid: uids[slot], gid: userGid(user) ?? uids[slot], name: user } : undefined,
     );
-    const r = await gradeSubmission({
-      scenarioFile: resolve(opts.scenarioFile),
-      scenarioName: opts.loaded.scenario.name,
-      submission: item.name,
-      submissionDir: item.dir,
-      // what the submission's world hides: its classmates (the folder holding it) and every
-      // grader output (the folder holding its own)
-      submissionsRoot: dirname(item.dir),
-      classOutDir: dirname(item.outDir),
-      writable: opts.loaded.scenario.submission?.writable ?? false,
-      ...(notGradable !== undefined ? { notGradable } : {}),
-      outDir: item.outDir,
-      timeoutMs,
-      planned,
-      ...(opts.sandbox ? { sandbox: { ...opts.sandbox, user: slotUser(slot), uid: uids[slot] } } : {}),
-      // sandboxed (so root) and without a topology: the submission gets a loopback of its own
-      isolate: opts.sandbox !== undefined && opts.loaded.scenario.topology === undefined,
-    });
+    const r = await gradeSubmission(
+      {
+        scenarioFile: resolve(opts.scenarioFile),
+        scenarioName: opts.loaded.scenario.name,
+        submission: item.name,
+        submissionDir: item.dir,
+        // what the submission's world hides: its classmates (the folder holding it) and every
+        // grader output (the folder holding its own)
+        submissionsRoot: dirname(item.dir),
+        classOutDir: dirname(item.outDir),
+        writable: opts.loaded.scenario.submission?.writable ?? false,
+        ...(notGradable !== undefined ? { notGradable } : {}),
+        outDir: item.outDir,
+        timeoutMs,
+        planned,
+        ...(opts.sandbox ? { sandbox: { ...opts.sandbox, user: slotUser(slot), uid: uids[slot] } } : {}),
+        // sandboxed (so root) and without a topology: the submission gets a loopback of its own
+        isolate: opts.sandbox !== undefined && opts.loaded.scenario.topology === undefined,
+      },
+      runnerOf(i),
+    );
     onDone(item, r);
     return r;
-  }).finally(() => claim.release());
+  }).finally(async () => {
+    await Promise.all([...runners.values()].map((r) => r.close()));
+    claim.release();
+  });
 }
 
 /** Grades every submission folder (of this shard), then writes the class files. */

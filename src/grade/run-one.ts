@@ -11,6 +11,7 @@ import { claimRun, removeState, saveState } from '../topology/state.js';
 import { PKG_ROOT } from '../util/paths.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import { signalGroup } from '../exec/process.js';
+import type { RunEnd, SlotRunner } from './runner.js';
 import { feedbackText } from './feedback.js';
 import { toGradescope } from './gradescope.js';
 import { errorGrade, gradeRun, type Grade, type GradeOptions } from './grades.js';
@@ -114,29 +115,8 @@ export function errorLines(stderr: string): string {
   return (frame > 0 ? lines.slice(0, frame) : lines.slice(-3)).slice(0, 3).join(' ');
 }
 
-/**
- * Grades one submission: `wirelab run` in a child process of its own (own process group), a
- * wall-clock limit after which the group is killed, a sweep of the sandbox user's processes,
- * then the grade from run.json. Always writes results.json, grade.json and feedback.md in
- * OUT/SUB — also when the run crashed or timed out.
- */
-export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
-  const t0 = performance.now();
-  const runDir = join(job.outDir, 'run');
-  await rm(runDir, { recursive: true, force: true });
-  await mkdir(runDir, { recursive: true });
-  if (job.notGradable !== undefined) return notGradable(job, t0);
-  const env = { ...process.env };
-  if (job.sandbox) {
-    const hide = [
-      job.scenarioFile,
-      ...(job.submissionsRoot ? [job.submissionsRoot] : []),
-      ...(job.classOutDir ? [job.classOutDir] : [job.outDir]),
-    ];
-    const world: WorldSpec = { submission: job.submissionDir, hide, writable: job.writable ?? false };
-    env[SANDBOX_ENV] = JSON.stringify({ ...job.sandbox, uid: undefined, match: job.submissionDir, world });
-  } else delete env[SANDBOX_ENV];
-  const netns = job.isolate ? await isolatedNamespace() : undefined;
+/** `wirelab run` in a child process of its own (own process group), killed after the wall-clock limit. */
+async function runChild(job: GradeJob, runDir: string, env: NodeJS.ProcessEnv, netns: string | undefined): Promise<RunEnd> {
   const argv = [
     process.execPath,
     join(PKG_ROOT, 'bin', 'wirelab.js'),
@@ -151,7 +131,7 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   // `ip netns exec` and setpriv exec the command in place: the child's pid stays the process
   // group leader. With --pdeathsig the run is told (SIGTERM: it tears down) when this grader
   // dies, even by SIGKILL, and its teardown ends the submission's programs and their worlds.
-  const [cmd, ...args] = ['setpriv', '--pdeathsig', 'TERM', '--', ...(netns ? ['ip', 'netns', 'exec', netns.name] : []), ...argv];
+  const [cmd, ...args] = ['setpriv', '--pdeathsig', 'TERM', '--', ...(netns ? ['ip', 'netns', 'exec', netns] : []), ...argv];
   const child = spawn(cmd, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -171,8 +151,57 @@ export async function gradeSubmission(job: GradeJob): Promise<JobResult> {
   clearTimeout(timer);
   clearTimeout(killTimer);
   signalGroup(child.pid ?? 0, 'SIGKILL'); // anything left in the run's group
-  if (job.sandbox) await reapUser(job.sandbox.uid);
-  await netns?.remove();
+  return { ...exit, stderr, timedOut };
+}
+
+/**
+ * Grades one submission: its `wirelab run` — on the slot's runner when given (a process that
+ * runs one submission after another), else in a child process of its own — with a wall-clock
+ * limit after which the run's process group is killed, a sweep of the sandbox user's
+ * processes, then the grade from run.json. Always writes results.json, grade.json and
+ * feedback.md in OUT/SUB — also when the run crashed or timed out. A submission that needs a
+ * loopback of its own (`isolate`) always runs in a child inside that namespace.
+ */
+export async function gradeSubmission(job: GradeJob, runner?: SlotRunner): Promise<JobResult> {
+  const t0 = performance.now();
+  const runDir = join(job.outDir, 'run');
+  await rm(runDir, { recursive: true, force: true });
+  await mkdir(runDir, { recursive: true });
+  if (job.notGradable !== undefined) return notGradable(job, t0);
+  let sandboxEnv: string | undefined;
+  if (job.sandbox) {
+    const hide = [
+      job.scenarioFile,
+      ...(job.submissionsRoot ? [job.submissionsRoot] : []),
+      ...(job.classOutDir ? [job.classOutDir] : [job.outDir]),
+    ];
+    const world: WorldSpec = { submission: job.submissionDir, hide, writable: job.writable ?? false };
+    sandboxEnv = JSON.stringify({ ...job.sandbox, uid: undefined, match: job.submissionDir, world });
+  }
+  const viaRunner = runner !== undefined && !job.isolate;
+  const env = { ...process.env };
+  if (sandboxEnv !== undefined) env[SANDBOX_ENV] = sandboxEnv;
+  else delete env[SANDBOX_ENV];
+  const netns = !viaRunner && job.isolate ? await isolatedNamespace() : undefined;
+  let end: RunEnd;
+  try {
+    end = viaRunner
+      ? await runner.run(
+          {
+            scenarioFile: job.scenarioFile,
+            out: runDir,
+            vars: { submission: job.submissionDir },
+            ...(sandboxEnv !== undefined ? { sandboxEnv } : {}),
+          },
+          job.timeoutMs,
+        )
+      : await runChild(job, runDir, env, netns?.name);
+  } finally {
+    if (job.sandbox) await reapUser(job.sandbox.uid);
+    await netns?.remove();
+  }
+  const { stderr, timedOut } = end;
+  const exit = end;
 
   const recordFile = join(runDir, 'run.json');
   let grade: Grade;

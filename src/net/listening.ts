@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { ipv4At, ipv6At } from '../packets/decode/addr.js';
+import { nativeAddon } from '../util/native-addon.js';
 
 /**
- * Listening TCP sockets of this process's network namespace, read from /proc/thread-self/net/tcp{,6}
- * (the calling thread's namespace: a host thread's own, not its process's).
+ * Listening TCP sockets of the calling thread's network namespace (a host thread's own, not its
+ * process's): asked of the kernel by sock_diag where the native module has it (native/netns.c,
+ * what `ss -lt` does), else read from /proc/thread-self/net/tcp{,6}. Reading /proc walks every
+ * TCP socket of the machine to print one namespace's: on a machine busy with connections that is
+ * milliseconds of kernel time per look, and a server's start is polled every 50 ms.
  * Looking here, rather than connecting, tells whether a program is ready without opening a
  * connection it would have to handle (and could crash on) and without extra packets in a capture.
  */
@@ -60,8 +64,24 @@ export function parseListening(text: string): ListenSocket[] {
   return out;
 }
 
-/** The listening sockets, or undefined where /proc cannot tell (not Linux). */
-export function listeningSockets(): ListenSocket[] | undefined {
+const addon = nativeAddon<{ tcpListening?: () => (Uint8Array | number)[] }>('wirelab_probe', {
+  off: () => (process.env.WIRELAB_LISTEN_PROC === '1' ? 'WIRELAB_LISTEN_PROC=1' : undefined),
+});
+
+/** The listening sockets by sock_diag, or undefined without the native module. */
+export function diagListening(): ListenSocket[] | undefined {
+  const list = addon.get()?.tcpListening?.();
+  if (!list) return undefined;
+  const out: ListenSocket[] = [];
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const addr = list[i] as Uint8Array;
+    out.push({ address: addr.length === 4 ? ipv4At(addr, 0) : ipv6At(addr, 0), port: list[i + 1] as number });
+  }
+  return out;
+}
+
+/** The listening sockets from /proc/thread-self/net/tcp{,6}, or undefined where /proc cannot tell (not Linux). */
+export function procListening(): ListenSocket[] | undefined {
   let seen = false;
   const out: ListenSocket[] = [];
   for (const file of ['/proc/thread-self/net/tcp', '/proc/thread-self/net/tcp6']) {
@@ -73,6 +93,11 @@ export function listeningSockets(): ListenSocket[] | undefined {
     }
   }
   return seen ? out : undefined;
+}
+
+/** The listening sockets (sock_diag, else /proc), or undefined where neither can tell. */
+export function listeningSockets(): ListenSocket[] | undefined {
+  return diagListening() ?? procListening();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NamespaceSetup, RunPlan } from './plan.js';
 import { processStart, removeState, saveState, type RunState } from './state.js';
@@ -119,11 +119,18 @@ export async function teardownState(state: RunState): Promise<Error[]> {
   return errors;
 }
 
-/** Names of the network namespaces that exist (`ip netns list`). */
+/** Where `ip netns add` makes a namespace's file (iproute2's NETNS_RUN_DIR). */
+export const NETNS_RUN_DIR = '/run/netns';
+
+/**
+ * Names of the network namespaces that exist: the entries of /run/netns, which is what
+ * `ip netns list` prints (read here instead of starting a process at every teardown).
+ */
 export async function listNetns(): Promise<string[]> {
-  const out = await runCmd('ip', ['netns', 'list']);
-  return out
-    .split('\n')
-    .map((l) => l.split(' ')[0])
-    .filter(Boolean);
+  try {
+    return (await readdir(NETNS_RUN_DIR)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
 }

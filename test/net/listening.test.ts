@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { canonicalV6, isListening, parseListening, procAddress } from '../../src/net/listening.js';
+import { canonicalV6, diagListening, isListening, parseListening, procAddress, procListening } from '../../src/net/listening.js';
 
 const listen = (host: string) =>
   new Promise<Server>((resolve, reject) => {
@@ -46,5 +46,27 @@ describe('listening sockets from /proc/net/tcp{,6}', () => {
       await new Promise((r) => b.close(r));
     }
     expect(isListening('127.0.0.1', closed)).toBe(false);
+  });
+});
+
+describe.runIf(diagListening() !== undefined)('listening sockets by sock_diag (native/netns.c)', () => {
+  it("gives what /proc gives for this namespace's servers: addresses, ports, a closed one gone", async () => {
+    const servers = await Promise.all(['127.0.0.1', '::', '::1', '0.0.0.0'].map(listen));
+    const ports = new Set(servers.map(portOf));
+    const ours = (list: { address: string; port: number }[] | undefined) =>
+      (list ?? [])
+        .filter((x) => ports.has(x.port))
+        .map((x) => `${x.address} ${x.port}`)
+        .sort();
+    try {
+      const diag = ours(diagListening());
+      expect(diag).toHaveLength(4);
+      expect(diag).toEqual(ours(procListening()));
+      expect(diag).toContain(`::1 ${portOf(servers[2])}`);
+      expect(diag).toContain(`0.0.0.0 ${portOf(servers[3])}`);
+    } finally {
+      await Promise.all(servers.map((x) => new Promise((r) => x.close(r))));
+    }
+    expect(ours(diagListening())).toEqual([]);
   });
 });

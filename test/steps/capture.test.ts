@@ -127,7 +127,7 @@ describe('capture step when the host reports drops (synthetic stop result)', () 
     expect(cap.capture).not.toHaveProperty('counters');
   });
 
-  it('`buffer:` (MiB) sizes the kernel buffer; without it the engine default (64 MiB) applies', async () => {
+  it('`buffer:` (MiB) sizes the kernel buffer; without it the engine default (8 MiB) applies', async () => {
     expect((await runWith(undefined, { buffer: 256 })).startArgs).toMatchObject({ bufferSize: 256 << 20 });
     expect((await runWith(undefined)).startArgs).not.toHaveProperty('bufferSize');
   });

@@ -2,7 +2,7 @@
  * Live capture into a pcap or pcapng file, with one of two engines:
  *
  * `native` (native/capture.c, the default where it is built): libpcap on a thread of its own,
- * as dumpcap does it — a 64 MiB kernel ring, immediate mode off, batches read with
+ * as dumpcap does it — an 8 MiB kernel ring (DEFAULT_BUFFER_BYTES), immediate mode off, batches read with
  * pcap_dispatch, the file written in C, kernel timestamps in ns, and libpcap's counters at the
  * end (packets received by filter, dropped by kernel, dropped by interface), which the result
  * carries as `counters`. JavaScript only starts and stops it.
@@ -48,6 +48,15 @@ function cap(): CapModule {
   return (capModule ??= createRequire(import.meta.url)('cap') as CapModule);
 }
 
+/**
+ * The kernel capture ring when a capture asks for no size: 8 MiB, four times tcpdump's and
+ * dumpcap's 2 MiB. The ring is mapped into this process, so every byte of it is resident while
+ * the capture runs (64 MiB each made a lab's captures most of its memory); the C reader keeps a
+ * paced loopback flood at 0 drops with it (bench/capture.mjs), and a capture that does drop
+ * fails its step with libpcap's counts and the advice to set `buffer:`.
+ */
+export const DEFAULT_BUFFER_BYTES = 8 << 20;
+
 /** Which capture engine ran: the C loop (native/capture.c) or the `cap` binding. */
 export type CaptureEngine = 'native' | 'cap';
 
@@ -62,7 +71,7 @@ export interface CaptureSpec {
   format?: CaptureFormat;
   /** Bytes kept per packet (default 262144; cap itself never delivers more than 65535). */
   snaplen?: number;
-  /** Kernel capture buffer in bytes (default 64 MiB: absorbs bursts while the reader catches up). */
+  /** Kernel capture buffer in bytes (default DEFAULT_BUFFER_BYTES: absorbs bursts while the reader catches up). */
   bufferSize?: number;
   /** Drain: stop once no packet arrived for this long (default 50 ms)… */
   quietMs?: number;
@@ -171,7 +180,7 @@ export async function startCapture(spec: CaptureSpec): Promise<RunningCapture> {
       filter: spec.filter ?? '',
       format,
       snaplen,
-      bufferSize: spec.bufferSize ?? 64 << 20,
+      bufferSize: spec.bufferSize ?? DEFAULT_BUFFER_BYTES,
       quietMs: spec.quietMs ?? 50,
       maxDrainMs: spec.maxDrainMs ?? 5000,
     });
@@ -221,7 +230,7 @@ async function startCapCapture(spec: CaptureSpec, snaplen: number, format: Captu
   const buffer = Buffer.alloc(65536);
   let linkName: string;
   try {
-    linkName = handle.open(spec.device, spec.filter ?? '', spec.bufferSize ?? 64 << 20, buffer);
+    linkName = handle.open(spec.device, spec.filter ?? '', spec.bufferSize ?? DEFAULT_BUFFER_BYTES, buffer);
   } catch (e) {
     // cap leaves a half-open pcap handle behind a failed open; its destructor would then stop a
     // poll handle it never started (abort). Keep such handles referenced so they are never collected.

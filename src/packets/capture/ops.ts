@@ -14,7 +14,7 @@ export interface CaptureStartArgs {
   file: string;
   format?: CaptureFormat;
   snaplen?: number;
-  /** Kernel capture buffer in bytes (default 64 MiB). */
+  /** Kernel capture buffer in bytes (default 8 MiB). */
   bufferSize?: number;
 }
 
