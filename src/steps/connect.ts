@@ -35,7 +35,10 @@ export const connect = defineStep({
   check(b, scope) {
     scope.host(b.from, ['from']);
     const t = parseTarget(b.to);
-    if (t.name !== undefined) scope.use('fixture', t.name, ['to']);
+    const slip = /^(\[[^\]]+\]|[^\s/:]+)\s*[/ ]\s*(\d+)$/.exec(b.to);
+    if (t.name !== undefined && slip)
+      scope.error(['to'], 'bad-target', `"${b.to}" is neither a fixture nor a host and port; use host:port: ${slip[1]}:${slip[2]}`);
+    else if (t.name !== undefined) scope.use('fixture', t.name, ['to']);
     else if (t.port! > 65535) scope.error(['to'], 'bad-value', `port ${t.port} is out of range (1-65535)`);
     else if (!isIP(t.host!)) scope.host(t.host, ['to']);
     scope.define('conn', b.as, ['as']);
