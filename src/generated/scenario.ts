@@ -158,13 +158,17 @@ export type Name3 = string;
  */
 export type HostName1 = string;
 /**
+ * How long the attempt waits for an answer (SYN/ACK or RST) before its outcome is `timeout`: default `2s` with `expect: timeout` (a filtered port), else `5s`. Always within the step's `timeout`.
+ */
+export type Duration3 = number | string;
+/**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name4 = string;
 /**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration3 = number | string;
+export type Duration4 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -176,7 +180,7 @@ export type Name6 = string;
 /**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration4 = number | string;
+export type Duration5 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -184,7 +188,7 @@ export type Name7 = string;
 /**
  * How long to wait for the data (default 5s).
  */
-export type Duration5 = number | string;
+export type Duration6 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -192,7 +196,7 @@ export type Name8 = string;
 /**
  * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration6 = number | string;
+export type Duration7 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -208,7 +212,7 @@ export type Name11 = string;
 /**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration7 = number | string;
+export type Duration8 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -266,7 +270,7 @@ export type Name12 = string;
 /**
  * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration8 = number | string;
+export type Duration9 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -275,19 +279,19 @@ export type Port1 = number;
 /**
  * nmap `--initial-rtt-timeout`: how long a probe waits before any round trip was measured (default 1s).
  */
-export type Duration9 = number | string;
+export type Duration10 = number | string;
 /**
  * nmap `--min-rtt-timeout`: the floor of the adaptive timeout srtt + 4 rttvar (default 100ms).
  */
-export type Duration10 = number | string;
+export type Duration11 = number | string;
 /**
  * nmap `--max-rtt-timeout`: the ceiling of the adaptive timeout (default 10s).
  */
-export type Duration11 = number | string;
+export type Duration12 = number | string;
 /**
  * nmap `--scan-delay`: at least this long between probes.
  */
-export type Duration12 = number | string;
+export type Duration13 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -295,7 +299,7 @@ export type Name13 = string;
 /**
  * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration13 = number | string;
+export type Duration14 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -303,7 +307,7 @@ export type HostName4 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration14 = number | string;
+export type Duration15 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -311,7 +315,7 @@ export type Name14 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration15 = number | string;
+export type Duration16 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -348,7 +352,7 @@ export type Name16 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration16 = number | string;
+export type Duration17 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
@@ -360,7 +364,7 @@ export type Name17 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration17 = number | string;
+export type Duration18 = number | string;
 /**
  * The steps whose traffic is captured.
  */
@@ -372,7 +376,7 @@ export type Name18 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration18 = number | string;
+export type Duration19 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -718,7 +722,7 @@ export interface ConnectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration3;
+  timeout?: Duration4;
 }
 export interface ConnectBody {
   /**
@@ -731,6 +735,7 @@ export interface ConnectBody {
    * The outcome to expect (default `open`). `refused` and `timeout` check that a port is closed or filtered.
    */
   expect?: 'open' | 'refused' | 'timeout';
+  wait?: Duration3;
 }
 /**
  * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
@@ -750,7 +755,7 @@ export interface SendStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration4;
+  timeout?: Duration5;
 }
 export interface SendBody {
   conn: Name5;
@@ -789,7 +794,7 @@ export interface ExpectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration6;
+  timeout?: Duration7;
 }
 export interface ExpectBody {
   conn: Name7;
@@ -813,7 +818,7 @@ export interface ExpectBody {
    * The peer closes the connection (FIN) with no more data.
    */
   eof?: true;
-  within?: Duration5;
+  within?: Duration6;
 }
 /**
  * Closes a connection: a FIN (graceful, waits for the peer's FIN) or a reset.
@@ -833,7 +838,7 @@ export interface CloseStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration7;
+  timeout?: Duration8;
 }
 export interface CloseBody {
   conn: Name10;
@@ -860,7 +865,7 @@ export interface ExecStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration8;
+  timeout?: Duration9;
 }
 export interface ExecBody {
   /**
@@ -917,7 +922,7 @@ export interface ScanStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration13;
+  timeout?: Duration14;
 }
 export interface ScanBody {
   from?: HostName3;
@@ -937,14 +942,14 @@ export interface ScanBody {
    * nmap's timing template `-T0`..`-T5` (default 3, `normal`): 4 (`aggressive`) is initial/min/max RTT timeout 500 ms/100 ms/1250 ms and 6 retries, 5 (`insane`) 250/50/300 ms and 2 retries; 0-2 send one probe at a time, 5 min, 15 s and 400 ms apart.
    */
   timing?: number | ('paranoid' | 'sneaky' | 'polite' | 'normal' | 'aggressive' | 'insane');
-  initialRttTimeout?: Duration9;
-  minRttTimeout?: Duration10;
-  maxRttTimeout?: Duration11;
+  initialRttTimeout?: Duration10;
+  minRttTimeout?: Duration11;
+  maxRttTimeout?: Duration12;
   /**
    * nmap `--max-retries`: retransmissions a port may get at most (default 10). As nmap, a silent port gets one retransmission more than the highest that was ever answered, so usually one.
    */
   maxRetries?: number;
-  scanDelay?: Duration12;
+  scanDelay?: Duration13;
   expect?: ScanExpect;
 }
 /**
@@ -990,7 +995,7 @@ export interface TracerouteStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration15;
+  timeout?: Duration16;
 }
 export interface TracerouteBody {
   from?: HostName4;
@@ -1009,7 +1014,7 @@ export interface TracerouteBody {
   /**
    * traceroute's `-w MAX,HERE,NEAR` (default `5,3,10`): a probe waits at most MAX seconds, HERE × the round trip of an answer already in from its own hop, else NEAR × that of an answer from a later hop. A plain duration (`1s`, `2`) is MAX alone, without shortening, as `traceroute -w 1`.
    */
-  wait?: Duration14 | string;
+  wait?: Duration15 | string;
   /**
    * Probes outstanding at once (traceroute `-N squeries`, default 16); `maxHops` × 3 or more puts every hop's probes in flight at once.
    */
@@ -1048,7 +1053,7 @@ export interface CaptureStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration18;
+  timeout?: Duration19;
 }
 export interface CaptureBody {
   as: Name15;
@@ -1098,7 +1103,7 @@ export interface InspectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration16;
+  timeout?: Duration17;
 }
 export interface InspectBody {
   /**
@@ -1179,7 +1184,7 @@ export interface ResolveStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration17;
+  timeout?: Duration18;
 }
 export interface ResolveBody {
   on?: HostName6;
