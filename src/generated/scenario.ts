@@ -96,6 +96,7 @@ export type TopologyLink =
 export type Step =
   | ServeStep
   | ConnectStep
+  | UdpStep
   | SendStep
   | ExpectStep
   | CloseStep
@@ -170,37 +171,49 @@ export type Name4 = string;
  */
 export type Duration4 = number | string;
 /**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type Name5 = string;
+export type HostName2 = string;
 /**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name6 = string;
-/**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ * How long to wait for the answer (default `2s`); past it the outcome is `timeout`.
  */
 export type Duration5 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name7 = string;
+export type Name5 = string;
 /**
- * How long to wait for the data (default 5s).
+ * The longest this step may take (default 10s); past it the step is `errored`.
  */
 export type Duration6 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name8 = string;
+export type Name6 = string;
 /**
- * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name7 = string;
+/**
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration7 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
+export type Name8 = string;
+/**
+ * How long to wait for the data (default 5s).
+ */
+export type Duration8 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
 export type Name9 = string;
+/**
+ * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration9 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -210,13 +223,17 @@ export type Name10 = string;
  */
 export type Name11 = string;
 /**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name12 = string;
+/**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration8 = number | string;
+export type Duration10 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type HostName2 = string;
+export type HostName3 = string;
 /**
  * A check on standard output.
  */
@@ -266,46 +283,30 @@ export type TextMatch1 =
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name12 = string;
+export type Name13 = string;
 /**
  * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration9 = number | string;
-/**
- * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
- */
-export type HostName3 = string;
-export type Port1 = number;
-/**
- * nmap `--initial-rtt-timeout`: how long a probe waits before any round trip was measured (default 1s).
- */
-export type Duration10 = number | string;
-/**
- * nmap `--min-rtt-timeout`: the floor of the adaptive timeout srtt + 4 rttvar (default 100ms).
- */
 export type Duration11 = number | string;
-/**
- * nmap `--max-rtt-timeout`: the ceiling of the adaptive timeout (default 10s).
- */
-export type Duration12 = number | string;
-/**
- * nmap `--scan-delay`: at least this long between probes.
- */
-export type Duration13 = number | string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name13 = string;
-/**
- * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
- */
-export type Duration14 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName4 = string;
+export type Port1 = number;
 /**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ * nmap `--initial-rtt-timeout`: how long a probe waits before any round trip was measured (default 1s).
+ */
+export type Duration12 = number | string;
+/**
+ * nmap `--min-rtt-timeout`: the floor of the adaptive timeout srtt + 4 rttvar (default 100ms).
+ */
+export type Duration13 = number | string;
+/**
+ * nmap `--max-rtt-timeout`: the ceiling of the adaptive timeout (default 10s).
+ */
+export type Duration14 = number | string;
+/**
+ * nmap `--scan-delay`: at least this long between probes.
  */
 export type Duration15 = number | string;
 /**
@@ -313,20 +314,37 @@ export type Duration15 = number | string;
  */
 export type Name14 = string;
 /**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
  */
 export type Duration16 = number | string;
+/**
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
+ */
+export type HostName5 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration17 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name15 = string;
 /**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration18 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name16 = string;
+/**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type HostName5 = string;
+export type HostName6 = string;
 export type Step1 =
   | ServeStep
   | ConnectStep
+  | UdpStep
   | SendStep
   | ExpectStep
   | CloseStep
@@ -348,27 +366,15 @@ export type PacketPatterns = [
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name16 = string;
-/**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
- */
-export type Duration17 = number | string;
-/**
- * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
- */
-export type HostName6 = string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
 export type Name17 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration18 = number | string;
+export type Duration19 = number | string;
 /**
- * The steps whose traffic is captured.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type Steps1 = Step1[];
+export type HostName7 = string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -376,7 +382,19 @@ export type Name18 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration19 = number | string;
+export type Duration20 = number | string;
+/**
+ * The steps whose traffic is captured.
+ */
+export type Steps1 = Step1[];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name19 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration21 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -738,11 +756,11 @@ export interface ConnectBody {
   wait?: Duration3;
 }
 /**
- * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
+ * Sends one UDP datagram from a host to `HOST:PORT` and checks what comes back: one reply datagram (its payload exactly, the datagram's boundaries kept), or `refused` (ICMP port unreachable) or `timeout` (no answer).
  */
-export interface SendStep {
-  send: SendBody;
-  id?: Name6;
+export interface UdpStep {
+  udp: UdpBody;
+  id?: Name5;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -755,10 +773,61 @@ export interface SendStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration5;
+  timeout?: Duration6;
+}
+export interface UdpBody {
+  /**
+   * Where the datagram goes: `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:5353`, `[::1]:5353`).
+   */
+  to: string;
+  from?: HostName2;
+  /**
+   * The datagram's payload as text (UTF-8); without `text` or `hex` the datagram is empty.
+   */
+  text?: string;
+  /**
+   * The payload in hex, optionally separated by spaces or colons: `de ad be ef`.
+   */
+  hex?: string;
+  /**
+   * What must come back (default `reply`): the reply datagram's payload exactly, as text (`{ text: pong }`) or hex (`{ hex: "00 01" }`); `reply` (any one datagram); `refused` (ICMP port unreachable: nothing listens); `timeout` (no answer: dropped or ignored).
+   */
+  expect?:
+    | ('reply' | 'refused' | 'timeout')
+    | {
+        /**
+         * The reply datagram's payload, exactly, as text.
+         */
+        text?: string;
+        /**
+         * The reply datagram's payload, exactly, in hex.
+         */
+        hex?: string;
+      };
+  within?: Duration5;
+}
+/**
+ * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
+ */
+export interface SendStep {
+  send: SendBody;
+  id?: Name7;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration7;
 }
 export interface SendBody {
-  conn: Name5;
+  conn: Name6;
   /**
    * Text sent as is (UTF-8).
    */
@@ -781,7 +850,7 @@ export interface SendBody {
  */
 export interface ExpectStep {
   expect: ExpectBody;
-  id?: Name8;
+  id?: Name9;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -794,10 +863,10 @@ export interface ExpectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration7;
+  timeout?: Duration9;
 }
 export interface ExpectBody {
-  conn: Name7;
+  conn: Name8;
   /**
    * The next line received, without its line ending (LF or CRLF), must equal this.
    */
@@ -818,40 +887,13 @@ export interface ExpectBody {
    * The peer closes the connection (FIN) with no more data.
    */
   eof?: true;
-  within?: Duration6;
+  within?: Duration8;
 }
 /**
  * Closes a connection: a FIN (graceful, waits for the peer's FIN) or a reset.
  */
 export interface CloseStep {
-  close: Name9 | CloseBody;
-  id?: Name11;
-  /**
-   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
-   */
-  name?: string;
-  /**
-   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
-   */
-  points?: number;
-  /**
-   * Hidden from students in grades and feedback (instructors still see it).
-   */
-  hidden?: boolean;
-  timeout?: Duration8;
-}
-export interface CloseBody {
-  conn: Name10;
-  /**
-   * `true`: abort with a TCP RST instead of a FIN.
-   */
-  reset?: boolean;
-}
-/**
- * Runs a command on a host and checks its exit code and output. The transcript is kept in the run record.
- */
-export interface ExecStep {
-  exec: ExecBody;
+  close: Name10 | CloseBody;
   id?: Name12;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
@@ -865,14 +907,41 @@ export interface ExecStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration9;
+  timeout?: Duration10;
+}
+export interface CloseBody {
+  conn: Name11;
+  /**
+   * `true`: abort with a TCP RST instead of a FIN.
+   */
+  reset?: boolean;
+}
+/**
+ * Runs a command on a host and checks its exit code and output. The transcript is kept in the run record.
+ */
+export interface ExecStep {
+  exec: ExecBody;
+  id?: Name13;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration11;
 }
 export interface ExecBody {
   /**
    * The command: a list (run directly) or a string (run by `/bin/sh -c`).
    */
   run: string | [string, ...string[]];
-  on?: HostName2;
+  on?: HostName3;
   /**
    * Working directory, relative to the scenario file.
    */
@@ -905,7 +974,7 @@ export interface ExecExpect {
  */
 export interface ScanStep {
   scan: ScanBody;
-  id?: Name13;
+  id?: Name14;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -922,10 +991,10 @@ export interface ScanStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration14;
+  timeout?: Duration16;
 }
 export interface ScanBody {
-  from?: HostName3;
+  from?: HostName4;
   /**
    * A host of the topology or an IP address (loopback or inside the topology).
    */
@@ -942,14 +1011,14 @@ export interface ScanBody {
    * nmap's timing template `-T0`..`-T5` (default 3, `normal`): 4 (`aggressive`) is initial/min/max RTT timeout 500 ms/100 ms/1250 ms and 6 retries, 5 (`insane`) 250/50/300 ms and 2 retries; 0-2 send one probe at a time, 5 min, 15 s and 400 ms apart.
    */
   timing?: number | ('paranoid' | 'sneaky' | 'polite' | 'normal' | 'aggressive' | 'insane');
-  initialRttTimeout?: Duration10;
-  minRttTimeout?: Duration11;
-  maxRttTimeout?: Duration12;
+  initialRttTimeout?: Duration12;
+  minRttTimeout?: Duration13;
+  maxRttTimeout?: Duration14;
   /**
    * nmap `--max-retries`: retransmissions a port may get at most (default 10). As nmap, a silent port gets one retransmission more than the highest that was ever answered, so usually one.
    */
   maxRetries?: number;
-  scanDelay?: Duration13;
+  scanDelay?: Duration15;
   expect?: ScanExpect;
 }
 /**
@@ -978,7 +1047,7 @@ export interface ScanExpect {
  */
 export interface TracerouteStep {
   traceroute: TracerouteBody;
-  id?: Name14;
+  id?: Name15;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -995,10 +1064,10 @@ export interface TracerouteStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration16;
+  timeout?: Duration18;
 }
 export interface TracerouteBody {
-  from?: HostName4;
+  from?: HostName5;
   /**
    * A host of the topology or an IP address.
    */
@@ -1014,7 +1083,7 @@ export interface TracerouteBody {
   /**
    * traceroute's `-w MAX,HERE,NEAR` (default `5,3,10`): a probe waits at most MAX seconds, HERE × the round trip of an answer already in from its own hop, else NEAR × that of an answer from a later hop. A plain duration (`1s`, `2`) is MAX alone, without shortening, as `traceroute -w 1`.
    */
-  wait?: Duration15 | string;
+  wait?: Duration17 | string;
   /**
    * Probes outstanding at once (traceroute `-N squeries`, default 16); `maxHops` × 3 or more puts every hop's probes in flight at once.
    */
@@ -1036,7 +1105,7 @@ export interface TracerouteExpect {
  */
 export interface CaptureStep {
   capture: CaptureBody;
-  id?: Name18;
+  id?: Name19;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1053,11 +1122,11 @@ export interface CaptureStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration19;
+  timeout?: Duration21;
 }
 export interface CaptureBody {
-  as: Name15;
-  on?: HostName5;
+  as: Name16;
+  on?: HostName6;
   /**
    * The interface (default `lo` without a topology, the host's first interface with one; `any` for all).
    */
@@ -1086,7 +1155,7 @@ export interface CaptureBody {
  */
 export interface InspectStep {
   inspect: InspectBody;
-  id?: Name16;
+  id?: Name17;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1103,7 +1172,7 @@ export interface InspectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration17;
+  timeout?: Duration19;
 }
 export interface InspectBody {
   /**
@@ -1167,7 +1236,7 @@ export interface WeightedPacketLine {
  */
 export interface ResolveStep {
   resolve: ResolveBody;
-  id?: Name17;
+  id?: Name18;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1184,10 +1253,10 @@ export interface ResolveStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration18;
+  timeout?: Duration20;
 }
 export interface ResolveBody {
-  on?: HostName6;
+  on?: HostName7;
   /**
    * The name to resolve (a final `.` makes it absolute: no search list).
    */

@@ -1,6 +1,7 @@
 import type { HostOp } from '../hosts/context.js';
 import { release } from '../hosts/release.js';
 import { connOps } from '../net/conn.js';
+import { udpOps } from '../net/udp.js';
 import { fixtureOps } from '../servers/ops.js';
 import { exec } from '../exec/exec.js';
 import { probeOps } from '../probes/ops.js';
@@ -15,6 +16,7 @@ import { captureOps } from '../packets/capture/ops.js';
  */
 export const hostOps = {
   ...connOps,
+  ...udpOps,
   ...fixtureOps,
   exec,
   release,
