@@ -554,6 +554,39 @@ static napi_value js_devices(napi_env env, napi_callback_info info) {
   return arr;
 }
 
+/*
+ * compileFilter(filter, linktype): libpcap's compiler on a dead handle (no device, no
+ * privilege), as `validate` needs it: null when the filter compiles, else libpcap's message.
+ */
+static napi_value js_compile_filter(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1) return throw_code(env, "usage", "compileFilter(filter, linktype) needs a filter");
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, argv[0], NULL, 0, &len) != napi_ok) return throw_code(env, "usage", "the filter must be a string");
+  char *filter = malloc(len + 1);
+  if (!filter) return throw_code(env, "open", "out of memory");
+  napi_get_value_string_utf8(env, argv[0], filter, len + 1, &len);
+  int32_t linktype = DLT_EN10MB;
+  if (argc > 1) napi_get_value_int32(env, argv[1], &linktype);
+  pcap_t *p = pcap_open_dead(linktype, 262144);
+  if (!p) {
+    free(filter);
+    return throw_code(env, "open", "pcap_open_dead failed");
+  }
+  struct bpf_program prog;
+  if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+    napi_create_string_utf8(env, pcap_geterr(p), NAPI_AUTO_LENGTH, &out);
+  } else {
+    pcap_freecode(&prog);
+    napi_get_null(env, &out);
+  }
+  pcap_close(p);
+  free(filter);
+  return out;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "open", NULL, js_open, NULL, NULL, NULL, napi_default, NULL },
@@ -561,6 +594,7 @@ static napi_value init(napi_env env, napi_value exports) {
     { "count", NULL, js_count, NULL, NULL, NULL, napi_default, NULL },
     { "stop", NULL, js_stop, NULL, NULL, NULL, napi_default, NULL },
     { "devices", NULL, js_devices, NULL, NULL, NULL, napi_default, NULL },
+    { "compileFilter", NULL, js_compile_filter, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import type { Command } from 'commander';
-import { printDiagnostics } from './diagnostics-out.js';
+import { printDiagnostics, printWarnings } from './diagnostics-out.js';
 import { withExit } from './exit.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../sandbox/limits.js';
@@ -74,6 +74,7 @@ export function register(program: Command): void {
           printDiagnostics(r.diagnostics);
           return 2;
         }
+        printWarnings(r.loaded.warnings);
         if (o.verify) {
           if (!r.loaded.scenario.grading?.examples?.length) {
             throw new UsageError(

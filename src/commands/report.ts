@@ -14,10 +14,22 @@ export interface ReportCommandOptions {
   instructor?: boolean;
 }
 
-/** The format asked for, or the one implied by --out's extension, or by a `.tex.hbs`/`.md.hbs` template file, or md. */
+/**
+ * The format asked for, or the one implied by --out's extension, or by a `.tex.hbs`/`.md.hbs`
+ * template file, or md. An --out whose extension is no format wirelab writes (`x.html`) is
+ * refused unless --format says what to write, rather than silently filled with Markdown.
+ */
 export function pickFormat(opts: ReportCommandOptions): ReportFormat {
-  const f = opts.format ?? /\.(md|tex|pdf)$/.exec(opts.out ?? '')?.[1] ?? /\.(md|tex)\.hbs$/.exec(opts.template ?? '')?.[1] ?? 'md';
-  if (!FORMATS.includes(f as ReportFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${f}"`);
+  const ext = /\.([A-Za-z0-9]+)$/.exec(opts.out ?? '')?.[1]?.toLowerCase();
+  const fromOut = ext && (FORMATS as readonly string[]).includes(ext) ? ext : undefined;
+  const supported = FORMATS.map((f) => `.${f}`).join(', ');
+  if (opts.format !== undefined && !FORMATS.includes(opts.format as ReportFormat))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${opts.format}"`);
+  if (ext && !fromOut && opts.format === undefined)
+    throw new UsageError(
+      `--out ${opts.out}: wirelab does not write .${ext} reports; give a file ending in ${supported}, or --format ${FORMATS.join('|')}`,
+    );
+  const f = opts.format ?? fromOut ?? /\.(md|tex)\.hbs$/.exec(opts.template ?? '')?.[1] ?? 'md';
   return f as ReportFormat;
 }
 

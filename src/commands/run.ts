@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { reportError, withExit } from './exit.js';
-import { printDiagnostics } from './diagnostics-out.js';
+import { printDiagnostics, printWarnings } from './diagnostics-out.js';
 import { LiveReporter } from '../reporters/live.js';
 import { UsageError } from '../errors.js';
 import { silentReporter } from '../interpreter/reporter.js';
@@ -82,6 +82,7 @@ export function register(program: Command): void {
           printDiagnostics(r.diagnostics);
           return 2;
         }
+        printWarnings(r.loaded.warnings);
         const { exitCode } = await runLoaded(r.loaded, {
           out: opts.out,
           output: opts.json ? 'json' : 'live',

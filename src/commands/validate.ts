@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { withExit } from './exit.js';
-import { printDiagnostics } from './diagnostics-out.js';
+import { printDiagnostics, printWarnings } from './diagnostics-out.js';
 import { UsageError } from '../errors.js';
-import type { Diagnostic } from '../scenario/diagnostics.js';
+import { isError, type Diagnostic } from '../scenario/diagnostics.js';
 import { readScenario } from '../scenario/read.js';
 import { checkExamples } from '../grade/verify.js';
 
@@ -21,7 +21,13 @@ export function register(program: Command): void {
             // a grading scenario's examples: their folders exist, their step names are graded steps
             const bad = r.ok ? checkExamples(r.loaded) : r.diagnostics;
             if (bad.length) for (const d of bad) all.push(d);
-            else process.stdout.write(`${f}: ok\n`);
+            else {
+              const warnings = r.ok ? r.loaded.warnings : [];
+              printWarnings(warnings);
+              process.stdout.write(
+                `${f}: ok${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}\n`,
+              );
+            }
           } catch (e) {
             if (!(e instanceof UsageError)) throw e;
             all.push({
@@ -34,7 +40,7 @@ export function register(program: Command): void {
           }
         }
         if (all.length) printDiagnostics(all);
-        return all.length ? 2 : 0;
+        return all.some(isError) ? 2 : 0;
       }),
     );
 }

@@ -206,6 +206,10 @@ export interface ConnectionRecord {
   local?: string;
   remote?: string;
   outcome?: string;
+  /**
+   * How long the attempt would wait for an answer (the step's `wait`, or its default), in ms.
+   */
+  waitMs?: number;
 }
 export interface CaptureRecord {
   /**

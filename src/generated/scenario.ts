@@ -104,6 +104,7 @@ export type TopologyLink =
 export type Step =
   | ServeStep
   | ConnectStep
+  | UdpStep
   | SendStep
   | ExpectStep
   | CloseStep
@@ -167,45 +168,61 @@ export type Name4 = string;
  */
 export type HostName1 = string;
 /**
+ * How long the attempt waits for an answer (SYN/ACK or RST) before its outcome is `timeout`: default `2s` with `expect: timeout` (a filtered port), else `5s`. Always within the step's `timeout`.
+ */
+export type Duration4 = number | string;
+/**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name5 = string;
 /**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration4 = number | string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name6 = string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name7 = string;
-/**
- * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
- */
 export type Duration5 = number | string;
 /**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type Name8 = string;
+export type HostName2 = string;
 /**
- * How long to wait for the data (default 5s).
+ * How long to wait for the answer (default `2s`); past it the outcome is `timeout`.
  */
 export type Duration6 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name9 = string;
+export type Name6 = string;
 /**
- * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ * The longest this step may take (default 10s); past it the step is `errored`.
  */
 export type Duration7 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
+export type Name7 = string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name8 = string;
+/**
+ * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration8 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name9 = string;
+/**
+ * How long to wait for the data (default 5s).
+ */
+export type Duration9 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
 export type Name10 = string;
+/**
+ * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration10 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -215,13 +232,17 @@ export type Name11 = string;
  */
 export type Name12 = string;
 /**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name13 = string;
+/**
  * The longest this step may take (default 10s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration8 = number | string;
+export type Duration11 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type HostName2 = string;
+export type HostName3 = string;
 /**
  * A check on standard output.
  */
@@ -271,67 +292,68 @@ export type TextMatch1 =
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name13 = string;
+export type Name14 = string;
 /**
  * The longest this step may take (default 30s); past it the step is `errored` and what it started is torn down.
  */
-export type Duration9 = number | string;
-/**
- * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
- */
-export type HostName3 = string;
-export type Port1 = number;
-/**
- * nmap `--initial-rtt-timeout`: how long a probe waits before any round trip was measured (default 1s).
- */
-export type Duration10 = number | string;
-/**
- * nmap `--min-rtt-timeout`: the floor of the adaptive timeout srtt + 4 rttvar (default 100ms).
- */
-export type Duration11 = number | string;
-/**
- * nmap `--max-rtt-timeout`: the ceiling of the adaptive timeout (default 10s).
- */
 export type Duration12 = number | string;
-/**
- * nmap `--scan-delay`: at least this long between probes.
- */
-export type Duration13 = number | string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name14 = string;
-/**
- * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
- */
-export type Duration14 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName4 = string;
+export type Port1 = number;
 /**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ * nmap `--initial-rtt-timeout`: how long a probe waits before any round trip was measured (default 1s).
+ */
+export type Duration13 = number | string;
+/**
+ * nmap `--min-rtt-timeout`: the floor of the adaptive timeout srtt + 4 rttvar (default 100ms).
+ */
+export type Duration14 = number | string;
+/**
+ * nmap `--max-rtt-timeout`: the ceiling of the adaptive timeout (default 10s).
  */
 export type Duration15 = number | string;
 /**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
-export type Name15 = string;
-/**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ * nmap `--scan-delay`: at least this long between probes.
  */
 export type Duration16 = number | string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name16 = string;
+export type Name15 = string;
+/**
+ * The longest this step may take (default 120s); past it the step is `errored` and what it started is torn down.
+ */
+export type Duration17 = number | string;
 /**
  * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
 export type HostName5 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration18 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name16 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration19 = number | string;
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name17 = string;
+/**
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
+ */
+export type HostName6 = string;
 export type Step1 =
   | ServeStep
   | ConnectStep
+  | UdpStep
   | SendStep
   | ExpectStep
   | CloseStep
@@ -349,11 +371,11 @@ export type Steps2 = Step1[];
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name17 = string;
+export type Name18 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration17 = number | string;
+export type Duration20 = number | string;
 /**
  * An expected packet sequence, one packet per line, read like Wireshark's packet list and matched against the whole capture: `client > server [SYN] mss=1460`, `server > client [PSH, ACK] len=37 data="Welcome"`, `...` for any packets, `?` before an optional packet, `+`/`*`/`{n,m}` after a repeated one. Endpoints are host names, addresses, `host:port` or `*:port`. A line may be written `{ packet: LINE, weight: N }` to make it worth N (default 1) toward partial credit (`partial: true`); weight 0 for a line the grader's own traffic satisfies (it must still match, it earns nothing).
  *
@@ -366,27 +388,15 @@ export type PacketPatterns = [
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
-export type Name18 = string;
-/**
- * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
- */
-export type Duration18 = number | string;
-/**
- * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
- */
-export type HostName6 = string;
-/**
- * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
- */
 export type Name19 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration19 = number | string;
+export type Duration21 = number | string;
 /**
- * The steps whose traffic is captured.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type Steps1 = Step1[];
+export type HostName7 = string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -394,7 +404,19 @@ export type Name20 = string;
 /**
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
-export type Duration20 = number | string;
+export type Duration22 = number | string;
+/**
+ * The steps whose traffic is captured.
+ */
+export type Steps1 = Step1[];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name21 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration23 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -751,7 +773,7 @@ export interface ConnectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration4;
+  timeout?: Duration5;
 }
 export interface ConnectBody {
   /**
@@ -764,13 +786,14 @@ export interface ConnectBody {
    * The outcome to expect (default `open`). `refused` and `timeout` check that a port is closed or filtered.
    */
   expect?: 'open' | 'refused' | 'timeout';
+  wait?: Duration4;
 }
 /**
- * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
+ * Sends one UDP datagram from a host to `HOST:PORT` and checks what comes back: one reply datagram (its payload exactly, the datagram's boundaries kept), or `refused` (ICMP port unreachable) or `timeout` (no answer).
  */
-export interface SendStep {
-  send: SendBody;
-  id?: Name7;
+export interface UdpStep {
+  udp: UdpBody;
+  id?: Name6;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -783,10 +806,61 @@ export interface SendStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration5;
+  timeout?: Duration7;
+}
+export interface UdpBody {
+  /**
+   * Where the datagram goes: `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:5353`, `[::1]:5353`).
+   */
+  to: string;
+  from?: HostName2;
+  /**
+   * The datagram's payload as text (UTF-8); without `text` or `hex` the datagram is empty.
+   */
+  text?: string;
+  /**
+   * The payload in hex, optionally separated by spaces or colons: `de ad be ef`.
+   */
+  hex?: string;
+  /**
+   * What must come back (default `reply`): the reply datagram's payload exactly, as text (`{ text: pong }`) or hex (`{ hex: "00 01" }`); `reply` (any one datagram); `refused` (ICMP port unreachable: nothing listens); `timeout` (no answer: dropped or ignored).
+   */
+  expect?:
+    | ('reply' | 'refused' | 'timeout')
+    | {
+        /**
+         * The reply datagram's payload, exactly, as text.
+         */
+        text?: string;
+        /**
+         * The reply datagram's payload, exactly, in hex.
+         */
+        hex?: string;
+      };
+  within?: Duration6;
+}
+/**
+ * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
+ */
+export interface SendStep {
+  send: SendBody;
+  id?: Name8;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration8;
 }
 export interface SendBody {
-  conn: Name6;
+  conn: Name7;
   /**
    * Text sent as is (UTF-8).
    */
@@ -809,7 +883,7 @@ export interface SendBody {
  */
 export interface ExpectStep {
   expect: ExpectBody;
-  id?: Name9;
+  id?: Name10;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -822,10 +896,10 @@ export interface ExpectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration7;
+  timeout?: Duration10;
 }
 export interface ExpectBody {
-  conn: Name8;
+  conn: Name9;
   /**
    * The next line received, without its line ending (LF or CRLF), must equal this.
    */
@@ -846,40 +920,13 @@ export interface ExpectBody {
    * The peer closes the connection (FIN) with no more data.
    */
   eof?: true;
-  within?: Duration6;
+  within?: Duration9;
 }
 /**
  * Closes a connection: a FIN (graceful, waits for the peer's FIN) or a reset.
  */
 export interface CloseStep {
-  close: Name10 | CloseBody;
-  id?: Name12;
-  /**
-   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
-   */
-  name?: string;
-  /**
-   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
-   */
-  points?: number;
-  /**
-   * Hidden from students in grades and feedback (instructors still see it).
-   */
-  hidden?: boolean;
-  timeout?: Duration8;
-}
-export interface CloseBody {
-  conn: Name11;
-  /**
-   * `true`: abort with a TCP RST instead of a FIN.
-   */
-  reset?: boolean;
-}
-/**
- * Runs a command on a host and checks its exit code and output. The transcript is kept in the run record.
- */
-export interface ExecStep {
-  exec: ExecBody;
+  close: Name11 | CloseBody;
   id?: Name13;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
@@ -893,14 +940,41 @@ export interface ExecStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration9;
+  timeout?: Duration11;
+}
+export interface CloseBody {
+  conn: Name12;
+  /**
+   * `true`: abort with a TCP RST instead of a FIN.
+   */
+  reset?: boolean;
+}
+/**
+ * Runs a command on a host and checks its exit code and output. The transcript is kept in the run record.
+ */
+export interface ExecStep {
+  exec: ExecBody;
+  id?: Name14;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Hidden from students in grades and feedback (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration12;
 }
 export interface ExecBody {
   /**
    * The command: a list (run directly) or a string (run by `/bin/sh -c`).
    */
   run: string | [string, ...string[]];
-  on?: HostName2;
+  on?: HostName3;
   /**
    * Working directory, relative to the scenario file.
    */
@@ -933,7 +1007,7 @@ export interface ExecExpect {
  */
 export interface ScanStep {
   scan: ScanBody;
-  id?: Name14;
+  id?: Name15;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -950,10 +1024,10 @@ export interface ScanStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration14;
+  timeout?: Duration17;
 }
 export interface ScanBody {
-  from?: HostName3;
+  from?: HostName4;
   /**
    * A host of the topology or an IP address (loopback or inside the topology).
    */
@@ -970,14 +1044,14 @@ export interface ScanBody {
    * nmap's timing template `-T0`..`-T5` (default 3, `normal`): 4 (`aggressive`) is initial/min/max RTT timeout 500 ms/100 ms/1250 ms and 6 retries, 5 (`insane`) 250/50/300 ms and 2 retries; 0-2 send one probe at a time, 5 min, 15 s and 400 ms apart.
    */
   timing?: number | ('paranoid' | 'sneaky' | 'polite' | 'normal' | 'aggressive' | 'insane');
-  initialRttTimeout?: Duration10;
-  minRttTimeout?: Duration11;
-  maxRttTimeout?: Duration12;
+  initialRttTimeout?: Duration13;
+  minRttTimeout?: Duration14;
+  maxRttTimeout?: Duration15;
   /**
    * nmap `--max-retries`: retransmissions a port may get at most (default 10). As nmap, a silent port gets one retransmission more than the highest that was ever answered, so usually one.
    */
   maxRetries?: number;
-  scanDelay?: Duration13;
+  scanDelay?: Duration16;
   expect?: ScanExpect;
 }
 /**
@@ -1006,7 +1080,7 @@ export interface ScanExpect {
  */
 export interface TracerouteStep {
   traceroute: TracerouteBody;
-  id?: Name15;
+  id?: Name16;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1023,10 +1097,10 @@ export interface TracerouteStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration16;
+  timeout?: Duration19;
 }
 export interface TracerouteBody {
-  from?: HostName4;
+  from?: HostName5;
   /**
    * A host of the topology or an IP address.
    */
@@ -1042,7 +1116,7 @@ export interface TracerouteBody {
   /**
    * traceroute's `-w MAX,HERE,NEAR` (default `5,3,10`): a probe waits at most MAX seconds, HERE × the round trip of an answer already in from its own hop, else NEAR × that of an answer from a later hop. A plain duration (`1s`, `2`) is MAX alone, without shortening, as `traceroute -w 1`.
    */
-  wait?: Duration15 | string;
+  wait?: Duration18 | string;
   /**
    * Probes outstanding at once (traceroute `-N squeries`, default 16); `maxHops` × 3 or more puts every hop's probes in flight at once.
    */
@@ -1064,7 +1138,7 @@ export interface TracerouteExpect {
  */
 export interface CaptureStep {
   capture: CaptureBody;
-  id?: Name20;
+  id?: Name21;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1081,11 +1155,11 @@ export interface CaptureStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration20;
+  timeout?: Duration23;
 }
 export interface CaptureBody {
-  as: Name16;
-  on?: HostName5;
+  as: Name17;
+  on?: HostName6;
   /**
    * The interface (default `lo` without a topology, the host's first interface with one; `any` for all).
    */
@@ -1114,7 +1188,7 @@ export interface CaptureBody {
  */
 export interface ParallelStep {
   parallel: ParallelBody;
-  id?: Name17;
+  id?: Name18;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1127,7 +1201,7 @@ export interface ParallelStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration17;
+  timeout?: Duration20;
 }
 export interface ParallelBody {
   /**
@@ -1149,7 +1223,7 @@ export interface ParallelBranch {
  */
 export interface InspectStep {
   inspect: InspectBody;
-  id?: Name18;
+  id?: Name19;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1166,7 +1240,7 @@ export interface InspectStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration18;
+  timeout?: Duration21;
 }
 export interface InspectBody {
   /**
@@ -1230,7 +1304,7 @@ export interface WeightedPacketLine {
  */
 export interface ResolveStep {
   resolve: ResolveBody;
-  id?: Name19;
+  id?: Name20;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1247,10 +1321,10 @@ export interface ResolveStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration19;
+  timeout?: Duration22;
 }
 export interface ResolveBody {
-  on?: HostName6;
+  on?: HostName7;
   /**
    * The name to resolve (a final `.` makes it absolute: no search list).
    */

@@ -39,5 +39,7 @@ export declare const steps_send: ValidateFunction;
 export declare const steps_serve: ValidateFunction;
 /** Validates against schemas/steps/traceroute.schema.json. */
 export declare const steps_traceroute: ValidateFunction;
+/** Validates against schemas/steps/udp.schema.json. */
+export declare const steps_udp: ValidateFunction;
 /** Validates against schemas/topology.schema.json. */
 export declare const topology: ValidateFunction;

@@ -1,6 +1,7 @@
 import type { HostContext, HostOp } from '../hosts/context.js';
 import { release } from '../hosts/release.js';
 import type { connOps } from '../net/conn.js';
+import type { udpOps } from '../net/udp.js';
 import type { fixtureOps } from '../servers/ops.js';
 import type { exec } from '../exec/exec.js';
 import type { probeOps } from '../probes/ops.js';
@@ -34,6 +35,7 @@ export const hostOps = {
   ),
   ...lazyOps<typeof fixtureOps>({ fixtureStart: true, fixtureStop: true }, () => import('../servers/ops.js').then((m) => m.fixtureOps)),
   ...lazyOps<{ exec: typeof exec }>({ exec: true }, () => import('../exec/exec.js').then((m) => ({ exec: m.exec }))),
+  ...lazyOps<typeof udpOps>({ udpExchange: true }, () => import('../net/udp.js').then((m) => m.udpOps)),
   release,
   ...lazyOps<typeof probeOps>({ scan: true, trace: true }, () => import('../probes/ops.js').then((m) => m.probeOps)),
   ...lazyOps<typeof dnsOps>({ dnsServe: true, dnsTransactions: true, resolve: true }, () => import('../dns/ops.js').then((m) => m.dnsOps)),

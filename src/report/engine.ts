@@ -13,6 +13,7 @@ import { TEMPLATE_DIR } from '../util/paths.js';
 import { mdCell, mdCellCode, mdCode, mdEscape, mdFence } from './escape-md.js';
 import { texEscape, texVerbatim } from './escape-tex.js';
 import { assertLintClean } from './lint.js';
+import { mdProse, texProse } from './prose.js';
 
 export type TextFormat = 'md' | 'tex';
 
@@ -21,6 +22,7 @@ const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unkno
   tex: {
     tex: (v, options) => texEscape(v, breakOption(options)),
     texverb: (v) => texVerbatim(v),
+    texprose: (v) => texProse(v),
   },
   md: {
     md: (v) => mdEscape(v),
@@ -29,6 +31,7 @@ const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unkno
     mdcellcode: (v) => mdCellCode(v),
     mdfence: (v) => mdFence(v),
     mdverb: (v, options) => mdVerbatim(v, options),
+    mdprose: (v) => mdProse(v),
   },
 };
 

@@ -52,7 +52,7 @@ export class LiveReporter implements Reporter {
   }
 
   runStarted(info: { name: string; title?: string; steps: number }): void {
-    this.write(`wirelab: ${info.title ?? info.name} (${info.steps} steps)\n`);
+    this.write(`wirelab: ${info.title ?? info.name} (${info.steps} step${info.steps === 1 ? '' : 's'})\n`);
   }
 
   stepStarted(step: { title: string; host: string; depth: number }): void {

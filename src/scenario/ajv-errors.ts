@@ -51,10 +51,101 @@ const typeWords: Record<string, string> = {
   null: 'null',
 };
 
-function expectedFrom(schema: Schema | undefined): string {
+/** How the messages name a place and quote a value as written. */
+export interface CondenseOptions {
+  /** How many leading path elements a name leaves out: a step's kind key, a host's `topology.hosts.NAME`. */
+  base?: (path: Path) => number;
+  /** The text of the scalar at `path` as the file spells it (`-4`, `yes`), to show it quoted. */
+  text?: (path: Path) => string | undefined;
+}
+
+/** `"run[1]"`, `"firewall.reject[0]"`: the path below the step or host, or its last key when that is all there is. */
+function label(path: Path, where: string, opts: CondenseOptions): string {
+  if (!path.length) return where;
+  let rel = path.slice(opts.base?.(path) ?? 0);
+  if (!rel.length) rel = path.slice(-1);
+  let s = '';
+  for (const el of rel) s += typeof el === 'number' ? `[${el}]` : s ? `.${el}` : el;
+  return `"${s}"`;
+}
+
+/** The first sentence of a description, not cut at an abbreviation such as "e.g.". */
+export function firstSentence(text: string): string {
+  const end = /(?<!\b(?:e\.g|i\.e|etc|vs|cf))\.(?=\s|$)/.exec(text);
+  return (end ? text.slice(0, end.index) : text).trim();
+}
+
+function examplesOf(schema: Schema | undefined): unknown[] {
+  return Array.isArray(schema?.examples) ? schema.examples : [];
+}
+
+/** A value as a scenario would write it: strings bare when YAML allows, mappings in flow style. */
+function yamlish(v: unknown): string {
+  if (typeof v === 'string') return /^[A-Za-z0-9_./-][A-Za-z0-9_.,/: -]*$/.test(v) && !/: |:$/.test(v) ? v : JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(yamlish).join(', ')}]`;
+  if (isRecord(v))
+    return `{ ${Object.entries(v)
+      .map(([k, x]) => `${k}: ${yamlish(x)}`)
+      .join(', ')} }`;
+  return JSON.stringify(v);
+}
+
+/**
+ * What a value at this schema node should look like, in words: the first sentence of its
+ * description (or title), then its `examples`. Empty when the schema says neither.
+ */
+export function expectation(schema: Schema | undefined): string {
   if (!schema) return '';
   const d = schema.description ?? schema.title;
-  return typeof d === 'string' && d ? `: ${d.split('. ')[0].replace(/\.$/, '')}` : '';
+  const words = typeof d === 'string' && d ? firstSentence(d) : '';
+  // examples the description already gives are not repeated
+  const ex = examplesOf(schema)
+    .map(yamlish)
+    .filter((x) => !words.includes(x))
+    .map((x) => `\`${x}\``);
+  if (!ex.length) return words;
+  return words ? `${words}, e.g. ${ex.join(' or ')}` : `e.g. ${ex.join(' or ')}`;
+}
+
+function expectedFrom(schema: Schema | undefined): string {
+  const e = expectation(schema);
+  return e ? `: ${e}` : '';
+}
+
+/**
+ * A likely intended value for one that fails `pattern`: common slips (a wrong separator,
+ * `..` for a range, a spelt-out unit, spaces, case) and a missing tail some example has
+ * (`/24`). The first candidate that matches the pattern, if any.
+ */
+export function repair(value: string, pattern: string, examples: unknown[] = []): string | undefined {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch {
+    return undefined;
+  }
+  const units: [RegExp, string][] = [
+    [/\s*(?:milliseconds?|msecs?|millis)$/i, 'ms'],
+    [/\s*(?:seconds?|secs?|sec)$/i, 's'],
+    [/\s*(?:minutes?|mins?)$/i, 'm'],
+    [/\s+(ms|s|m)$/, '$1'],
+  ];
+  const candidates = [
+    value.replace(/:/g, '/'),
+    value.replace(/\//g, ':'),
+    value.replace(/\s*\.\.+\s*/g, '-'),
+    value.replace(/\s*(?:to|–|—)\s*/g, '-'),
+    ...units.map(([from, to]) => value.replace(from, to)),
+    value.replace(/\s+/g, ''),
+    value.toLowerCase(),
+    value.toUpperCase(),
+    ...examplesOf({ examples }).flatMap((x) => {
+      const ex = String(x);
+      const cut = ex.search(/[^A-Za-z0-9][A-Za-z0-9]*$/);
+      return cut > 0 ? [value + ex.slice(cut)] : [];
+    }),
+  ];
+  return candidates.find((c) => c !== value && re.test(c));
 }
 
 /** Is this a pure "exactly one of these keys" rule: `oneOf: [{required:[a]}, {required:[b]}]`? */
@@ -67,7 +158,7 @@ function keyChoice(branches: unknown): string[] | undefined {
   return required.map((r) => r[0]);
 }
 
-function describe(e: ErrorObject, where: string): SchemaProblem {
+function describe(e: ErrorObject, where: string, opts: CondenseOptions): SchemaProblem {
   // A key rejected by `propertyNames`: ajv gives the mapping's path and the key apart; the problem is the key.
   if (e.propertyName !== undefined) {
     const parentPath = pointerToPath(e.instancePath);
@@ -79,6 +170,7 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
         data: e.propertyName,
       },
       where,
+      opts,
     );
     const key = `the key "${e.propertyName}" in ${parentPath.length ? `"${parentPath[parentPath.length - 1]}"` : where}`;
     const message =
@@ -91,7 +183,7 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
   const p: Record<string, unknown> = e.params;
   const parent: Schema | undefined = e.parentSchema;
   const key = String(p.additionalProperty ?? p.missingProperty);
-  const name = path.length ? `"${path[path.length - 1]}"` : where;
+  const name = label(path, where, opts);
   switch (e.keyword) {
     case 'additionalProperties': {
       const allowed = Object.keys(parent?.properties ?? {});
@@ -114,7 +206,12 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
         .split(',')
         .map((t) => typeWords[t] ?? t)
         .join(' or ');
-      return { path, onKey: false, code: 'bad-type', message: `${name} must be ${want}, found ${typeOf(e.data)}` };
+      return {
+        path,
+        onKey: false,
+        code: 'bad-type',
+        message: `${name} must be ${want}${shape(parent, want)}, found ${found(e, path, opts)}`,
+      };
     }
     case 'enum':
       return {
@@ -135,7 +232,7 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
         path,
         onKey: false,
         code: 'bad-value',
-        message: `${name} is not valid: ${JSON.stringify(e.data)}${expectedFrom(parent) || ` (expected to match ${String(p.pattern)})`}`,
+        message: `${name} is not valid: ${JSON.stringify(e.data)}${suggestion(e)}${expectedFrom(parent) || ` (expected to match ${String(p.pattern)})`}`,
       };
     case 'minimum':
     case 'maximum':
@@ -161,29 +258,47 @@ function describe(e: ErrorObject, where: string): SchemaProblem {
  * the errors of the branch whose type fits the value (a mapping given where a string or a
  * mapping is allowed is judged as a mapping), or else says in one line what was expected.
  */
-export function condense(errors: ErrorObject[], where: string): SchemaProblem[] {
+export function condense(errors: ErrorObject[], where: string, opts: CondenseOptions = {}): SchemaProblem[] {
   const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const dropped = new Set<ErrorObject>();
   const extra: SchemaProblem[] = [];
+  // `if`/`then` only says that the `then` failed: its own errors say how.
+  for (const e of errors) if (e.keyword === 'if') dropped.add(e);
   for (const alt of alternatives) {
     const base = alt.schemaPath.replace(/^#/, '');
+    const at = errors.indexOf(alt);
+    // A branch that is a `$ref` reports schema paths of the schema it names: those errors are
+    // the ones right before the alternative's, on the same value or inside it.
+    const before = new Set<ErrorObject>();
+    for (let j = at - 1; alt.instancePath && j >= 0 && within(errors[j].instancePath, alt.instancePath); j--) before.add(errors[j]);
     const inside = errors.filter(
-      (e) => e !== alt && e.schemaPath.replace(/^#/, '').startsWith(`${base}/`) && e.instancePath.startsWith(alt.instancePath),
+      (e) =>
+        e !== alt &&
+        (before.has(e) || (e.schemaPath.replace(/^#/, '').startsWith(`${base}/`) && e.instancePath.startsWith(alt.instancePath))),
     );
     const choice = keyChoice(alt.schema);
+    const path = pointerToPath(alt.instancePath);
+    const name = label(path, where, opts);
     if (choice) {
       inside.forEach((e) => dropped.add(e));
       dropped.add(alt);
       const present = choice.filter((k) => e_has(alt.data, k));
-      const path = pointerToPath(alt.instancePath);
       extra.push({
         path,
         onKey: path.length > 0,
         code: present.length ? 'conflicting-keys' : 'missing-key',
         message: present.length
-          ? `${path.length ? `"${path[path.length - 1]}"` : where} takes only one of ${quoteList(choice)}, found ${quoteList(present)}`
-          : `${path.length ? `"${path[path.length - 1]}"` : where} needs one of the keys ${quoteList(choice)}`,
+          ? `${name} takes only one of ${quoteList(choice)}, found ${quoteList(present)}`
+          : `${name} needs one of the keys ${quoteList(choice)}`,
       });
+      continue;
+    }
+    // Every branch but one wants another type: the errors left are that branch's.
+    const typeMisses = inside.filter((e) => e.keyword === 'type' && e.instancePath === alt.instancePath);
+    const branches = Array.isArray(alt.schema) ? alt.schema.length : 0;
+    if (branches > 1 && typeMisses.length === branches - 1 && inside.length > typeMisses.length) {
+      typeMisses.forEach((e) => dropped.add(e));
+      dropped.add(alt);
       continue;
     }
     const byBranch = new Map<number, ErrorObject[]>();
@@ -205,13 +320,11 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
     } else {
       inside.forEach((e) => dropped.add(e));
       dropped.add(alt);
-      const path = pointerToPath(alt.instancePath);
-      const name = path.length ? `"${path[path.length - 1]}"` : where;
       extra.push({ path, onKey: false, code: 'bad-value', message: `${name} is not valid${expectedFrom(alt.parentSchema) || ''}` });
     }
   }
   // `propertyNames` only repeats, without the key's name, what the error for the key itself says.
-  const kept = errors.filter((e) => !dropped.has(e) && e.keyword !== 'propertyNames').map((e) => describe(e, where));
+  const kept = errors.filter((e) => !dropped.has(e) && e.keyword !== 'propertyNames').map((e) => describe(e, where, opts));
   const all = [...kept, ...extra];
   // A misspelt key shows up twice: as an unknown key and as a missing one. Keep the first.
   const misspelt = new Set(all.filter((p) => p.code === 'unknown-key').map((p) => p.path.slice(0, -1).join('/')));
@@ -223,6 +336,39 @@ export function condense(errors: ErrorObject[], where: string): SchemaProblem[] 
     seen.add(k);
     return true;
   });
+}
+
+/** What a mapping should hold, when a mapping is wanted: its description and an example, or its keys. */
+function shape(schema: Schema | undefined, want: string): string {
+  if (!schema || !want.startsWith('a mapping')) return '';
+  const e = expectation(schema);
+  if (examplesOf(schema).length) return ` (${e})`;
+  const keys = Object.keys(schema.properties ?? {});
+  return keys.length ? ` (${e ? `${e}: ` : ''}{ ${keys.map((k) => `${k}: …`).join(', ')} })` : e ? ` (${e})` : '';
+}
+
+/** The value found, and when a string was wanted and YAML read a number, true/false or null, how to quote it. */
+function found(e: ErrorObject, path: Path, opts: CondenseOptions): string {
+  const kind = typeOf(e.data);
+  const wanted = String((e.params as Record<string, unknown>).type).split(',');
+  if (!isRecord(e.data) && !Array.isArray(e.data) && wanted.includes('string')) {
+    const written = opts.text?.(path) ?? String(e.data);
+    return `${kind} ${written}; write it in quotes to make it a string: "${written}"`;
+  }
+  if (typeof e.data === 'string') return `string ${JSON.stringify(e.data)}`;
+  return kind;
+}
+
+/** ` (did you mean "tcp/8081"?)` for a value that fails a pattern by a common slip. */
+function suggestion(e: ErrorObject): string {
+  if (typeof e.data !== 'string') return '';
+  const fix = repair(e.data, String((e.params as Record<string, unknown>).pattern), examplesOf(e.parentSchema));
+  return fix ? ` (did you mean "${fix}"?)` : '';
+}
+
+/** Is the value at pointer `inner` the one at `outer` or inside it? */
+function within(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}/`);
 }
 
 function e_has(data: unknown, key: string): boolean {

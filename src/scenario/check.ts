@@ -1,8 +1,8 @@
 import type { CheckScope } from '../steps/kind.js';
-import { durationProblem } from '../util/duration.js';
+import { durationProblem, durationWarning } from '../util/duration.js';
 import { filterMayMatch, filtersDisjoint, scannedPorts } from '../steps/capture-filter.js';
 import { allCompiledSteps, type CompiledPlan, type CompiledStep } from './compile.js';
-import { didYouMean, type Diagnostic } from './diagnostics.js';
+import { asWarning, didYouMean, type Diagnostic } from './diagnostics.js';
 import type { Path, Source } from './source.js';
 
 /**
@@ -130,6 +130,8 @@ export function checkNames(source: Source, plan: CompiledPlan, hosts: ReadonlySe
       duration(value, p) {
         const problem = value === undefined ? undefined : durationProblem(value);
         if (problem) out.push(source.diag([...bodyPath, ...p], 'duration-too-long', problem));
+        const warning = value === undefined || problem ? undefined : durationWarning(value);
+        if (warning) out.push(asWarning(source.diag([...bodyPath, ...p], 'unitless-duration', `"${String(p[p.length - 1])}": ${warning}`)));
       },
     });
   };

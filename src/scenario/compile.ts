@@ -3,9 +3,9 @@ import type { Scenario } from '../generated/scenario.js';
 import type { StepRunContext, RunState } from '../steps/context.js';
 import { isStepKindName, stepKindNames, stepKinds } from '../steps/index.js';
 import { COMMON_KEYS, type BodyOf, type CheckScope, type StepKind, type StepKindName } from '../steps/kind.js';
-import { durationMs, durationProblem } from '../util/duration.js';
+import { durationMs, durationProblem, durationWarning } from '../util/duration.js';
 import { condense } from './ajv-errors.js';
-import { didYouMean, MAX_PROBLEMS, type Diagnostic } from './diagnostics.js';
+import { asWarning, didYouMean, MAX_PROBLEMS, type Diagnostic } from './diagnostics.js';
 import { schemas } from './schemas.js';
 import type { Path, Source } from './source.js';
 
@@ -110,6 +110,8 @@ export function compilePlan(source: Source, scenario: Scenario, steps: CompiledS
     const problem = durationProblem(scenario.timeout);
     if (problem) out.push(source.diag(['timeout'], 'duration-too-long', `the run's timeout: ${problem}`));
     else timeoutMs = durationMs(scenario.timeout, DEFAULT_RUN_TIMEOUT_MS);
+    const warning = problem ? undefined : durationWarning(scenario.timeout);
+    if (warning) out.push(asWarning(source.diag(['timeout'], 'unitless-duration', `the run's timeout: ${warning}`)));
   }
   return { name: scenario.name, ...(scenario.title !== undefined ? { title: scenario.title } : {}), timeoutMs, steps };
 }
@@ -133,7 +135,8 @@ function compileStep<K extends StepKindName>(
   const def: StepKind<K> = stepKinds[name];
   const bodyPath = [...path, name];
   if (!isStepOf(name, raw)) {
-    for (const p of condense(validator.errors ?? [], `the ${name} step`))
+    const opts = { base: () => 1, text: (p: Path) => source.scalarText([...path, ...p]) };
+    for (const p of condense(validator.errors ?? [], `the ${name} step`, opts))
       out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
     // the nested steps are looked at all the same: each mistake is reported once
     for (const at of childPaths(def, raw[name])) compileSteps(source, valueAt(raw[name], at), [...bodyPath, ...at], out);
@@ -145,6 +148,8 @@ function compileStep<K extends StepKindName>(
     const problem = durationProblem(raw.timeout);
     if (problem) out.push(source.diag([...path, 'timeout'], 'duration-too-long', `the step's timeout: ${problem}`));
     else timeoutMs = durationMs(raw.timeout);
+    const warning = problem ? undefined : durationWarning(raw.timeout);
+    if (warning) out.push(asWarning(source.diag([...path, 'timeout'], 'unitless-duration', `the step's timeout: ${warning}`)));
   }
   const children = childPaths(def, body).map((at) => ({
     path: at,

@@ -1,9 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import type { Scenario } from '../generated/scenario.js';
 import { condense } from './ajv-errors.js';
-import { MAX_PROBLEMS, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { isError, MAX_PROBLEMS, sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { schemas } from './schemas.js';
-import { Source } from './source.js';
+import { Source, type Path } from './source.js';
 import { checkNames } from './check.js';
 import { compilePlan, compileSteps, type CompiledPlan } from './compile.js';
 import { planTopology, type TopologyPlan } from '../topology/plan.js';
@@ -16,6 +16,8 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** The scenario compiled once: what checks, runs and grades read (never the raw steps); its topology planned. */
   plan: CompiledPlan;
+  /** What validates but is likely a mistake (`within: 2000`): printed, never a reason not to run. */
+  warnings: Diagnostic[];
 }
 
 export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; diagnostics: Diagnostic[] };
@@ -42,7 +44,7 @@ function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult 
   let topology: TopologyPlan | undefined;
   const steps = compileSteps(source, isMapping(value) ? value.steps : undefined, ['steps'], diagnostics);
   let plan: CompiledPlan | undefined;
-  if (diagnostics.length === 0) {
+  if (!diagnostics.some(isError)) {
     const scenario = value as Scenario;
     const topo = scenario.topology;
     if (topo) {
@@ -53,8 +55,9 @@ function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult 
     plan = { ...compilePlan(source, scenario, steps, diagnostics), topology };
     diagnostics.push(...checkNames(source, plan, topo ? new Set(Object.keys(topo.hosts)) : undefined));
   }
-  if (diagnostics.length || !plan) return { ok: false, diagnostics: capped(sortDiagnostics(diagnostics), file) };
-  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario, plan } };
+  if (diagnostics.some(isError) || !plan) return { ok: false, diagnostics: capped(sortDiagnostics(diagnostics), file) };
+  const warnings = sortDiagnostics(diagnostics);
+  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario, plan, warnings } };
 }
 
 function capped(ds: Diagnostic[], file: string): Diagnostic[] {
@@ -77,7 +80,12 @@ function validate(source: Source, value: unknown): Diagnostic[] {
   const out: Diagnostic[] = [];
   const set = schemas();
   if (!set.scenario(value)) {
-    for (const p of condense(set.scenario.errors ?? [], 'the scenario')) {
+    const opts = {
+      // a host's keys are named from the host: `firewall.reject[0]`, not `topology.hosts.server.firewall.reject[0]`
+      base: (p: Path) => (p[0] === 'topology' && p[1] === 'hosts' && p.length > 3 ? 3 : 0),
+      text: (p: Path) => source.scalarText(p),
+    };
+    for (const p of condense(set.scenario.errors ?? [], 'the scenario', opts)) {
       if (out.length > MAX_PROBLEMS) break;
       out.push(source.diag(p.path, p.code, p.message, p.onKey));
     }

@@ -96,10 +96,13 @@ export class Source {
     }
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const source = new Source(file, text, doc, lines);
-    const diagnostics = [...doc.errors, ...doc.warnings].map((e) => {
+    // One syntax error misleads the parser into more: only the first is reported, with a fix.
+    const problems = [...doc.errors, ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+    const syntax = problems.find((e) => e.code !== 'DUPLICATE_KEY');
+    const diagnostics = (syntax ? [syntax] : problems).map((e) => {
       const at = lines.linePos(e.pos[0]);
       const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-      return { file, line: at.line, col: at.col, code, message: firstLine(e.message) };
+      return { file, line: at.line, col: at.col, code, message: yamlFix(text, e.code, e.pos[0], firstLine(e.message)) };
     });
     if (!diagnostics.length) diagnostics.push(...source.aliasProblems());
     return { source, diagnostics };
@@ -243,6 +246,13 @@ export class Source {
     return this.pos(node?.range?.[0]);
   }
 
+  /** The text of the scalar at `path` as the file writes it (`-4`, `yes`), if there is one. */
+  scalarText(path: Path): string | undefined {
+    const { node, found } = this.walk(path);
+    if (!found || !isScalar(node) || !node.range) return undefined;
+    return this.text.slice(node.range[0], node.range[1]);
+  }
+
   diag(path: Path, code: string, message: string, onKey = false, colInValue?: number): Diagnostic {
     const { line, col } = onKey ? this.keyAt(path) : this.at(path);
     if (colInValue === undefined) return { file: this.file, line, col, code, message };
@@ -251,6 +261,47 @@ export class Source {
     const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
     return { file: this.file, line, col: col + quoted + colInValue - 1, code, message };
   }
+}
+
+/** The line of `text` around `offset`, and the offset where that line starts. */
+function lineAt(text: string, offset: number): { line: string; start: number } {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  return { line: text.slice(start, end < 0 ? undefined : end).replace(/\r$/, ''), start };
+}
+
+const indentOf = (line: string) => /^ */.exec(line)?.[0].length ?? 0;
+
+/**
+ * The parser's message for a YAML mistake, with what to write instead: a value that starts
+ * with `*` or holds `: ` must be quoted, tabs must be spaces, items of one list line up.
+ */
+export function yamlFix(text: string, code: string, offset: number, message: string): string {
+  const { line, start } = lineAt(text, offset);
+  const col = offset - start;
+  // `- * > server:7 [ACK]` or `key: *`: a plain value may not start with `*` (it is an alias)
+  const star = /^(\s*(?:-\s+|[^\s:#][^:#]*:\s+))(\*.*?)\s*(?:#.*)?$/.exec(line);
+  if ((code === 'BAD_ALIAS' || /alias/i.test(message)) && star && star[1].length <= col + 1)
+    return `${message}: a value that starts with "*" is read as a YAML alias; quote it: ${star[1].trim()} "${star[2].replace(/["\\]/g, '\\$&')}"`;
+  if (code === 'TAB_AS_INDENT') return `${message}: indent with spaces (YAML forbids tabs there)`;
+  // `banner: Welcome: hi`: the second ": " starts a mapping inside the value
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'BLOCK_IN_FLOW') {
+    const kv = /^(\s*(?:-\s+)?(?:.*[{,]\s*)?)([A-Za-z_][\w-]*):\s+([^{},"']*?:\s[^{},]*?)\s*([},].*)?$/.exec(line);
+    if (kv) return `${message}: a value that holds ": " must be quoted: ${kv[2]}: "${kv[3].replace(/["\\]/g, '\\$&')}"`;
+    return `${message}: quote a value that holds ": "`;
+  }
+  if (code === 'BAD_INDENT' || (code === 'MISSING_CHAR' && /indicator/.test(message))) {
+    const before = text
+      .slice(0, start)
+      .split('\n')
+      .slice(0, -1)
+      .reverse()
+      .find((l) => l.trim() && !l.trim().startsWith('#'));
+    const here = indentOf(line);
+    const above = before === undefined ? 0 : indentOf(before);
+    return `${message}: this line is indented ${here} space${here === 1 ? '' : 's'}, the line above ${above}; give items of one list or mapping the same indentation (spaces only)`;
+  }
+  return message;
 }
 
 function firstLine(s: string): string {

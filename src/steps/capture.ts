@@ -5,6 +5,7 @@ import { allSteps } from './records.js';
 import type { DecodedPacket } from '../packets/types.js';
 import { lossCheck, packetsLost } from '../packets/capture/counters.js';
 import { defineStep } from './kind.js';
+import { checkFilter } from '../packets/capture/filter-check.js';
 import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
 
 /** A packet-list row for the run record (no payload, no structured fields). */
@@ -26,6 +27,13 @@ export const capture = defineStep({
     scope.host(b.on, ['on']);
     scope.define('capture', b.as, ['as']);
     checkPatterns(b.expect, scope, ['expect']);
+    if (b.filter !== undefined) {
+      const problem = checkFilter(
+        b.filter,
+        [...scope.hosts].filter((h) => h !== 'local'),
+      );
+      if (problem) scope.errorInValue(['filter'], problem.col, 'bad-filter', problem.message);
+    }
   },
   async run(b, ctx) {
     const hostName = b.on ?? 'local';

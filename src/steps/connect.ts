@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { StepRunContext } from './context.js';
 import { defineStep } from './kind.js';
 import { checkTarget } from '../probes/target.js';
+import { durationMs } from '../util/duration.js';
 
 /** `NAME`, `HOST:PORT`, `IP:PORT` or `[IPv6]:PORT`. */
 export function parseTarget(to: string): { name?: string; host?: string; port?: number } {
@@ -27,6 +28,13 @@ export function resolveTarget(to: string, ctx: StepRunContext): { address: strin
   return { address, port: t.port! };
 }
 
+/** How long a connection attempt waits for an answer: `wait:`, else 2 s when a timeout is expected (a filtered port), else 5 s. */
+export function connectWaitMs(b: { expect?: 'open' | 'refused' | 'timeout'; wait?: number | string }): number {
+  return durationMs(b.wait) ?? (b.expect === 'timeout' ? CONNECT_WAIT_FILTERED_MS : CONNECT_WAIT_MS);
+}
+export const CONNECT_WAIT_MS = 5000;
+export const CONNECT_WAIT_FILTERED_MS = 2000;
+
 export const connect = defineStep({
   kind: 'connect',
   describe: (b) => `connect to ${b.to} as ${b.as}`,
@@ -35,10 +43,14 @@ export const connect = defineStep({
   check(b, scope) {
     scope.host(b.from, ['from']);
     const t = parseTarget(b.to);
-    if (t.name !== undefined) scope.use('fixture', t.name, ['to']);
+    const slip = /^(\[[^\]]+\]|[^\s/:]+)\s*[/ ]\s*(\d+)$/.exec(b.to);
+    if (t.name !== undefined && slip)
+      scope.error(['to'], 'bad-target', `"${b.to}" is neither a fixture nor a host and port; use host:port: ${slip[1]}:${slip[2]}`);
+    else if (t.name !== undefined) scope.use('fixture', t.name, ['to']);
     else if (t.port! > 65535) scope.error(['to'], 'bad-value', `port ${t.port} is out of range (1-65535)`);
     else if (!isIP(t.host!)) scope.host(t.host, ['to']);
     scope.define('conn', b.as, ['as']);
+    scope.duration(b.wait, ['wait']);
   },
   async run(b, ctx) {
     const hostName = b.from ?? 'local';
@@ -48,7 +60,7 @@ export const connect = defineStep({
     // Traffic goes only to loopback, the topology, or what the user allowed.
     checkTarget(address, ctx.run.allowedTargets);
     const want = b.expect ?? 'open';
-    const timeoutMs = Math.max(1, Math.min(want === 'timeout' ? 2000 : 5000, ctx.timeLeftMs() - 100));
+    const timeoutMs = Math.max(1, Math.min(connectWaitMs(b), ctx.timeLeftMs() - 100));
     const r = await host.call('connOpen', { address, port, timeoutMs });
     if (r.id) {
       const id = r.id;
@@ -59,6 +71,7 @@ export const connect = defineStep({
     ctx.detail('connection', {
       name: b.as,
       outcome: r.outcome,
+      waitMs: timeoutMs,
       ...(r.local ? { local: r.local, remote: r.remote } : { remote: `${address}:${port}` }),
     });
     ctx.transcript({

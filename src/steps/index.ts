@@ -11,6 +11,7 @@ import { capture } from './capture.js';
 import { parallel } from './parallel.js';
 import { inspect } from './inspect.js';
 import { resolve } from './resolve.js';
+import { udp } from './udp.js';
 
 /** One implementation per step kind of the schema, its body typed by the generated body type. */
 export type StepKinds = { readonly [K in StepKindName]: StepKind<K> };
@@ -21,7 +22,21 @@ export type StepKinds = { readonly [K in StepKindName]: StepKind<K> };
  * A kind the schema has and this map lacks, or a module typed for another body, does not
  * compile; test/scenario/schemas.test.ts checks the names against the schema files.
  */
-export const stepKinds: StepKinds = { serve, connect, send, expect, close, exec, capture, parallel, inspect, scan, resolve, traceroute };
+export const stepKinds: StepKinds = {
+  serve,
+  connect,
+  send,
+  expect,
+  close,
+  udp,
+  exec,
+  capture,
+  parallel,
+  inspect,
+  scan,
+  resolve,
+  traceroute,
+};
 
 /** Narrows a key of a step mapping to a kind name. */
 export function isStepKindName(key: string): key is StepKindName {

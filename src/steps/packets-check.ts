@@ -27,7 +27,7 @@ export function checkPatterns(
     return;
   }
   for (const e of unknownHosts(entries, [...scope.hosts, ...scope.known('fixture'), ...scope.known('conn'), ...extraHosts]))
-    report(e.index, e.col, 'unknown-host', e.message);
+    report(e.index, e.col, 'unknown-host', `${e.message}; names: ${e.expected?.join(', ') ?? 'none'}`);
 }
 
 /** Runs the packet expectations of a capture or inspect step and records the checks. */

@@ -17,6 +17,17 @@ export function durationMs(d: number | string | undefined, fallback?: number): n
   return m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
 }
 
+/** Past this many seconds a number without a unit is likely meant as something else (`within: 2000` for 2000 ms). */
+export const UNITLESS_WARN_S = 60;
+
+/** A warning for a unit-less duration over a minute (`2000` reads as 2000 seconds), or undefined. */
+export function durationWarning(d: number | string): string | undefined {
+  if (typeof d !== 'number' || d <= UNITLESS_WARN_S) return undefined;
+  const m = Math.floor(d / 60);
+  const s = Math.round((d - m * 60) * 1000) / 1000;
+  return `${d} has no unit, so it is read as ${d} seconds (${m} min${s ? ` ${s} s` : ''}); write "${d}ms" for milliseconds, or "${d}s" to keep seconds and silence this warning`;
+}
+
 /** What is wrong with a (schema-valid) duration, or undefined when it is within MAX_DURATION_MS. */
 export function durationProblem(d: number | string): string | undefined {
   const ms = durationMs(d);

@@ -32,7 +32,9 @@ describe('wirelab up: bad input is exit 2 with the position, before anything is 
     );
     const r = await wirelab(['up', f], { env, cwd: dir });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`${f}:3:17: live-unknown-server no serve step at the top level or in a top-level parallel group is named "nope"; the servers are: echo`);
+    expect(r.stderr).toContain(
+      `${f}:3:17: live-unknown-server no serve step at the top level or in a top-level parallel group is named "nope"; the servers are: echo`,
+    );
   });
 
   it('needs a topology', async () => {

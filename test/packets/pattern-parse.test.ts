@@ -152,7 +152,7 @@ describe('parsePattern', () => {
     expect(
       unknownHosts(['client > server [SYN]', 'sever > client [ACK]', '...', { any: ['client > srv [RST]'] }], ['client', 'server']),
     ).toEqual([
-      { index: 1, col: 1, message: 'unknown host "sever"', expected: ['client', 'server'] },
+      { index: 1, col: 1, message: 'unknown host "sever" (did you mean "server"?)', expected: ['client', 'server'] },
       { index: 3, col: 10, message: 'unknown host "srv"', expected: ['client', 'server'] },
     ]);
   });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,11 @@ describe('wirelab report', () => {
   it('picks the format from --format, then --out, then the template file name', () => {
     expect(pickFormat({ format: 'pdf', out: 'x.md' })).toBe('pdf');
     expect(pickFormat({ out: 'x.tex' })).toBe('tex');
+    // issue 16: no Markdown silently written into an .html file
+    expect(() => pickFormat({ out: 'x.html' })).toThrow(
+      '--out x.html: wirelab does not write .html reports; give a file ending in .md, .tex, .pdf, or --format md|tex|pdf',
+    );
+    expect(pickFormat({ out: 'report' })).toBe('md');
     expect(pickFormat({ template: 'mine.tex.hbs' })).toBe('tex');
     expect(pickFormat({ template: 'lab-report' })).toBe('md');
   });
@@ -50,6 +56,8 @@ describe('wirelab report', () => {
     expect(await cli([dir, '--format', 'html'])).toBe(2);
     expect(await cli([dir, '--template', 'nope'])).toBe(2);
     expect(await cli([join(dir, 'missing')])).toBe(2);
+    expect(await cli([dir, '--out', join(dir, 'x.html')])).toBe(2);
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
   });
 
   it('writeScenarioReports writes each requested format next to run.json', async () => {

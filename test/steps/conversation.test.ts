@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runText } from '../helpers/scenario.js';
+import { CONNECT_WAIT_MS, connectWaitMs } from '../../src/steps/connect.js';
 
 const base = `
 name: t
@@ -55,7 +56,19 @@ steps:
   - connect: { to: "127.0.0.1:9", as: nope, expect: refused }
 `);
     expect(record.steps[0].status).toBe('passed');
-    expect(record.steps[0].connection).toMatchObject({ name: 'nope', outcome: 'refused' });
+    expect(record.steps[0].connection).toMatchObject({ name: 'nope', outcome: 'refused', waitMs: CONNECT_WAIT_MS });
+  });
+
+  it('connect waits as long as `wait:` says (issue 16), by default 2s when a timeout is expected', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - connect: { to: "127.0.0.1:9", as: nope, expect: refused, wait: 300ms }
+`);
+    expect(record.steps[0].connection).toMatchObject({ outcome: 'refused', waitMs: 300 });
+    expect(connectWaitMs({ expect: 'timeout' })).toBe(2000);
+    expect(connectWaitMs({ expect: 'timeout', wait: 0.5 })).toBe(500);
+    expect(connectWaitMs({})).toBe(5000);
   });
 
   it('close with reset aborts the connection', async () => {

@@ -39,6 +39,8 @@ export interface NativeCapture {
   /** Drains, takes pcap_stats, closes. Idempotent. */
   stop(h: NativeCaptureHandle): Promise<NativeCaptureStats>;
   devices(): string[];
+  /** libpcap's compiler without a device: null when `filter` compiles for `linktype` (default Ethernet), else its message. */
+  compileFilter(filter: string, linktype?: number): string | null;
 }
 
 const addon = nativeAddon<NativeCapture>('wirelab_capture', {

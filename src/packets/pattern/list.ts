@@ -6,6 +6,7 @@ import { ParseFail, Scanner } from './scan.js';
 import { parsePatternLine, quantifier } from './parse.js';
 import { IGNORE_KINDS, type IgnoreKind, type PacketSpec, type Pattern, type PatternItem, type PatternListError } from './types.js';
 import { toText } from '../../util/text.js';
+import { didYouMean } from '../../util/did-you-mean.js';
 
 /**
  * Pattern list entries: a line; `{ ignore: kind | kind[] }` (applies to the whole pattern); or
@@ -120,7 +121,8 @@ export function unknownHosts(entries: readonly PatternEntry[], hosts: readonly s
       const r = typeof line === 'string' ? parsePatternLine(line) : undefined;
       if (!r || 'error' in r || !r.spec) continue;
       for (const e of [r.spec.src, r.spec.dst]) {
-        if (e?.host && !hosts.includes(e.host)) out.push({ index, col: e.col, message: `unknown host "${e.host}"`, expected: [...hosts] });
+        if (e?.host && !hosts.includes(e.host))
+          out.push({ index, col: e.col, message: `unknown host "${e.host}"${didYouMean(e.host, hosts)}`, expected: [...hosts] });
       }
     }
   });

@@ -116,7 +116,16 @@ function flags(s: Scanner, spec: PacketSpec): void {
     }
     s.skipWs();
     if (s.peek() === ',') s.pos++;
-    else if (s.peek() !== ']') s.fail('expected "," or "]"', [',', ']']);
+    else if (/\w/.test(s.peek())) {
+      // `[SYN ACK]`: the flags as written, comma-separated
+      const close = s.text.indexOf(']', s.pos);
+      const inside = s.text
+        .slice(at, close < 0 ? undefined : close)
+        .trim()
+        .split(/[\s,]+/)
+        .filter(Boolean);
+      s.fail(`separate flags with commas: [${[...names.slice(0, -1), ...inside].join(', ')}]`);
+    } else if (s.peek() !== ']') s.fail('expected "," or "]"', [',', ']']);
   }
   s.pos++;
   if (spec.flags) s.fail('flags given twice', undefined, s.pos - 1);
@@ -188,6 +197,9 @@ export function parsePatternLine(text: string): PatternItem | { error: PatternEr
     let q = s.peek() === '*' && hasEndpoints(s) ? undefined : quantifier(s);
     s.skipWs();
     const spec: PacketSpec = { conds: [] };
+    const wrongArrow = /^(\S+\s+)(->|-->|=>|→)\s/.exec(s.text.slice(s.pos));
+    if (wrongArrow && !hasEndpoints(s))
+      s.fail(`use ">" between endpoints, not "${wrongArrow[2]}"`, undefined, s.pos + wrongArrow[1].length);
     if (hasEndpoints(s)) {
       spec.src = endpoint(s);
       s.skipWs();

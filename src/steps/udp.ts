@@ -1,0 +1,65 @@
+import { isIP } from 'node:net';
+import { checkTarget } from '../probes/target.js';
+import { durationMs } from '../util/duration.js';
+import { bytesToHex, hexToBytes, show, transcriptData } from './data.js';
+import { parseTarget } from './connect.js';
+import { defineStep } from './kind.js';
+
+/** How long a `udp` step waits for the answer when `within:` is not given. */
+export const UDP_WAIT_MS = 2000;
+
+/**
+ * One UDP datagram to `HOST:PORT` and what comes back: one reply datagram (compared exactly,
+ * so its boundaries count), an ICMP port unreachable (`refused`) or nothing (`timeout`).
+ */
+export const udp = defineStep({
+  kind: 'udp',
+  describe: (b) =>
+    `UDP ${b.text !== undefined ? show(b.text) : b.hex !== undefined ? `0x${b.hex.replace(/[\s:]/g, '')}` : 'datagram'} to ${b.to}`,
+  host: (b) => b.from ?? 'local',
+  defaultTimeoutMs: 10_000,
+  check(b, scope) {
+    scope.host(b.from, ['from']);
+    const t = parseTarget(b.to);
+    if (t.name !== undefined || t.port === undefined)
+      scope.error(['to'], 'bad-target', `"${b.to}" is not HOST:PORT; a udp step sends to a host and port, e.g. server:7 or 127.0.0.1:5353`);
+    else if (t.port < 1 || t.port > 65535) scope.error(['to'], 'bad-value', `port ${t.port} is out of range (1-65535)`);
+    else if (!isIP(t.host!)) scope.host(t.host, ['to']);
+    scope.duration(b.within, ['within']);
+    if (b.text !== undefined && b.hex !== undefined)
+      scope.error(['hex'], 'conflicting-keys', 'a datagram has one payload: give "text" or "hex", not both', true);
+  },
+  async run(b, ctx) {
+    const hostName = b.from ?? 'local';
+    const t = parseTarget(b.to);
+    const address = isIP(t.host!) ? t.host! : ctx.run.addresses.get(t.host!)?.[0];
+    if (!address) throw new Error(`host ${t.host} has no address`);
+    checkTarget(address, ctx.run.allowedTargets);
+    const payload = b.hex !== undefined ? hexToBytes(b.hex) : Buffer.from(b.text ?? '', 'utf8');
+    const waitMs = Math.max(1, Math.min(durationMs(b.within) ?? UDP_WAIT_MS, ctx.timeLeftMs() - 100));
+    const r = await ctx.host(hostName).call('udpExchange', { address, port: t.port!, payload: payload.toString('base64'), waitMs });
+    const conn = `udp ${b.to}`;
+    ctx.transcript({ dir: 'sent', conn, ...transcriptData(payload) });
+    const reply = r.reply !== undefined ? Buffer.from(r.reply, 'base64') : undefined;
+    if (reply) ctx.transcript({ dir: 'received', conn, ...transcriptData(reply) });
+    else
+      ctx.transcript({
+        dir: 'info',
+        conn,
+        text: r.outcome === 'refused' ? 'refused (ICMP port unreachable)' : `no answer within ${waitMs} ms`,
+      });
+    const want = b.expect ?? 'reply';
+    if (typeof want === 'string') {
+      ctx.check({ title: `UDP answer from ${b.to}`, expected: want, actual: r.outcome, passed: r.outcome === want });
+      return;
+    }
+    const expected = want.hex !== undefined ? hexToBytes(want.hex) : Buffer.from(want.text ?? '', 'utf8');
+    const asHex = want.hex !== undefined;
+    ctx.check({
+      title: `UDP reply from ${b.to}`,
+      expected: asHex ? bytesToHex(expected) : show(expected.toString('utf8')),
+      actual: reply ? (asHex ? bytesToHex(reply) : show(reply.toString('utf8'))) : r.outcome,
+      passed: reply !== undefined && reply.equals(expected),
+    });
+  },
+});
