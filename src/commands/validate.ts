@@ -4,7 +4,7 @@ import { printDiagnostics, printWarnings } from './diagnostics-out.js';
 import { UsageError } from '../errors.js';
 import { isError, type Diagnostic } from '../scenario/diagnostics.js';
 import { readScenario } from '../scenario/read.js';
-import { checkExamples } from '../grade/verify.js';
+import { checkExamples } from '../grade/examples.js';
 
 export function register(program: Command): void {
   program

@@ -9,7 +9,7 @@ import type { DnsTransaction, ResolveProbe } from '../generated/run-record.js';
 import { randomInt } from 'node:crypto';
 import * as dnsPacket from 'dns-packet';
 import type { DecodedPacket, RecordType } from 'dns-packet';
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { UsageError } from '../errors.js';
 import { reverseName } from './names.js';
 import { answerJson } from './rdata.js';
@@ -63,10 +63,10 @@ export type ResolveResult = Omit<ResolveProbe, 'kind' | 'defaultTypes'>;
 export function parseServer(server: string, port = 53): Endpoint {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
   if (m) return { address: m[1], port: m[2] ? Number(m[2]) : port };
-  if (isIP(server)) return { address: server, port };
+  if (ipFamily(server)) return { address: server, port };
   const i = server.lastIndexOf(':');
   const ep = { address: server.slice(0, i), port: Number(server.slice(i + 1)) };
-  if (i < 0 || isIP(ep.address) !== 4 || !Number.isInteger(ep.port) || ep.port < 1 || ep.port > 65535)
+  if (i < 0 || ipFamily(ep.address) !== 4 || !Number.isInteger(ep.port) || ep.port < 1 || ep.port > 65535)
     throw new UsageError(`DNS server must be an IP address with an optional port (IP:PORT, [IPv6]:PORT), got "${server}"`);
   return ep;
 }

@@ -4,7 +4,7 @@
  * AAAA, "canonical name =", "mail exchanger =", "text =", "nameserver =", "name =" lines, the
  * SOA block, "** server can't find NAME: RCODE" and "*** Can't find NAME: No answer".
  */
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import type { DnsTransaction, ResolveResult } from './client.js';
 import type { RecordJson } from './rdata.js';
 
@@ -49,7 +49,7 @@ function finalReplies(result: NslookupInput): DnsTransaction[] {
 export function formatNslookup(result: NslookupInput, defaultTypes: boolean): string {
   const { address, port } = result.server;
   // nslookup 9.18 prints no Server/Address header for a reverse lookup of an address
-  const out: string[] = isIP(result.query) ? [] : [`Server:\t\t${address}`, `Address:\t${address}#${port}`, ''];
+  const out: string[] = ipFamily(result.query) ? [] : [`Server:\t\t${address}`, `Address:\t${address}#${port}`, ''];
   const printed = new Set<string>();
   let anyAnswer = false;
   const replies = finalReplies(result);

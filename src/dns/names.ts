@@ -1,5 +1,5 @@
 /** Domain-name helpers: names are kept lower-case, without a trailing dot; the root is "". */
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 
 /** Lower-cases and strips one trailing dot ("Lab.Example." → "lab.example"). */
 export function normName(name: string): string {
@@ -38,7 +38,7 @@ export function nameProblem(name: string): string | undefined {
 
 /** The reverse-lookup name of an IP address (in-addr.arpa or ip6.arpa), or undefined. */
 export function reverseName(ip: string): string | undefined {
-  const v = isIP(ip);
+  const v = ipFamily(ip);
   if (v === 4) return ip.split('.').reverse().join('.') + '.in-addr.arpa';
   if (v !== 6) return undefined;
   const [head, tail = ''] = ip.split('::');
@@ -46,7 +46,7 @@ export function reverseName(ip: string): string | undefined {
   let h = groups(head),
     t = groups(tail);
   const last = (t.length ? t : h).at(-1) ?? '';
-  if (isIP(last) === 4) {
+  if (ipFamily(last) === 4) {
     const b = last.split('.').map(Number);
     const hex = [((b[0] << 8) | b[1]).toString(16), ((b[2] << 8) | b[3]).toString(16)];
     if (t.length) t = [...t.slice(0, -1), ...hex];

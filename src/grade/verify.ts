@@ -1,16 +1,16 @@
-import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { GradingExample } from '../generated/scenario.js';
 import type { LoadedScenario } from '../scenario/load.js';
-import { didYouMean, type Diagnostic } from '../scenario/diagnostics.js';
 import type { SandboxSpec } from '../sandbox/limits.js';
 import { requireRoot } from '../sandbox/users.js';
 import { gradeFolders, type GradeItem } from './class.js';
 import { EMPTY_NAME, emptySubmission } from './free-points.js';
 import type { Grade } from './grades.js';
-import { plannedChecks } from './plan.js';
+
+// checkExamples lives apart so that `wirelab validate` loads none of the grading machinery.
+export { checkExamples } from './examples.js';
 
 /** One example's outcome: its expected and actual scores, total and per graded step. */
 export interface ExampleResult {
@@ -25,34 +25,6 @@ export interface ExampleResult {
 }
 
 const same = (a: number, b: number) => Math.abs(a - b) < 1e-6;
-
-/** Mistakes in `grading.examples` a user can fix (file:line:col): folders and step names. */
-export function checkExamples(loaded: LoadedScenario): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const names = plannedChecks(loaded).map((c) => c.name);
-  (loaded.scenario.grading?.examples ?? []).forEach((ex, i) => {
-    const at = ['grading', 'examples', i];
-    if (ex.path !== undefined) {
-      const dir = resolve(loaded.dir, ex.path);
-      if (!existsSync(dir) || !statSync(dir).isDirectory())
-        out.push(
-          loaded.source.diag([...at, 'path'], 'bad-value', `no folder ${dir}; give the example's folder relative to the scenario file`),
-        );
-    }
-    for (const step of Object.keys(ex.checks ?? {})) {
-      if (!names.includes(step))
-        out.push(
-          loaded.source.diag(
-            [...at, 'checks', step],
-            'unknown-key',
-            `"${step}" is not a graded step${didYouMean(step, names)}; expected one of: ${names.join(', ')}`,
-            true,
-          ),
-        );
-    }
-  });
-  return out;
-}
 
 function exampleName(ex: GradingExample): string {
   return ex.empty ? EMPTY_NAME : ex.path!;

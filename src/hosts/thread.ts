@@ -6,8 +6,8 @@ import type { Host, OpArgs, OpName, OpResult } from './host.js';
 import type { AgentMessage } from './agent-protocol.js';
 import { PendingCalls, type SendRequest } from './calls.js';
 
-const BUNDLED = join(PKG_ROOT, 'dist', 'bundle', 'host-thread.js');
-/** The compiled entry of a host thread: the bundle when `npm run build` wrote it, else dist/. */
+/** dist/ops/thread-boot.js runs the bundle (dist/bundle/host-thread.cjs) through its code cache. */
+const BUNDLED = join(PKG_ROOT, 'dist', 'bundle', 'host-thread.cjs');
 /** What a host thread is started with (its workerData). */
 export interface HostThreadData {
   name: string;
@@ -15,7 +15,8 @@ export interface HostThreadData {
   netns: string;
 }
 
-export const HOST_THREAD_PATH = existsSync(BUNDLED) ? BUNDLED : join(PKG_ROOT, 'dist', 'ops', 'thread-main.js');
+/** The compiled entry of a host thread: the bundle when `npm run build` wrote it, else dist/. */
+export const HOST_THREAD_PATH = join(PKG_ROOT, 'dist', 'ops', existsSync(BUNDLED) ? 'thread-boot.js' : 'thread-main.js');
 
 export interface ThreadHostOptions {
   netns: string;

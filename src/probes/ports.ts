@@ -12,7 +12,8 @@ export function parsePorts(spec: string | number | readonly number[]): number[] 
   if (Array.isArray(spec)) return normalise(spec.map((p) => checkPort(String(p), String(p))));
   const text = (spec as string).trim();
   if (text === '') throw new UsageError('empty port specification');
-  const seen = new Uint8Array(65536);
+  // ranges, merged once sorted: a short list costs nothing like a pass over all 65,535 ports
+  const ranges: [number, number][] = [];
   for (const raw of text.split(',')) {
     const item = raw.trim();
     if (item === '') throw new UsageError(`empty item in port specification "${text}"`);
@@ -21,13 +22,19 @@ export function parsePorts(spec: string | number | readonly number[]): number[] 
       const lo = m[1] === '' ? 1 : checkPort(m[1], item);
       const hi = m[2] === '' ? 65535 : checkPort(m[2], item);
       if (lo > hi) throw new UsageError(`reversed port range "${item}" (${lo} > ${hi})`);
-      seen.fill(1, lo, hi + 1);
+      ranges.push([lo, hi]);
     } else {
-      seen[checkPort(item, item)] = 1;
+      const p = checkPort(item, item);
+      ranges.push([p, p]);
     }
   }
+  ranges.sort((a, b) => a[0] - b[0]);
   const ports: number[] = [];
-  for (let p = 1; p < 65536; p++) if (seen[p]) ports.push(p);
+  let next = 1; // the lowest port not yet listed
+  for (const [lo, hi] of ranges) {
+    for (let p = Math.max(lo, next); p <= hi; p++) ports.push(p);
+    next = Math.max(next, hi + 1);
+  }
   return ports;
 }
 

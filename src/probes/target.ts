@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { TargetRefusedError, UsageError } from '../errors.js';
 
 export interface CheckedTarget {
@@ -28,7 +29,7 @@ export function parseCidr(text: string, what = 'allow-list entry'): Cidr {
   const parts = text.split('/');
   if (parts.length > 2) bad('more than one "/"');
   const [addr, bitsText] = parts as [string, string | undefined];
-  const family = isIP(addr);
+  const family = ipFamily(addr);
   if (family === 0 || addr.includes('%')) bad(`"${addr}" is not an IPv4 or IPv6 address`);
   const max = family === 4 ? 32 : 128;
   if (bitsText !== undefined && !/^(0|[1-9]\d{0,2})$/.test(bitsText)) bad(`the prefix length "${bitsText}" is not a number 0..${max}`);
@@ -49,13 +50,13 @@ export function parseAllowTargets(values: readonly string[] | undefined, option 
 
 /** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), else undefined. */
 export function mappedV4(address: string): string | undefined {
-  if (isIP(address) !== 6) return undefined;
+  if (ipFamily(address) !== 6) return undefined;
   const b = v6Bytes(address);
   if (!b.slice(0, 10).every((x) => x === 0) || b[10] !== 0xff || b[11] !== 0xff) return undefined;
   return b.slice(12).join('.');
 }
 
-/** The 16 bytes of an IPv6 literal (isIP already said it is one). */
+/** The 16 bytes of an IPv6 literal (ipFamily already said it is one). */
 function v6Bytes(address: string): number[] {
   let text = address.toLowerCase();
   let tail: number[] = [];
@@ -85,7 +86,7 @@ function v6Bytes(address: string): number[] {
  * TargetRefusedError for a target outside, UsageError for a malformed target or CIDR.
  */
 export function checkTarget(target: string, allow: readonly string[] = []): CheckedTarget {
-  const family = isIP(target);
+  const family = ipFamily(target);
   if (family === 0) {
     throw new UsageError(`target "${target}" is not an IP address (names are not resolved by scan/trace)`);
   }
@@ -107,5 +108,5 @@ export function checkTarget(target: string, allow: readonly string[] = []): Chec
         '; pass --allow-target CIDR for a lab host you created',
     );
   }
-  return { address: target, family: family as 4 | 6 };
+  return { address: target, family: family };
 }

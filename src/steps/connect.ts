@@ -1,5 +1,5 @@
 import { PreconditionError } from '../errors.js';
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import type { StepRunContext } from './context.js';
 import { defineStep } from './kind.js';
 import { checkTarget } from '../probes/target.js';
@@ -23,7 +23,7 @@ export function resolveTarget(to: string, ctx: StepRunContext): { address: strin
     const address = f.address === '0.0.0.0' ? '127.0.0.1' : f.address === '::' ? '::1' : f.address;
     return { address, port: f.port };
   }
-  const address = isIP(t.host!) ? t.host! : ctx.run.addresses.get(t.host!)?.[0];
+  const address = ipFamily(t.host!) ? t.host! : ctx.run.addresses.get(t.host!)?.[0];
   if (!address) throw new Error(`host ${t.host} has no address`);
   return { address, port: t.port! };
 }
@@ -48,7 +48,7 @@ export const connect = defineStep({
       scope.error(['to'], 'bad-target', `"${b.to}" is neither a fixture nor a host and port; use host:port: ${slip[1]}:${slip[2]}`);
     else if (t.name !== undefined) scope.use('fixture', t.name, ['to']);
     else if (t.port! > 65535) scope.error(['to'], 'bad-value', `port ${t.port} is out of range (1-65535)`);
-    else if (!isIP(t.host!)) scope.host(t.host, ['to']);
+    else if (!ipFamily(t.host!)) scope.host(t.host, ['to']);
     scope.define('conn', b.as, ['as']);
     scope.duration(b.wait, ['wait']);
   },

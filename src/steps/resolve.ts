@@ -1,5 +1,5 @@
 import { PreconditionError } from '../errors.js';
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import type { ResolveBody } from '../generated/scenario.js';
 import type { StepRunContext } from './context.js';
 import { defineStep } from './kind.js';
@@ -8,7 +8,7 @@ import { answerData } from '../dns/client.js';
 const ANSWER_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'TXT'] as const;
 
 function isServerLiteral(s: string): boolean {
-  return isIP(s) !== 0 || /^\[[^\]]+\](:\d+)?$/.test(s) || (s.includes(':') && isIP(s.slice(0, s.lastIndexOf(':'))) === 4);
+  return ipFamily(s) !== 0 || /^\[[^\]]+\](:\d+)?$/.test(s) || (s.includes(':') && ipFamily(s.slice(0, s.lastIndexOf(':'))) === 4);
 }
 
 /** The server to ask: the step's (address or fixture), else the host's resolver. */
@@ -17,7 +17,7 @@ function serverFor(b: ResolveBody, ctx: StepRunContext): string {
     if (isServerLiteral(b.server)) return b.server;
     const f = ctx.run.fixtures.get(b.server);
     if (!f) throw new PreconditionError(`fixture ${b.server} is not running (its serve step did not succeed)`);
-    return isIP(f.address) === 6 ? `[${f.address}]:${f.port}` : `${f.address}:${f.port}`;
+    return ipFamily(f.address) === 6 ? `[${f.address}]:${f.port}` : `${f.address}:${f.port}`;
   }
   const r = ctx.run.resolvers.get(b.on ?? 'local');
   if (!r)

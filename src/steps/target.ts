@@ -1,17 +1,17 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import type { CheckScope } from './kind.js';
 import type { StepRunContext } from './context.js';
 
 /** A probe target: an IP literal as is, or a host name through the topology. */
 export function targetAddress(target: string, ctx: StepRunContext): string {
-  if (isIP(target)) return target;
-  const a = ctx.run.addresses.get(target)?.find((x) => isIP(x) === 4) ?? ctx.run.addresses.get(target)?.[0];
+  if (ipFamily(target)) return target;
+  const a = ctx.run.addresses.get(target)?.find((x) => ipFamily(x) === 4) ?? ctx.run.addresses.get(target)?.[0];
   if (!a) throw new Error(`host ${target} has no address`);
   return a;
 }
 
 export function checkTarget(target: string, scope: CheckScope, path: (string | number)[]): void {
-  if (!isIP(target)) scope.host(target, path);
+  if (!ipFamily(target)) scope.host(target, path);
 }
 
 /** Host name for an address, for readable checks (`r3 (192.0.2.9)`). */

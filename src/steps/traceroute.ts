@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { durationMs } from '../util/duration.js';
 import type { StepRunContext } from './context.js';
 import { parseWait, type TraceHop } from '../probes/trace.js';
@@ -9,7 +9,7 @@ import { checkTarget, nameOf, targetAddress } from './target.js';
 function hopMatches(want: string, hop: TraceHop | undefined, ctx: StepRunContext): boolean {
   const answered = (hop?.probes ?? []).map((p) => p.address).filter((a): a is string => a !== null);
   if (want === '*') return answered.length === 0;
-  const addrs = isIP(want) ? [want] : (ctx.run.addresses.get(want) ?? []);
+  const addrs = ipFamily(want) ? [want] : (ctx.run.addresses.get(want) ?? []);
   return answered.length > 0 && answered.every((a) => addrs.includes(a));
 }
 
@@ -37,7 +37,7 @@ export const traceroute = defineStep({
         scope.error(['wait'], 'bad-value', `wait "${b.wait}": MAX must be more than 0 and at most 3600 s, as in traceroute -w 5,3,10`);
     } else scope.duration(b.wait, ['wait']);
     (b.expect?.hops ?? []).forEach((h, i) => {
-      if (h !== '*' && !isIP(h)) scope.host(h, ['expect', 'hops', i]);
+      if (h !== '*' && !ipFamily(h)) scope.host(h, ['expect', 'hops', i]);
     });
   },
   async run(b, ctx) {

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 
 /** A parsed `address/prefix`: the address, its family, the prefix and the network it is in. */
 export interface Cidr {
@@ -12,26 +12,30 @@ export interface Cidr {
 /** Parses `198.51.100.55/24` or `2001:db8::1/64`; undefined when malformed. */
 export function parseCidr(text: string): Cidr | undefined {
   const [address, bits, extra] = text.split('/');
-  const family = isIP(address ?? '');
+  const family = ipFamily(address ?? '');
   if (family === 0 || extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return undefined;
   const prefix = Number(bits);
   const max = family === 4 ? 32 : 128;
   if (prefix > max) return undefined;
   const value = toBigInt(address, family);
-  const mask = prefix === 0 ? 0n : ((1n << BigInt(max)) - 1n) ^ ((1n << BigInt(max - prefix)) - 1n);
-  return { address: canonical(address, family), family: family as 4 | 6, prefix, network: `${fromBigInt(value & mask, family)}/${prefix}` };
+  return {
+    address: canonical(address, family),
+    family: family,
+    prefix,
+    network: `${fromBigInt(masked(value, family, prefix), family)}/${prefix}`,
+  };
 }
 
 /** True when `ip` (a literal) lies inside `cidr`. */
 export function cidrContains(cidr: string, ip: string): boolean {
   const c = parseCidr(cidr);
-  const family = isIP(ip);
+  const family = ipFamily(ip);
   if (!c || family !== c.family) return false;
   return parseCidr(`${ip}/${c.prefix}`)?.network === c.network;
 }
 
 /** An IP literal in canonical text form (IPv6 compressed, lower case). */
-export function canonical(ip: string, family = isIP(ip)): string {
+export function canonical(ip: string, family = ipFamily(ip)): string {
   return family === 6 ? fromBigInt(toBigInt(ip, 6), 6) : ip;
 }
 
@@ -111,9 +115,22 @@ const SPECIAL: { family: 4 | 6; net: string; name: string; why: string }[] = [
   },
 ];
 
-function inRange(c: Cidr, net: string): boolean {
-  const n = parseCidr(net)!;
-  return n.family === c.family && parseCidr(`${c.address}/${n.prefix}`)!.network === n.network;
+/** SPECIAL's ranges as numbers, parsed once on first use (checking an address parses nothing again). */
+let specialNets: { family: 4 | 6; prefix: number; value: bigint }[] | undefined;
+
+function masked(value: bigint, family: number, prefix: number): bigint {
+  const max = family === 4 ? 32 : 128;
+  return prefix === 0 ? 0n : value & (((1n << BigInt(max)) - 1n) ^ ((1n << BigInt(max - prefix)) - 1n));
+}
+
+/** True when `c`'s address lies inside SPECIAL[i]'s range. */
+function inSpecial(c: Cidr, i: number): boolean {
+  specialNets ??= SPECIAL.map((r) => {
+    const n = parseCidr(r.net)!;
+    return { family: n.family, prefix: n.prefix, value: toBigInt(n.network.split('/')[0], n.family) };
+  });
+  const n = specialNets[i];
+  return n.family === c.family && masked(toBigInt(c.address, c.family), c.family, n.prefix) === n.value;
 }
 
 const SUGGEST = { 4: 'such as 192.0.2.1/24', 6: 'such as 2001:db8:1::1/64' } as const;
@@ -127,7 +144,7 @@ const SUGGEST = { 4: 'such as 192.0.2.1/24', 6: 'such as 2001:db8:1::1/64' } as 
  */
 export function unusableAddress(c: Cidr): string | undefined {
   const text = `${c.address}/${c.prefix}`;
-  const special = SPECIAL.find((r) => inRange(c, r.net));
+  const special = SPECIAL.find((_, i) => inSpecial(c, i));
   if (special) return `${text} ${special.why}; give a unicast address ${SUGGEST[c.family]}`;
   if (c.prefix === 0)
     return `${text} has prefix length /0 (a subnet of every address); give the length of its subnet, ${SUGGEST[c.family]}`;
@@ -146,7 +163,7 @@ export function unusableSubnet(c: Cidr, what: string): string | undefined {
   if (c.prefix === 0)
     return `${what} ${c.network} is every address; a route there is written \`default\` (\`default6\` for IPv6), a network needs a longer prefix`;
   const first: Cidr = { ...c, address: c.network.split('/')[0] };
-  const special = SPECIAL.find((r) => r.net !== '::/128' && inRange(first, r.net));
+  const special = SPECIAL.find((r, i) => r.net !== '::/128' && inSpecial(first, i));
   if (special)
     return `${what} ${c.network} is ${special.name} (${special.net}); a lab network needs unicast addresses, ${c.family === 4 ? 'such as 192.0.2.0/24' : 'such as 2001:db8:1::/64'}`;
   return undefined;

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import type { Topology as TopologySpec } from '../generated/scenario.js';
 import { parseCidr, unusableSubnet } from './addr.js';
 import { isRouter, sharedSegments, type Graph, type ProblemPath, type TopologyProblem } from './graph.js';
@@ -39,7 +39,7 @@ export function checkGraph(g: Graph, topology: TopologySpec, base: ProblemPath, 
       const many = Array.isArray(h.resolver.nameserver);
       const ns: string[] = Array.isArray(h.resolver.nameserver) ? [...h.resolver.nameserver] : [h.resolver.nameserver];
       ns.forEach((a, i) => {
-        if (!isIP(a))
+        if (!ipFamily(a))
           problems.push({
             path: many ? [...p, 'resolver', 'nameserver', i] : [...p, 'resolver', 'nameserver'],
             message: `"${a}" is not an IP address`,
@@ -90,7 +90,7 @@ function checkIpv6Mtu(g: Graph, problems: TopologyProblem[]): void {
 }
 
 function checkNextHop(g: Graph, host: string, via: string, path: ProblemPath, what: string, problems: TopologyProblem[]): void {
-  const family = isIP(via);
+  const family = ipFamily(via);
   if (family !== 4 && family !== 6 && !g.specs.has(via)) {
     problems.push({ path, message: `${what} "${via}" is neither a host of the topology nor an IP address` });
     return;

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { AgentHost } from '../hosts/remote.js';
 import { ThreadHost } from '../hosts/thread.js';
 import { nativeProbe } from '../probes/native.js';
@@ -150,15 +150,15 @@ class BuiltTopology implements Topology {
   }
 
   resolveTarget(nameOrIp: string, family?: 4 | 6): string {
-    if (isIP(nameOrIp)) return canonical(nameOrIp);
+    if (ipFamily(nameOrIp)) return canonical(nameOrIp);
     const addrs = this.addressesOf(nameOrIp);
-    const pick = family ? addrs.find((a) => isIP(a) === family) : addrs[0];
+    const pick = family ? addrs.find((a) => ipFamily(a) === family) : addrs[0];
     if (!pick) throw new UsageError(`host ${nameOrIp} has no IPv${family} address`);
     return pick;
   }
 
   hostOf(ip: string): string | undefined {
-    return isIP(ip) ? this.byAddress.get(canonical(ip)) : undefined;
+    return ipFamily(ip) ? this.byAddress.get(canonical(ip)) : undefined;
   }
 
   record(): ReturnType<Topology['record']> {

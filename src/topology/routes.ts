@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { parseCidr } from './addr.js';
 import { addressOn, isRouter, sharedSegments, type Graph } from './graph.js';
 
@@ -46,8 +46,8 @@ export function shortestPaths(g: Graph, from: string, family: 4 | 6): Map<string
 
 /** Resolves a next hop given as a host name or an IP literal, from `host`'s point of view. */
 export function resolveVia(g: Graph, host: string, via: string, family: 4 | 6): { via: string; dev: string } | undefined {
-  if (isIP(via)) {
-    if (isIP(via) !== family) return undefined;
+  if (ipFamily(via)) {
+    if (ipFamily(via) !== family) return undefined;
     const f = (g.ifaces.get(host) ?? []).find((i) => i.addresses.some((a) => a.family === family && sameNet(a.network, via)));
     return f ? { via, dev: f.name } : undefined;
   }

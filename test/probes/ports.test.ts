@@ -13,6 +13,9 @@ describe('parsePorts', () => {
     expect(parsePorts('65534-')).toEqual([65534, 65535]);
     expect(parsePorts(' 7 , 9-10 ')).toEqual([7, 9, 10]);
     expect(parsePorts([80, 22, 80])).toEqual([22, 80]);
+    // overlapping and nested ranges in any order: each port once, sorted
+    expect(parsePorts('20-25,10-21,12,30,22-23,29-30')).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 29, 30]);
+    expect(parsePorts('100-,-5,3-200').length).toBe(65535);
   });
 
   it('refuses bad specs with the offending item', () => {
