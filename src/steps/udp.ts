@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { checkTarget } from '../probes/target.js';
 import { durationMs } from '../util/duration.js';
 import { bytesToHex, hexToBytes, show, transcriptData } from './data.js';
@@ -24,7 +24,7 @@ export const udp = defineStep({
     if (t.name !== undefined || t.port === undefined)
       scope.error(['to'], 'bad-target', `"${b.to}" is not HOST:PORT; a udp step sends to a host and port, e.g. server:7 or 127.0.0.1:5353`);
     else if (t.port < 1 || t.port > 65535) scope.error(['to'], 'bad-value', `port ${t.port} is out of range (1-65535)`);
-    else if (!isIP(t.host!)) scope.host(t.host, ['to']);
+    else if (!ipFamily(t.host!)) scope.host(t.host, ['to']);
     scope.duration(b.within, ['within']);
     if (b.text !== undefined && b.hex !== undefined)
       scope.error(['hex'], 'conflicting-keys', 'a datagram has one payload: give "text" or "hex", not both', true);
@@ -32,7 +32,7 @@ export const udp = defineStep({
   async run(b, ctx) {
     const hostName = b.from ?? 'local';
     const t = parseTarget(b.to);
-    const address = isIP(t.host!) ? t.host! : ctx.run.addresses.get(t.host!)?.[0];
+    const address = ipFamily(t.host!) ? t.host! : ctx.run.addresses.get(t.host!)?.[0];
     if (!address) throw new Error(`host ${t.host} has no address`);
     checkTarget(address, ctx.run.allowedTargets);
     const payload = b.hex !== undefined ? hexToBytes(b.hex) : Buffer.from(b.text ?? '', 'utf8');
