@@ -5,11 +5,14 @@
  * packet, the calls cost more than the kernel's own work. This module moves only the per-packet
  * work here and hands answers to JavaScript in batches:
  *
- *   - SYN scan: builds each SYN (same bytes as src/probes/packet.ts SynFactory) and sends it on
- *     a raw TCP socket; a classic BPF filter on that socket keeps only segments from the target
- *     to our source port, so our own SYNs (looped back on lo) and the kernel's RSTs never reach
- *     user space; answers (SYN/ACK → open, RST → closed, both acknowledging our sequence number)
- *     are read in batches with recvmmsg.
+ *   - SYN scan: builds each SYN (same bytes as src/probes/packet.ts SynFactory). IPv4: behind
+ *     our own IP header on an IPPROTO_RAW socket; answers come through a packet socket's
+ *     receive ring (PACKET_RX_RING) behind a classic BPF filter that keeps only TCP segments from
+ *     the target to our source port and ICMP unreachables quoting our SYNs, so our own SYNs
+ *     (looped back on lo), the kernel's RSTs and everyone else's traffic never reach user space,
+ *     and reading needs no system call (without a ring: a raw TCP socket with the same TCP
+ *     filter, read with recvmmsg, and JavaScript reads ICMP). IPv6: a raw TCP socket as that.
+ *     Answers: SYN/ACK → open, RST → closed, both acknowledging our sequence number.
  *   - Connect scan: non-blocking connect() per port, completions collected from one epoll set;
  *     connected sockets are closed with RST (SO_LINGER 0), so no TIME_WAIT is left.
  *
@@ -33,6 +36,8 @@
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -43,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,6 +103,18 @@ typedef struct {
   /* IPv6 SYN: the raw ICMPv6 socket that reads destination-unreachables quoting our SYNs
    * (IPv4 SYN scans read ICMP in JavaScript, src/probes/scan-syn.ts) */
   int icmp_fd;
+  /* IPv4 SYN: SYNs go out on an IPPROTO_RAW socket (send_fd, our own IP header: no socket
+   * lock and no header building in the kernel per probe), and answers come in on a packet
+   * socket (fd) behind a BPF filter, through a receive ring shared with the kernel (ring):
+   * no copy of every TCP segment the host receives (a raw TCP socket gets a clone of each
+   * before its filter runs) and no system call per batch of answers. That filter also keeps
+   * the ICMP destination-unreachables quoting our SYNs. ring is NULL when the kernel refused
+   * the ring: then fd is a raw TCP socket as before and JavaScript reads ICMP. */
+  int send_fd;
+  uint8_t ip_ttl;
+  uint8_t *ring;
+  size_t ring_size;
+  uint32_t ring_frames, ring_head;
   /* when open() got a Float64Array of 65536: rtt_of[port] is the answer's round trip in ms,
    * written before the answer's pair. SYN and UDP: the kernel's receive timestamp
    * (SO_TIMESTAMPNS) minus the time read just before the probe's send call; connect: for an
@@ -210,6 +228,121 @@ static int attach_filter6(int fd, uint16_t sport) {
   return set_filter(fd, code, sizeof code / sizeof code[0]);
 }
 
+/* For the packet socket (SOCK_DGRAM: offsets start at the IP header): keeps TCP segments from
+ * `daddr` to `sport`, and ICMP destination-unreachables (from anyone) quoting a TCP segment to
+ * `daddr` from `sport` (quoted header without options, as ours are). */
+static int attach_ring_filter(int fd, uint32_t daddr, uint16_t sport) {
+  uint32_t d = ntohl(daddr);
+  struct sock_filter code[] = {
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),             /* 0: IP protocol */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 5),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 12),            /* 2: IP source */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, d, 0, 13),
+      BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),            /* 4: X = IP header length */
+      BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),             /* 5: TCP destination port */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sport, 11, 10),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 0, 9), /* 7 */
+      BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),            /* 8 */
+      BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),             /* 9: ICMP type */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 6),
+      BPF_STMT(BPF_LD | BPF_B | BPF_IND, 8 + 9),         /* 11: quoted protocol */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 4),
+      BPF_STMT(BPF_LD | BPF_W | BPF_IND, 8 + 16),        /* 13: quoted destination */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, d, 0, 2),
+      BPF_STMT(BPF_LD | BPF_H | BPF_IND, 8 + 20),        /* 15: quoted TCP source port */
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sport, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, 0),                      /* 17: drop */
+      BPF_STMT(BPF_RET | BPF_K, 0xffff),                 /* 18: keep */
+  };
+  return set_filter(fd, code, sizeof code / sizeof code[0]);
+}
+
+#define RING_BLOCK (1 << 16)
+#define RING_BLOCKS 64
+#define RING_FRAME 256 /* a frame's header and up to ~180 bytes of the packet: enough for TCP and ICMP */
+
+/* The IPv4 SYN receive path: a packet socket for IPv4 on every interface with the filter above
+ * and an mmap'ed receive ring. Returns the socket, or -1 (errno set) with nothing left open. */
+static int ring_open(Scanner *s) {
+  /* protocol 0: the socket receives nothing until bind(), after the filter and the ring are in place */
+  int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  struct sockaddr_ll all = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = 0};
+  int v = TPACKET_V2;
+  struct tpacket_req req = {.tp_block_size = RING_BLOCK, .tp_block_nr = RING_BLOCKS, .tp_frame_size = RING_FRAME,
+                            .tp_frame_nr = RING_BLOCK / RING_FRAME * RING_BLOCKS};
+  if (attach_ring_filter(fd, s->daddr, s->sport) != 0 || setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) != 0 ||
+      setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  size_t size = (size_t)req.tp_block_size * req.tp_block_nr;
+  void *ring = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (ring == MAP_FAILED) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  if (bind(fd, (struct sockaddr *)&all, sizeof all) != 0) { /* IPv4 from every interface of this namespace */
+    int e = errno;
+    munmap(ring, size);
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  s->ring = ring;
+  s->ring_size = size;
+  s->ring_frames = req.tp_frame_nr;
+  s->ring_head = 0;
+  return fd;
+}
+
+static int syn_answer(Scanner *s, const uint8_t *t, size_t len, uint16_t *port);
+
+/* Reads the ring into s->out (stops when out is full); returns the pairs written. */
+static size_t ring_drain(Scanner *s) {
+  size_t n = 0;
+  while (n < s->out_pairs) {
+    struct tpacket2_hdr *h = (struct tpacket2_hdr *)(s->ring + (size_t)s->ring_head * RING_FRAME);
+    uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+    if (!(status & TP_STATUS_USER)) break;
+    const uint8_t *p = (const uint8_t *)h + h->tp_net;
+    size_t len = h->tp_snaplen;
+    const struct sockaddr_ll *ll = (const struct sockaddr_ll *)((const uint8_t *)h + TPACKET_ALIGN(sizeof *h));
+    uint16_t port = 0;
+    int code = 0;
+    size_t ihl = len >= 20 ? (size_t)(p[0] & 0x0f) * 4 : 0;
+    if (ll->sll_pkttype == PACKET_OUTGOING || ll->sll_pkttype == PACKET_OTHERHOST || ihl < 20 || len < ihl) {
+      /* not for this host */
+    } else if (p[9] == IPPROTO_TCP) {
+      if (len >= ihl + 14 && memcmp(p + 12, &s->daddr, 4) == 0) code = syn_answer(s, p + ihl, len - ihl, &port);
+    } else if (p[9] == IPPROTO_ICMP && len >= ihl + 8 + 20 + 8) {
+      /* a destination-unreachable quoting our SYN: its IP header, then at least 8 bytes of TCP */
+      const uint8_t *icmp = p + ihl, *q = icmp + 8;
+      size_t qihl = (size_t)(q[0] & 0x0f) * 4;
+      if (icmp[0] == 3 && q[9] == IPPROTO_TCP && memcmp(q + 16, &s->daddr, 4) == 0 && len >= ihl + 8 + qihl + 8) {
+        const uint8_t *t = q + qihl;
+        uint16_t sport = (uint16_t)(t[0] << 8 | t[1]);
+        uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
+        port = (uint16_t)(t[2] << 8 | t[3]);
+        if (sport == s->sport && seq == (uint32_t)(s->seq_base + port)) code = CODE_ICMP4 + icmp[1];
+      }
+    }
+    if (code) {
+      stamp_answer(s, port, (int64_t)h->tp_sec * 1000000000 + h->tp_nsec);
+      s->out[2 * n] = port;
+      s->out[2 * n + 1] = code;
+      n++;
+    }
+    __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    s->ring_head = s->ring_head + 1 == s->ring_frames ? 0 : s->ring_head + 1;
+  }
+  return n;
+}
+
 /* The answer a TCP segment to our source port gives (open, closed), or 0. */
 static int syn_answer(Scanner *s, const uint8_t *t, size_t len, uint16_t *port) {
   if (len < 14 || (uint16_t)(t[2] << 8 | t[3]) != s->sport) return 0;
@@ -244,6 +377,7 @@ static size_t syn6_icmp_drain(Scanner *s, size_t n) {
 
 /* Reads queued answers into s->out; returns pairs written (stops when out is full). */
 static size_t syn_drain(Scanner *s, size_t *pairs) {
+  if (s->ring) return *pairs = ring_drain(s);
   uint8_t bufs[BATCH][128];
   char control[BATCH][64];
   struct iovec iov[BATCH];
@@ -594,6 +728,10 @@ static void scanner_close(Scanner *s) {
   s->ep = -1;
   if (s->icmp_fd >= 0) close(s->icmp_fd);
   s->icmp_fd = -1;
+  if (s->send_fd >= 0) close(s->send_fd);
+  s->send_fd = -1;
+  if (s->ring) munmap(s->ring, s->ring_size);
+  s->ring = NULL;
   free(s->sent_ns);
   s->sent_ns = NULL;
   s->rtt_of = NULL;
@@ -669,6 +807,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   s->fd = -1;
   s->ep = -1;
   s->icmp_fd = -1;
+  s->send_fd = -1;
   s->env = env;
   if (wl_get_u32(env, argv[0], "threads", &s->threads) < 0 || s->threads < 1) s->threads = 1;
   s->out = out;
@@ -709,17 +848,31 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
       s->daddr = ((struct sockaddr_in *)&s->target)->sin_addr.s_addr;
       s->dst.sin_family = AF_INET;
       s->dst.sin_addr.s_addr = s->daddr;
-      s->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
-      if (s->fd < 0) {
-        int e = errno;
-        free(s->sent_ns);
-        free(s);
-        return wl_throw_errno(env, "raw TCP socket", e);
+      s->send_fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+      int ttl = 0;
+      socklen_t ttl_len = sizeof ttl;
+      if (s->send_fd >= 0 && (getsockopt(s->send_fd, IPPROTO_IP, IP_TTL, &ttl, &ttl_len) != 0 || ttl < 1 || ttl > 255)) {
+        close(s->send_fd);
+        s->send_fd = -1;
       }
-      if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
-        setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-      attach_filter(s->fd, s->daddr, s->sport); /* without it, answers are still checked below */
-      if (s->rtt_of) setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){1}, sizeof(int));
+      s->ip_ttl = (uint8_t)ttl;
+      s->fd = s->send_fd >= 0 ? ring_open(s) : -1;
+      if (s->fd < 0) {
+        /* no ring: a raw TCP socket sends and receives, and JavaScript reads ICMP */
+        if (s->send_fd >= 0) close(s->send_fd);
+        s->send_fd = -1;
+        s->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+        if (s->fd < 0) {
+          int e = errno;
+          free(s->sent_ns);
+          free(s);
+          return wl_throw_errno(env, "raw TCP socket", e);
+        }
+        if (setsockopt(s->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) != 0)
+          setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        attach_filter(s->fd, s->daddr, s->sport); /* without it, answers are still checked below */
+        if (s->rtt_of) setsockopt(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, &(int){1}, sizeof(int));
+      }
     } else {
       /* TCP and ICMPv6 raw sockets, both connected to the target (so only its packets arrive),
        * watched through one epoll set */
@@ -817,19 +970,34 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   return ext;
 }
 
-/* Sends SYNs for ports[0..count). */
+/* Sends SYNs for ports[0..count). IPv4 with send_fd: each SYN behind our own IP header, as the
+ * kernel would write it for a raw TCP socket (DF, the default TTL, the kernel picks the id and
+ * the header checksum). */
 static void syn_send(Scanner *s, const uint16_t *ports, uint32_t count) {
-  uint8_t tmpl[SYN_LEN], segs[BATCH][SYN_LEN];
+  enum { IP_LEN = 20 };
+  uint8_t tmpl[IP_LEN + SYN_LEN], segs[BATCH][IP_LEN + SYN_LEN];
   struct iovec iov[BATCH];
   struct mmsghdr msgs[BATCH];
-  syn_template(s, tmpl);
+  size_t hdr = s->send_fd >= 0 ? IP_LEN : 0;
+  int fd = s->send_fd >= 0 ? s->send_fd : s->fd;
+  syn_template(s, tmpl + hdr);
+  if (hdr) {
+    memset(tmpl, 0, IP_LEN);
+    tmpl[0] = 0x45;
+    tmpl[3] = IP_LEN + SYN_LEN;
+    tmpl[6] = 0x40; /* DF */
+    tmpl[8] = s->ip_ttl;
+    tmpl[9] = IPPROTO_TCP;
+    memcpy(tmpl + 12, &s->saddr, 4);
+    memcpy(tmpl + 16, &s->daddr, 4);
+  }
   for (uint32_t i = 0; i < count; i += BATCH) {
     uint32_t m = count - i < BATCH ? count - i : BATCH;
     for (uint32_t j = 0; j < m; j++) {
-      memcpy(segs[j], tmpl, SYN_LEN);
-      syn_fill(s, segs[j], ports[i + j]);
+      memcpy(segs[j], tmpl, hdr + SYN_LEN);
+      syn_fill(s, segs[j] + hdr, ports[i + j]);
       iov[j].iov_base = segs[j];
-      iov[j].iov_len = SYN_LEN;
+      iov[j].iov_len = hdr + SYN_LEN;
       memset(&msgs[j].msg_hdr, 0, sizeof msgs[j].msg_hdr);
       msgs[j].msg_hdr.msg_name = s->family == 6 ? (void *)&s->target : (void *)&s->dst;
       msgs[j].msg_hdr.msg_namelen = s->family == 6 ? s->target_len : sizeof s->dst;
@@ -845,12 +1013,12 @@ static void syn_send(Scanner *s, const uint16_t *ports, uint32_t count) {
        * would count that wait in its RTT (nmap times each probe at its own sendto too) */
       for (; done < m; done++) {
         s->sent_ns[ports[i + done]] = clock_ns();
-        while (sendmsg(s->fd, &msgs[done].msg_hdr, 0) < 0 && errno == EINTR) {
+        while (sendmsg(fd, &msgs[done].msg_hdr, 0) < 0 && errno == EINTR) {
         }
       }
     }
     while (done < m) {
-      int r = sendmmsg(s->fd, msgs + done, m - done, 0);
+      int r = sendmmsg(fd, msgs + done, m - done, 0);
       if (r <= 0) {
         if (r < 0 && errno == EINTR) continue;
         done++; /* skip the one the kernel refused */
@@ -1083,6 +1251,18 @@ static napi_value js_open_sockets(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* readsIcmp4(scanner): does this IPv4 SYN scanner read the ICMP unreachables quoting its SYNs itself (its receive ring)? */
+static napi_value js_reads_icmp4(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Scanner *s = NULL;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int yes = argc >= 1 && napi_get_value_external(env, argv[0], (void **)&s) == napi_ok && s && s->mode == MODE_SYN && s->ring != NULL;
+  napi_value result;
+  CHECK(napi_get_boolean(env, yes, &result));
+  return result;
+}
+
 int trace_init(napi_env env, napi_value exports); /* trace.c */
 int netns_init(napi_env env, napi_value exports); /* netns.c */
 
@@ -1093,6 +1273,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
       {"openSockets", NULL, js_open_sockets, NULL, NULL, NULL, napi_default, NULL},
+      {"readsIcmp4", NULL, js_reads_icmp4, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   if (trace_init(env, exports) != 0) return NULL;

@@ -40,6 +40,13 @@ export interface NativeProbe {
    */
   enterNetns?(name: string): void;
   close(scanner: NativeScanner): void;
+  /**
+   * IPv4 SYN scanner: true when it reads its answers from a packet socket's receive ring, which
+   * also brings the ICMP destination-unreachables quoting its SYNs (reported as ICMP4 + code);
+   * false when the kernel refused the ring and a raw TCP socket reads the TCP answers only.
+   * Absent from a module built before it existed.
+   */
+  readsIcmp4?(scanner: NativeScanner): boolean;
   /** Connect scanner: sockets still open (0 after close). */
   openSockets(scanner: NativeScanner): number;
   /**
@@ -79,7 +86,8 @@ export function sendThreads(method: 'syn' | 'connect', requested?: number): numb
 
 /**
  * Answer codes in the (port, code) pairs: a negative code is -errno of a failed connect();
- * UDP scans report ICMP destination-unreachables as ICMP4 + code and ICMP6 + code.
+ * UDP scans, and SYN scans for the unreachables they read (see `readsIcmp4`), report ICMP
+ * destination-unreachables as ICMP4 + code and ICMP6 + code.
  */
 export const NATIVE = { OPEN: 1, CLOSED: 2, SELF_CONNECT: 3, ICMP4: 1000, ICMP6: 2000 } as const;
 

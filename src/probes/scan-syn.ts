@@ -11,14 +11,15 @@ import { checkTarget } from './target.js';
 
 /**
  * The native transport: SYNs built and sent in batches by native/probe.c, answers read there
- * behind a BPF filter and handed over as (port, code) pairs, many per call.
+ * behind a BPF filter and handed over as (port, code) pairs, many per call. `readsIcmp`: the
+ * module reads the ICMP unreachables too (IPv4: its receive ring; IPv6: always).
  */
 function nativeSynTransport(
   native: NativeProbe,
   engine: ScanEngine,
   options: { source: string; target: string; sport: number; seqBase: number; threads: number },
   onClose: (close: () => void) => void,
-): ScanTransport {
+): ScanTransport & { readsIcmp: boolean } {
   const answers = new Int32Array(2 * 4096);
   const rtts = new Float64Array(65536);
   let scanner: NativeScanner;
@@ -36,6 +37,9 @@ function nativeSynTransport(
             else if (code >= NATIVE.ICMP6) {
               const reason = unreach6Reason(code - NATIVE.ICMP6);
               engine.answer(port, 'filtered', reason, `ICMPv6 ${reason}`, rtts[port]);
+            } else if (code >= NATIVE.ICMP4) {
+              const reason = unreachReason(code - NATIVE.ICMP4);
+              engine.answer(port, 'filtered', reason, `ICMP ${reason}`, rtts[port]);
             }
           }
         }),
@@ -52,10 +56,12 @@ function nativeSynTransport(
     throw err;
   }
   onClose(() => native.close(scanner));
+  const readsIcmp = options.target.includes(':') || native.readsIcmp4?.(scanner) === true;
   const pending = new Uint16Array(65536);
   const none = new Int32Array(0);
   let count = 0;
   return {
+    readsIcmp,
     send(port) {
       pending[count++] = port;
     },
@@ -122,14 +128,17 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
 
   let closeTcp: () => void = () => {};
   let icmpSock: RawChannel | undefined;
+  let icmpInJs = family === 4;
   try {
     if (native) {
-      engine.transport = nativeSynTransport(
+      const transport = nativeSynTransport(
         native,
         engine,
         { source, target: address, sport, seqBase: base, threads: sendThreads('syn', opts.threads) },
         (close) => (closeTcp = close),
       );
+      engine.transport = transport;
+      icmpInJs = !transport.readsIcmp;
     } else {
       const tcpSock = new RawChannel('tcp', onTcp);
       closeTcp = () => tcpSock.close();
@@ -141,13 +150,13 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
         cancel() {},
       };
     }
-    // IPv4 ICMP is read here; the native module reads ICMPv6 itself
-    if (family === 4) icmpSock = new RawChannel('icmp', onIcmp, 1 << 20);
+    // the native module reads ICMPv6, and IPv4 ICMP when it has its receive ring; else it is read here
+    if (icmpInJs) icmpSock = new RawChannel('icmp', onIcmp, 1 << 20);
     await engine.run();
   } finally {
     closeTcp();
     icmpSock?.close();
   }
-  // IPv4 ICMP unreachables are read by the RawChannel above, and timed in JavaScript
+  // IPv4 ICMP unreachables read by the RawChannel above are timed in JavaScript
   return engine.result(address, 'syn', native ? 'native' : 'portable', native ? 'kernel' : 'userspace');
 }

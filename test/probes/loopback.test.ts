@@ -63,6 +63,17 @@ describe('the native scan module', () => {
     expect(nativeProbeError()).toBeUndefined();
     expect(nativeProbe()).toBeDefined();
   });
+
+  it('reads an IPv4 SYN scan from a packet socket ring behind its filter, ICMP unreachables included', () => {
+    const native = nativeProbe()!;
+    const out = new Int32Array(2 * 4096);
+    const scanner = native.open({ mode: 'syn', source: '127.0.0.1', target: '127.0.0.1', sport: 47999, seqBase: 1 }, out, () => {});
+    try {
+      expect(native.readsIcmp4?.(scanner)).toBe(true);
+    } finally {
+      native.close(scanner);
+    }
+  });
 });
 
 describe.each([
