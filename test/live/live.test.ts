@@ -13,6 +13,7 @@ import { execa } from 'execa';
 import { afterAll, expect } from 'vitest';
 import { BIN, wirelab } from '../helpers/cli.js';
 import { describeRoot, itRoot } from '../helpers/root.js';
+import { alive } from '../helpers/process.js';
 import { parseCast } from '../../src/live/asciicast.js';
 import type { LabState } from '../../src/generated/lab-state.js';
 
@@ -39,15 +40,6 @@ function netnsList(): string[] {
   return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .stdout.split('\n')
     .map((l) => l.split(' ')[0]);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function pidsIn(netns: string): number[] {
