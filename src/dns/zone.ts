@@ -3,7 +3,8 @@
  * and turns them into `Zone`s (absolute lower-case names, a TTL on every record, an SOA per
  * apex) that lookup.ts answers from.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
+import { ipFamily } from '../util/ip.js';
 import { UsageError } from '../errors.js';
 import { canonicalIPv6, isAtOrBelow, nameProblem, normName, parentName } from './names.js';
 
@@ -95,7 +96,7 @@ function compileData(r: ZoneRecordSpec, origin: string | undefined, ttl: number,
       if (typeof v !== 'string' || !isIPv4(v)) throw new UsageError(`${where}: A value must be an IPv4 address, got ${JSON.stringify(v)}`);
       return v;
     case 'AAAA':
-      if (typeof v !== 'string' || !isIPv6(v))
+      if (typeof v !== 'string' || ipFamily(v) !== 6)
         throw new UsageError(`${where}: AAAA value must be an IPv6 address, got ${JSON.stringify(v)}`);
       return canonicalIPv6(v);
     case 'CNAME':
