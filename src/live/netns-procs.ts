@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { runCmd } from '../topology/run-cmd.js';
+import { namespacePids } from '../topology/apply.js';
+import { alive } from '../util/pid.js';
 
 /**
- * Process ids in a network namespace (`ip netns pids`), without this process and its own
- * children (host agents, the lab's command servers: the run's teardown stops those); [] when
- * the namespace is gone.
+ * Process ids in a lab's network namespaces, without this process and its own children (host
+ * threads' programs, the lab's command servers: the run's teardown stops those).
  */
-export async function netnsPids(netns: string): Promise<number[]> {
-  try {
-    const stdout = await runCmd('ip', ['netns', 'pids', netns]);
-    return stdout
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number)
-      .filter((p) => Number.isInteger(p) && p > 0 && !descendsFrom(p, process.pid));
-  } catch {
-    return [];
-  }
+async function labPids(namespaces: readonly string[]): Promise<number[]> {
+  return (await namespacePids(namespaces)).filter((p) => p > 0 && !descendsFrom(p, process.pid));
 }
 
 function parentOf(pid: number): number | undefined {
@@ -38,21 +29,12 @@ function descendsFrom(pid: number, ancestor: number): boolean {
   return false;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Ends every process inside a lab's namespaces (its shells, exec sessions and whatever they
  * started): SIGTERM (SIGHUP first, as a closing terminal would), then SIGKILL after `graceMs`.
  */
 export async function killNetnsProcesses(namespaces: string[], graceMs = 2000): Promise<number[]> {
-  const pids = [...new Set((await Promise.all(namespaces.map(netnsPids))).flat())];
+  const pids = await labPids(namespaces);
   for (const sig of ['SIGHUP', 'SIGTERM'] as const)
     for (const p of pids)
       try {

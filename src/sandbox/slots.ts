@@ -1,17 +1,9 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { alive } from '../util/pid.js';
 
 /** Where slot locks live: one file per sandbox slot, holding the PID of the grader using it. */
 export const SLOT_LOCK_DIR = '/run/wirelab-slots';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Claims `count` sandbox slots no other live grader on this machine holds, so two graders

@@ -99,13 +99,7 @@ export async function teardownState(state: RunState): Promise<Error[]> {
   if (doomed.length) {
     // Programs still inside (a killed run's host threads leave their children behind): a
     // namespace is removed with them gone, not with them running on in a detached namespace.
-    const pids = await runCmd('ip', ['-force', '-batch', '-'], doomed.map((n) => `netns pids ${n}\n`).join('')).catch(() => '');
-    for (const pid of new Set(
-      pids
-        .split(/\s+/)
-        .filter((p) => /^\d+$/.test(p))
-        .map(Number),
-    )) {
+    for (const pid of await namespacePids(doomed)) {
       if (pid === process.pid) continue;
       try {
         process.kill(pid, 'SIGKILL');
@@ -117,6 +111,20 @@ export async function teardownState(state: RunState): Promise<Error[]> {
   }
   if (!errors.length) removeState(state.runId);
   return errors;
+}
+
+/** The processes inside these namespaces (`ip netns pids`, one batch), each once; [] for none or gone ones. */
+export async function namespacePids(namespaces: readonly string[]): Promise<number[]> {
+  if (!namespaces.length) return [];
+  const out = await runCmd('ip', ['-force', '-batch', '-'], namespaces.map((n) => `netns pids ${n}\n`).join('')).catch(() => '');
+  return [
+    ...new Set(
+      out
+        .split(/\s+/)
+        .filter((p) => /^\d+$/.test(p))
+        .map(Number),
+    ),
+  ];
 }
 
 /** Where `ip netns add` makes a namespace's file (iproute2's NETNS_RUN_DIR). */

@@ -1,9 +1,2 @@
-/** Whether a process with this PID exists (signal 0 probes without signalling). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether a process with this PID exists: wirelab's own check. */
+export { alive } from '../../src/util/pid.js';
