@@ -6,12 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: libpcap for captures (cap), the peer tools wirelab is tested against,
-# nftables/iproute2 for topologies, TeX Live + poppler for PDF reports.
+# nftables/iproute2 for topologies, TeX Live (with TikZ for drawings) + poppler for PDF reports,
+# chromium for the HTML report's browser test (driven by playwright-core; nothing downloads a browser).
 PACKAGES=(
   build-essential python3 libpcap-dev
   iproute2 nftables iputils-ping
   tcpdump tshark nmap ncat dnsutils traceroute dnsmasq-base
-  texlive-latex-base texlive-latex-recommended lmodern latexmk poppler-utils
+  texlive-latex-base texlive-latex-recommended texlive-pictures lmodern latexmk poppler-utils
+  chromium
 )
 
 missing=()
