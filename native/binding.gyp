@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "wirelab_probe",
-      "sources": ["probe.c", "trace.c", "netns.c"],
+      "sources": ["probe.c", "trace.c", "netns.c", "malloc.c"],
       "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers"]
     },
     {

@@ -1265,6 +1265,7 @@ static napi_value js_reads_icmp4(napi_env env, napi_callback_info info) {
 
 int trace_init(napi_env env, napi_value exports); /* trace.c */
 int netns_init(napi_env env, napi_value exports); /* netns.c */
+int malloc_init(napi_env env, napi_value exports); /* malloc.c */
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
@@ -1278,6 +1279,7 @@ static napi_value init(napi_env env, napi_value exports) {
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   if (trace_init(env, exports) != 0) return NULL;
   if (netns_init(env, exports) != 0) return NULL;
+  if (malloc_init(env, exports) != 0) return NULL;
   return exports;
 }
 

@@ -39,6 +39,12 @@ export interface NativeProbe {
    * Absent from a module built before it existed.
    */
   enterNetns?(name: string): void;
+  /**
+   * glibc malloc's mmap and trim thresholds and its arena cap, for the whole process, as
+   * mallopt sets them (native/malloc.c); true when every one took. Absent from a module built
+   * before it existed.
+   */
+  mallocTune?(options: { mmapThreshold?: number; trimThreshold?: number; arenaMax?: number }): boolean;
   close(scanner: NativeScanner): void;
   /**
    * IPv4 SYN scanner: true when it reads its answers from a packet socket's receive ring, which

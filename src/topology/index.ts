@@ -33,6 +33,19 @@ export function defaultHostMode(env: NodeJS.ProcessEnv = process.env): 'thread' 
   return nativeProbe()?.enterNetns ? 'thread' : 'process';
 }
 
+/**
+ * Hosts as threads make the run one process of many threads, each with a malloc arena of its
+ * own; glibc's default of raising its mmap threshold to every large block freed (the bundle's
+ * source, a code cache) then leaves freed megabytes in those arenas. A fixed threshold (glibc's
+ * own 128 KiB default, no longer raised) returns large blocks to the kernel when they are freed
+ * (native/malloc.c). Process-wide, best effort: without the native call nothing changes;
+ * `WIRELAB_MALLOC_TUNE=off` keeps glibc's defaults. True when the thresholds were set.
+ */
+export function tuneMallocForThreads(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.WIRELAB_MALLOC_TUNE === 'off') return false; // glibc's defaults, to compare
+  return nativeProbe()?.mallocTune?.({ mmapThreshold: 128 << 10, trimThreshold: 128 << 10 }) ?? false;
+}
+
 /** A built topology: its hosts, their agents, and its teardown. */
 export interface Topology {
   /** The 6-hex run id every name of this run carries (`wl-<runId>-<host>`). */
@@ -80,6 +93,7 @@ export async function buildTopology(planned: TopologyPlan, opts: BuildOptions): 
     removeState(state.runId);
     throw e;
   }
+  if (!opts.agentPath && (opts.hosts ?? defaultHostMode()) === 'thread') tuneMallocForThreads();
   const topo = new BuiltTopology(plan, state, opts);
   if (opts.startAgents) {
     try {
