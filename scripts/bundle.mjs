@@ -56,9 +56,15 @@ const cjs = await build({
   write: false,
 });
 for (const f of cjs.outputFiles) {
+  // ASCII only: esbuild escapes strings but leaves comments and regular expression literals as
+  // they were, and one "→" makes V8 hold the whole source (which it keeps for lazy compiling) as a
+  // two-byte string, twice the size, in the CLI and in every host thread. \uXXXX means the same
+  // character in a string, a cooked template, an identifier or a regular expression, and nothing
+  // in a comment (only a raw template, String.raw, would show it: none holds such a character).
+  const text = f.text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   // The build id ties a code cache to this very text (src/util/code-cache.ts).
-  const id = createHash('sha256').update(f.contents).digest('hex').slice(0, 32);
-  writeFileSync(f.path, Buffer.concat([Buffer.from(`// wirelab-build ${id}\n`), f.contents]));
+  const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
+  writeFileSync(f.path, `// wirelab-build ${id}\n${text}`);
 }
 
 // Train the CLI's caches: one per command that bin/wirelab.js gives its own (validate, run),

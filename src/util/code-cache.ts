@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
@@ -84,13 +84,40 @@ export function writeCache(file: string, build: string, data: Buffer): void {
   renameSync(tmp, file);
 }
 
+/**
+ * The bundle's text inside the CommonJS wrapper, as one string: read into a buffer that already
+ * holds the wrapper, then decoded once. V8 keeps a script's source for as long as its functions
+ * live (it compiles them lazily from it); `${WRAPPER}${source}` would leave the unwrapped text
+ * beside it as well, a second copy of the whole bundle that only a full GC frees. The wrapper
+ * shares the bundle's first line, so line numbers in stack traces are the file's.
+ */
+function readWrapped(bundle: string): string {
+  const fd = openSync(bundle, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.from(WRAPPER, 'latin1');
+    const buf = Buffer.allocUnsafe(head.length + size + 3);
+    head.copy(buf, 0);
+    const end = head.length + size;
+    let at = head.length;
+    while (at < end) {
+      const n = readSync(fd, buf, at, end - at, null);
+      if (n === 0) break; // shorter than it was a moment ago: what is there
+      at += n;
+    }
+    at += buf.write('\n})', at, 'latin1');
+    return buf.toString('utf8', 0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Runs the CommonJS bundle `bundle` (as Node's loader would) with the code cache in `cacheFile`. */
 export function loadBundle(bundle: string, cacheFile: string, opts: LoadOptions = {}): LoadedBundle {
-  const source = readFileSync(bundle, 'utf8');
-  const build = buildIdOf(source);
+  const wrapped = readWrapped(bundle);
+  const build = buildIdOf(wrapped.slice(WRAPPER.length));
   const cached = readCache(cacheFile, build);
-  // The wrapper shares the bundle's first line, so line numbers in stack traces are the file's.
-  const script = new Script(`${WRAPPER}${source}\n})`, { filename: bundle, cachedData: cached.data });
+  const script = new Script(wrapped, { filename: bundle, cachedData: cached.data });
   const outcome: CacheOutcome = cached.data && script.cachedDataRejected ? 'rejected' : cached.outcome;
   const save = (): boolean => {
     if (!build) return false;

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildIdOf, loadBundle, readCache, writeCache } from '../../src/util/code-cache.js';
@@ -163,5 +164,22 @@ describe('code cache', () => {
     writeFileSync(cache, 'garbage');
     expect(loadInChild('unless-hit')).toBe('corrupt 42');
     expect(loadInChild('unless-hit')).toBe('hit 42');
+  });
+
+  it('decodes the bundle as UTF-8 inside its wrapper, once, and keeps its line numbers', () => {
+    writeFileSync(bundle, `${bundleText('0123abcd')}exports.text = "→ café";\nexports.line = () => new Error("x").stack;\n`);
+    const b = loadBundle(bundle, cache, { write: 'never' });
+    const m = b.exports as { text: string; line(): string };
+    expect(m.text).toBe('→ café');
+    expect(m.line()).toContain(`${bundle}:9:`);
+  });
+
+  it('the built bundles are ASCII, so V8 holds their source one byte a character (scripts/bundle.mjs)', () => {
+    const dir = fileURLToPath(new URL('../../dist/bundle/', import.meta.url));
+    for (const name of ['cli.cjs', 'host-thread.cjs']) {
+      if (!existsSync(join(dir, name))) continue; // not built: nothing to check
+      const text = readFileSync(join(dir, name), 'latin1');
+      expect(/[^\x00-\x7f]/.test(text), `${name} has a byte above 0x7f`).toBe(false);
+    }
   });
 });
