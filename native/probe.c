@@ -258,19 +258,31 @@ static int attach_ring_filter(int fd, uint32_t daddr, uint16_t sport) {
 }
 
 #define RING_BLOCK (1 << 16)
-#define RING_BLOCKS 64
-#define RING_FRAME 256 /* a frame's header and up to ~180 bytes of the packet: enough for TCP and ICMP */
+#define RING_BLOCKS 64    /* 4 MiB, 16,384 frames: a scan of every port */
+#define RING_MIN_BLOCKS 4 /* 256 KiB, 1,024 frames */
+#define RING_FRAME 256    /* a frame's header and up to ~180 bytes of the packet: enough for TCP and ICMP */
+
+/* Blocks of the receive ring for a scan of `ports` ports (0: not said, the most): four frames a
+ * port (its answers, a retransmission's, a SYN/ACK the target sends again), at least
+ * RING_MIN_BLOCKS. The kernel maps the whole ring into the process when it is set up, so it is
+ * resident for as long as the scan runs: a 10-port scan needs no 4 MiB of it. */
+static uint32_t ring_blocks(uint32_t ports) {
+  if (ports == 0) return RING_BLOCKS;
+  uint64_t blocks = ((uint64_t)ports * 4 * RING_FRAME + RING_BLOCK - 1) / RING_BLOCK;
+  return blocks < RING_MIN_BLOCKS ? RING_MIN_BLOCKS : blocks > RING_BLOCKS ? RING_BLOCKS : (uint32_t)blocks;
+}
 
 /* The IPv4 SYN receive path: a packet socket for IPv4 on every interface with the filter above
  * and an mmap'ed receive ring. Returns the socket, or -1 (errno set) with nothing left open. */
-static int ring_open(Scanner *s) {
+static int ring_open(Scanner *s, uint32_t ports) {
   /* protocol 0: the socket receives nothing until bind(), after the filter and the ring are in place */
   int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   struct sockaddr_ll all = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = 0};
   int v = TPACKET_V2;
-  struct tpacket_req req = {.tp_block_size = RING_BLOCK, .tp_block_nr = RING_BLOCKS, .tp_frame_size = RING_FRAME,
-                            .tp_frame_nr = RING_BLOCK / RING_FRAME * RING_BLOCKS};
+  uint32_t blocks = ring_blocks(ports);
+  struct tpacket_req req = {.tp_block_size = RING_BLOCK, .tp_block_nr = blocks, .tp_frame_size = RING_FRAME,
+                            .tp_frame_nr = RING_BLOCK / RING_FRAME * blocks};
   if (attach_ring_filter(fd, s->daddr, s->sport) != 0 || setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof v) != 0 ||
       setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof req) != 0) {
     int e = errno;
@@ -856,7 +868,8 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
         s->send_fd = -1;
       }
       s->ip_ttl = (uint8_t)ttl;
-      s->fd = s->send_fd >= 0 ? ring_open(s) : -1;
+      int64_t ports = wl_get_int64(env, argv[0], "ports", 0);
+      s->fd = s->send_fd >= 0 ? ring_open(s, ports > 0 && ports <= 65536 ? (uint32_t)ports : 0) : -1;
       if (s->fd < 0) {
         /* no ring: a raw TCP socket sends and receives, and JavaScript reads ICMP */
         if (s->send_fd >= 0) close(s->send_fd);

@@ -13,7 +13,16 @@ export type NativeScanner = { readonly __brand: 'wirelab_probe scanner' };
 export interface NativeProbe {
   open(
     options: (
-      { mode: 'syn'; source: string; target: string; sport: number; seqBase: number } | { mode: 'connect' | 'udp'; target: string }
+      | {
+          mode: 'syn';
+          source: string;
+          target: string;
+          sport: number;
+          seqBase: number;
+          /** Ports the scan probes: sizes the IPv4 receive ring (4 frames a port, 256 KiB to 4 MiB; absent: 4 MiB). */
+          ports?: number;
+        }
+      | { mode: 'connect' | 'udp'; target: string }
     ) & {
       /** Threads that send (default 1); see `sendThreads`. */
       threads?: number;

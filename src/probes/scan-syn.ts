@@ -17,7 +17,7 @@ import { checkTarget } from './target.js';
 function nativeSynTransport(
   native: NativeProbe,
   engine: ScanEngine,
-  options: { source: string; target: string; sport: number; seqBase: number; threads: number },
+  options: { source: string; target: string; sport: number; seqBase: number; threads: number; ports: number },
   onClose: (close: () => void) => void,
 ): ScanTransport & { readsIcmp: boolean } {
   const answers = new Int32Array(2 * 4096);
@@ -134,7 +134,7 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
       const transport = nativeSynTransport(
         native,
         engine,
-        { source, target: address, sport, seqBase: base, threads: sendThreads('syn', opts.threads) },
+        { source, target: address, sport, seqBase: base, threads: sendThreads('syn', opts.threads), ports: ports.length },
         (close) => (closeTcp = close),
       );
       engine.transport = transport;
