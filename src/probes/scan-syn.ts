@@ -70,6 +70,9 @@ function nativeSynTransport(
       if (count) native.send(scanner, pending, count, none);
       count = 0;
     },
+    poll() {
+      native.poll?.(scanner);
+    },
   };
 }
 
