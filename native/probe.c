@@ -23,6 +23,7 @@
  *   open({ mode: 'connect', target, family }, out, onAnswers(n))  → scanner
  *   send(scanner, ports: Uint16Array, count, out: Int32Array) → pairs written to out now
  *   cancel(scanner, port)     (connect: abandons the socket of an unanswered probe)
+ *   poll(scanner)             (hands answers already queued to onAnswers now)
  *   close(scanner)
  *
  * Answers are (port, code) pairs of int32: code 1 open, 2 closed, 3 self-connect (connect scan:
@@ -1241,6 +1242,22 @@ static napi_value js_cancel(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* poll(scanner): hands the answers already queued to onAnswers now, as the socket's readiness
+ * would on the event loop's next turn; the scan engine calls it before it times probes out, so
+ * an answer the kernel has already delivered is never taken for silence. */
+static napi_value js_poll(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Scanner *s = NULL;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_external(env, argv[0], (void **)&s) != napi_ok || !s) {
+    napi_throw_type_error(env, NULL, "wirelab_probe: not a scanner");
+    return NULL;
+  }
+  if (!s->closed && s->poll) on_ready(s->poll, 0, UV_READABLE); /* closed: nothing more to hand over */
+  return NULL;
+}
+
 static napi_value js_close(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -1286,6 +1303,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"send", NULL, js_send, NULL, NULL, NULL, napi_default, NULL},
       {"cancel", NULL, js_cancel, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
+      {"poll", NULL, js_poll, NULL, NULL, NULL, napi_default, NULL},
       {"openSockets", NULL, js_open_sockets, NULL, NULL, NULL, napi_default, NULL},
       {"readsIcmp4", NULL, js_reads_icmp4, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -43,6 +43,11 @@ export interface NativeProbe {
   send(scanner: NativeScanner, ports: Uint16Array, count: number, out: Int32Array, payloads?: Uint8Array, offsets?: Uint32Array): number;
   cancel(scanner: NativeScanner, port: number): void;
   /**
+   * Calls the scanner's `onAnswers` now for the answers already queued (as the event loop
+   * would on its next turn). Absent from a module built before it existed.
+   */
+  poll?(scanner: NativeScanner): void;
+  /**
    * Moves the calling thread into /run/netns/NAME and a mount namespace of its own with that
    * namespace's /sys and /etc/netns/NAME files, as `ip netns exec` does (native/netns.c).
    * Absent from a module built before it existed.

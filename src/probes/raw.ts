@@ -48,6 +48,14 @@ export class RawChannel {
     const wrap = this.sock.wrap;
     wrap.removeAllListeners('recvReady');
     wrap.on('recvReady', () => this.drain(onPacket));
+    this.onPacket = onPacket;
+  }
+
+  private onPacket?: (pkt: Buffer, length: number) => void;
+
+  /** Reads what is queued now, as the socket's readiness would on the event loop's next turn. */
+  poll(): void {
+    if (this.onPacket && !this.closed) this.drain(this.onPacket);
   }
 
   /**

@@ -86,6 +86,9 @@ function nativeConnectTransport(native: NativeProbe, engine: ScanEngine, address
       const pairs = native.send(scanner, pending, n, now);
       if (pairs) engine.batch(() => settle(now, pairs));
     },
+    poll() {
+      native.poll?.(scanner);
+    },
   };
   return () => native.close(scanner);
 }

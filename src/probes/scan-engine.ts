@@ -11,6 +11,12 @@ export interface ScanTransport {
   cancel(port: number): void;
   /** Called after each round of sends, for transports that batch them. May call `engine.answer`. */
   flush?(): void;
+  /**
+   * Hands over the answers the kernel has already queued (calling `engine.answer`), before the
+   * engine times probes out: under load the process may run its timeout check before the
+   * event loop has read answers that came in time, which would turn them into silence.
+   */
+  poll?(): void;
 }
 
 const STATES: PortState[] = ['open', 'closed', 'filtered', 'open|filtered'];
@@ -242,7 +248,14 @@ export class ScanEngine {
   }
 
   private expire(): void {
+    if (this.decided === this.queue.length) return this.finishIfDone();
+    // the deadline is read first: a probe is timed from before its send call, and a send of a
+    // whole round can itself take longer than the timeout on a loaded machine (on loopback and
+    // veth each send runs the target's answer too), so the round's answers, already queued,
+    // are read before any probe is judged silent
     const deadline = performance.now() - this.rtt.timeoutMs();
+    this.transport.poll?.();
+    if (this.decided === this.queue.length) return this.finishIfDone();
     while (this.orderHead < this.orderTail) {
       const port = this.order[this.orderHead];
       const at = this.orderAt[this.orderHead];

@@ -70,6 +70,9 @@ function nativeSynTransport(
       if (count) native.send(scanner, pending, count, none);
       count = 0;
     },
+    poll() {
+      native.poll?.(scanner);
+    },
   };
 }
 
@@ -137,7 +140,14 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
         { source, target: address, sport, seqBase: base, threads: sendThreads('syn', opts.threads), ports: ports.length },
         (close) => (closeTcp = close),
       );
-      engine.transport = transport;
+      // without the receive ring, the ICMP unreachables are read here (below): polled too
+      engine.transport = {
+        ...transport,
+        poll() {
+          transport.poll?.();
+          icmpSock?.poll();
+        },
+      };
       icmpInJs = !transport.readsIcmp;
     } else {
       const tcpSock = new RawChannel('tcp', onTcp);
@@ -148,6 +158,10 @@ export async function synScan(opts: ScanOptions): Promise<ScanResult> {
           tcpSock.send(syn.build(port, seqOf(port)), address);
         },
         cancel() {},
+        poll() {
+          tcpSock.poll();
+          icmpSock?.poll();
+        },
       };
     }
     // the native module reads ICMPv6, and IPv4 ICMP when it has its receive ring; else it is read here

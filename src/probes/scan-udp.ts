@@ -76,6 +76,9 @@ function nativeUdpTransport(native: NativeProbe, engine: ScanEngine, address: st
       const pairs = native.send(scanner, ports, n, now, Buffer.concat(chunks, size), offsets);
       if (pairs) settle(now, pairs);
     },
+    poll() {
+      native.poll?.(scanner);
+    },
   };
   return () => native.close(scanner);
 }

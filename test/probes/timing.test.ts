@@ -208,6 +208,54 @@ describe('answers the transport cannot tie to a try (SYN, UDP)', () => {
   });
 });
 
+describe('answers already queued when the engine times probes out', () => {
+  // On a loaded machine a round of sends can take longer than the timeout (on loopback each
+  // send runs the target's answer too, so the answers are queued by the time it returns). A
+  // transport whose answers wait until it is polled, whose rounds of sends take 3 timeouts:
+  // every answer must count, and no probe be retransmitted or called silent.
+  async function slowRounds(withPoll: boolean) {
+    const ports = Array.from({ length: 128 }, (_, i) => i + 1);
+    const engine = new ScanEngine(
+      ports,
+      { target: '127.0.0.1', ports, initialTimeoutMs: 10, minTimeoutMs: 10, maxTimeoutMs: 10, tries: 1 },
+      64,
+    );
+    const queued: number[] = [];
+    const sent: number[] = [];
+    engine.transport = {
+      send(port) {
+        sent.push(port);
+        queued.push(port);
+      },
+      cancel() {},
+      flush() {
+        const until = performance.now() + 30; // the round's send calls (bounded: 30 ms)
+        while (performance.now() < until);
+      },
+      ...(withPoll
+        ? {
+            poll() {
+              for (const port of queued.splice(0)) engine.answer(port, 'closed', 'reset', 'RST', 0.01);
+            },
+          }
+        : {}),
+    };
+    await engine.run();
+    return { sent, states: new Set(engine.result('127.0.0.1', 'syn', 'native').ports.map((p) => p.state)) };
+  }
+  it('the engine polls the transport before judging, with the deadline read before the poll', async () => {
+    // two windows of 64: the second is sent from inside the poll's answers, 30 ms before the
+    // timeout check that follows; it is younger than the deadline read before the poll
+    const { sent, states } = await slowRounds(true);
+    expect(sent).toHaveLength(128);
+    expect([...states]).toEqual(['closed']);
+  });
+  it('(the same transport unpolled: its probes time out, so the case above can fail)', async () => {
+    const { states } = await slowRounds(false);
+    expect([...states]).toEqual(['filtered']);
+  });
+});
+
 describe("the scan step's timing keys", () => {
   it("take nmap's templates (number or name), RTT timeouts, max retries and scan delay", () => {
     const ok = diagnostics(
