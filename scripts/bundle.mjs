@@ -55,6 +55,7 @@ await build({
  * streams and crypto that only run, capture or grade use (some 10 ms of start-up). Each of
  * these is replaced by a module of getters (and setters, so a dependency may still patch one)
  * over the real one, loaded at the first access; the names are the built-in's own (this Node's).
+ * Only built-ins whose export is a plain object: `stream`'s is the Stream class (called, extended).
  */
 const LAZY_BUILTINS = [
   'child_process',
@@ -68,7 +69,6 @@ const LAZY_BUILTINS = [
   'net',
   'perf_hooks',
   'readline',
-  'stream',
   'stream/promises',
   'string_decoder',
   'tls',
@@ -89,7 +89,9 @@ const lazyBuiltins = {
       return { path: name, namespace: 'lazy-builtin' };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path: name }) => {
-      const names = Object.getOwnPropertyNames(builtinRequire(`node:${name}`));
+      const real = builtinRequire(`node:${name}`);
+      if (typeof real !== 'object') throw new Error(`bundle: node:${name} exports a ${typeof real}, not an object: it cannot be lazy`);
+      const names = Object.getOwnPropertyNames(real);
       return {
         loader: 'js',
         contents:
