@@ -3,6 +3,8 @@
 // which tsc does not emit) into dist/, then bundles with esbuild into dist/bundle/:
 // - cli.cjs and host-thread.cjs: one CommonJS file each (no top-level await, so no ESM needed),
 //   loaded through V8's code cache by src/util/code-cache.ts (bin/wirelab.js, the host threads);
+// - validate.cjs: `wirelab validate` alone (src/cli/validate-main.ts), about half of cli.cjs: none
+//   of the interpreter, hosts, grading, reports, nor the run record's validators;
 // - agent.js: the host agent process (ESM, with splitting), for WIRELAB_HOSTS=process.
 // Then it trains the code caches (dist/bundle/cache/*.v8): each is written at the exit of a
 // warm run of the commands it serves, so it holds the bytecode those commands compiled. Every
@@ -11,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +48,65 @@ await build({
   banner: { js: "import { createRequire as __wirelabRequire } from 'node:module'; const require = __wirelabRequire(import.meta.url);" },
 });
 
+/**
+ * Node built-ins a bundle loads only when the code first uses one of their exports. esbuild puts
+ * a module's `import { spawn } from 'node:child_process'` (and commander's `require`) at the top
+ * of the code that initializes it, so `wirelab validate` loaded child_process, net, dgram,
+ * streams and crypto that only run, capture or grade use (some 10 ms of start-up). Each of
+ * these is replaced by a module of getters (and setters, so a dependency may still patch one)
+ * over the real one, loaded at the first access; the names are the built-in's own (this Node's).
+ * Only built-ins whose export is a plain object: `stream`'s is the Stream class (called, extended).
+ */
+const LAZY_BUILTINS = [
+  'child_process',
+  'crypto',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'http',
+  'https',
+  'inspector',
+  'net',
+  'perf_hooks',
+  'readline',
+  'stream/promises',
+  'string_decoder',
+  'tls',
+  'tty',
+  'v8',
+  'worker_threads',
+  'zlib',
+];
+const builtinRequire = createRequire(import.meta.url);
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!LAZY_BUILTINS.includes(name)) return undefined;
+      // the getters' module itself requires the real built-in
+      if (args.namespace === 'lazy-builtin') return { path: `node:${name}`, external: true };
+      return { path: name, namespace: 'lazy-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path: name }) => {
+      const real = builtinRequire(`node:${name}`);
+      if (typeof real !== 'object') throw new Error(`bundle: node:${name} exports a ${typeof real}, not an object: it cannot be lazy`);
+      const names = Object.getOwnPropertyNames(real);
+      return {
+        loader: 'js',
+        contents:
+          `let real;\nconst load = () => (real ??= require(${JSON.stringify(`node:${name}`)}));\n` +
+          `for (const k of ${JSON.stringify(names)})\n` +
+          `  Object.defineProperty(exports, k, { get: () => load()[k], set: (v) => { load()[k] = v; }, enumerable: true, configurable: true });\n`,
+      };
+    });
+  },
+};
+
 const cjs = await build({
   ...common,
-  entryPoints: { cli: 'dist/cli/main.js', 'host-thread': 'dist/ops/thread-main.js' },
+  plugins: [lazyBuiltins],
+  entryPoints: { cli: 'dist/cli/main.js', validate: 'dist/cli/validate-main.js', 'host-thread': 'dist/ops/thread-main.js' },
   outdir,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
@@ -56,23 +115,32 @@ const cjs = await build({
   write: false,
 });
 for (const f of cjs.outputFiles) {
-  // ASCII only: esbuild escapes strings but leaves comments and regular expression literals as
-  // they were, and one "→" makes V8 hold the whole source (which it keeps for lazy compiling) as a
-  // two-byte string, twice the size, in the CLI and in every host thread. \uXXXX means the same
-  // character in a string, a cooked template, an identifier or a regular expression, and nothing
-  // in a comment (only a raw template, String.raw, would show it: none holds such a character).
-  const text = f.text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = asciiOnly(f.text, f.path);
   // The build id ties a code cache to this very text (src/util/code-cache.ts).
   const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
   writeFileSync(f.path, `// wirelab-build ${id}\n${text}`);
 }
 
-// Train the CLI's caches: one per command that bin/wirelab.js gives its own (validate, run),
-// one for every other command. A training run that fails leaves that cache out (the CLI then
+/**
+ * The bundle with its last non-ASCII characters written as \u escapes. esbuild escapes those of
+ * strings, templates and names, but leaves them in comments and regular expressions (\u escapes
+ * mean the same there, with or without the u flag); one such character makes V8 hold the whole
+ * file as a two-byte string (twice the memory, a slower read, for a text of a few MB).
+ */
+function asciiOnly(text, file) {
+  // A tagged template's raw text would change: there is none; fail rather than guess if one comes.
+  for (const line of text.split('\n'))
+    if (/[^\0-\x7f]/.test(line) && /\bString\.raw\s*`/.test(line)) throw new Error(`bundle: non-ASCII raw template in ${file}: ${line}`);
+  return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// Train the CLI's caches: validate.cjs's for validate, and cli.cjs's for run and for every other
+// command. A training run that fails leaves that cache out (the CLI then
 // compiles from source) and says so; it never fails the build.
 const bin = join(root, 'bin', 'wirelab.js');
 const out = mkdtempSync(join(tmpdir(), 'wirelab-train-'));
 const training = [
+  // validate.cjs's cache (validate.v8): bin/wirelab.js loads that bundle for validate
   ['validate', ['validate', 'scenarios/lab1.yaml', 'scenarios/echo.yaml', 'scenarios/echo-capture.yaml', 'scenarios/lab1-grading.yaml']],
   ['run', ['run', 'scenarios/echo.yaml', '--out', join(out, 'echo')]],
   ['cli', ['--help']],

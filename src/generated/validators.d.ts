@@ -43,3 +43,19 @@ export declare const steps_traceroute: ValidateFunction;
 export declare const steps_udp: ValidateFunction;
 /** Validates against schemas/topology.schema.json. */
 export declare const topology: ValidateFunction;
+/** The step kinds' validators (schemas/steps/*.schema.json) by kind. */
+export declare const steps: {
+  readonly capture: ValidateFunction;
+  readonly close: ValidateFunction;
+  readonly connect: ValidateFunction;
+  readonly exec: ValidateFunction;
+  readonly expect: ValidateFunction;
+  readonly inspect: ValidateFunction;
+  readonly parallel: ValidateFunction;
+  readonly resolve: ValidateFunction;
+  readonly scan: ValidateFunction;
+  readonly send: ValidateFunction;
+  readonly serve: ValidateFunction;
+  readonly traceroute: ValidateFunction;
+  readonly udp: ValidateFunction;
+};

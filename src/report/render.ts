@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { RunRecord } from '../generated/run-record.js';
-import { schemas } from '../scenario/schemas.js';
+import { run as validateRunRecord } from '../generated/validators.js';
 import { TEMPLATE_DIR } from '../util/paths.js';
 import { ReportEnv, type TextFormat } from './engine.js';
 import { buildModel } from './model.js';
@@ -50,7 +50,7 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
     throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`, 'bad-run-record');
   }
   if (record?.format !== 1) throw new UsageError(`${file} is not a wirelab run record (format 1)`, 'bad-run-record');
-  const validate = schemas().run;
+  const validate = validateRunRecord;
   if (!validate(record)) {
     const errors = (validate.errors ?? []).slice(0, 5).map((e) => `  ${e.instancePath || '/'} ${e.message ?? ''}`);
     throw new UsageError(`${file} does not match schemas/run.schema.json:\n${errors.join('\n')}`, 'bad-run-record');

@@ -1,14 +1,18 @@
-import { isIPv4 } from 'node:net';
-
 /**
  * `isIP` of node:net (4, 6 or 0), without its large IPv6 pattern: compiling and first running
  * that pattern costs some 15 ms of a `wirelab validate` that checks a few IPv6 literals.
- * Every IPv6 literal has a colon and no IPv4 literal has one.
+ * Every IPv6 literal has a colon and no IPv4 literal has one. Nor is node:net loaded for its
+ * IPv4 pattern (net pulls in streams and more: a few ms of every start that checks an address).
  */
 export function ipFamily(text: string): 0 | 4 | 6 {
   if (text.includes(':')) return isIPv6Literal(text) ? 6 : 0;
   return isIPv4(text) ? 4 : 0;
 }
+
+/** node:net's IPv4 pattern (lib/internal/net.js): four decimal octets 0-255, no leading zero. */
+const V4_OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])';
+const IPV4 = new RegExp(`^(?:${V4_OCTET}\\.){3}${V4_OCTET}$`);
+const isIPv4 = (text: string): boolean => IPV4.test(text);
 
 const HEXTET = /^[0-9a-fA-F]{1,4}$/;
 const ZONE = /^[0-9a-zA-Z.:-]+$/;

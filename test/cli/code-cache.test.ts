@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The built CLI as `npm run build` leaves it (bin/wirelab.js → dist/bundle/cli.cjs through the
-// code caches in dist/bundle/cache/), copied into a folder of its own so that breaking its caches
+// The built CLI as `npm run build` leaves it (bin/wirelab.js → dist/bundle/validate.cjs for
+// validate, dist/bundle/cli.cjs for the others, through the code caches in dist/bundle/cache/), copied into a folder of its own so that breaking its caches
 // cannot disturb other tests running the real one.
 const ROOT = process.cwd();
 let pkg: string;
@@ -16,7 +16,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
-const cacheFile = () => join(pkg, 'dist', 'bundle', 'cache', 'cli-validate.v8');
+const cacheFile = () => join(pkg, 'dist', 'bundle', 'cache', 'validate.v8');
 const validate = (env: Record<string, string> = {}) =>
   execa(process.execPath, [join(pkg, 'bin', 'wirelab.js'), 'validate', 'scenarios/lab1.yaml', 'scenarios/echo.yaml'], {
     cwd: ROOT,
@@ -27,7 +27,7 @@ const validate = (env: Record<string, string> = {}) =>
 
 describe('the CLI and its code cache', () => {
   it('the build trains a cache for validate, run and the other commands', () => {
-    for (const name of ['cli-validate', 'cli-run', 'cli-cli'])
+    for (const name of ['validate', 'cli-run', 'cli-cli'])
       expect(existsSync(join(pkg, 'dist', 'bundle', 'cache', `${name}.v8`)), name).toBe(true);
   });
 
@@ -62,13 +62,27 @@ describe('the CLI and its code cache', () => {
     }
   });
 
-  it('a missing cache folder is created again; a missing bundle falls back to dist/cli/main.js', async () => {
+  it('validate loads its own bundle, which holds none of the run record, the interpreter or the hosts', () => {
+    const own = readFileSync(join(pkg, 'dist', 'bundle', 'validate.cjs'), 'utf8');
+    const all = readFileSync(join(pkg, 'dist', 'bundle', 'cli.cjs'), 'utf8');
+    for (const text of [own, all]) expect(text).toContain('// dist/commands/validate.js');
+    for (const module of ['dist/interpreter/', 'dist/hosts/', 'dist/commands/run.js'])
+      expect([own.includes(`// ${module}`), all.includes(`// ${module}`)], module).toEqual([false, true]);
+    // the run record's validator (schemas/run.schema.json) is left out of validate's
+    expect([own.includes('"$id": "run.schema.json"'), all.includes('"$id": "run.schema.json"')]).toEqual([false, true]);
+    // both are plain ASCII (one other character makes V8 hold the whole text as two-byte)
+    for (const text of [own, all]) expect(/[^\0-\x7f]/.exec(text)).toBeNull();
+  });
+
+  it('a missing cache folder is created again; a missing bundle falls back to cli.cjs, then to dist/cli/main.js', async () => {
     rmSync(join(pkg, 'dist', 'bundle', 'cache'), { recursive: true, force: true });
     expect((await validate()).exitCode).toBe(0);
     expect(existsSync(cacheFile())).toBe(true);
-    rmSync(join(pkg, 'dist', 'bundle', 'cli.cjs'));
-    const r = await validate();
-    expect([r.exitCode, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toBe('scenarios/lab1.yaml: ok\nscenarios/echo.yaml: ok');
+    for (const bundle of ['validate.cjs', 'cli.cjs']) {
+      rmSync(join(pkg, 'dist', 'bundle', bundle));
+      const r = await validate();
+      expect([r.exitCode, r.stderr], bundle).toEqual([0, '']);
+      expect(r.stdout, bundle).toBe('scenarios/lab1.yaml: ok\nscenarios/echo.yaml: ok');
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { schemas } from '../../src/scenario/schemas.js';
+import { run as validateRunRecord } from '../../src/generated/validators.js';
 import { runText } from '../helpers/scenario.js';
 
 const echo = (extra: string) => `
@@ -13,8 +13,8 @@ ${extra}
 describe('interpreter', () => {
   it('runs the steps in order and writes a run record that matches run.schema.json', async () => {
     const { record } = await runText(echo(`  - expect: { conn: s, line: hello }\n    points: 2\n  - close: s`));
-    const valid = schemas().run(record);
-    expect(schemas().run.errors ?? []).toEqual([]);
+    const valid = validateRunRecord(record);
+    expect(validateRunRecord.errors ?? []).toEqual([]);
     expect(valid).toBe(true);
     expect(record.steps.map((s) => [s.kind, s.status])).toEqual([
       ['serve', 'passed'],
@@ -49,7 +49,7 @@ steps:
       ['errored', 'checks-failed'],
     ]);
     expect(record.run.exitCode).toBe(2);
-    expect(schemas().run(record)).toBe(true);
+    expect(validateRunRecord(record)).toBe(true);
   });
 
   it('a step past its timeout is errored, the run goes on, and teardown still runs', async () => {

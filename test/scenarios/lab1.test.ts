@@ -8,7 +8,7 @@ import { runScenario } from '../../src/interpreter/run-scenario.js';
 import { silentReporter } from '../../src/interpreter/reporter.js';
 import { allSteps } from '../../src/interpreter/record.js';
 import type { StepRecord } from '../../src/generated/run-record.js';
-import { schemas } from '../../src/scenario/schemas.js';
+import { run as validateRunRecord } from '../../src/generated/validators.js';
 
 const root = process.getuid?.() === 0;
 
@@ -38,7 +38,7 @@ describe.runIf(root)('scenarios/lab1.yaml (needs root: network namespaces)', () 
         ),
       ).toEqual([]);
       expect(record.run.exitCode).toBe(0);
-      expect(schemas().run(record)).toBe(true);
+      expect(validateRunRecord(record)).toBe(true);
       expect(record.summary.points.earned).toBe(record.summary.points.max);
       // The topology as built is in the record, and it is gone now.
       expect(record.topology?.hosts.map((h) => h.name)).toContain('server');

@@ -15,6 +15,48 @@ describe('ipFamily', () => {
     for (const t of texts) expect(ipFamily(t), JSON.stringify(t)).toBe(isIP(t));
   });
 
+  it("answers as node:net's isIP on 20,000 generated dotted texts (seeded)", () => {
+    let seed = 0x4dd4;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = [
+      '',
+      '0',
+      '00',
+      '01',
+      '1',
+      '9',
+      '10',
+      '99',
+      '100',
+      '199',
+      '200',
+      '249',
+      '250',
+      '255',
+      '256',
+      '300',
+      '1000',
+      'a',
+      ' ',
+      '-1',
+    ];
+    let disagreements = 0;
+    const seen: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const n = 1 + rand(6);
+      let t = '';
+      for (let k = 0; k < n; k++) t += (k ? '.' : '') + pieces[rand(pieces.length)];
+      if (ipFamily(t) !== isIP(t)) {
+        disagreements++;
+        if (seen.length < 5) seen.push(JSON.stringify(t));
+      }
+    }
+    expect(disagreements, seen.join(' ')).toBe(0);
+  });
+
   it("answers as node:net's isIP on 20,000 generated colon texts (seeded)", () => {
     let seed = 0x2024;
     const rand = (n: number) => {
