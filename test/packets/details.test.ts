@@ -20,9 +20,13 @@ describe('packet details (layers and bytes)', () => {
   it.runIf(has('tcpdump'))('gives every packet of a capture the bytes `tcpdump -nn -XX -r` prints', async () => {
     const details = await decodeDetails(FIXTURE);
     const out = execFileSync('tcpdump', ['-nn', '-XX', '-r', FIXTURE], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const dumps = out
-      .split(/\n(?=\S)/)
-      .map((block) => block.split('\n').filter((l) => l.startsWith('\t0x')).map((l) => l.slice(1)).join('\n'));
+    const dumps = out.split(/\n(?=\S)/).map((block) =>
+      block
+        .split('\n')
+        .filter((l) => l.startsWith('\t0x'))
+        .map((l) => l.slice(1))
+        .join('\n'),
+    );
     expect(details.map((d) => d.hex)).toEqual(dumps.filter(Boolean));
   });
 
