@@ -116,7 +116,7 @@ describeChromium('HTML report in chromium', () => {
     await writeFile(join(run, 'run.json'), JSON.stringify(r));
     const page = await open(await writeReport({ runDir: run, format: 'html', instructor: true }));
     expect(await page.locator('h1').textContent()).toBe(r.scenario.title);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('script').count()).toBe(1);
     expect(await page.locator('img, [onmouseover], [onerror]').count()).toBe(0);
     expect(await page.locator('.pkt .info').first().textContent()).toBe(INJECT);
