@@ -17,7 +17,7 @@ export interface ReportCommandOptions {
 }
 
 /**
- * The format asked for, or the one implied by --out's extension, or by a `.tex.hbs`/`.md.hbs`
+ * The format asked for, or the one implied by --out's extension, or by a `.tex.hbs`/`.md.hbs`/`.html.hbs`
  * template file, or md. An --out whose extension is no format wirelab writes (`x.txt`) is
  * refused unless --format says what to write, rather than silently filled with Markdown.
  */
@@ -31,7 +31,7 @@ export function pickFormat(opts: ReportCommandOptions): ReportFormat {
     throw new UsageError(
       `--out ${opts.out}: wirelab does not write .${ext} reports; give a file ending in ${supported}, or --format ${FORMATS.join('|')}`,
     );
-  const f = opts.format ?? fromOut ?? /\.(md|tex)\.hbs$/.exec(opts.template ?? '')?.[1] ?? 'md';
+  const f = opts.format ?? fromOut ?? /\.(md|tex|html)\.hbs$/.exec(opts.template ?? '')?.[1] ?? 'md';
   return f as ReportFormat;
 }
 
