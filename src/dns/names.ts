@@ -61,3 +61,17 @@ export function reverseName(ip: string): string | undefined {
 export function canonicalIPv6(ip: string): string {
   return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 }
+
+/** The IP address a reverse-lookup name stands for (`10.113.0.203.in-addr.arpa` → `203.0.113.10`), or undefined. */
+export function reverseAddress(name: string): string | undefined {
+  const n = normName(name);
+  const v4 = /^((?:\d{1,3}\.){3}\d{1,3})\.in-addr\.arpa$/.exec(n);
+  if (v4) {
+    const ip = v4[1].split('.').reverse().join('.');
+    return ipFamily(ip) === 4 ? ip : undefined;
+  }
+  const v6 = /^((?:[0-9a-f]\.){32})ip6\.arpa$/.exec(n);
+  if (!v6) return undefined;
+  const hex = v6[1].replace(/\./g, '').split('').reverse().join('');
+  return canonicalIPv6(hex.match(/.{4}/g)!.join(':'));
+}

@@ -6,7 +6,7 @@
 import { isIPv4 } from 'node:net';
 import { ipFamily } from '../util/ip.js';
 import { UsageError } from '../errors.js';
-import { canonicalIPv6, isAtOrBelow, nameProblem, normName, parentName } from './names.js';
+import { canonicalIPv6, isAtOrBelow, nameProblem, normName, parentName, reverseAddress } from './names.js';
 
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'TXT'] as const;
 export type DnsRecordType = (typeof RECORD_TYPES)[number];
@@ -225,4 +225,26 @@ export function compileZones(specs: ZoneSpec[], path = 'zones'): Zone[] {
     zones.push({ apex, soa, names, nodes });
   }
   return zones.sort((a, b) => b.apex.length - a.apex.length);
+}
+
+/**
+ * The PTR records of some zones as address → name pairs (what a reverse lookup of each address
+ * answers, its first record first): the names tracert gives a traceroute's hops.
+ */
+export function ptrNames(zones: readonly ZoneSpec[]): { address: string; name: string }[] {
+  const out: { address: string; name: string }[] = [];
+  for (const z of zones)
+    for (const r of z.records ?? []) {
+      if (r.type !== 'PTR' || typeof r.value !== 'string') continue;
+      let address: string | undefined;
+      let name: string;
+      try {
+        address = reverseAddress(absoluteName(r.name, z.origin));
+        name = absoluteName(r.value, z.origin);
+      } catch {
+        continue; // `@` without an origin: the zone's own check reports it
+      }
+      if (address && !out.some((x) => x.address === address)) out.push({ address, name });
+    }
+  return out;
 }

@@ -200,6 +200,13 @@ export interface FixtureRecord {
   address: string;
   port: number;
   pid?: number;
+  /**
+   * A DNS fixture's PTR records as address → name (what a reverse lookup of each address answers): reports name traceroute hops with them, as tracert does.
+   */
+  names?: {
+    address: string;
+    name: string;
+  }[];
 }
 export interface ConnectionRecord {
   name: string;

@@ -470,11 +470,15 @@ export interface ReportSpec {
    */
   template?: string;
   /**
-   * Formats to write (default `[md]`); `pdf` needs TeX Live (latexmk).
+   * Formats to write (default `[md]`); `pdf` needs TeX Live (latexmk); `html` is one self-contained file.
    *
    * @minItems 1
    */
-  formats?: ['md' | 'tex' | 'pdf', ...('md' | 'tex' | 'pdf')[]];
+  formats?: ['md' | 'tex' | 'pdf' | 'html', ...('md' | 'tex' | 'pdf' | 'html')[]];
+  /**
+   * How the report lists a traceroute: Linux `traceroute -n` (default), or Windows `tracert` with hop names from the PTR records the lab's DNS fixtures serve.
+   */
+  traceStyle?: 'traceroute' | 'tracert';
   /**
    * Show hidden checks too (the instructor's copy).
    */

@@ -35,10 +35,16 @@ function tracerouteHop(hop: TraceHop): string {
 /**
  * Windows tracert's text: `Tracing route to …`, per hop `%3u` then one 9-character cell per
  * probe (`    <1 ms`, `     3 ms`, `     *   `), two spaces and the hop's address (the last
- * one that answered) or `Request timed out.`, then `Trace complete.`
+ * one that answered) or `Request timed out.`, then `Trace complete.` With `names` (address →
+ * name, from reverse lookups), an address that has one is shown as tracert does: `name [address]`.
  */
-export function formatTracert(result: TraceResult): string {
-  const lines = ['', `Tracing route to ${result.target} over a maximum of ${result.maxHops} hops`, ''];
+export function formatTracert(result: TraceResult, names: ReadonlyMap<string, string> = new Map()): string {
+  const named = (a: string) => (names.has(a) ? `${names.get(a)} [${a}]` : a);
+  // tracert breaks the header after a named target ("… [addr]" / "over a maximum of 30 hops:")
+  const head = names.has(result.target)
+    ? [`Tracing route to ${named(result.target)}`, `over a maximum of ${result.maxHops} hops:`]
+    : [`Tracing route to ${result.target} over a maximum of ${result.maxHops} hops`];
+  const lines = ['', ...head, ''];
   for (const hop of result.hops) {
     const cells = hop.probes.map((p) => {
       if (p.rttMs === null) return '     *   ';
@@ -48,7 +54,7 @@ export function formatTracert(result: TraceResult): string {
     const answered = hop.probes.filter((p) => p.address !== null);
     const last = answered[answered.length - 1];
     const tail = last
-      ? `${last.address}${last.annotation ? ` reports: Destination ${unreachWord(last.annotation)} unreachable.` : ''}`
+      ? `${named(last.address!)}${last.annotation ? ` reports: Destination ${unreachWord(last.annotation)} unreachable.` : ''}`
       : 'Request timed out.';
     lines.push(`${String(hop.ttl).padStart(3)}${cells.join('')}  ${tail}`);
   }

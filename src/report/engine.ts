@@ -12,10 +12,11 @@ import { UsageError } from '../errors.js';
 import { TEMPLATE_DIR } from '../util/paths.js';
 import { mdCell, mdCellCode, mdCode, mdEscape, mdFence } from './escape-md.js';
 import { texEscape, texVerbatim } from './escape-tex.js';
+import { htmlEscape } from './escape-html.js';
 import { assertLintClean } from './lint.js';
-import { mdProse, texProse } from './prose.js';
+import { htmlProse, mdProse, texProse } from './prose.js';
 
-export type TextFormat = 'md' | 'tex';
+export type TextFormat = 'md' | 'tex' | 'html';
 
 /** The escaping helpers of each format; the first is the one the lint suggests. */
 const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unknown[]) => string>> = {
@@ -23,6 +24,11 @@ const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unkno
     tex: (v, options) => texEscape(v, breakOption(options)),
     texverb: (v) => texVerbatim(v),
     texprose: (v) => texProse(v),
+  },
+  html: {
+    // text and quoted attribute values alike (`<p title="{{html x}}">{{html x}}</p>`)
+    html: (v) => htmlEscape(v),
+    htmlprose: (v) => htmlProse(v),
   },
   md: {
     md: (v) => mdEscape(v),
@@ -164,7 +170,8 @@ export class ReportEnv {
     }
     const paths = new Map<string, string>();
     strictify(ast, paths);
-    const fn = this.hb.compile(ast, { noEscape: true, strict: true });
+    // HTML: a partial called on an indented line is not indented (that would shift the lines of a <pre>)
+    const fn = this.hb.compile(ast, { noEscape: true, strict: true, preventIndent: this.format === 'html' });
     return (context: unknown, options?: unknown) => {
       try {
         return (fn as (c: unknown, o?: unknown) => string)(context, options);

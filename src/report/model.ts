@@ -9,6 +9,8 @@ import { formatCounters, packetsLost } from '../packets/capture/counters.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
 import { pointsNote } from '../interpreter/earned.js';
 import { fmtMs } from '../util/format-ms.js';
+import type { PacketDetails } from '../packets/details/details.js';
+import { lineDiff, type DiffLine } from './diff.js';
 
 export interface CheckView {
   title: string;
@@ -17,6 +19,8 @@ export interface CheckView {
   passed: boolean;
   result: string; // "pass" | "FAIL"
   detail: string | null;
+  /** A failed check's expected and actual text as a line diff (`-` expected, `+` actual), or null. */
+  diff: DiffLine[] | null;
 }
 export interface ListingView {
   number: number;
@@ -34,7 +38,7 @@ export interface PacketFigure {
   /** The capture filter, or null. */
   filter: string | null;
   count: number;
-  rows: { no: number; time: string; source: string; destination: string; protocol: string; length: number; info: string }[];
+  rows: PacketRowView[];
   /** libpcap's counters in tcpdump's closing lines ("21 packets captured" …), or null when the engine gave none. */
   counters: string | null;
   /** Packets dropped (by kernel and interface), or null when unknown. */
@@ -43,6 +47,20 @@ export interface PacketFigure {
   engine: string | null;
   /** Why there are no counters (the `cap` engine gives none), or null. */
   countersNote: string | null;
+}
+export interface PacketRowView {
+  no: number;
+  time: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+  /**
+   * The packet's layers and hex dump, read from the capture file in the run folder (the HTML
+   * report fills them in, `report/packet-details.ts`); null in the model built from run.json alone.
+   */
+  details: PacketDetails | null;
 }
 /** One connection as the client's terminal shows it (like an `ncat` session). */
 export interface SessionView {
@@ -170,7 +188,15 @@ export interface ReportModel {
 export interface ModelOptions {
   /** Show hidden steps and checks in full (instructor copy). */
   instructor?: boolean;
+  /**
+   * How traceroute listings read: Linux `traceroute -n` (default) or Windows `tracert`, its hops
+   * named by the PTR records of the run's DNS fixtures.
+   */
+  traceStyle?: 'traceroute' | 'tracert';
 }
+
+/** The options inside the model builder: with the names of addresses the run's DNS fixtures serve PTR records for. */
+type BuildOptions = ModelOptions & { names?: ReadonlyMap<string, string> };
 
 const num = (n: number): string => String(Math.round(n * 100) / 100);
 
@@ -182,6 +208,7 @@ function checkView(c: Check): CheckView {
     passed: c.passed,
     result: c.passed ? 'pass' : 'FAIL',
     detail: c.detail ?? null,
+    diff: !c.passed && typeof c.expected === 'string' && typeof c.actual === 'string' ? lineDiff(c.expected, c.actual) : null,
   };
 }
 
@@ -250,7 +277,7 @@ export function sessionsOf(steps: StepRecord[]): SessionView[] {
   return [...byConn.values()];
 }
 
-function packetRow(p: PacketRow) {
+function packetRow(p: PacketRow): PacketRowView {
   return {
     no: p.no,
     time: p.time.toFixed(6),
@@ -259,6 +286,7 @@ function packetRow(p: PacketRow) {
     protocol: p.protocol,
     length: p.length,
     info: p.info,
+    details: null,
   };
 }
 
@@ -281,7 +309,7 @@ class Numbering {
   }
 }
 
-function sectionView(s: StepRecord, number: string, depth: number, n: Numbering, opts: ModelOptions): SectionView {
+function sectionView(s: StepRecord, number: string, depth: number, n: Numbering, opts: BuildOptions): SectionView {
   const facts: { label: string; value: string }[] = [];
   if (s.fixture)
     facts.push({ label: 'Fixture', value: `${s.fixture.kind} "${s.fixture.name}" listening on ${s.fixture.address}:${s.fixture.port}` });
@@ -322,7 +350,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
             : null,
       }
     : null;
-  const probes = probeViews(s, n);
+  const probes = probeViews(s, n, opts);
   const children = (s.children ?? [])
     .filter((c) => opts.instructor || !c.hidden)
     .map((c, i) => sectionView(c, `${number}.${i + 1}`, depth + 1, n, opts));
@@ -352,7 +380,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
 }
 
 /** The step's probe result (by its kind) as a listing of the CLI's output and a table. */
-function probeViews(s: StepRecord, n: Numbering): Pick<SectionView, 'scan' | 'traceroute' | 'resolve'> {
+function probeViews(s: StepRecord, n: Numbering, opts: BuildOptions): Pick<SectionView, 'scan' | 'traceroute' | 'resolve'> {
   const none = { scan: null, traceroute: null, resolve: null };
   const p = s.probe;
   if (!p) return none;
@@ -363,8 +391,12 @@ function probeViews(s: StepRecord, n: Numbering): Pick<SectionView, 'scan' | 'tr
       return { ...none, scan: { ...n.table(`Port scan of ${view.target} (${view.method})`), listing, view } };
     }
     case 'traceroute': {
-      const view = tracerouteView(p);
-      const listing = { ...n.listing(`Route to ${view.target}, as wirelab trace prints it`), text: view.text };
+      const tracert = opts.traceStyle === 'tracert';
+      const view = tracerouteView(p, tracert ? { style: 'tracert', names: opts.names ?? new Map() } : undefined);
+      const listing = {
+        ...n.listing(`Route to ${view.target}, as wirelab trace${tracert ? ' --style tracert' : ''} prints it`),
+        text: view.text,
+      };
       return { ...none, traceroute: { ...n.table(`Route to ${view.target}`), listing, view } };
     }
     case 'resolve': {
@@ -388,8 +420,9 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
   const n = new Numbering();
   const instructor = opts.instructor ?? false;
   const visibleTop = record.steps.map((s, i) => ({ s, i })).filter(({ s }) => instructor || !s.hidden);
-  const sections = visibleTop.map(({ s, i }) => sectionView(s, String(i + 1), 1, n, opts));
   const all = flatten(record.steps);
+  const names = new Map(all.flatMap((x) => (x.step.fixture?.names ?? []).map((p) => [p.address, p.name] as const)).reverse());
+  const sections = visibleTop.map(({ s, i }) => sectionView(s, String(i + 1), 1, n, { ...opts, names }));
   const isHidden = (number: string) => all.some((x) => x.step.hidden && (number === x.number || number.startsWith(`${x.number}.`)));
   const visible = all.filter((x) => instructor || !isHidden(x.number));
   const hiddenSteps = instructor ? [] : all.filter((x) => isHidden(x.number));

@@ -7,7 +7,7 @@
 import { formatNslookup } from '../dns/format.js';
 import type { ResolveProbe, ScanProbe, TracerouteProbe } from '../generated/run-record.js';
 import { formatNmap, nmapPorts } from '../probes/format-nmap.js';
-import { formatTraceroute } from '../probes/format-trace.js';
+import { formatTraceroute, formatTracert } from '../probes/format-trace.js';
 
 export interface PortRow {
   port: string; // "50007/tcp"
@@ -99,7 +99,8 @@ export function scanView(p: ScanProbe): ScanView {
 
 const rtt = (ms: number | null): string => (ms === null ? '*' : `${ms.toFixed(3)} ms`);
 
-export function tracerouteView(p: TracerouteProbe): TracerouteView {
+/** `style`: the listing in tracert's layout, hops named by `names` (address → name). */
+export function tracerouteView(p: TracerouteProbe, style?: { style: 'tracert'; names: ReadonlyMap<string, string> }): TracerouteView {
   const rows = p.hops.map((hop) => {
     const addresses = [...new Set(hop.probes.map((x) => x.address).filter((a): a is string => a !== null))];
     const rtts = hop.probes.map((x) => `${rtt(x.address === null ? null : x.rttMs)}${x.annotation ? ` ${x.annotation}` : ''}`);
@@ -109,8 +110,10 @@ export function tracerouteView(p: TracerouteProbe): TracerouteView {
   return {
     target: p.target,
     rows,
-    text: listingText(formatTraceroute(p)),
-    command: ['traceroute -n', flag, `-m ${p.maxHops}`, p.target].filter(Boolean).join(' '),
+    text: listingText(style ? formatTracert(p, style.names) : formatTraceroute(p)),
+    command: style
+      ? ['tracert', style.names.size ? null : '-d', `-h ${p.maxHops}`, p.target].filter(Boolean).join(' ')
+      : ['traceroute -n', flag, `-m ${p.maxHops}`, p.target].filter(Boolean).join(' '),
     reached: p.destinationReached,
   };
 }

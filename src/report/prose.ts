@@ -8,6 +8,7 @@
  */
 import { mdCode, mdEscape } from './escape-md.js';
 import { texEscape } from './escape-tex.js';
+import { htmlEscape } from './escape-html.js';
 import { toText } from '../util/text.js';
 
 type Inline =
@@ -180,4 +181,38 @@ export function texProse(value: unknown): string {
       return `\\begin{${env}}\n${b.items.map((it) => `\\item ${inlineTex(it)}`).join('\n')}\n\\end{${env}}`;
     })
     .join('\n\n');
+}
+
+function inlineHtml(nodes: Inline[]): string {
+  return nodes
+    .map((n) => {
+      switch (n.kind) {
+        case 'text':
+          return htmlEscape(n.text);
+        case 'code':
+          return `<code>${htmlEscape(n.text)}</code>`;
+        case 'strong':
+          return `<strong>${inlineHtml(n.children)}</strong>`;
+        case 'em':
+          return `<em>${inlineHtml(n.children)}</em>`;
+        case 'link':
+          // only web and mail links become links (never javascript: or data:)
+          return safeUrl(n.url)
+            ? `<a href="${htmlEscape(n.url)}" rel="noopener noreferrer">${inlineHtml(n.children)}</a>`
+            : `${inlineHtml(n.children)} (${htmlEscape(n.url)})`;
+      }
+    })
+    .join('');
+}
+
+/** `{{htmlprose x}}`: Markdown text rendered as HTML paragraphs and lists, every text escaped. */
+export function htmlProse(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return parseBlocks(value)
+    .map((b) => {
+      if (b.kind === 'para') return `<p>${inlineHtml(b.inline)}</p>`;
+      const tag = b.ordered ? 'ol' : 'ul';
+      return `<${tag}>\n${b.items.map((it) => `<li>${inlineHtml(it)}</li>`).join('\n')}\n</${tag}>`;
+    })
+    .join('\n');
 }

@@ -11,6 +11,7 @@ import { run as validateRunRecord } from '../generated/validators.js';
 import { TEMPLATE_DIR } from '../util/paths.js';
 import { ReportEnv, type TextFormat } from './engine.js';
 import { buildModel } from './model.js';
+import { attachPacketDetails } from './packet-details.js';
 import { compilePdf } from './pdf.js';
 import { tidyBlankLines } from './tidy.js';
 
@@ -24,6 +25,8 @@ export interface RenderOptions {
   format: TextFormat;
   /** Show hidden steps and checks in full. */
   instructor?: boolean;
+  /** Traceroute listings in Linux traceroute's layout (default) or Windows tracert's. */
+  traceStyle?: 'traceroute' | 'tracert';
 }
 
 const envs = new Map<TextFormat, ReportEnv>();
@@ -76,7 +79,10 @@ export async function renderReport(opts: RenderOptions): Promise<string> {
   const file = resolveTemplate(opts.template ?? 'lab-report', opts.format);
   const name = file.startsWith(TEMPLATE_DIR) ? `templates/${relative(TEMPLATE_DIR, file)}` : relative(process.cwd(), file) || file;
   const template = envFor(opts.format).compile(await readFile(file, 'utf8'), name);
-  return tidyBlankLines(template(buildModel(record, { instructor: opts.instructor })), opts.format);
+  const model = buildModel(record, { instructor: opts.instructor, traceStyle: opts.traceStyle });
+  // only HTML shows a packet's layers and bytes (a row that opens); they come from the capture files
+  if (opts.format === 'html') await attachPacketDetails(model, opts.runDir);
+  return tidyBlankLines(template(model), opts.format);
 }
 
 export interface WriteOptions extends Omit<RenderOptions, 'format'> {

@@ -1,6 +1,6 @@
 /**
  * Collapses runs of blank lines that template control blocks leave behind, outside verbatim
- * regions (Markdown code fences, LaTeX lstlisting), where blank lines are content. In both
+ * regions (Markdown code fences, LaTeX lstlisting, HTML <pre>), where blank lines are content. In both
  * formats several blank lines mean the same as one, so this never changes the rendering.
  */
 import type { TextFormat } from './engine.js';
@@ -18,6 +18,8 @@ export function tidyBlankLines(text: string, format: TextFormat): string {
     if (format === 'md') {
       const m = /^ {0,3}(`{3,})/.exec(line);
       if (m) fence = new RegExp(`^ {0,3}${m[1]}\`*\\s*$`);
+    } else if (format === 'html') {
+      if (/<pre[\s>]/.test(line) && !/<\/pre>/.test(line.slice(line.lastIndexOf('<pre')))) fence = /<\/pre>/;
     } else if (line.startsWith('\\begin{lstlisting}')) {
       fence = /^\\end\{lstlisting\}/;
     }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { ServeBody } from '../generated/scenario.js';
 import { durationMs } from '../util/duration.js';
 import { defineStep } from './kind.js';
-import type { ZoneSpec } from '../dns/zone.js';
+import { ptrNames, type ZoneSpec } from '../dns/zone.js';
 
 function fixtureKind(b: ServeBody): 'echo' | 'http' | 'command' | 'dns' {
   return b.echo ? 'echo' : b.http ? 'http' : b.dns ? 'dns' : 'command';
@@ -40,7 +40,8 @@ export const serve = defineStep({
       ctx.onTeardown(`fixture ${b.as}`, () => host.call('release', { id: d.id }));
       ctx.run.fixtures.set(b.as, { host: hostName, id: d.id, kind, address: d.address, port: d.port });
       ctx.run.endpoints.set(b.as, endpoint(d.address, d.port));
-      ctx.detail('fixture', { name: b.as, kind, address: d.address, port: d.port });
+      const names = ptrNames(b.dns.zones as ZoneSpec[]);
+      ctx.detail('fixture', { name: b.as, kind, address: d.address, port: d.port, ...(names.length ? { names } : {}) });
       ctx.transcript({ dir: 'info', text: `dns fixture ${b.as} answering on ${d.addresses.join(', ')} port ${d.port} (UDP and TCP)` });
       return;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseServer } from '../../src/dns/client.js';
-import { canonicalIPv6, countDots, reverseName } from '../../src/dns/names.js';
+import { canonicalIPv6, countDots, reverseAddress, reverseName } from '../../src/dns/names.js';
 import { parseResolvConf } from '../../src/dns/resolv-conf.js';
 import { searchCandidates } from '../../src/dns/search.js';
 
@@ -27,6 +27,14 @@ describe('reverse names and addresses', () => {
     expect(reverseName('fe80::1:2')).toBe('2.0.0.0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa');
     expect(reverseName('echo.lab.example')).toBeUndefined();
     expect(canonicalIPv6('2001:0DB8:0:0:0:0:0:0010')).toBe('2001:db8::10');
+  });
+
+  it('reads the address back from a reverse name (and nothing from other names)', () => {
+    for (const ip of ['203.0.113.10', '2001:db8::10', '::1', '198.51.100.255']) expect(reverseAddress(reverseName(ip)!)).toBe(ip);
+    expect(reverseAddress('10.113.0.203.IN-ADDR.ARPA.')).toBe('203.0.113.10');
+    expect(reverseAddress('113.0.203.in-addr.arpa')).toBeUndefined();
+    expect(reverseAddress('300.113.0.203.in-addr.arpa')).toBeUndefined();
+    expect(reverseAddress('compeng.example')).toBeUndefined();
   });
 
   it('parses servers with and without ports, IPv4 and IPv6', () => {

@@ -195,4 +195,23 @@ describe('formatTraceroute', () => {
     expect(lines[6]).toBe('  4    12 ms     *       <1 ms  203.0.113.2 reports: Destination host unreachable.');
     expect(lines.slice(-3)).toEqual(['', 'Trace complete.', '']);
   });
+
+  it('names hops (and a named target) as tracert does, `name [address]`, with a lost probe as a star', () => {
+    const names = new Map([
+      ['198.51.100.2', 'mynetwork'],
+      ['203.0.113.2', 'server.lab.example'],
+    ]);
+    const lines = formatTracert(tr, names).split('\n');
+    expect(lines.slice(0, 6)).toEqual([
+      '',
+      'Tracing route to server.lab.example [203.0.113.2]',
+      'over a maximum of 8 hops:',
+      '',
+      '  1    <1 ms    <1 ms    <1 ms  mynetwork [198.51.100.2]',
+      '  2     *        *        *     Request timed out.',
+    ]);
+    // hop 3: a lost first probe, then two answers from different routers (tracert names the last)
+    expect(lines[6]).toBe('  3     *       <1 ms     1 ms  198.51.100.14');
+    expect(lines[7]).toBe('  4    12 ms     *       <1 ms  server.lab.example [203.0.113.2] reports: Destination host unreachable.');
+  });
 });

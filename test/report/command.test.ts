@@ -43,9 +43,11 @@ describe('wirelab report', () => {
   it('picks the format from --format, then --out, then the template file name', () => {
     expect(pickFormat({ format: 'pdf', out: 'x.md' })).toBe('pdf');
     expect(pickFormat({ out: 'x.tex' })).toBe('tex');
-    // issue 16: no Markdown silently written into an .html file
-    expect(() => pickFormat({ out: 'x.html' })).toThrow(
-      '--out x.html: wirelab does not write .html reports; give a file ending in .md, .tex, .pdf, or --format md|tex|pdf',
+    expect(pickFormat({ out: 'x.html' })).toBe('html');
+    expect(pickFormat({ template: 'mine.html.hbs' })).toBe('html');
+    // issue 16: no Markdown silently written into a file of another kind
+    expect(() => pickFormat({ out: 'x.txt' })).toThrow(
+      '--out x.txt: wirelab does not write .txt reports; give a file ending in .md, .tex, .pdf, .html, or --format md|tex|pdf|html',
     );
     expect(pickFormat({ out: 'report' })).toBe('md');
     expect(pickFormat({ template: 'mine.tex.hbs' })).toBe('tex');
@@ -53,11 +55,19 @@ describe('wirelab report', () => {
   });
 
   it('exits 2 for a bad format, an unknown template or a folder without run.json', async () => {
-    expect(await cli([dir, '--format', 'html'])).toBe(2);
+    expect(await cli([dir, '--format', 'docx'])).toBe(2);
+    expect(await cli([dir, '--format', 'html', '--trace-style', 'mtr'])).toBe(2);
     expect(await cli([dir, '--template', 'nope'])).toBe(2);
     expect(await cli([join(dir, 'missing')])).toBe(2);
-    expect(await cli([dir, '--out', join(dir, 'x.html')])).toBe(2);
-    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+    expect(await cli([dir, '--out', join(dir, 'x.txt')])).toBe(2);
+    expect(existsSync(join(dir, 'x.txt'))).toBe(false);
+  });
+
+  it('writes an HTML report with --out x.html, and tracert listings with --trace-style tracert', async () => {
+    expect(await cli([dir, '--out', join(dir, 'r.html'), '--trace-style', 'tracert'])).toBe(0);
+    const html = await readFile(join(dir, 'r.html'), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>\n/);
+    expect(html).toContain('Trace complete.');
   });
 
   it('writeScenarioReports writes each requested format next to run.json', async () => {

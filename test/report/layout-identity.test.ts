@@ -18,6 +18,7 @@ import type {
   StepRecord,
   TracerouteProbe,
 } from '../../src/generated/run-record.js';
+import { traceOutput } from '../../src/commands/trace.js';
 import { renderReport } from '../../src/report/render.js';
 import { asListed, cliText } from './cli-text.js';
 import { dnsTx, schemaErrors, syntheticRecord } from './records.js';
@@ -202,10 +203,22 @@ function texListings(tex: string): Map<string, string> {
   return out;
 }
 
+/** The HTML listings: caption → <pre> body, entities decoded. */
+function htmlListings(html: string): Map<string, string> {
+  const decode = (t: string) =>
+    t.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
+  const out = new Map<string, string>();
+  for (const m of html.matchAll(/<strong>Listing \d+:<\/strong> (.*?)<\/figcaption>\n<pre class="term">([\s\S]*?)<\/pre>/g))
+    out.set(decode(m[1]), decode(m[2]));
+  return out;
+}
+
 describe('the CLI and the report lay a probe result out the same', () => {
   let dir: string;
   let md: Map<string, string>;
   let tex: Map<string, string>;
+  let html: Map<string, string>;
+  let tracert: Map<string, string>;
   beforeAll(async () => {
     const r = record();
     expect(schemaErrors(r)).toBe('');
@@ -213,6 +226,8 @@ describe('the CLI and the report lay a probe result out the same', () => {
     await writeFile(join(dir, 'run.json'), JSON.stringify(r));
     md = mdListings(await renderReport({ runDir: dir, format: 'md' }));
     tex = texListings(await renderReport({ runDir: dir, format: 'tex' }));
+    html = htmlListings(await renderReport({ runDir: dir, format: 'html' }));
+    tracert = htmlListings(await renderReport({ runDir: dir, format: 'html', traceStyle: 'tracert' }));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -222,7 +237,7 @@ describe('the CLI and the report lay a probe result out the same', () => {
   });
 
   for (const c of cases) {
-    it(`${c.name}: Markdown and LaTeX listings are the CLI's text`, () => {
+    it(`${c.name}: Markdown, LaTeX and HTML listings are the CLI's text`, () => {
       const want = asListed(cliText(c.probe));
       const ofThis = (m: Map<string, string>) =>
         [...m.entries()]
@@ -230,6 +245,14 @@ describe('the CLI and the report lay a probe result out the same', () => {
           .map(([, body]) => body);
       expect(ofThis(md)).toEqual([want]);
       expect(ofThis(tex)).toEqual([want]);
+      expect(ofThis(html)).toEqual([want]);
     });
   }
+
+  it('traceroute in tracert style: the listing is `wirelab trace --style tracert`’s text', () => {
+    const { kind: _, ...result } = trace;
+    const want = asListed(traceOutput(result, { style: 'tracert' }));
+    expect(want).toContain('  3     1 ms     2 ms     *     192.0.2.34');
+    expect([...tracert.entries()].filter(([caption]) => caption.includes('--style tracert')).map(([, body]) => body)).toEqual([want]);
+  });
 });

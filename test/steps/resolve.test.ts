@@ -15,6 +15,33 @@ const zone = `
 `;
 
 describe('resolve', () => {
+  it('a DNS fixture records the PTR records it serves as fixture.names, the names a reverse lookup gets', async () => {
+    const { record } = await runText(`
+name: t
+steps:
+  - serve:
+      as: dns
+      dns:
+        zones:
+          - origin: 2.0.192.in-addr.arpa
+            records:
+              - { name: '1', type: PTR, value: gw.lab.test. }
+              - { name: 2.0.192.in-addr.arpa., type: NS, value: ns.lab.test. }
+          - origin: lab.test
+            records:
+              - { name: 10.113.0.203.in-addr.arpa., type: PTR, value: server }
+              - { name: 0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa., type: PTR, value: server6 }
+  - resolve: { name: 192.0.2.1, server: dns, types: [PTR], expect: { PTR: [gw.lab.test] } }
+  - resolve: { name: 203.0.113.10, server: dns, types: [PTR], expect: { PTR: [server.lab.test] } }
+`);
+    expect(record.steps[0].fixture?.names).toEqual([
+      { address: '192.0.2.1', name: 'gw.lab.test' },
+      { address: '203.0.113.10', name: 'server.lab.test' },
+      { address: '2001:db8::10', name: 'server6.lab.test' },
+    ]);
+    expect(record.steps.slice(1).map((s) => s.status)).toEqual(['passed', 'passed']);
+  });
+
   it('types: [A] with expect CNAME reads the CNAME the A answer holds', async () => {
     const { record } = await runText(`
 name: t
