@@ -823,6 +823,14 @@ export interface UdpBody {
    */
   hex?: string;
   /**
+   * The datagram's size in bytes: `text` or `hex` repeated and cut to this size, or without them the digits `0123456789` repeated. Above the path MTU the datagram leaves in IP fragments.
+   */
+  bytes?: number;
+  /**
+   * How many times `text` or `hex` is repeated in the one datagram.
+   */
+  repeat?: number;
+  /**
    * What must come back (default `reply`): the reply datagram's payload exactly, as text (`{ text: pong }`) or hex (`{ hex: "00 01" }`); `reply` (any one datagram); `refused` (ICMP port unreachable: nothing listens); `timeout` (no answer: dropped or ignored).
    */
   expect?:
@@ -836,11 +844,19 @@ export interface UdpBody {
          * The reply datagram's payload, exactly, in hex.
          */
         hex?: string;
+        /**
+         * The reply datagram's payload (as text) must match this JavaScript regular expression (searched anywhere in it).
+         */
+        regex?: string;
+        /**
+         * `regex` ignores case (the `i` flag).
+         */
+        ignoreCase?: boolean;
       };
   within?: Duration6;
 }
 /**
- * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
+ * Sends data on a connection: one of `text`, `line`, `hex`, optionally repeated (`repeat`) or sized (`bytes`), or `bytes` alone.
  */
 export interface SendStep {
   send: SendBody;
@@ -877,6 +893,14 @@ export interface SendBody {
    * Bytes in hex, optionally separated by spaces or colons: `de ad be ef`.
    */
   hex?: string;
+  /**
+   * The payload's size in bytes: `text`, `line` or `hex` repeated and cut to this size, or without them the digits `0123456789` repeated (`bytes: 6000` sends 6,000 bytes).
+   */
+  bytes?: number;
+  /**
+   * How many times the payload (`text`, `line` with its ending, or `hex`) is sent back to back: `text: "0123456789"` with `repeat: 600` sends 6,000 bytes.
+   */
+  repeat?: number;
 }
 /**
  * Waits for data on a connection and checks it. Exactly one of `line`, `text`, `regex`, `bytes`, `eof`.
@@ -913,9 +937,17 @@ export interface ExpectBody {
    */
   regex?: string;
   /**
+   * `regex` ignores case (the `i` flag): `regex: "^hello"` with `ignoreCase: true` matches `HELLO`.
+   */
+  ignoreCase?: boolean;
+  /**
    * The next bytes received, in hex.
    */
   bytes?: string;
+  /**
+   * `text` or `bytes` is expected this many times back to back (what a `send` with `repeat` sent).
+   */
+  repeat?: number;
   /**
    * The peer closes the connection (FIN) with no more data.
    */
