@@ -542,6 +542,10 @@ export interface TopologyHost {
    */
   mtu?: number;
   /**
+   * Segmentation offload on this host's interfaces that do not set their own `offloads` (default `true`). `false`: TCP hands each interface segments of one MSS at most, so captures show what a real wire would carry, not 6,000-byte segments; see the interface's `offloads`.
+   */
+  offloads?: boolean;
+  /**
    * Default gateway: a host name (a router on a shared subnet) or an IP address. Routes to all other subnets of the topology are computed anyway.
    */
   gateway?: string;
@@ -593,6 +597,10 @@ export interface TopologyInterface {
    * The named network (from `networks:`) this interface is on (default: found from its addresses).
    */
   network?: string;
+  /**
+   * Segmentation offload on this interface (default `true`, as the kernel sets a veth). `false`: TCP hands the interface segments of one MSS at most (`gso_max_segs 1`), so a capture shows the packets a real wire would carry (a 6,000-byte send over a 1500-byte MTU is 5 segments, not one 6,000-byte one). Receive offload (GRO) is off on wirelab's links either way.
+   */
+  offloads?: boolean;
 }
 /**
  * Filters traffic arriving at this host (not traffic it forwards). Replies to its own connections and loopback traffic always pass.

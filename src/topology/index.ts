@@ -56,7 +56,8 @@ export interface Topology {
       name: string;
       router: boolean;
       addresses: string[];
-      interfaces: { name: string; addresses: string[]; mtu: number; peer: string }[];
+      interfaces: PlannedInterface[];
+      firewall?: string[];
     }[];
   };
   /** Stops agents, then removes namespaces, resolv.conf dirs and the state file. Never throws. */
@@ -168,6 +169,7 @@ class BuiltTopology implements Topology {
         router: h.router,
         addresses: h.addresses,
         interfaces: h.interfaces.map((i) => ({ ...i })),
+        ...(h.firewall.length ? { firewall: [...h.firewall] } : {}),
       })),
     };
   }
