@@ -674,7 +674,7 @@ export interface ServeStep {
   timeout?: Duration3;
 }
 /**
- * A fixture. Exactly one of `echo`, `http`, `command`, `dns` says what it serves.
+ * A fixture. Exactly one of `echo`, `udpEcho`, `http`, `command`, `dns` says what it serves.
  */
 export interface ServeBody {
   as: Name2;
@@ -685,6 +685,7 @@ export interface ServeBody {
   address?: string;
   port?: Port;
   echo?: EchoFixture;
+  udpEcho?: UdpEchoFixture;
   http?: HttpFixture;
   command?: CommandFixture;
   dns?: DnsFixture;
@@ -705,6 +706,15 @@ export interface EchoFixture {
    * Connections served at once (default 64); more are refused.
    */
   maxClients?: number;
+}
+/**
+ * A UDP echo server: answers each datagram with one datagram holding the same bytes (after `prefix`), so a `udp` step to it (`to: NAME`) sees the boundaries kept. It listens where `address` and `port` say, like the TCP echo.
+ */
+export interface UdpEchoFixture {
+  /**
+   * Text put before each echoed payload (default none), to tell the reply from the request in a capture.
+   */
+  prefix?: string;
 }
 /**
  * A static HTTP/1.1 server for a folder, with directory listings like `python3 -m http.server`.
@@ -818,7 +828,7 @@ export interface UdpStep {
 }
 export interface UdpBody {
   /**
-   * Where the datagram goes: `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:5353`, `[::1]:5353`).
+   * Where the datagram goes: a `udpEcho` fixture by name (`uecho`), `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:5353`, `[::1]:5353`).
    */
   to: string;
   from?: HostName2;

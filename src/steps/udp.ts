@@ -1,9 +1,11 @@
 import { ipFamily } from '../util/ip.js';
+import { UsageError } from '../errors.js';
+import type { StepRunContext } from './context.js';
 import { checkTarget } from '../probes/target.js';
 import { durationMs } from '../util/duration.js';
 import { bytesToHex, hexToBytes, shaped, shapeNote, show, transcriptData } from './data.js';
 import type { UdpBody } from '../generated/scenario.js';
-import { parseTarget } from './connect.js';
+import { parseTarget, resolveTarget } from './connect.js';
 import { defineStep } from './kind.js';
 
 /** How long a `udp` step waits for the answer when `within:` is not given. */
@@ -19,6 +21,18 @@ function title(b: UdpBody): string {
   const what = b.text !== undefined ? show(b.text) : b.hex !== undefined ? `0x${b.hex.replace(/[\s:]/g, '')}` : undefined;
   if (what === undefined) return b.bytes !== undefined ? `${b.bytes}-byte datagram` : 'datagram';
   return what + shapeNote(b.bytes, b.repeat);
+}
+
+/** Where the datagram goes: a UDP fixture (its address and port), `HOST:PORT` or `IP:PORT`. */
+function target(to: string, ctx: StepRunContext): { address: string; port: number } {
+  const t = parseTarget(to);
+  const f = t.name !== undefined ? ctx.run.fixtures.get(t.name) : undefined;
+  if (f && f.kind !== 'udp-echo')
+    throw new UsageError(
+      `fixture ${t.name} is a ${f.kind} server (TCP); a udp step sends to a udpEcho fixture or to HOST:PORT`,
+      'bad-target',
+    );
+  return resolveTarget(to, ctx);
 }
 
 function replyRegex(want: { regex?: string; ignoreCase?: boolean }): RegExp | undefined {
@@ -37,7 +51,8 @@ export const udp = defineStep({
   check(b, scope) {
     scope.host(b.from, ['from']);
     const t = parseTarget(b.to);
-    if (t.name !== undefined || t.port === undefined)
+    if (t.name !== undefined && scope.known('fixture').includes(t.name)) scope.use('fixture', t.name, ['to']);
+    else if (t.name !== undefined || t.port === undefined)
       scope.error(['to'], 'bad-target', `"${b.to}" is not HOST:PORT; a udp step sends to a host and port, e.g. server:7 or 127.0.0.1:5353`);
     else if (t.port < 1 || t.port > 65535) scope.error(['to'], 'bad-value', `port ${t.port} is out of range (1-65535)`);
     else if (!ipFamily(t.host!)) scope.host(t.host, ['to']);
@@ -60,13 +75,11 @@ export const udp = defineStep({
   },
   async run(b, ctx) {
     const hostName = b.from ?? 'local';
-    const t = parseTarget(b.to);
-    const address = ipFamily(t.host!) ? t.host! : ctx.run.addresses.get(t.host!)?.[0];
-    if (!address) throw new Error(`host ${t.host} has no address`);
+    const { address, port } = target(b.to, ctx);
     checkTarget(address, ctx.run.allowedTargets);
     const payload = datagram(b);
     const waitMs = Math.max(1, Math.min(durationMs(b.within) ?? UDP_WAIT_MS, ctx.timeLeftMs() - 100));
-    const r = await ctx.host(hostName).call('udpExchange', { address, port: t.port!, payload: payload.toString('base64'), waitMs });
+    const r = await ctx.host(hostName).call('udpExchange', { address, port, payload: payload.toString('base64'), waitMs });
     const conn = `udp ${b.to}`;
     ctx.transcript({ dir: 'sent', conn, ...transcriptData(payload) });
     const reply = r.reply !== undefined ? Buffer.from(r.reply, 'base64') : undefined;
