@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { canonical } from './addr.js';
 import { applyPlan, teardownState } from './apply.js';
 import { checkEnvironment, checkNetem } from './env.js';
-import { runPlan, type PlannedInterface, type RunHost, type RunPlan, type TopologyPlan } from './plan.js';
+import { emulatedLinks, runPlan, type PlannedInterface, type RunHost, type RunPlan, type TopologyPlan } from './plan.js';
 import { claimRun, processStart as readStart, removeState, saveState, type RunState } from './state.js';
 
 export { mustPlan, planTopology, type PlanResult, type TopologyPlan } from './plan.js';
@@ -75,7 +75,7 @@ export async function buildTopology(planned: TopologyPlan, opts: BuildOptions): 
   let plan: RunPlan;
   try {
     plan = runPlan(planned, state.runId);
-    if (plan.needsNetem) await checkNetem();
+    if (plan.needsNetem) await checkNetem(emulatedLinks(planned));
     await applyPlan(plan, state);
   } catch (e) {
     removeState(state.runId);

@@ -141,6 +141,11 @@ function plan(g: Graph, topology: TopologySpec): TopologyPlan {
   return { hosts, segments, subnets: segments.flatMap((s) => s.subnets), needsNetem: segments.some((s) => s.netem !== undefined) };
 }
 
+/** The links that ask for emulation, as an error names them: `a–b (delay 20ms loss 1%)`. */
+export function emulatedLinks(plan: TopologyPlan): string[] {
+  return plan.segments.filter((g) => g.netem !== undefined).map((g) => `${g.members.map((m) => m.host).join('–')} (${g.netem})`);
+}
+
 /** A planned host in one run: its namespace. */
 export interface RunHost {
   name: string;
