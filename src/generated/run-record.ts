@@ -81,7 +81,19 @@ export interface TopologyRecord {
       addresses?: string[];
       mtu?: number;
       peer?: string;
+      /**
+       * `false` when segmentation offload was off on this interface (`offloads: false`): captures show wire-sized packets.
+       */
+      offloads?: boolean;
+      /**
+       * The link emulation on this interface, as `tc netem` arguments (`delay 20ms loss 5%`), when its link sets one.
+       */
+      link?: string;
     }[];
+    /**
+     * The host's firewall as the scenario gives it, one rule a line in the order nftables applies them: `allow tcp/7`, `reject tcp/8081`, `drop udp/5000`, then `policy drop`; `icmp silent` when it sends no ICMP errors.
+     */
+    firewall?: string[];
   }[];
 }
 export interface StepRecord {

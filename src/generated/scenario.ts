@@ -546,6 +546,10 @@ export interface TopologyHost {
    */
   mtu?: number;
   /**
+   * Segmentation offload on this host's interfaces that do not set their own `offloads` (default `true`). `false`: TCP hands each interface segments of one MSS at most, so captures show what a real wire would carry, not 6,000-byte segments; see the interface's `offloads`.
+   */
+  offloads?: boolean;
+  /**
    * Default gateway: a host name (a router on a shared subnet) or an IP address. Routes to all other subnets of the topology are computed anyway.
    */
   gateway?: string;
@@ -597,6 +601,10 @@ export interface TopologyInterface {
    * The named network (from `networks:`) this interface is on (default: found from its addresses).
    */
   network?: string;
+  /**
+   * Segmentation offload on this interface (default `true`, as the kernel sets a veth). `false`: TCP hands the interface segments of one MSS at most (`gso_max_segs 1`), so a capture shows the packets a real wire would carry (a 6,000-byte send over a 1500-byte MTU is 5 segments, not one 6,000-byte one). Receive offload (GRO) is off on wirelab's links either way.
+   */
+  offloads?: boolean;
 }
 /**
  * Filters traffic arriving at this host (not traffic it forwards). Replies to its own connections and loopback traffic always pass.
@@ -670,7 +678,7 @@ export interface ServeStep {
   timeout?: Duration3;
 }
 /**
- * A fixture. Exactly one of `echo`, `http`, `command`, `dns` says what it serves.
+ * A fixture. Exactly one of `echo`, `udpEcho`, `http`, `command`, `dns` says what it serves.
  */
 export interface ServeBody {
   as: Name2;
@@ -681,6 +689,7 @@ export interface ServeBody {
   address?: string;
   port?: Port;
   echo?: EchoFixture;
+  udpEcho?: UdpEchoFixture;
   http?: HttpFixture;
   command?: CommandFixture;
   dns?: DnsFixture;
@@ -701,6 +710,15 @@ export interface EchoFixture {
    * Connections served at once (default 64); more are refused.
    */
   maxClients?: number;
+}
+/**
+ * A UDP echo server: answers each datagram with one datagram holding the same bytes (after `prefix`), so a `udp` step to it (`to: NAME`) sees the boundaries kept. It listens where `address` and `port` say, like the TCP echo.
+ */
+export interface UdpEchoFixture {
+  /**
+   * Text put before each echoed payload (default none), to tell the reply from the request in a capture.
+   */
+  prefix?: string;
 }
 /**
  * A static HTTP/1.1 server for a folder, with directory listings like `python3 -m http.server`.
@@ -814,7 +832,7 @@ export interface UdpStep {
 }
 export interface UdpBody {
   /**
-   * Where the datagram goes: `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:5353`, `[::1]:5353`).
+   * Where the datagram goes: a `udpEcho` fixture by name (`uecho`), `HOST:PORT` with a topology host, or `IP:PORT` (`127.0.0.1:5353`, `[::1]:5353`).
    */
   to: string;
   from?: HostName2;
@@ -826,6 +844,14 @@ export interface UdpBody {
    * The payload in hex, optionally separated by spaces or colons: `de ad be ef`.
    */
   hex?: string;
+  /**
+   * The datagram's size in bytes: `text` or `hex` repeated and cut to this size, or without them the digits `0123456789` repeated. Above the path MTU the datagram leaves in IP fragments.
+   */
+  bytes?: number;
+  /**
+   * How many times `text` or `hex` is repeated in the one datagram.
+   */
+  repeat?: number;
   /**
    * What must come back (default `reply`): the reply datagram's payload exactly, as text (`{ text: pong }`) or hex (`{ hex: "00 01" }`); `reply` (any one datagram); `refused` (ICMP port unreachable: nothing listens); `timeout` (no answer: dropped or ignored).
    */
@@ -840,11 +866,19 @@ export interface UdpBody {
          * The reply datagram's payload, exactly, in hex.
          */
         hex?: string;
+        /**
+         * The reply datagram's payload (as text) must match this JavaScript regular expression (searched anywhere in it).
+         */
+        regex?: string;
+        /**
+         * `regex` ignores case (the `i` flag).
+         */
+        ignoreCase?: boolean;
       };
   within?: Duration6;
 }
 /**
- * Sends data on a connection. Exactly one of `text`, `line`, `hex`.
+ * Sends data on a connection: one of `text`, `line`, `hex`, optionally repeated (`repeat`) or sized (`bytes`), or `bytes` alone.
  */
 export interface SendStep {
   send: SendBody;
@@ -881,6 +915,14 @@ export interface SendBody {
    * Bytes in hex, optionally separated by spaces or colons: `de ad be ef`.
    */
   hex?: string;
+  /**
+   * The payload's size in bytes: `text`, `line` or `hex` repeated and cut to this size, or without them the digits `0123456789` repeated (`bytes: 6000` sends 6,000 bytes).
+   */
+  bytes?: number;
+  /**
+   * How many times the payload (`text`, `line` with its ending, or `hex`) is sent back to back: `text: "0123456789"` with `repeat: 600` sends 6,000 bytes.
+   */
+  repeat?: number;
 }
 /**
  * Waits for data on a connection and checks it. Exactly one of `line`, `text`, `regex`, `bytes`, `eof`.
@@ -917,9 +959,17 @@ export interface ExpectBody {
    */
   regex?: string;
   /**
+   * `regex` ignores case (the `i` flag): `regex: "^hello"` with `ignoreCase: true` matches `HELLO`.
+   */
+  ignoreCase?: boolean;
+  /**
    * The next bytes received, in hex.
    */
   bytes?: string;
+  /**
+   * `text` or `bytes` is expected this many times back to back (what a `send` with `repeat` sent).
+   */
+  repeat?: number;
   /**
    * The peer closes the connection (FIN) with no more data.
    */

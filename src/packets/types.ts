@@ -35,7 +35,15 @@ export interface DecodedPacket extends PacketRow {
   ip?: { version: 4 | 6; src: string; dst: string; ttl: number; proto: number; len: number };
   tcp?: TcpFields;
   udp?: { srcPort: number; dstPort: number; len: number };
-  icmp?: { version: 4 | 6; type: number; code: number; id?: number; seq?: number };
+  icmp?: {
+    version: 4 | 6;
+    type: number;
+    code: number;
+    id?: number;
+    seq?: number;
+    /** Next-hop MTU of "fragmentation needed" / ICMPv6 "packet too big". */
+    mtu?: number;
+  };
   dns?: {
     id: number;
     response: boolean;

@@ -168,6 +168,10 @@ export interface ReportModel {
     wirelab: string;
   };
   topology: { name: string; addresses: string }[] | null;
+  /** One row per interface (the host named on its first): addresses, MTU, what the link is. */
+  topologyTable: TopologyRowView[] | null;
+  /** Hosts with a firewall, their rules in the order nftables applies them. */
+  firewalls: { host: string; rules: string }[] | null;
   sections: SectionView[];
   summary: {
     rows: { number: string; title: string; status: string; checks: string; points: string | null }[];
@@ -226,6 +230,38 @@ export function transcriptText(step: StepRecord): string {
     for (const p of parts) out.push(`${mark[e.dir]} ${who}${p.replace(/\r\n$/, '\\r\\n').replace(/\n$/, '\\n')}`);
   }
   return out.join('\n');
+}
+
+export interface TopologyRowView {
+  /** The host's name on its first interface's row, else empty. */
+  host: string;
+  router: boolean;
+  iface: string;
+  addresses: string;
+  mtu: string;
+  /** The other end (`server:eth0`, `switch`), `offloads off`, link emulation (`delay 20ms`). */
+  link: string;
+}
+
+function topologyRows(t: NonNullable<RunRecord['topology']>): TopologyRowView[] {
+  return t.hosts.flatMap((h) => {
+    const router = h.router === true;
+    if (!h.interfaces?.length) return [{ host: h.name, router, iface: '', addresses: h.addresses.join(', '), mtu: '', link: '' }];
+    return h.interfaces.map((f, i) => ({
+      host: i === 0 ? h.name : '',
+      router: i === 0 && router,
+      iface: f.name,
+      addresses: (f.addresses ?? []).join(', '),
+      mtu: f.mtu === undefined ? '' : String(f.mtu),
+      link: [
+        f.peer === undefined || f.peer === 'none' ? '' : f.peer === 'switch' ? 'to a switch' : `to ${f.peer}`,
+        f.offloads === false ? 'offloads off' : '',
+        f.link ?? '',
+      ]
+        .filter(Boolean)
+        .join(', '),
+    }));
+  });
 }
 
 /** Exec output as a shell session: `$ command`, stdout, stderr, and a note on how it ended. */
@@ -449,6 +485,10 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
       wirelab: record.wirelab,
     },
     topology: record.topology ? record.topology.hosts.map((h) => ({ name: h.name, addresses: h.addresses.join(', ') })) : null,
+    topologyTable: record.topology ? topologyRows(record.topology) : null,
+    firewalls: record.topology
+      ? record.topology.hosts.filter((h) => h.firewall?.length).map((h) => ({ host: h.name, rules: h.firewall!.join(' · ') }))
+      : null,
     sections,
     summary: {
       rows: visible

@@ -2,22 +2,31 @@ import { PreconditionError } from '../errors.js';
 import type { ExpectBody } from '../generated/scenario.js';
 import { durationMs } from '../util/duration.js';
 import type { ReadUntil } from '../net/conn.js';
-import { bytesToHex, hexToBytes, show, transcriptData } from './data.js';
+import { bytesToHex, hexToBytes, shaped, show, transcriptData } from './data.js';
 import { defineStep } from './kind.js';
+
+/** The exact bytes a `text` or `bytes` expectation waits for (`repeat` times). */
+function wanted(b: ExpectBody): Buffer | undefined {
+  if (b.text !== undefined) return shaped(Buffer.from(b.text), undefined, b.repeat);
+  if (b.bytes !== undefined) return shaped(hexToBytes(b.bytes), undefined, b.repeat);
+  return undefined;
+}
 
 function until(b: ExpectBody): ReadUntil {
   if (b.line !== undefined) return { mode: 'line' };
-  if (b.text !== undefined) return { mode: 'bytes', count: Buffer.byteLength(b.text) };
-  if (b.bytes !== undefined) return { mode: 'bytes', count: hexToBytes(b.bytes).length };
-  if (b.regex !== undefined) return { mode: 'regex', source: b.regex };
+  const w = wanted(b);
+  if (w) return { mode: 'bytes', count: w.length };
+  if (b.regex !== undefined) return { mode: 'regex', source: b.regex, ...(b.ignoreCase ? { flags: 'i' } : {}) };
   return { mode: 'eof' };
 }
 
+const times = (b: ExpectBody): string => (b.repeat !== undefined && b.repeat > 1 ? ` ×${b.repeat}` : '');
+
 function expected(b: ExpectBody): string {
   if (b.line !== undefined) return `line ${show(b.line)}`;
-  if (b.text !== undefined) return `text ${show(b.text)}`;
-  if (b.bytes !== undefined) return `bytes ${bytesToHex(hexToBytes(b.bytes))}`;
-  if (b.regex !== undefined) return `data matching /${b.regex}/`;
+  if (b.text !== undefined) return `text ${show(b.text)}${times(b)}`;
+  if (b.bytes !== undefined) return `bytes ${bytesToHex(hexToBytes(b.bytes))}${times(b)}`;
+  if (b.regex !== undefined) return `data matching /${b.regex}/${b.ignoreCase ? 'i' : ''}`;
   return 'end of stream (FIN)';
 }
 
@@ -31,8 +40,8 @@ function describeReceived(data: Buffer, r: { complete: boolean; eof: boolean; ti
 function matches(b: ExpectBody, data: Buffer, complete: boolean): boolean {
   if (!complete) return false;
   if (b.line !== undefined) return data.toString('utf8').replace(/\r?\n$/, '') === b.line;
-  if (b.text !== undefined) return data.toString('utf8') === b.text;
-  if (b.bytes !== undefined) return data.equals(hexToBytes(b.bytes));
+  const w = wanted(b);
+  if (w) return data.equals(w);
   if (b.regex !== undefined) return true;
   return data.length === 0;
 }
@@ -45,6 +54,10 @@ export const expect = defineStep({
   check(b, scope) {
     scope.use('conn', b.conn, ['conn']);
     scope.duration(b.within, ['within']);
+    if (b.ignoreCase !== undefined && b.regex === undefined)
+      scope.error(['ignoreCase'], 'bad-key', '"ignoreCase" applies only to "regex"', true);
+    if (b.repeat !== undefined && b.text === undefined && b.bytes === undefined)
+      scope.error(['repeat'], 'bad-key', '"repeat" applies only to "text" and "bytes"', true);
     if (b.regex !== undefined) {
       try {
         new RegExp(b.regex);

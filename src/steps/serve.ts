@@ -4,8 +4,8 @@ import { durationMs } from '../util/duration.js';
 import { defineStep } from './kind.js';
 import { ptrNames, type ZoneSpec } from '../dns/zone.js';
 
-function fixtureKind(b: ServeBody): 'echo' | 'http' | 'command' | 'dns' {
-  return b.echo ? 'echo' : b.http ? 'http' : b.dns ? 'dns' : 'command';
+function fixtureKind(b: ServeBody): 'echo' | 'udp-echo' | 'http' | 'command' | 'dns' {
+  return b.echo ? 'echo' : b.udpEcho ? 'udp-echo' : b.http ? 'http' : b.dns ? 'dns' : 'command';
 }
 
 function endpoint(address: string, port: number): string {
@@ -49,23 +49,25 @@ export const serve = defineStep({
       'fixtureStart',
       b.echo
         ? { kind: 'echo', address, port, ...b.echo }
-        : b.http
-          ? { kind: 'http', address, port, root: resolve(dir, b.http.root) }
-          : {
-              kind: 'command',
-              address,
-              port,
-              run: b.command!.run,
-              cwd: b.command!.cwd ? resolve(dir, b.command!.cwd) : dir,
-              env: b.command!.env,
-              readyMs: durationMs(b.command!.ready, 10_000),
-              vars: ctx.run.vars,
-            },
+        : b.udpEcho
+          ? { kind: 'udpEcho', address, port, ...b.udpEcho }
+          : b.http
+            ? { kind: 'http', address, port, root: resolve(dir, b.http.root) }
+            : {
+                kind: 'command',
+                address,
+                port,
+                run: b.command!.run,
+                cwd: b.command!.cwd ? resolve(dir, b.command!.cwd) : dir,
+                env: b.command!.env,
+                readyMs: durationMs(b.command!.ready, 10_000),
+                vars: ctx.run.vars,
+              },
     );
     ctx.onTeardown(`fixture ${b.as}`, () => host.call('fixtureStop', { id: started.id }));
     ctx.run.fixtures.set(b.as, { host: hostName, id: started.id, kind, address, port: started.port });
     ctx.run.endpoints.set(b.as, endpoint(address === '0.0.0.0' ? '127.0.0.1' : address, started.port));
     ctx.detail('fixture', { name: b.as, kind, address, port: started.port, ...(started.pid ? { pid: started.pid } : {}) });
-    ctx.transcript({ dir: 'info', text: `${kind} fixture ${b.as} listening on ${address}:${started.port}` });
+    ctx.transcript({ dir: 'info', text: `${kind} fixture ${b.as} listening on ${address}:${started.port}${b.udpEcho ? ' (UDP)' : ''}` });
   },
 });

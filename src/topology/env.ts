@@ -64,25 +64,58 @@ async function doCheck(): Promise<void> {
   }
 }
 
-let netem: Promise<void> | undefined;
+/** The first line of what a failed command wrote to stderr (`Error: Specified qdisc kind is unknown.`). */
+function reason(e: Error & { stderr?: string }): string {
+  return (e.stderr?.trim() || e.message).split('\n')[0];
+}
 
-/** Checks that the kernel has netem (link delay/loss) by trying it in a throwaway namespace. */
-export function checkNetem(): Promise<void> {
+/** What the netem probe found: undefined when netem works, else which stage failed and why. */
+let netem: Promise<{ stage: 'veth' | 'netem'; reason: string } | undefined> | undefined;
+
+/** Tries netem once per process on a veth pair in a throwaway namespace (what a link with delay/loss gets). */
+function probeNetem(): NonNullable<typeof netem> {
   return (netem ??= (async () => {
     const probe = `wl-${randomBytes(3).toString('hex')}-netemprobe`;
     await runCmd('ip', ['netns', 'add', probe]);
     try {
       // a veth pair: building a topology needs veth anyway (many kernels have no `dummy`)
-      await runCmd('ip', ['-n', probe, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);
-      await runCmd('tc', ['-n', probe, 'qdisc', 'add', 'dev', 'd0', 'root', 'netem', 'delay', '1ms']);
-    } catch (e) {
-      throw new EnvironmentError(
-        `links with delay or loss need the kernel's netem qdisc (module sch_netem), which this kernel lacks: ${(e as Error).message.split('\n')[0]}`,
-        'sudo modprobe sch_netem  (or use a kernel built with CONFIG_NET_SCH_NETEM; or remove delay/loss from the links)',
-        'no-netem',
-      );
+      try {
+        await runCmd('ip', ['-n', probe, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);
+      } catch (e) {
+        return { stage: 'veth' as const, reason: reason(e as Error) };
+      }
+      try {
+        await runCmd('tc', ['-n', probe, 'qdisc', 'add', 'dev', 'd0', 'root', 'netem', 'delay', '1ms']);
+      } catch (e) {
+        return { stage: 'netem' as const, reason: reason(e as Error) };
+      }
+      return undefined;
     } finally {
       await runCmd('ip', ['netns', 'del', probe]).catch(() => undefined);
     }
   })());
+}
+
+/**
+ * Checks that the kernel can emulate the links that ask for it (`links`: `a–b (delay 20ms)`),
+ * by trying netem on a veth pair, the link kind those links are. The error names the links,
+ * the stage that failed (the veth pair itself, or the netem qdisc on it) and the kernel's words.
+ */
+export async function checkNetem(links: readonly string[] = []): Promise<void> {
+  const r = await probeNetem();
+  if (!r) return;
+  const one = links.length === 1;
+  const which = links.length ? `the link${one ? '' : 's'} ${links.join(', ')}` : 'links with delay or loss';
+  const needs = one ? 'needs' : 'need';
+  if (r.stage === 'veth')
+    throw new EnvironmentError(
+      `${which} ${needs} a veth pair, and this kernel could not make one (ip link add … type veth: ${r.reason})`,
+      'sudo modprobe veth  (or use a kernel built with CONFIG_VETH)',
+      'missing-link-type',
+    );
+  throw new EnvironmentError(
+    `${which} ${needs} the netem qdisc on ${one ? 'its' : 'their'} veth ends, and this kernel refused it (tc qdisc add … netem: ${r.reason}): the kernel lacks netem (module sch_netem)`,
+    'sudo modprobe sch_netem  (or use a kernel built with CONFIG_NET_SCH_NETEM; or remove delay/loss from the links)',
+    'no-netem',
+  );
 }

@@ -19,6 +19,8 @@ export interface Iface {
   mtu: number;
   /** Where `mtu` was set (interface, host or network), for problems; undefined for the default. */
   mtuPath?: ProblemPath;
+  /** Segmentation offload (GSO/TSO) left on: the interface's `offloads`, else the host's, else true. */
+  offloads: boolean;
   /** Key of the segment (network) it is attached to. */
   segment: string;
   /** Path of the interface in the scenario, for problems. */
@@ -122,7 +124,8 @@ export function buildGraph(topology: TopologySpec, base: ProblemPath, problems: 
             : netMtu !== undefined
               ? [...base, 'networks', segment, 'mtu']
               : undefined;
-      list.push({ host, name: `eth${list.length}`, addresses: cidrs, mtu, mtuPath, segment, path });
+      const offloads = obj.offloads ?? h.offloads ?? true;
+      list.push({ host, name: `eth${list.length}`, addresses: cidrs, mtu, mtuPath, offloads, segment, path });
     });
     ifaces.set(host, list);
     for (const f of list) {

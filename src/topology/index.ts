@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { canonical } from './addr.js';
 import { applyPlan, teardownState } from './apply.js';
 import { checkEnvironment, checkNetem } from './env.js';
-import { runPlan, type PlannedInterface, type RunHost, type RunPlan, type TopologyPlan } from './plan.js';
+import { emulatedLinks, runPlan, type PlannedInterface, type RunHost, type RunPlan, type TopologyPlan } from './plan.js';
 import { claimRun, processStart as readStart, removeState, saveState, type RunState } from './state.js';
 
 export { mustPlan, planTopology, type PlanResult, type TopologyPlan } from './plan.js';
@@ -69,7 +69,8 @@ export interface Topology {
       name: string;
       router: boolean;
       addresses: string[];
-      interfaces: { name: string; addresses: string[]; mtu: number; peer: string }[];
+      interfaces: PlannedInterface[];
+      firewall?: string[];
     }[];
   };
   /** Stops agents, then removes namespaces, resolv.conf dirs and the state file. Never throws. */
@@ -87,7 +88,7 @@ export async function buildTopology(planned: TopologyPlan, opts: BuildOptions): 
   let plan: RunPlan;
   try {
     plan = runPlan(planned, state.runId);
-    if (plan.needsNetem) await checkNetem();
+    if (plan.needsNetem) await checkNetem(emulatedLinks(planned));
     await applyPlan(plan, state);
   } catch (e) {
     removeState(state.runId);
@@ -182,6 +183,7 @@ class BuiltTopology implements Topology {
         router: h.router,
         addresses: h.addresses,
         interfaces: h.interfaces.map((i) => ({ ...i })),
+        ...(h.firewall.length ? { firewall: [...h.firewall] } : {}),
       })),
     };
   }

@@ -1,7 +1,7 @@
 import type { Topology as TopologySpec, TopologyHost } from '../generated/scenario.js';
 import { UsageError } from '../errors.js';
 import { checkGraph, IPV6_MIN_MTU } from './check.js';
-import { nftRuleset } from './firewall.js';
+import { firewallLines, nftRuleset } from './firewall.js';
 import { buildGraph, type Graph, type ProblemPath, type TopologyProblem } from './graph.js';
 import { computeRoutes, type RouteSpec } from './routes.js';
 
@@ -16,6 +16,10 @@ export interface PlannedInterface {
   mtu: number;
   /** `host:ifname` of the other end (a point-to-point link), `switch` on a LAN, `none` for a lone interface. */
   peer: string;
+  /** Present (false) when segmentation offload is off (`offloads: false`). */
+  offloads?: false;
+  /** Link emulation on this end, as `tc netem` arguments, when its link sets delay or loss. */
+  link?: string;
 }
 
 /** A host as planned: what its namespace gets, whatever run builds it. */
@@ -30,6 +34,8 @@ export interface PlannedHost {
   sysctls: Record<string, string>;
   /** Its nftables ruleset (firewall, silent ICMP), if it needs one. */
   nft?: string;
+  /** Its firewall as one line a rule (`reject tcp/8081`, `policy drop`), for the record and reports. */
+  firewall: string[];
   /** Its /etc/resolv.conf, if it has a resolver. */
   resolvConf?: string;
 }
@@ -113,12 +119,18 @@ function plan(g: Graph, topology: TopologySpec): TopologyPlan {
     return {
       name,
       router: h?.forward === true,
-      interfaces: ifaces.map((f) => ({
-        name: f.name,
-        addresses: f.addresses.map((a) => `${a.address}/${a.prefix}`),
-        mtu: f.mtu,
-        peer: peerOf(f.name),
-      })),
+      interfaces: ifaces.map((f) => {
+        const link = segments.find((s) => s.members.some((m) => m.host === name && m.iface === f.name))?.netem;
+        return {
+          name: f.name,
+          addresses: f.addresses.map((a) => `${a.address}/${a.prefix}`),
+          mtu: f.mtu,
+          peer: peerOf(f.name),
+          ...(f.offloads ? {} : { offloads: false as const }),
+          ...(link !== undefined ? { link } : {}),
+        };
+      }),
+      firewall: firewallLines(h?.firewall, h?.icmp === 'silent'),
       addresses: ifaces.flatMap((f) => f.addresses.map((a) => a.address)),
       routes: routes.get(name) ?? [],
       sysctls: { ...sysctls(h?.forward === true), ...icmpSysctls(h?.icmpLimits), ...ifaceSysctls },
@@ -129,6 +141,11 @@ function plan(g: Graph, topology: TopologySpec): TopologyPlan {
   return { hosts, segments, subnets: segments.flatMap((s) => s.subnets), needsNetem: segments.some((s) => s.netem !== undefined) };
 }
 
+/** The links that ask for emulation, as an error names them: `a–b (delay 20ms loss 1%)`. */
+export function emulatedLinks(plan: TopologyPlan): string[] {
+  return plan.segments.filter((g) => g.netem !== undefined).map((g) => `${g.members.map((m) => m.host).join('–')} (${g.netem})`);
+}
+
 /** A planned host in one run: its namespace. */
 export interface RunHost {
   name: string;
@@ -137,6 +154,7 @@ export interface RunHost {
   interfaces: PlannedInterface[];
   addresses: string[];
   routes: RouteSpec[];
+  firewall: string[];
 }
 
 /** What one namespace needs once its links exist: sysctls, then an `ip -batch`, tc, nft, resolv.conf. */
@@ -216,6 +234,8 @@ export function runPlan(plan: TopologyPlan, runId: string): RunPlan {
     const ip = lines(hostLines, h.name);
     ip.push('link set lo up');
     for (const f of h.interfaces) {
+      // one MSS per skb: TCP segments before the interface, as a NIC without TSO/GSO would need
+      if (f.offloads === false) ip.push(`link set ${f.name} gso_max_segs 1`);
       ip.push(`link set ${f.name} up`);
       for (const a of f.addresses) ip.push(`addr add ${a} dev ${f.name}${a.includes(':') ? ' nodad' : ''}`);
     }
@@ -227,6 +247,7 @@ export function runPlan(plan: TopologyPlan, runId: string): RunPlan {
       interfaces: h.interfaces.map((i) => ({ ...i })),
       addresses: [...h.addresses],
       routes: h.routes,
+      firewall: [...h.firewall],
     });
     setups.push({ netns, sysctls: { ...h.sysctls }, ipBatch: ip, nft: h.nft, resolvConf: h.resolvConf, tcBatch: lines(tcLines, h.name) });
   }

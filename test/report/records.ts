@@ -339,8 +339,16 @@ export function syntheticRecord(): RunRecord {
     topology: {
       hosts: [
         { name: 'client', addresses: ['192.0.2.10'] },
-        { name: 'router', router: true, addresses: ['192.0.2.1', '198.51.100.1'] },
-        { name: 'server', addresses: ['192.0.2.20'] },
+        {
+          name: 'router',
+          router: true,
+          addresses: ['192.0.2.1', '198.51.100.1'],
+          interfaces: [
+            { name: 'eth0', addresses: ['192.0.2.1/24'], mtu: 1500, peer: 'switch', offloads: false, link: 'delay 20ms' },
+            { name: 'eth1', addresses: ['198.51.100.1/24'], mtu: 1400, peer: 'none' },
+          ],
+        },
+        { name: 'server', addresses: ['192.0.2.20'], firewall: ['allow tcp/7', 'reject udp/5001', 'drop tcp/8082', 'policy drop'] },
       ],
     },
     steps,

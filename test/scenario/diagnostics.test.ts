@@ -20,7 +20,7 @@ describe('scenario diagnostics', () => {
     ].join('\n');
     expect(lines(text)).toEqual([
       `lab.yaml:5:5: unknown-step unknown step kind "sned" (did you mean "send"?); expected one of: ${KINDS}`,
-      'lab.yaml:6:24: unknown-key unknown key "lne" in "expect" (did you mean "line"?); expected one of: conn, line, text, regex, bytes, eof, within',
+      'lab.yaml:6:24: unknown-key unknown key "lne" in "expect" (did you mean "line"?); expected one of: conn, line, text, regex, ignoreCase, bytes, repeat, eof, within',
     ]);
   });
 

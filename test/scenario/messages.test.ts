@@ -164,6 +164,19 @@ describe('messages that teach (issue 16)', () => {
     // a topology host stands for an address; a service name after `port` is no host
     expect(lines(capture('client > server:7 [SYN]', 'tcp port http and host server'))).toEqual([]);
   });
+
+  it('filter: hex numbers, IPv6 and MAC addresses are not taken for host names', () => {
+    for (const f of [
+      '"ip and ip[6:2] & 0x3fff != 0"',
+      '"ip6 host 2001:db8::1"',
+      '"ether host 02:ab:cd:00:00:01"',
+      '"tcp[13] & 0x12 = 0x12"',
+    ])
+      expect(lines(capture('client > server:7 [SYN]', f)), f).toEqual([]);
+    expect(lines(capture('client > server:7 [SYN]', '"ip and 0x3fff and serer"'))[0]).toMatch(
+      /^lab\.yaml:11:\d+: bad-filter unknown word "serer"/,
+    );
+  });
 });
 
 describe('the means behind the messages', () => {

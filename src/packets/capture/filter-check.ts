@@ -39,7 +39,8 @@ export function checkFilter(filter: string, hosts: Iterable<string> = []): Filte
   let compiled = '';
   let last = 0;
   let previous = '';
-  for (const m of filter.matchAll(/[A-Za-z_][\w.-]*/g)) {
+  // a word with its leading digits and colons, so 0x3fff, 2001:db8::1 and 02:ab:… stay whole
+  for (const m of filter.matchAll(/[\w:]*[A-Za-z_][\w.:-]*/g)) {
     const word = m[0];
     const lower = word.toLowerCase();
     const col = m.index + 1;

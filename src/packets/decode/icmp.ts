@@ -7,6 +7,8 @@ export interface IcmpLayer {
   /** Echo/timestamp/… identifier and sequence (big-endian), when the type carries them. */
   id?: number;
   seq?: number;
+  /** Next-hop MTU of "fragmentation needed" (type 3 code 4, RFC 1191) or ICMPv6 "packet too big". */
+  mtu?: number;
   /** Info text without request/response references. */
   info: string;
   /** 'request' / 'reply' for echo-like messages that tshark pairs. */
@@ -83,6 +85,7 @@ export function decodeIcmp(b: Uint8Array, o: number, end: number, ttl: number): 
   const cs = codeString(type, code);
   if (cs !== undefined) info += ` (${cs})`;
   const layer: IcmpLayer = { version: 4, type, code, info };
+  if (type === 3 && code === 4 && o + 8 <= end) layer.mtu = (b[o + 6] << 8) | b[o + 7];
   if (PAIRED.has(type) && o + 8 <= end) {
     const id = (b[o + 4] << 8) | b[o + 5];
     const seq = (b[o + 6] << 8) | b[o + 7];

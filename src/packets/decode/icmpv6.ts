@@ -56,6 +56,7 @@ export function decodeIcmpv6(b: Uint8Array, o: number, end: number, hlim: number
   const codes = CODES[type];
   if (codes) info += ` (${codes[code] ?? 'Unknown'})`;
   const layer: IcmpLayer = { version: 6, type, code, info };
+  if (type === 2 && o + 8 <= end) layer.mtu = ((b[o + 4] << 24) | (b[o + 5] << 16) | (b[o + 6] << 8) | b[o + 7]) >>> 0;
   if ((type === 128 || type === 129) && o + 8 <= end) {
     const id = (b[o + 4] << 8) | b[o + 5];
     const seq = (b[o + 6] << 8) | b[o + 7];

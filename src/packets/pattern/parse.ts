@@ -8,7 +8,8 @@
  *   endpoint  := ("*" | host | IPv4 | "[" IPv6 "]") [":" (port | "*")]
  *   body      := { protocol | "[" flags "]" | key op value | protocol words }
  *   flags     := FIN SYN RST PSH ACK URG ECE CWR AE, comma separated; a "*" = at least these
- *   key op v  := (len|seq|ack|win|mss|ws|ttl|type|code|id|rcode) (=|!=|<|<=|>|>=) n
+ *   key op v  := (len|seq|ack|win|mss|ws|ttl|type|code|id|rcode|mtu) (=|!=|<|<=|>|>=) n
+ *                mtu: the next-hop MTU of ICMP "fragmentation needed" / ICMPv6 "packet too big"
  *              | (data|info) (=|==|!=) ("text" | /regex/flags)      "=" contains, "==" exact
  *   DNS words := [query|response] [TYPE] [name] [answer…]        ICMP words: echo-request, time-exceeded…
  *
@@ -21,7 +22,7 @@ import { icmpKind, ICMP_WORDS } from './icmp.js';
 import type { Cmp, Condition, Endpoint, NumKey, PacketSpec, PatternError, PatternItem } from './types.js';
 
 const FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'];
-const NUM_KEYS: NumKey[] = ['len', 'seq', 'ack', 'win', 'mss', 'ws', 'ttl', 'type', 'code', 'id', 'rcode'];
+const NUM_KEYS: NumKey[] = ['len', 'seq', 'ack', 'win', 'mss', 'ws', 'ttl', 'type', 'code', 'id', 'rcode', 'mtu'];
 const PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'dns', 'arp', 'http'];
 const DNS_TYPES = ['A', 'AAAA', 'PTR', 'CNAME', 'MX', 'NS', 'TXT', 'SOA', 'SRV', 'ANY', 'HTTPS'];
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;

@@ -88,6 +88,8 @@ export function numField(p: DecodedPacket, key: string): number | undefined {
       return p.icmp?.id ?? p.dns?.id;
     case 'rcode':
       return p.dns?.rcode;
+    case 'mtu':
+      return p.icmp?.mtu;
     default:
       return undefined;
   }

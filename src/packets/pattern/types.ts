@@ -26,7 +26,7 @@ export interface Endpoint {
   col: number;
 }
 
-export type NumKey = 'len' | 'seq' | 'ack' | 'win' | 'mss' | 'ws' | 'ttl' | 'type' | 'code' | 'id' | 'rcode';
+export type NumKey = 'len' | 'seq' | 'ack' | 'win' | 'mss' | 'ws' | 'ttl' | 'type' | 'code' | 'id' | 'rcode' | 'mtu';
 export type Cmp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
 export type Condition =

@@ -196,6 +196,7 @@ export class Summarizer {
           p.icmp.id = ic.id;
           p.icmp.seq = ic.seq;
         }
+        if (ic.mtu !== undefined) p.icmp.mtu = ic.mtu;
         p.info = ic.info + this.icmp.note(p.no, ip, ic);
         return;
       }
