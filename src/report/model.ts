@@ -9,6 +9,7 @@ import { formatCounters, packetsLost } from '../packets/capture/counters.js';
 import { resolveView, scanView, tracerouteView, type ResolveView, type ScanView, type TracerouteView } from './probe-view.js';
 import { pointsNote } from '../interpreter/earned.js';
 import { fmtMs } from '../util/format-ms.js';
+import { hostNames, ladderDrawing, topologyDrawing, type Rendered } from './draw/index.js';
 
 export interface CheckView {
   title: string;
@@ -17,6 +18,22 @@ export interface CheckView {
   passed: boolean;
   result: string; // "pass" | "FAIL"
   detail: string | null;
+}
+/**
+ * A drawing for the templates: `{{mdimage x}}` links its SVG file (`file`, relative to the report,
+ * written beside it), `{{texdrawing x}}` inserts its TikZ. Both strings are made by the drawing's
+ * emitters, which escape every label; templates never see raw markup otherwise.
+ */
+export interface DrawingView {
+  /** Marks the value as a drawing for the helpers. */
+  drawing: true;
+  name: string;
+  /** Where the Markdown report's image lives, relative to the report: `drawings/NAME.svg`. */
+  file: string;
+  /** What it shows (the image's alt text). */
+  alt: string;
+  svg: string;
+  tikz: string;
 }
 export interface ListingView {
   number: number;
@@ -43,6 +60,8 @@ export interface PacketFigure {
   engine: string | null;
   /** Why there are no counters (the `cap` engine gives none), or null. */
   countersNote: string | null;
+  /** The capture as a ladder diagram (long captures folded). */
+  ladder: DrawingView;
 }
 /** One connection as the client's terminal shows it (like an `ncat` session). */
 export interface SessionView {
@@ -150,6 +169,8 @@ export interface ReportModel {
     wirelab: string;
   };
   topology: { name: string; addresses: string }[] | null;
+  /** The lab network drawn from the record's topology, or null without one. */
+  topologyDrawing: DrawingView | null;
   sections: SectionView[];
   summary: {
     rows: { number: string; title: string; status: string; checks: string; points: string | null }[];
@@ -264,6 +285,17 @@ function packetRow(p: PacketRow) {
 
 /** Numbers figures, tables and listings in document order. */
 class Numbering {
+  /** Names of drawings handed out, so two captures of one name get two files. */
+  private drawingNames = new Set<string>();
+  /** Address → host name (the topology's), for ladders' lifelines. */
+  names = new Map<string, string>();
+  drawing(name: string, alt: string, r: Rendered): DrawingView {
+    const base = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'drawing';
+    let unique = base;
+    for (let i = 2; this.drawingNames.has(unique); i++) unique = `${base}-${i}`;
+    this.drawingNames.add(unique);
+    return { drawing: true, name: unique, file: `drawings/${unique}.svg`, alt, svg: r.svg, tikz: r.tikz };
+  }
   figures: { number: number; caption: string }[] = [];
   tables: { number: number; caption: string }[] = [];
   listings: { number: number; caption: string }[] = [];
@@ -320,6 +352,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
           !s.capture.counters && s.capture.engine === 'cap'
             ? 'No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.'
             : null,
+        ladder: ladderView(s.capture, n),
       }
     : null;
   const probes = probeViews(s, n);
@@ -349,6 +382,13 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
     sessions: sessionsOf(subtree([s], opts.instructor ?? false)),
     children,
   };
+}
+
+/** A capture's ladder diagram, named for the capture. */
+function ladderView(c: NonNullable<StepRecord['capture']>, n: Numbering): DrawingView {
+  const name = c.file.replace(/^.*\//, '').replace(/\.(pcapng|pcap)$/, '');
+  const alt = `Ladder diagram of ${c.file}: ${c.packets.length} packets`;
+  return n.drawing(`ladder-${name}`, alt, ladderDrawing(c.packets, { names: n.names, title: alt }));
 }
 
 /** The step's probe result (by its kind) as a listing of the CLI's output and a table. */
@@ -386,6 +426,9 @@ function flatten(steps: StepRecord[], prefix = ''): { step: StepRecord; number: 
 /** Builds the report view model of a run record. */
 export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportModel {
   const n = new Numbering();
+  n.names = hostNames(record);
+  const topo = topologyDrawing(record);
+  const topologyView = topo ? n.drawing('topology', `The lab network: ${record.topology!.hosts.length} hosts`, topo) : null;
   const instructor = opts.instructor ?? false;
   const visibleTop = record.steps.map((s, i) => ({ s, i })).filter(({ s }) => instructor || !s.hidden);
   const sections = visibleTop.map(({ s, i }) => sectionView(s, String(i + 1), 1, n, opts));
@@ -416,6 +459,7 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
       wirelab: record.wirelab,
     },
     topology: record.topology ? record.topology.hosts.map((h) => ({ name: h.name, addresses: h.addresses.join(', ') })) : null,
+    topologyDrawing: topologyView,
     sections,
     summary: {
       rows: visible
