@@ -36,7 +36,7 @@ export function textWidth(text: string, style: TextStyle): number {
 }
 
 /** Labels longer than this many characters are cut with "…" (a hostile 10,000-character name stays one line). */
-export const MAX_LABEL = 60;
+export const MAX_LABEL = 64;
 
 /** A label cut to `max` characters (code points), ending in "…" when cut. */
 export function clip(text: string, max = MAX_LABEL): string {

@@ -74,16 +74,25 @@ function sideNotes(h: Host): { text: string; warn: boolean }[] {
   return out;
 }
 
-/** BFS distances from `start` over `adj`, in a deterministic order. */
-function bfs(start: string, adj: Map<string, string[]>): Map<string, number> {
+/**
+ * Distances from `start` in half ranks: a cable is 2 (one rank), a host to a LAN 1, so a LAN's bar
+ * sits in the gap between its members' ranks and never on a row of boxes. Deterministic order.
+ */
+function distances(start: string, adj: Map<string, string[]>): Map<string, number> {
+  const step = (a: string, b: string) => (a.startsWith('n:') || b.startsWith('n:') ? 1 : 2);
   const dist = new Map([[start, 0]]);
   const queue = [start];
-  for (let i = 0; i < queue.length; i++)
-    for (const v of adj.get(queue[i]) ?? [])
-      if (!dist.has(v)) {
-        dist.set(v, dist.get(queue[i])! + 1);
-        queue.push(v);
+  while (queue.length) {
+    queue.sort((a, b) => dist.get(a)! - dist.get(b)!);
+    const u = queue.shift()!;
+    for (const v of adj.get(u) ?? []) {
+      const d = dist.get(u)! + step(u, v);
+      if (d < (dist.get(v) ?? Infinity)) {
+        if (!dist.has(v)) queue.push(v);
+        dist.set(v, d);
       }
+    }
+  }
   return dist;
 }
 const farthest = (dist: Map<string, number>) => [...dist].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
@@ -122,23 +131,23 @@ export function layoutTopology(t: TopologyRecord, title = 'The lab network'): Dr
   for (const id of vertices.keys()) {
     if (done.has(id)) continue;
     // the two ends of a longest shortest path; start at the one that comes first in the record
-    const a = farthest(bfs(id, adj));
-    const b = farthest(bfs(a, adj));
+    const a = farthest(distances(id, adj));
+    const b = farthest(distances(a, adj));
     const keys = [...vertices.keys()];
     const start = keys.indexOf(b) < keys.indexOf(a) ? b : a;
-    const dist = bfs(start, adj);
+    const dist = distances(start, adj);
     for (const [v, d] of dist) {
       vertices.get(v)!.rank = base + d;
       done.add(v);
     }
-    base += Math.max(...dist.values()) + 1;
+    base += Math.max(...dist.values()) + 2;
   }
 
   // order within ranks: by the mean position of neighbours in the rank above (one sweep down)
   const ranks: Vertex[][] = [];
   for (const v of vertices.values()) (ranks[v.rank] ??= []).push(v);
   const order = new Map<string, number>();
-  const width = (v: Vertex) => (v.host ? Math.max(56, textWidth(v.host.name, 'name') + 16) : 40);
+  const width = (v: Vertex) => (v.host ? Math.max(56, textWidth(clip(v.host.name, 40), 'name') + 16) : 40);
   const labelRoom = Math.max(0, ...edges.flatMap((e) => e.net.members.map((m) => textWidth(endLabel(t, m.host, m.iface, m.mtu), 'label'))));
   const pitch = Math.max(...[...vertices.values()].map(width)) / 2 + labelRoom + COL_GAP;
   for (const rank of ranks.filter(Boolean)) {
@@ -152,7 +161,7 @@ export function layoutTopology(t: TopologyRecord, title = 'The lab network'): Dr
       order.set(v.id, v.x);
     });
   }
-  const yOf = (v: Vertex) => v.rank * (BOX_H + RANK_GAP);
+  const yOf = (v: Vertex) => (v.rank / 2) * (BOX_H + RANK_GAP);
 
   const shapes: Shape[] = [];
   // LAN bars span their members
@@ -162,38 +171,75 @@ export function layoutTopology(t: TopologyRecord, title = 'The lab network'): Dr
     const xs = (adj.get(v.id) ?? []).map((u) => vertices.get(u)!.x);
     lanSpan.set(v.id, { x0: Math.min(...xs, v.x) - 20, x1: Math.max(...xs, v.x) + 20 });
   }
+  // where each link leaves a box: spread along its bottom (or top) edge in the order of the other
+  // ends, the label on the outer side of the line (left of a line left of centre, else right)
+  const ports = new Map<string, { x: number; side: 1 | -1 }>();
+  for (const v of vertices.values()) {
+    if (!v.host) continue;
+    for (const down of [true, false]) {
+      const others = edges
+        .flatMap((e) => (e.a === v.id ? [e.b] : e.b === v.id ? [e.a] : []))
+        .map((o) => vertices.get(o)!)
+        .filter((o) => (down ? o.rank > v.rank : o.rank < v.rank))
+        .sort((a, b) => a.x - b.x);
+      const w = width(v);
+      const gap = Math.min(16, (w - 12) / Math.max(1, others.length - 1));
+      others.forEach((o, i) => {
+        const off = others.length === 1 ? 0 : (i - (others.length - 1) / 2) * gap;
+        ports.set(`${v.id}>${o.id}`, { x: v.x + off, side: off < 0 ? -1 : 1 });
+      });
+    }
+  }
+  const port = (v: Vertex, o: Vertex) => ports.get(`${v.id}>${o.id}`) ?? { x: v.x, side: 1 as const };
+  const label = (x: number, y: number, side: 1 | -1, text: string): Shape => ({
+    kind: 'text',
+    x: x + 4 * side,
+    y,
+    text,
+    anchor: side > 0 ? 'start' : 'end',
+    style: 'label',
+  });
   for (const e of edges) {
     const a = vertices.get(e.a)!;
     const b = vertices.get(e.b)!;
     if (a.lan) {
-      // a host's drop to the bar, straight down or up at the host's x
+      // a host's drop to the bar, straight down or up from its port
       const span = lanSpan.get(a.id)!;
-      const x = Math.min(Math.max(b.x, span.x0), span.x1);
+      const pt = port(b, a);
+      const x = Math.min(Math.max(pt.x, span.x0), span.x1);
       const barY = yOf(a) + BOX_H / 2;
       const hostY = b.rank < a.rank ? yOf(b) + BOX_H : yOf(b);
       const barEdge = b.rank < a.rank ? barY - LAN_H / 2 : barY + LAN_H / 2;
       shapes.push({ kind: 'line', x1: x, y1: hostY, x2: x, y2: barEdge, style: 'link' });
       const m = e.net.members.find((mm) => `h:${mm.host}` === b.id)!;
-      const ly = b.rank < a.rank ? hostY + 7 : hostY - 7;
-      shapes.push({ kind: 'text', x: x + 4, y: ly, text: endLabel(t, m.host, m.iface, m.mtu), anchor: 'start', style: 'label' });
+      const ly = b.rank < a.rank ? hostY + 6 : hostY - 6;
+      shapes.push(label(x, ly, pt.side, endLabel(t, m.host, m.iface, m.mtu)));
       continue;
     }
     const [up, down] = a.rank <= b.rank ? [a, b] : [b, a];
-    const same = up.rank === down.rank;
-    const p1 = { x: up.x, y: same ? yOf(up) + BOX_H / 2 : yOf(up) + BOX_H };
-    const p2 = { x: down.x, y: same ? yOf(down) + BOX_H / 2 : yOf(down) };
-    shapes.push({ kind: 'line', x1: p1.x, y1: p1.y, x2: p2.x, y2: p2.y, style: 'link' });
     const mu = e.net.members.find((m) => `h:${m.host}` === up.id)!;
     const md = e.net.members.find((m) => m !== mu)!;
-    const at = (p: { x: number; y: number }, q: { x: number; y: number }, f: number) => ({
-      x: p.x + (q.x - p.x) * f,
-      y: p.y + (q.y - p.y) * f,
-    });
-    const l1 = same ? at(p1, p2, 0.3) : at(p1, p2, 7 / RANK_GAP);
-    const l2 = same ? at(p1, p2, 0.7) : at(p1, p2, 1 - 7 / RANK_GAP);
-    const dy = same ? -6 : 0;
-    shapes.push({ kind: 'text', x: l1.x + 4, y: l1.y + dy, text: endLabel(t, mu.host, mu.iface, mu.mtu), anchor: 'start', style: 'label' });
-    shapes.push({ kind: 'text', x: l2.x + 4, y: l2.y - dy, text: endLabel(t, md.host, md.iface, md.mtu), anchor: 'start', style: 'label' });
+    if (up.rank === down.rank) {
+      // side by side: a horizontal line between the boxes, a label over each end
+      const [l, r] = up.x <= down.x ? [up, down] : [down, up];
+      const y = yOf(l) + BOX_H / 2;
+      const x1 = l.x + width(l) / 2;
+      const x2 = r.x - width(r) / 2;
+      shapes.push({ kind: 'line', x1, y1: y, x2, y2: y, style: 'link' });
+      const ml = l === up ? mu : md;
+      const mr = l === up ? md : mu;
+      shapes.push({ kind: 'text', x: x1 + 3, y: y - 6, text: endLabel(t, ml.host, ml.iface, ml.mtu), anchor: 'start', style: 'label' });
+      shapes.push({ kind: 'text', x: x2 - 3, y: y + 6, text: endLabel(t, mr.host, mr.iface, mr.mtu), anchor: 'end', style: 'label' });
+      continue;
+    }
+    const pu = port(up, down);
+    const pd = port(down, up);
+    const p1 = { x: pu.x, y: yOf(up) + BOX_H };
+    const p2 = { x: pd.x, y: yOf(down) };
+    shapes.push({ kind: 'line', x1: p1.x, y1: p1.y, x2: p2.x, y2: p2.y, style: 'link' });
+    const f = 7 / (p2.y - p1.y);
+    shapes.push(label(p1.x + (p2.x - p1.x) * f, p1.y + 7, pu.side, endLabel(t, mu.host, mu.iface, mu.mtu)));
+    shapes.push(label(p2.x - (p2.x - p1.x) * f, p2.y - 7, pd.side, endLabel(t, md.host, md.iface, md.mtu)));
   }
   for (const v of vertices.values()) {
     const y = yOf(v);
