@@ -52,7 +52,7 @@ export function toTikz(d: Drawing): string {
       // no break points: a label is one line, already clipped by the layout
       const text = texEscape(s.text, { breakLongTokens: 0 });
       out.push(
-        `\\node[anchor=${ANCHOR[s.anchor]},text=${rgb(t.color)},font=\\ttfamily${t.font}\\fontsize{${size}}{${n(size * 1.2)}}\\selectfont] at (${n(s.x)},${n(s.y)}) {${text}};`,
+        `\\node[anchor=${ANCHOR[s.anchor]},text=${rgb(t.color)},font=\\ttfamily\\frenchspacing${t.font}\\fontsize{${size}}{${n(size * 1.2)}}\\selectfont] at (${n(s.x)},${n(s.y)}) {${text}};`,
       );
     }
   }
