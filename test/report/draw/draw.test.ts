@@ -196,7 +196,7 @@ describe('hostile labels', () => {
       expect(xmlProblems(svg)).toEqual([]);
       expect(svg).not.toContain('<b>');
       expect(svg).toContain('&amp; ~ _ ^ \\ { } [ ] &lt; &gt; | &apos; &quot;');
-       
+
       expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
       for (const t of texts(d)) expect([...t.text].length).toBeLessThanOrEqual(MAX_LABEL);
     }
