@@ -101,8 +101,8 @@ export function layoutLadder(packets: readonly PacketRow[], opts: LadderOptions 
     if (i < rows.length && bandOf(rows[i]) === prev) continue;
     if (prev !== 'fold' && prev !== undefined && !(prev === 'other' && phase.every((x) => x === 'other'))) {
       const y0 = top + runStart * ROW;
-      shapes.push({ kind: 'box', x: 0, y: y0, w: comment + 84, h: (i - runStart) * ROW, style: prev as BoxStyle });
-      shapes.push({ kind: 'text', x: comment + 80, y: y0 + 7, text: prev, anchor: 'end', style: 'band' });
+      shapes.push({ kind: 'box', x: 0, y: y0, w: comment + 122, h: (i - runStart) * ROW, style: prev as BoxStyle });
+      shapes.push({ kind: 'text', x: comment + 118, y: y0 + 7, text: prev, anchor: 'end', style: 'band' });
     }
     runStart = i;
   }
