@@ -44,12 +44,16 @@ export function xmlEscape(text: string): string {
 
 const n = (v: number) => String(Math.round(v * 100) / 100);
 
-/** The drawing as a standalone SVG document (UTF-8, no external references). */
-export function toSvg(d: Drawing): string {
+/**
+ * The drawing as a standalone SVG document (UTF-8, no external references). `id` prefixes the ids
+ * it defines (its arrow head), so several drawings inlined in one HTML page keep their ids unique.
+ */
+export function toSvg(d: Drawing, opts: { id?: string } = {}): string {
+  const arrow = `${(opts.id ?? 'wl').replace(/[^A-Za-z0-9_-]/g, '_')}-arrow`;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${n(d.width)}pt" height="${n(d.height)}pt" viewBox="0 0 ${n(d.width)} ${n(d.height)}" role="img" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace">`,
     `<title>${xmlEscape(d.title)}</title>`,
-    '<defs><marker id="wl-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222222"/></marker></defs>',
+    `<defs><marker id="${arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#222222"/></marker></defs>`,
     `<rect x="0" y="0" width="${n(d.width)}" height="${n(d.height)}" fill="#ffffff"/>`,
   ];
   for (const s of d.shapes) {
@@ -61,7 +65,7 @@ export function toSvg(d: Drawing): string {
     } else if (s.kind === 'line') {
       const l = LINE[s.style];
       out.push(
-        `<line x1="${n(s.x1)}" y1="${n(s.y1)}" x2="${n(s.x2)}" y2="${n(s.y2)}" stroke="${l.stroke}" stroke-width="${l.width}"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}${l.arrow ? ' marker-end="url(#wl-arrow)"' : ''}/>`,
+        `<line x1="${n(s.x1)}" y1="${n(s.y1)}" x2="${n(s.x2)}" y2="${n(s.y2)}" stroke="${l.stroke}" stroke-width="${l.width}"${l.dash ? ` stroke-dasharray="${l.dash}"` : ''}${l.arrow ? ` marker-end="url(#${arrow})"` : ''}/>`,
       );
     } else {
       const t = TEXT[s.style];

@@ -71,6 +71,14 @@ describe('topology drawing', () => {
     golden('small-topology.tex', r.tikz);
   });
 
+  it('inline SVGs can get their own ids (one HTML page, several drawings)', () => {
+    const d = layoutLadder(handshake);
+    const svg = toSvg(d, { id: 'fig-2' });
+    expect(svg).toContain('<marker id="fig-2-arrow"');
+    expect(svg.match(/marker-end="url\(#fig-2-arrow\)"/g)).toHaveLength(9);
+    expect(toSvg(d)).toContain('<marker id="wl-arrow"');
+  });
+
   it('a chain of ten routers reads as a chain: one column, client at the top, each hop one rank further down', () => {
     const d = layoutTopology(chainTopology(10));
     const names = texts(d, 'name');
