@@ -65,7 +65,7 @@ export interface RunInfo {
   };
 }
 /**
- * The topology as built: each host with its interfaces and addresses.
+ * The topology as built: each host with its interfaces, addresses, firewall and ICMP setting, and the networks (cables and LANs) that join them.
  */
 export interface TopologyRecord {
   /**
@@ -91,9 +91,33 @@ export interface TopologyRecord {
       link?: string;
     }[];
     /**
-     * The host's firewall as the scenario gives it, one rule a line in the order nftables applies them: `allow tcp/7`, `reject tcp/8081`, `drop udp/5000`, then `policy drop`; `icmp silent` when it sends no ICMP errors.
+     * The host's firewall as the scenario set it (filters traffic arriving at the host): the policy for unmatched traffic and the rules.
      */
-    firewall?: string[];
+    firewall?: {
+      policy: 'accept' | 'drop' | 'reject';
+      allow?: string[];
+      drop?: string[];
+      reject?: string[];
+    };
+    /**
+     * `silent`: the host sends no ICMP errors (traceroute shows `* * *` for it). Absent means `normal`.
+     */
+    icmp?: 'normal' | 'silent';
+  }[];
+  /**
+   * The networks of the topology: two members are a cable (veth pair), three or more a LAN (a bridge), one a lone interface.
+   */
+  networks?: {
+    /**
+     * The named network, or the subnet of its first address.
+     */
+    name: string;
+    subnets: string[];
+    members: {
+      host: string;
+      iface: string;
+      mtu?: number;
+    }[];
   }[];
 }
 export interface StepRecord {
@@ -294,6 +318,33 @@ export interface PacketRow {
    * Wireshark's Info column, character for character.
    */
   info: string;
+  /**
+   * The TCP header's fields as Wireshark shows them (relative seq/ack), when the frame is TCP: what ladder diagrams draw when the Info column shows an application protocol instead.
+   */
+  tcp?: {
+    srcPort: number;
+    dstPort: number;
+    /**
+     * Wireshark's names in Wireshark's order: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, AE.
+     */
+    flags: string[];
+    /**
+     * Relative sequence number.
+     */
+    seq: number;
+    /**
+     * Relative acknowledgement number; absent without the ACK flag.
+     */
+    ack?: number;
+    /**
+     * Payload length.
+     */
+    len: number;
+    /**
+     * Wireshark's analysis labels without brackets (`TCP Retransmission`), if any.
+     */
+    analysis?: string[];
+  };
 }
 /**
  * A port scan (TCP connect, SYN or UDP) as `wirelab scan` returns it (src/probes/scan-types.ts).

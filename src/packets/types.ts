@@ -26,7 +26,7 @@ export interface TcpFields {
 }
 
 /** A decoded frame: its packet-list row (the run record's `PacketRow`) and its fields. */
-export interface DecodedPacket extends PacketRow {
+export interface DecodedPacket extends Omit<PacketRow, 'tcp'> {
   /** Decimals tshark prints for Time in its text line, 6 (µs files) or 9 (ns). */
   timeDigits?: number;
   /** Absolute capture time, seconds since the epoch. */

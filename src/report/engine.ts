@@ -14,6 +14,7 @@ import { mdCell, mdCellCode, mdCode, mdEscape, mdFence } from './escape-md.js';
 import { texEscape, texVerbatim } from './escape-tex.js';
 import { htmlEscape } from './escape-html.js';
 import { assertLintClean } from './lint.js';
+import type { DrawingView } from './model.js';
 import { htmlProse, mdProse, texProse } from './prose.js';
 
 export type TextFormat = 'md' | 'tex' | 'html';
@@ -24,11 +25,13 @@ const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unkno
     tex: (v, options) => texEscape(v, breakOption(options)),
     texverb: (v) => texVerbatim(v),
     texprose: (v) => texProse(v),
+    texdrawing: (v) => texDrawing(v),
   },
   html: {
     // text and quoted attribute values alike (`<p title="{{html x}}">{{html x}}</p>`)
     html: (v) => htmlEscape(v),
     htmlprose: (v) => htmlProse(v),
+    htmldrawing: (v) => drawingOf(v, 'htmldrawing').svg,
   },
   md: {
     md: (v) => mdEscape(v),
@@ -38,8 +41,32 @@ const HELPERS: Record<TextFormat, Record<string, (value: unknown, ...rest: unkno
     mdfence: (v) => mdFence(v),
     mdverb: (v, options) => mdVerbatim(v, options),
     mdprose: (v) => mdProse(v),
+    mdimage: (v) => mdImage(v),
   },
 };
+
+/**
+ * The value of `{{texdrawing x}}` / `{{mdimage x}}` / `{{htmldrawing x}}` (the SVG inline, its labels
+ * escaped by the emitter, its marker ids unique in the page): a DrawingView of the model, nothing else.
+ */
+function drawingOf(v: unknown, helper: string): DrawingView {
+  if (!v || typeof v !== 'object' || (v as { drawing?: unknown }).drawing !== true)
+    throw new UsageError(`{{${helper} x}} needs a drawing of the report model (a capture's ladder, topologyDrawing)`, 'template');
+  return v as DrawingView;
+}
+
+/** `{{texdrawing x}}`: the drawing's TikZ, shrunk to the line width and 3/4 of the page's height when larger (never enlarged). */
+function texDrawing(v: unknown): string {
+  const d = drawingOf(v, 'texdrawing');
+  const fitWidth = `\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%\n${d.tikz}}`;
+  return `\\resizebox{!}{\\ifdim\\totalheight>0.75\\textheight 0.75\\textheight\\else\\totalheight\\fi}{%\n${fitWidth}}`;
+}
+
+/** `{{mdimage x}}`: an image of the drawing's SVG file, which the report writes beside itself. */
+function mdImage(v: unknown): string {
+  const d = drawingOf(v, 'mdimage');
+  return `![${mdEscape(d.alt)}](${d.file})`;
+}
 
 /** Names of the escaping helpers a template of this format may use. */
 export function helperNames(format: TextFormat): string[] {

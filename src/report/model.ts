@@ -11,6 +11,7 @@ import { pointsNote } from '../interpreter/earned.js';
 import { fmtMs } from '../util/format-ms.js';
 import type { PacketDetails } from '../packets/details/details.js';
 import { lineDiff, type DiffLine } from './diff.js';
+import { hostNames, ladderDrawing, toSvg, topologyDrawing, type Rendered } from './draw/index.js';
 
 export interface CheckView {
   title: string;
@@ -21,6 +22,22 @@ export interface CheckView {
   detail: string | null;
   /** A failed check's expected and actual text as a line diff (`-` expected, `+` actual), or null. */
   diff: DiffLine[] | null;
+}
+/**
+ * A drawing for the templates: `{{mdimage x}}` links its SVG file (`file`, relative to the report,
+ * written beside it), `{{texdrawing x}}` inserts its TikZ. Both strings are made by the drawing's
+ * emitters, which escape every label; templates never see raw markup otherwise.
+ */
+export interface DrawingView {
+  /** Marks the value as a drawing for the helpers. */
+  drawing: true;
+  name: string;
+  /** Where the Markdown report's image lives, relative to the report: `drawings/NAME.svg`. */
+  file: string;
+  /** What it shows (the image's alt text). */
+  alt: string;
+  svg: string;
+  tikz: string;
 }
 export interface ListingView {
   number: number;
@@ -47,6 +64,8 @@ export interface PacketFigure {
   engine: string | null;
   /** Why there are no counters (the `cap` engine gives none), or null. */
   countersNote: string | null;
+  /** The capture as a ladder diagram (long captures folded). */
+  ladder: DrawingView;
 }
 export interface PacketRowView {
   no: number;
@@ -172,6 +191,8 @@ export interface ReportModel {
   topologyTable: TopologyRowView[] | null;
   /** Hosts with a firewall, their rules in the order nftables applies them. */
   firewalls: { host: string; rules: string }[] | null;
+  /** The lab network drawn from the record's topology, or null without one. */
+  topologyDrawing: DrawingView | null;
   sections: SectionView[];
   summary: {
     rows: { number: string; title: string; status: string; checks: string; points: string | null }[];
@@ -328,6 +349,18 @@ function packetRow(p: PacketRow): PacketRowView {
 
 /** Numbers figures, tables and listings in document order. */
 class Numbering {
+  /** Names of drawings handed out, so two captures of one name get two files. */
+  private drawingNames = new Set<string>();
+  /** Address → host name (the topology's), for ladders' lifelines. */
+  names = new Map<string, string>();
+  drawing(name: string, alt: string, r: Rendered): DrawingView {
+    const base = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'drawing';
+    let unique = base;
+    for (let i = 2; this.drawingNames.has(unique); i++) unique = `${base}-${i}`;
+    this.drawingNames.add(unique);
+    // the SVG's marker ids carry the drawing's unique name: an HTML page inlines several
+    return { drawing: true, name: unique, file: `drawings/${unique}.svg`, alt, svg: toSvg(r.drawing, { id: unique }), tikz: r.tikz };
+  }
   figures: { number: number; caption: string }[] = [];
   tables: { number: number; caption: string }[] = [];
   listings: { number: number; caption: string }[] = [];
@@ -384,6 +417,7 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
           !s.capture.counters && s.capture.engine === 'cap'
             ? 'No libpcap counters: the capture ran on the fallback engine (cap), which gives none, so lost packets cannot be ruled out.'
             : null,
+        ladder: ladderView(s.capture, n),
       }
     : null;
   const probes = probeViews(s, n, opts);
@@ -413,6 +447,13 @@ function sectionView(s: StepRecord, number: string, depth: number, n: Numbering,
     sessions: sessionsOf(subtree([s], opts.instructor ?? false)),
     children,
   };
+}
+
+/** A capture's ladder diagram, named for the capture. */
+function ladderView(c: NonNullable<StepRecord['capture']>, n: Numbering): DrawingView {
+  const name = c.file.replace(/^.*\//, '').replace(/\.(pcapng|pcap)$/, '');
+  const alt = `Ladder diagram of ${c.file}: ${c.packets.length} packets`;
+  return n.drawing(`ladder-${name}`, alt, ladderDrawing(c.packets, { names: n.names, title: alt }));
 }
 
 /** The step's probe result (by its kind) as a listing of the CLI's output and a table. */
@@ -451,9 +492,28 @@ function flatten(steps: StepRecord[], prefix = ''): { step: StepRecord; number: 
   });
 }
 
+/**
+ * A host's firewall as the report lists it, one rule a line in the order nftables applies them
+ * (allow, reject, drop, then the policy); `icmp silent` when it sends no ICMP errors. Empty: none.
+ */
+function firewallRules(h: NonNullable<RunRecord['topology']>['hosts'][number]): string[] {
+  const fw = h.firewall;
+  const out = [
+    ...(fw?.allow ?? []).map((r) => `allow ${r}`),
+    ...(fw?.reject ?? []).map((r) => `reject ${r}`),
+    ...(fw?.drop ?? []).map((r) => `drop ${r}`),
+  ];
+  if (fw && fw.policy !== 'accept') out.push(`policy ${fw.policy}`);
+  if (h.icmp === 'silent') out.push('icmp silent');
+  return out;
+}
+
 /** Builds the report view model of a run record. */
 export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportModel {
   const n = new Numbering();
+  n.names = hostNames(record);
+  const topo = topologyDrawing(record);
+  const topologyView = topo ? n.drawing('topology', `The lab network: ${record.topology!.hosts.length} hosts`, topo) : null;
   const instructor = opts.instructor ?? false;
   const visibleTop = record.steps.map((s, i) => ({ s, i })).filter(({ s }) => instructor || !s.hidden);
   const all = flatten(record.steps);
@@ -487,8 +547,12 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
     topology: record.topology ? record.topology.hosts.map((h) => ({ name: h.name, addresses: h.addresses.join(', ') })) : null,
     topologyTable: record.topology ? topologyRows(record.topology) : null,
     firewalls: record.topology
-      ? record.topology.hosts.filter((h) => h.firewall?.length).map((h) => ({ host: h.name, rules: h.firewall!.join(' · ') }))
+      ? record.topology.hosts.flatMap((h) => {
+          const rules = firewallRules(h);
+          return rules.length ? [{ host: h.name, rules: rules.join(' · ') }] : [];
+        })
       : null,
+    topologyDrawing: topologyView,
     sections,
     summary: {
       rows: visible

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 
-export const TEX_INSTALL = 'sudo apt-get install -y --no-install-recommends texlive-latex-base texlive-latex-recommended lmodern latexmk';
+export const TEX_INSTALL =
+  'sudo apt-get install -y --no-install-recommends texlive-latex-base texlive-latex-recommended texlive-pictures lmodern latexmk';
 
 /** The full path of an executable found on PATH, or null. */
 export function findOnPath(name: string, path = process.env.PATH ?? ''): string | null {

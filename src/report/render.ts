@@ -10,7 +10,7 @@ import type { RunRecord } from '../generated/run-record.js';
 import { run as validateRunRecord } from '../generated/validators.js';
 import { TEMPLATE_DIR } from '../util/paths.js';
 import { ReportEnv, type TextFormat } from './engine.js';
-import { buildModel } from './model.js';
+import { buildModel, type SectionView } from './model.js';
 import { attachPacketDetails } from './packet-details.js';
 import { compilePdf } from './pdf.js';
 import { tidyBlankLines } from './tidy.js';
@@ -75,6 +75,17 @@ export function resolveTemplate(template: string, format: TextFormat): string {
 
 /** Renders the report text of a run folder. */
 export async function renderReport(opts: RenderOptions): Promise<string> {
+  return (await renderReportFiles(opts)).text;
+}
+
+/** A report's text and the files it refers to (the Markdown report's SVG drawings), paths relative to the report. */
+export interface RenderedReport {
+  text: string;
+  files: { path: string; content: string }[];
+}
+
+/** Renders the report text of a run folder, and for Markdown the SVG files of the drawings it shows. */
+export async function renderReportFiles(opts: RenderOptions): Promise<RenderedReport> {
   const record = await readRunRecord(opts.runDir);
   const file = resolveTemplate(opts.template ?? 'lab-report', opts.format);
   const name = file.startsWith(TEMPLATE_DIR) ? `templates/${relative(TEMPLATE_DIR, file)}` : relative(process.cwd(), file) || file;
@@ -82,7 +93,18 @@ export async function renderReport(opts: RenderOptions): Promise<string> {
   const model = buildModel(record, { instructor: opts.instructor, traceStyle: opts.traceStyle });
   // only HTML shows a packet's layers and bytes (a row that opens); they come from the capture files
   if (opts.format === 'html') await attachPacketDetails(model, opts.runDir);
-  return tidyBlankLines(template(model), opts.format);
+  const text = tidyBlankLines(template(model), opts.format);
+  const drawings = [model.topologyDrawing, ...allSections(model.sections).map((s) => s.capture?.ladder ?? null)];
+  const files =
+    opts.format === 'md'
+      ? drawings.filter((d) => d !== null && text.includes(`](${d.file})`)).map((d) => ({ path: d!.file, content: d!.svg }))
+      : [];
+  return { text, files };
+}
+
+/** Every section, depth first. */
+function allSections(sections: SectionView[]): SectionView[] {
+  return sections.flatMap((s) => [s, ...allSections(s.children)]);
 }
 
 export interface WriteOptions extends Omit<RenderOptions, 'format'> {
@@ -99,7 +121,13 @@ export async function writeReport(opts: WriteOptions): Promise<string> {
     const tex = await renderReport({ ...opts, format: 'tex' });
     await compilePdf(tex, out);
   } else {
-    await writeFile(out, await renderReport({ ...opts, format: opts.format }));
+    const { text, files } = await renderReportFiles({ ...opts, format: opts.format });
+    for (const f of files) {
+      const path = join(dirname(out), f.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, f.content);
+    }
+    await writeFile(out, text);
   }
   return out;
 }

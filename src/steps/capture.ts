@@ -8,9 +8,24 @@ import { defineStep } from './kind.js';
 import { checkFilter } from '../packets/capture/filter-check.js';
 import { checkPackets, checkPatterns, patternHosts } from './packets-check.js';
 
-/** A packet-list row for the run record (no payload, no structured fields). */
+/** A packet-list row for the run record (no payload; of the structured fields only TCP's header, for ladder diagrams). */
 export function packetRow(p: DecodedPacket): PacketRow {
-  return { no: p.no, time: p.time, source: p.source, destination: p.destination, protocol: p.protocol, length: p.length, info: p.info };
+  const row: PacketRow = {
+    no: p.no,
+    time: p.time,
+    source: p.source,
+    destination: p.destination,
+    protocol: p.protocol,
+    length: p.length,
+    info: p.info,
+  };
+  const t = p.tcp;
+  if (t) {
+    row.tcp = { srcPort: t.srcPort, dstPort: t.dstPort, flags: [...t.flags], seq: t.seq, len: t.len };
+    if (t.flags.includes('ACK')) row.tcp.ack = t.ack;
+    if (t.analysis.length) row.tcp.analysis = [...t.analysis];
+  }
+  return row;
 }
 
 /**

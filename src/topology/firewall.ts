@@ -75,18 +75,3 @@ export function nftRuleset(fw: TopologyFirewall | undefined, silent: boolean): s
   lines.push('}');
   return lines.join('\n') + '\n';
 }
-
-/**
- * A host's firewall as the report shows it, one rule a line in the order nftables applies them
- * (allow, reject, drop, then the policy); `icmp silent` when it sends no ICMP errors. Empty: none.
- */
-export function firewallLines(fw: TopologyFirewall | undefined, silent: boolean): string[] {
-  const out = [
-    ...(fw?.allow ?? []).map((r) => `allow ${r}`),
-    ...(fw?.reject ?? []).map((r) => `reject ${r}`),
-    ...(fw?.drop ?? []).map((r) => `drop ${r}`),
-  ];
-  if (fw?.policy !== undefined && fw.policy !== 'accept') out.push(`policy ${fw.policy}`);
-  if (silent) out.push('icmp silent');
-  return out;
-}

@@ -1,4 +1,5 @@
 import { ipFamily } from '../util/ip.js';
+import type { TopologyRecord } from '../generated/run-record.js';
 import { AgentHost } from '../hosts/remote.js';
 import { ThreadHost } from '../hosts/thread.js';
 import { nativeProbe } from '../probes/native.js';
@@ -64,15 +65,7 @@ export interface Topology {
   /** The host of an address, if any (for naming packets' endpoints). */
   hostOf(ip: string): string | undefined;
   /** The topology as the run record shows it. */
-  record(): {
-    hosts: {
-      name: string;
-      router: boolean;
-      addresses: string[];
-      interfaces: PlannedInterface[];
-      firewall?: string[];
-    }[];
-  };
+  record(): Omit<TopologyRecord, 'runId'>;
   /** Stops agents, then removes namespaces, resolv.conf dirs and the state file. Never throws. */
   teardown(): Promise<Error[]>;
 }
@@ -183,7 +176,13 @@ class BuiltTopology implements Topology {
         router: h.router,
         addresses: h.addresses,
         interfaces: h.interfaces.map((i) => ({ ...i })),
-        ...(h.firewall.length ? { firewall: [...h.firewall] } : {}),
+        ...(h.firewall ? { firewall: h.firewall } : {}),
+        ...(h.silent ? { icmp: 'silent' as const } : {}),
+      })),
+      networks: this.plan.segments.map((s) => ({
+        name: s.key,
+        subnets: [...s.subnets],
+        members: s.members.map((m) => ({ host: m.host, iface: m.iface, mtu: m.mtu })),
       })),
     };
   }

@@ -1,7 +1,7 @@
-import type { Topology as TopologySpec, TopologyHost } from '../generated/scenario.js';
+import type { Topology as TopologySpec, TopologyFirewall, TopologyHost } from '../generated/scenario.js';
 import { UsageError } from '../errors.js';
 import { checkGraph, IPV6_MIN_MTU } from './check.js';
-import { firewallLines, nftRuleset } from './firewall.js';
+import { nftRuleset } from './firewall.js';
 import { buildGraph, type Graph, type ProblemPath, type TopologyProblem } from './graph.js';
 import { computeRoutes, type RouteSpec } from './routes.js';
 
@@ -32,10 +32,12 @@ export interface PlannedHost {
   routes: RouteSpec[];
   /** Sysctls of its namespace (forwarding, DAD, ICMP limits), written before its links go up. */
   sysctls: Record<string, string>;
+  /** Its firewall as the scenario set it (policy and rules), for the run record and its drawing. */
+  firewall?: { policy: 'accept' | 'drop' | 'reject'; allow?: string[]; drop?: string[]; reject?: string[] };
+  /** `icmp: silent`: it sends no ICMP errors. */
+  silent: boolean;
   /** Its nftables ruleset (firewall, silent ICMP), if it needs one. */
   nft?: string;
-  /** Its firewall as one line a rule (`reject tcp/8081`, `policy drop`), for the record and reports. */
-  firewall: string[];
   /** Its /etc/resolv.conf, if it has a resolver. */
   resolvConf?: string;
 }
@@ -86,6 +88,16 @@ export function mustPlan(topology: TopologySpec): TopologyPlan {
   return r.plan;
 }
 
+/** A firewall as the record shows it: the policy always, rule lists only when set. */
+function firewallRecord(f: TopologyFirewall): NonNullable<PlannedHost['firewall']> {
+  return {
+    policy: f.policy ?? 'accept',
+    ...(f.allow ? { allow: [...f.allow] } : {}),
+    ...(f.drop ? { drop: [...f.drop] } : {}),
+    ...(f.reject ? { reject: [...f.reject] } : {}),
+  };
+}
+
 function plan(g: Graph, topology: TopologySpec): TopologyPlan {
   const routes = computeRoutes(g);
   const peers = new Map<string, string>();
@@ -130,10 +142,11 @@ function plan(g: Graph, topology: TopologySpec): TopologyPlan {
           ...(link !== undefined ? { link } : {}),
         };
       }),
-      firewall: firewallLines(h?.firewall, h?.icmp === 'silent'),
       addresses: ifaces.flatMap((f) => f.addresses.map((a) => a.address)),
       routes: routes.get(name) ?? [],
       sysctls: { ...sysctls(h?.forward === true), ...icmpSysctls(h?.icmpLimits), ...ifaceSysctls },
+      ...(h?.firewall ? { firewall: firewallRecord(h.firewall) } : {}),
+      silent: h?.icmp === 'silent',
       nft: nftRuleset(h?.firewall, h?.icmp === 'silent'),
       resolvConf: resolvConf(h?.resolver),
     };
@@ -154,7 +167,8 @@ export interface RunHost {
   interfaces: PlannedInterface[];
   addresses: string[];
   routes: RouteSpec[];
-  firewall: string[];
+  firewall?: PlannedHost['firewall'];
+  silent?: boolean;
 }
 
 /** What one namespace needs once its links exist: sysctls, then an `ip -batch`, tc, nft, resolv.conf. */
@@ -175,6 +189,8 @@ export interface RunPlan {
   hosts: RunHost[];
   /** All namespaces (hosts, then the switch namespace if a LAN has 3+ hosts). */
   namespaces: string[];
+  /** The plan's networks (cables and LANs), for the run record. */
+  segments: PlannedSegment[];
   /** Lines for `ip -batch -` in the root namespace creating every link, straight into the namespaces. */
   linkBatch: string[];
   setups: NamespaceSetup[];
@@ -247,7 +263,8 @@ export function runPlan(plan: TopologyPlan, runId: string): RunPlan {
       interfaces: h.interfaces.map((i) => ({ ...i })),
       addresses: [...h.addresses],
       routes: h.routes,
-      firewall: [...h.firewall],
+      ...(h.firewall ? { firewall: h.firewall } : {}),
+      silent: h.silent,
     });
     setups.push({ netns, sysctls: { ...h.sysctls }, ipBatch: ip, nft: h.nft, resolvConf: h.resolvConf, tcBatch: lines(tcLines, h.name) });
   }
@@ -257,7 +274,7 @@ export function runPlan(plan: TopologyPlan, runId: string): RunPlan {
     const off = Object.fromEntries(['all', 'default', ...switchPorts].map((d) => [`net.ipv6.conf.${d}.disable_ipv6`, '1']));
     setups.push({ netns: switchNs, sysctls: off, ipBatch: switchLines, tcBatch: [] });
   }
-  return { runId, hosts, namespaces, linkBatch, setups, subnets: [...plan.subnets], needsNetem: plan.needsNetem };
+  return { runId, hosts, namespaces, linkBatch, setups, segments: plan.segments, subnets: [...plan.subnets], needsNetem: plan.needsNetem };
 }
 
 /**

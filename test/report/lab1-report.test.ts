@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,7 +159,39 @@ describe.runIf(root)('lab1-report from a fresh run of scenarios/lab1.yaml (needs
     for (let i = 1; i <= 5; i++) expect(text).toContain(`Figure ${i}:`);
     expect(text).toContain('$ ncat --crlf 203.0.113.10 50007');
     expect(text).toMatch(/50009\/tcp\s+filtered\s+unknown/);
+    // the drawings are TikZ: vector, their labels text in the PDF
+    expect(text).toContain('The lab network');
+    for (const i of [1, 2, 4, 5]) expect(text).toContain(`Figure ${i}, drawn as a ladder:`);
+    expect(text).not.toContain('Figure 3, drawn as a ladder');
+    expect(text).toContain('[SYN, ACK] Seq=0 Ack=1 Len=0');
+    expect(text).toContain('icmp: silent (sends no ICMP errors)');
+    expect(text).toContain('firewall: policy drop; allow tcp/50007, tcp/50008');
+    expect(text).toContain('eth0 203.0.113.10/24 mtu 1492');
+    // every page renders (pdftoppm exits 0 on each)
+    await execa('pdftoppm', ['-png', '-r', '40', pdf, join(dir, 'lab1-page')]);
   }, 120_000);
+
+  it('writes the drawings of the Markdown report beside it as SVG files and links them as images', async () => {
+    const out = join(dir, 'md', 'report.md');
+    await writeReport({ runDir: dir, template: 'lab1-report', format: 'md', out });
+    const text = await readFile(out, 'utf8');
+    const images = [...text.matchAll(/!\[[^\]]*\]\((drawings\/[\w.-]+\.svg)\)/g)].map((m) => m[1]);
+    expect(images).toEqual([
+      'drawings/topology.svg',
+      'drawings/ladder-echo-session.svg',
+      'drawings/ladder-dns-query.svg',
+      'drawings/ladder-scan-50007.svg',
+      'drawings/ladder-scan-50009.svg',
+    ]);
+    const svg = async (f: string) => readFile(join(dir, 'md', f), 'utf8');
+    const topo = await svg('drawings/topology.svg');
+    expect(topo.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const h of record.topology!.hosts) expect(topo).toContain(`>${h.name}</text>`);
+    const arrows = async (f: string) => ((await svg(f)).match(/marker-end=/g) ?? []).length;
+    const packets = (name: string) => all(record.steps).find((s) => s.capture?.file === `${name}.pcap`)!.capture!.packets.length;
+    for (const name of ['echo-session', 'dns-query', 'scan-50007', 'scan-50009'])
+      expect(await arrows(`drawings/ladder-${name}.svg`)).toBe(packets(name) > 21 ? 20 : packets(name));
+  });
 });
 
 describe('lab1-report on a record of another scenario', () => {

@@ -13,7 +13,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/interpreter/run-scenario.js';
 import { silentReporter } from '../../src/interpreter/reporter.js';
 import { allSteps } from '../../src/interpreter/record.js';
-import { schemas } from '../../src/scenario/schemas.js';
+import { run as validateRunRecord } from '../../src/generated/validators.js';
 import { describeRoot } from '../helpers/root.js';
 
 const DIR = 'scenarios/examples';
@@ -51,7 +51,7 @@ describeRoot('scenarios/examples run (needs root: network namespaces)', () => {
           ),
         ).toEqual([]);
         expect(record.run.exitCode).toBe(0);
-        expect(schemas().run(record)).toBe(true);
+        expect(validateRunRecord(record)).toBe(true);
         const left = (await execa('ip', ['netns', 'list'])).stdout
           .split('\n')
           .filter((l) => l.startsWith(`wl-${record.topology!.runId!}-`));
