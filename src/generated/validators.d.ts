@@ -37,6 +37,8 @@ export declare const steps_scan: ValidateFunction;
 export declare const steps_send: ValidateFunction;
 /** Validates against schemas/steps/serve.schema.json. */
 export declare const steps_serve: ValidateFunction;
+/** Validates against schemas/steps/session.schema.json. */
+export declare const steps_session: ValidateFunction;
 /** Validates against schemas/steps/traceroute.schema.json. */
 export declare const steps_traceroute: ValidateFunction;
 /** Validates against schemas/steps/udp.schema.json. */
