@@ -24,6 +24,7 @@ const commands: [string, () => Promise<CommandModule>][] = [
   ['ls', () => import('../commands/ls.js')],
   ['shell', () => import('../commands/shell.js')],
   ['exec', () => import('../commands/exec.js')],
+  ['check', () => import('../commands/check.js')],
   ['down', () => import('../commands/down.js')],
   ['live-supervisor', () => import('../commands/live-supervisor.js')],
 ];
