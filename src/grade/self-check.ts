@@ -14,9 +14,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import { gradeRun, type Grade } from './grades.js';
 
 function visibleSteps(steps: readonly CompiledStep[]): CompiledStep[] {
-  return steps
-    .filter((s) => !s.hidden)
-    .map((s) => ({ ...s, children: s.children.map((c) => ({ ...c, steps: visibleSteps(c.steps) })) }) as CompiledStep);
+  return steps.filter((s) => !s.hidden).map((s) => ({ ...s, children: s.children.map((c) => ({ ...c, steps: visibleSteps(c.steps) })) }));
 }
 
 /** The scenario without its hidden steps (nested ones included). */

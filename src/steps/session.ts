@@ -269,8 +269,8 @@ function expectChecks(b: SessionBody, c: SessionCommand, target: string[] | unde
 }
 
 function listCommands(cs: SessionCommand[], n = 12): string {
-  const shown = cs.slice(-n).map((c) => `${c.where}${c.host ? ` (${c.host})` : ''}: ${c.line}`);
-  return (cs.length > n ? [`… ${cs.length - n} earlier`, ...shown] : shown).join('\n');
+  const shown = cs.slice(-n).map((c) => `    ${c.where}${c.host ? ` (${c.host})` : ''}: ${c.line}`);
+  return (cs.length > n ? [`    … ${cs.length - n} earlier`, ...shown] : shown).join('\n');
 }
 
 /** Checks a command a student ran by hand, in their recorded sessions or a transcript, and what its output says. */

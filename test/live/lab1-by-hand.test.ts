@@ -155,7 +155,7 @@ describeRoot('lab 1 by hand in a live lab', () => {
     );
     expect(sh).toContain("** server can't find compeng.example.home: NXDOMAIN");
     expect(sh).toMatch(
-      /\n 1  198\.51\.100\.1  [\s\S]*\n 3  \* \* \*\n 4  192\.0\.2\.10 [\s\S]*\n10  192\.0\.2\.34 [\s\S]*\n11  \* \* \*\n/,
+      /\n 1 {2}198\.51\.100\.1 {2}[\s\S]*\n 3 {2}\* \* \*\n 4 {2}192\.0\.2\.10 [\s\S]*\n10 {2}192\.0\.2\.34 [\s\S]*\n11 {2}\* \* \*\n/,
     );
     expect(sh).toMatch(/50007\/tcp open {5}unknown\n50008\/tcp open {5}unknown\n50009\/tcp filtered unknown/);
     expect(plain(driven.sessions.cap.output)).toMatch(
