@@ -11,16 +11,19 @@ const argv = process.argv.slice(2);
 const dist = (path) => fileURLToPath(new URL(`../dist/${path}`, import.meta.url));
 
 /**
- * The CLI's module: validate.cjs for `validate`, else cli.cjs, each with the cache trained for
- * the command (validate.v8; cli-run.v8 for run, cli-cli.v8 for the others); else dist/cli/main.js.
+ * The CLI's module: validate.cjs for `validate`, enter.cjs for `shell` and `exec`, else cli.cjs,
+ * each with the cache trained for the command (validate.v8, cli-enter.v8; cli-run.v8 for run,
+ * cli-cli.v8 for the others); else the unbundled dist/cli/main.js (or enter.js).
  */
 async function load() {
-  const own = argv[0] === 'validate' && existsSync(dist('bundle/validate.cjs'));
-  const bundle = dist(own ? 'bundle/validate.cjs' : 'bundle/cli.cjs');
-  if (!own && !existsSync(bundle)) return import('../dist/cli/main.js');
+  // `shell` and `exec` (a student's every way into a lab host) and `validate` have bundles of their
+  // own, a fraction of the whole CLI (src/cli/enter.ts, src/cli/validate-main.ts)
+  const own = argv[0] === 'validate' ? 'validate' : argv[0] === 'shell' || argv[0] === 'exec' ? 'enter' : undefined;
+  const bundle = own && existsSync(dist(`bundle/${own}.cjs`)) ? dist(`bundle/${own}.cjs`) : dist('bundle/cli.cjs');
+  if (!existsSync(bundle)) return own === 'enter' ? import('../dist/cli/enter.js') : import('../dist/cli/main.js');
   const { loadBundle } = await import('../dist/util/code-cache.js');
   const mode = process.env.WIRELAB_CODE_CACHE;
-  const cache = own ? 'validate' : argv[0] === 'run' ? 'cli-run' : 'cli-cli';
+  const cache = bundle.endsWith('/validate.cjs') ? 'validate' : bundle.endsWith('/enter.cjs') ? 'cli-enter' : argv[0] === 'run' ? 'cli-run' : 'cli-cli';
   const cacheFile = dist(`bundle/cache/${mode === 'off' ? 'off' : cache}.v8`);
   return loadBundle(bundle, cacheFile, { write: mode === 'train' ? 'always' : mode === 'off' ? 'never' : 'unless-hit' }).exports;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The second half of `npm run build` (after tsc): copies the generated validators (plain JS,
 // which tsc does not emit) into dist/, then bundles with esbuild into dist/bundle/:
-// - cli.cjs and host-thread.cjs: one CommonJS file each (no top-level await, so no ESM needed),
+// - cli.cjs, enter.cjs (only `shell` and `exec`) and host-thread.cjs: one CommonJS file each (no top-level await, so no ESM needed),
 //   loaded through V8's code cache by src/util/code-cache.ts (bin/wirelab.js, the host threads);
 // - validate.cjs: `wirelab validate` alone (src/cli/validate-main.ts), about half of cli.cjs: none
 //   of the interpreter, hosts, grading, reports, nor the run record's validators;
@@ -21,7 +21,8 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(join(root, 'dist', 'generated'), { recursive: true });
-copyFileSync(join(root, 'src', 'generated', 'validators.js'), join(root, 'dist', 'generated', 'validators.js'));
+for (const f of ['validators.js', 'lab-state-validator.js'])
+  copyFileSync(join(root, 'src', 'generated', f), join(root, 'dist', 'generated', f));
 
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
@@ -106,7 +107,7 @@ const lazyBuiltins = {
 const cjs = await build({
   ...common,
   plugins: [lazyBuiltins],
-  entryPoints: { cli: 'dist/cli/main.js', validate: 'dist/cli/validate-main.js', 'host-thread': 'dist/ops/thread-main.js' },
+  entryPoints: { cli: 'dist/cli/main.js', validate: 'dist/cli/validate-main.js', enter: 'dist/cli/enter.js', 'host-thread': 'dist/ops/thread-main.js' },
   outdir,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
@@ -144,6 +145,8 @@ const training = [
   ['validate', ['validate', 'scenarios/lab1.yaml', 'scenarios/echo.yaml', 'scenarios/echo-capture.yaml', 'scenarios/lab1-grading.yaml']],
   ['run', ['run', 'scenarios/echo.yaml', '--out', join(out, 'echo')]],
   ['cli', ['--help']],
+  // shell/exec's own entry (src/cli/enter.ts): its help compiles the commands' set-up
+  ['enter', ['shell', '--help']],
 ];
 try {
   for (const [name, argv] of training) {

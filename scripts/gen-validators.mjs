@@ -12,6 +12,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schemaDir = join(root, 'schemas');
 export const OUT = 'src/generated/validators.js';
 export const OUT_TYPES = 'src/generated/validators.d.ts';
+/**
+ * The lab state's validator on its own: `wirelab shell` and `exec` read a lab's state at every
+ * start, and the whole file above (every schema, 1.2 MB) would be most of what they load.
+ */
+export const OUT_LAB = 'src/generated/lab-state-validator.js';
+export const OUT_LAB_TYPES = 'src/generated/lab-state-validator.d.ts';
+const LAB_STATE = 'lab-state.schema.json';
 
 /** Every schema file, with its path relative to schemas/ (the $id each one declares). */
 function readSchemas() {
@@ -29,7 +36,7 @@ function readSchemas() {
  * validation runs in two phases so that one mistake gives one error: first the document with
  * every step taken as "some mapping" (`scenario`), then each step against its own kind's schema.
  */
-export function generate() {
+export function generate(only) {
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
@@ -39,7 +46,7 @@ export function generate() {
     code: { source: true, esm: true, lines: false },
   });
   const exports = {};
-  for (const { file, schema } of readSchemas()) {
+  for (const { file, schema } of readSchemas().filter((s) => only === undefined || s.file === only)) {
     if (schema.$id === 'scenario.schema.json') {
       // The shallow copy: steps are "a mapping" here; each is validated on its own afterwards.
       ajv.addSchema({ ...schema, $defs: { ...schema.$defs, step: { type: 'object' } } });
@@ -80,11 +87,19 @@ export function generate() {
   return { code: `${banner}// @ts-nocheck\n${imports.join('\n')}\n${shaken}\n${steps}\n`, types };
 }
 
+/** The lab state's validator alone (OUT_LAB). */
+export function generateLabState() {
+  return generate(LAB_STATE);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { code, types } = generate();
+  const lab = generateLabState();
   for (const [out, fresh] of [
     [OUT, code],
     [OUT_TYPES, types],
+    [OUT_LAB, lab.code],
+    [OUT_LAB_TYPES, lab.types],
   ]) {
     const path = join(root, out);
     if (process.argv.includes('--check')) {

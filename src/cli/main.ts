@@ -19,6 +19,7 @@ const commands: CommandEntry[] = [
   ['ls', () => import('../commands/ls.js')],
   ['shell', () => import('../commands/shell.js')],
   ['exec', () => import('../commands/exec.js')],
+  ['check', () => import('../commands/check.js')],
   ['down', () => import('../commands/down.js')],
   ['live-supervisor', () => import('../commands/live-supervisor.js')],
 ];

@@ -114,6 +114,7 @@ export type Step =
   | CaptureStep
   | ParallelStep
   | InspectStep
+  | SessionStep
   | ResolveStep;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
@@ -363,6 +364,7 @@ export type Step1 =
   | CaptureStep
   | ParallelStep
   | InspectStep
+  | SessionStep
   | ResolveStep;
 /**
  * The branch's steps, run in order.
@@ -398,6 +400,29 @@ export type Duration21 = number | string;
  */
 export type HostName7 = string;
 /**
+ * The command's whole output (plain lines).
+ */
+export type TextMatch2 =
+  | string
+  | {
+      /**
+       * The whole text, exactly (a final newline is ignored).
+       */
+      equals?: string;
+      /**
+       * A substring the text must contain.
+       */
+      contains?: string;
+      /**
+       * A JavaScript regular expression the text must match (multiline mode).
+       */
+      regex?: string;
+      /**
+       * `true`: the text must be empty; `false`: it must not be.
+       */
+      empty?: boolean;
+    };
+/**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name20 = string;
@@ -406,9 +431,9 @@ export type Name20 = string;
  */
 export type Duration22 = number | string;
 /**
- * The steps whose traffic is captured.
+ * A host name: a DNS label of lower-case letters, digits and `-`, starting with a letter and not ending with `-`, at most 63 characters (`web-1`, not `Web_1`); or `local` (this machine) when the scenario has no topology.
  */
-export type Steps1 = Step1[];
+export type HostName8 = string;
 /**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
@@ -417,6 +442,18 @@ export type Name21 = string;
  * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
  */
 export type Duration23 = number | string;
+/**
+ * The steps whose traffic is captured.
+ */
+export type Steps1 = Step1[];
+/**
+ * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
+ */
+export type Name22 = string;
+/**
+ * A duration: a number of seconds (`2`, `0.5`) or a string with a unit (`250ms`, `5s`, `2m`).
+ */
+export type Duration24 = number | string;
 /**
  * The steps, run in order. Each is a mapping with exactly one step kind (`connect`, `send`, …) beside the common keys `id`, `name`, `points`, `hidden`, `timeout`.
  */
@@ -460,6 +497,10 @@ export interface LiveSpec {
    */
   serve?: Name1[];
   ttl?: Duration1;
+  /**
+   * The scenario `wirelab check` runs on the lab's work folder (relative to this file; its `{{submission}}` is the work folder), e.g. `lab1-student.yaml`: the same file grades students' handed-in folders. `check` runs its visible steps only. Default: none (`wirelab check --scenario FILE`).
+   */
+  check?: string;
 }
 /**
  * Reports `wirelab run` writes at the end of the run, from its run record, to `<run folder>/report.<ext>`.
@@ -1192,7 +1233,7 @@ export interface TracerouteExpect {
  */
 export interface CaptureStep {
   capture: CaptureBody;
-  id?: Name21;
+  id?: Name22;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1209,7 +1250,7 @@ export interface CaptureStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration23;
+  timeout?: Duration24;
 }
 export interface CaptureBody {
   as: Name17;
@@ -1354,11 +1395,158 @@ export interface WeightedPacketLine {
   weight?: number;
 }
 /**
+ * Checks what a student did by hand in a live lab: the commands in their recorded sessions (the asciicast v2 files `wirelab shell` and `wirelab exec` write in the lab's work folder, sessions/*.cast) or a plain-text transcript they hand in. It finds the command (`nmap -sS` on the client against the server) and reads its output in the tool's own layout: nmap's port table, traceroute's and tracert's hops, nslookup's answers, an ncat session, tcpdump's closing counters. When the student ran the command several times, the run that meets the most expectations counts.
+ */
+export interface SessionStep {
+  session: SessionBody;
+  id?: Name20;
+  /**
+   * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
+   */
+  name?: string;
+  /**
+   * Points this step's checks are worth when grading. Steps without points are still checked but not graded.
+   */
+  points?: number;
+  /**
+   * Give partial credit: the step earns `points` × the fraction of its checks met (a scan's states count port by port). Default false: all or nothing.
+   */
+  partial?: boolean;
+  /**
+   * Hidden from students in grades, feedback and `wirelab check` (instructors still see it).
+   */
+  hidden?: boolean;
+  timeout?: Duration22;
+}
+export interface SessionBody {
+  /**
+   * A recording (`.cast`), a plain-text transcript, or a folder: its and its `sessions/` folder's `.cast`, `.txt` and `.log` files, in name order. Relative to the scenario; `{{submission}}` is the submission's (or the live lab's work) folder.
+   */
+  file: string;
+  /**
+   * The program and the words its command line must have, e.g. `nmap -sS` or `ncat --crlf`: the program by name (`sudo`, `timeout N` and `VAR=value` before it are skipped), then each word somewhere among its arguments.
+   */
+  command: string;
+  on?: HostName7;
+  /**
+   * The host the command was aimed at: a host name of `hosts` or the topology, or an address. It matches a word of the command line or the address the output reports (nmap's `scan report for`, traceroute's `traceroute to … (ADDRESS)`).
+   */
+  target?: string;
+  /**
+   * Names for addresses, used by `target` and `trace.hops`: `{ server: 203.0.113.10, r1: [198.51.100.1, 192.0.2.1] }`. With a topology its hosts are known already.
+   */
+  hosts?: {
+    [k: string]: string | string[] | undefined;
+  };
+  expect?: SessionExpect;
+}
+/**
+ * What the command's output must say. Without it, having run the command is the check.
+ */
+export interface SessionExpect {
+  scan?: SessionScanExpect;
+  trace?: SessionTraceExpect;
+  lookup?: SessionLookupExpect;
+  ncat?: SessionNcatExpect;
+  capture?: SessionCaptureExpect;
+  output?: TextMatch2;
+}
+/**
+ * nmap's (or `wirelab scan`'s) port table. One state list may be `rest`.
+ */
+export interface SessionScanExpect {
+  /**
+   * The ports the command must have scanned (its `-p`): `50000-50009`.
+   */
+  ports?: string | number | Port1[];
+  /**
+   * Ports that must be open (TCP: SYN/ACK; UDP: a reply came).
+   */
+  open?: Port1[] | 'rest';
+  /**
+   * Ports that must be closed (TCP: RST / connection refused; UDP: ICMP port-unreachable).
+   */
+  closed?: Port1[] | 'rest';
+  /**
+   * Ports that must be filtered (TCP: no answer, or ICMP unreachable; UDP: an ICMP unreachable other than port-unreachable).
+   */
+  filtered?: Port1[] | 'rest';
+  /**
+   * UDP scans: ports that must be open|filtered (no answer to the probe or its retransmission).
+   */
+  'open|filtered'?: Port1[] | 'rest';
+}
+/**
+ * traceroute's or tracert's hops.
+ */
+export interface SessionTraceExpect {
+  /**
+   * Each hop in order: a host name, an address, or `*` for a hop that never answered; hops past the list are not checked.
+   */
+  hops?: string[];
+  /**
+   * Whether the last hop is the target's address.
+   */
+  reached?: boolean;
+}
+/**
+ * nslookup's answers.
+ */
+export interface SessionLookupExpect {
+  /**
+   * The name answered (`Name:`).
+   */
+  name?: string;
+  /**
+   * The addresses answered, in any order.
+   */
+  addresses?: string[];
+  /**
+   * Names the server could not find (`** server can't find NAME: NXDOMAIN`), e.g. the name with the search suffix; with `nslookup -debug` also the questions asked.
+   */
+  notFound?: string[];
+}
+/**
+ * An ncat (or telnet) session to a line server.
+ */
+export interface SessionNcatExpect {
+  /**
+   * The first line the server sent.
+   */
+  banner?: string;
+  /**
+   * Lines the student typed that came back: each appears twice in order, as typed and as echoed.
+   */
+  echoes?: string[];
+}
+/**
+ * tcpdump's closing counters (the capture was stopped with Ctrl-C or `-c`, not killed).
+ */
+export interface SessionCaptureExpect {
+  /**
+   * The file name of its `-w` (its last path part).
+   */
+  file?: string;
+  /**
+   * Packets captured: a number, or `{ min, max }`.
+   */
+  captured?:
+    | number
+    | {
+        min?: number;
+        max?: number;
+      };
+  /**
+   * At most this many packets dropped by the kernel (default: not checked).
+   */
+  dropped?: number;
+}
+/**
  * Resolves a name with DNS like `nslookup`: walks the search list, asks for each type, records every query and answer.
  */
 export interface ResolveStep {
   resolve: ResolveBody;
-  id?: Name20;
+  id?: Name21;
   /**
    * A short title shown in the terminal, reports and grades. Defaults to a summary of the step.
    */
@@ -1375,10 +1563,10 @@ export interface ResolveStep {
    * Hidden from students in grades and feedback (instructors still see it).
    */
   hidden?: boolean;
-  timeout?: Duration22;
+  timeout?: Duration23;
 }
 export interface ResolveBody {
-  on?: HostName7;
+  on?: HostName8;
   /**
    * The name to resolve (a final `.` makes it absolute: no search list).
    */

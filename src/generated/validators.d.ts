@@ -37,6 +37,8 @@ export declare const steps_scan: ValidateFunction;
 export declare const steps_send: ValidateFunction;
 /** Validates against schemas/steps/serve.schema.json. */
 export declare const steps_serve: ValidateFunction;
+/** Validates against schemas/steps/session.schema.json. */
+export declare const steps_session: ValidateFunction;
 /** Validates against schemas/steps/traceroute.schema.json. */
 export declare const steps_traceroute: ValidateFunction;
 /** Validates against schemas/steps/udp.schema.json. */
@@ -56,6 +58,7 @@ export declare const steps: {
   readonly scan: ValidateFunction;
   readonly send: ValidateFunction;
   readonly serve: ValidateFunction;
+  readonly session: ValidateFunction;
   readonly traceroute: ValidateFunction;
   readonly udp: ValidateFunction;
 };

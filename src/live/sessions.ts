@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError, UsageError } from '../errors.js';
 import type { LabHost } from '../generated/lab-state.js';
-import { castFromScript, castText, StreamRecorder, type CastHeader } from './asciicast.js';
+import { castFromScript, castText, StreamRecorder, type CastHeader } from '../util/asciicast.js';
 import { enterArgv, hostFiles } from './host-files.js';
 import { supervisorAlive, type LabState } from './state.js';
 

@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabState } from '../generated/lab-state.js';
-import { lab_state as validateLabState } from '../generated/validators.js';
+import { lab_state as validateLabState } from '../generated/lab-state-validator.js';
 import { processStart } from '../topology/state.js';
 import { stateDir } from '../topology/state.js';
 import { UsageError } from '../errors.js';

@@ -10,6 +10,7 @@ import { traceroute } from './traceroute.js';
 import { capture } from './capture.js';
 import { parallel } from './parallel.js';
 import { inspect } from './inspect.js';
+import { session } from './session.js';
 import { resolve } from './resolve.js';
 import { udp } from './udp.js';
 
@@ -33,6 +34,7 @@ export const stepKinds: StepKinds = {
   capture,
   parallel,
   inspect,
+  session,
   scan,
   resolve,
   traceroute,

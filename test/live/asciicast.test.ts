@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { castFromScript, castText, parseCast, StreamRecorder } from '../../src/live/asciicast.js';
+import { castFromScript, castText, parseCast, StreamRecorder } from '../../src/util/asciicast.js';
 import { parseTtl } from '../../src/live/plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wltlive-cast-'));

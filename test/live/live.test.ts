@@ -14,7 +14,7 @@ import { afterAll, expect } from 'vitest';
 import { BIN, wirelab } from '../helpers/cli.js';
 import { describeRoot, itRoot } from '../helpers/root.js';
 import { alive } from '../helpers/process.js';
-import { parseCast } from '../../src/live/asciicast.js';
+import { parseCast } from '../../src/util/asciicast.js';
 import type { LabState } from '../../src/generated/lab-state.js';
 
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'live-lab.yaml');

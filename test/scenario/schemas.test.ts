@@ -8,7 +8,7 @@ import { loadScenario, loadScenarioText } from '../../src/scenario/load.js';
 // @ts-expect-error plain ESM script without types
 import { generate, targets } from '../../scripts/gen-types.mjs';
 // @ts-expect-error plain ESM script without types
-import { generate as generateValidators, OUT, OUT_TYPES } from '../../scripts/gen-validators.mjs';
+import { generate as generateValidators, generateLabState, OUT, OUT_LAB, OUT_LAB_TYPES, OUT_TYPES } from '../../scripts/gen-validators.mjs';
 
 describe('schemas', () => {
   it('generated TypeScript types match the JSON Schemas (no drift)', async () => {
@@ -23,6 +23,9 @@ describe('schemas', () => {
     const { code, types } = generateValidators() as { code: string; types: string };
     expect(await readFile(OUT, 'utf8'), `${OUT} is stale: run npm run gen:types`).toBe(code);
     expect(await readFile(OUT_TYPES, 'utf8'), `${OUT_TYPES} is stale: run npm run gen:types`).toBe(types);
+    const lab = generateLabState() as { code: string; types: string };
+    expect(await readFile(OUT_LAB, 'utf8'), `${OUT_LAB} is stale: run npm run gen:types`).toBe(lab.code);
+    expect(await readFile(OUT_LAB_TYPES, 'utf8'), `${OUT_LAB_TYPES} is stale: run npm run gen:types`).toBe(lab.types);
   });
 
   it('every step kind has a schema, a runner and a line in the scenario schema', async () => {

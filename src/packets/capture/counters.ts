@@ -44,3 +44,22 @@ export function lossCheck(c: CaptureCounters): { title: string; expected: string
         }),
   };
 }
+
+/**
+ * Reads tcpdump's closing lines back (the layout `formatCounters` prints): the last
+ * `N packets captured` in the lines and the counters after it; undefined when there is none
+ * (the capture was killed before it could print them).
+ */
+export function parseCounters(lines: readonly string[]): CaptureCounters | undefined {
+  let found: CaptureCounters | undefined;
+  for (const raw of lines) {
+    const m = /^(\d+) packets? (captured|received by filter|dropped by kernel|dropped by interface)$/.exec(raw.trim().replace(/^\^C/, '')); // a Ctrl-C the terminal echoed starts the first line
+    if (!m) continue;
+    const n = Number(m[1]);
+    if (m[2] === 'captured') found = { captured: n, received: 0, droppedByKernel: 0, droppedByInterface: 0 };
+    else if (found && m[2] === 'received by filter') found.received = n;
+    else if (found && m[2] === 'dropped by kernel') found.droppedByKernel = n;
+    else if (found) found.droppedByInterface = n;
+  }
+  return found;
+}
