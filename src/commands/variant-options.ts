@@ -35,7 +35,9 @@ export function courseSecret(secretFile?: string): string | undefined {
     try {
       secret = readFileSync(secretFile, 'utf8').split('\n')[0].replace(/\r$/, '');
     } catch (e) {
-      throw new UsageError(`cannot read the course secret from --secret-file ${secretFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      throw new UsageError(
+        `cannot read the course secret from --secret-file ${secretFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
     }
     where = secretFile;
   }

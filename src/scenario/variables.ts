@@ -206,7 +206,9 @@ export function resolveVars(source: Source, raw: Record<string, unknown>, dir: s
   const derived = opts.derived ?? {};
   const values: VarValues = new Map();
   if (opts.student !== undefined && !STUDENT_ID.test(opts.student))
-    throw new UsageError(`--student takes an id of letters, digits and . _ @ + - (at most 128), starting with a letter or digit; got "${opts.student}"`);
+    throw new UsageError(
+      `--student takes an id of letters, digits and . _ @ + - (at most 128), starting with a letter or digit; got "${opts.student}"`,
+    );
   const taken: Record<Kind, Set<string>> = {
     port: new Set(),
     address: topologyAddresses(raw.topology),
@@ -248,7 +250,14 @@ export function resolveVars(source: Source, raw: Record<string, unknown>, dir: s
     for (const [name, g] of generators) {
       const v = generate(g, name, opts.student, secret, taken[kindOf(g)]);
       if (v === undefined) {
-        out.push(source.diag(['vars', name], 'vars-exhausted', `no value left for ${name}: its range is used up by the lab's other values; widen it`));
+        out.push(
+          source.diag(
+            ['vars', name],
+            'vars-exhausted',
+            `no value left for ${name}: its range is used up by the lab's other values; widen it`,
+            true,
+          ),
+        );
         continue;
       }
       taken[kindOf(g)].add(String(v));
@@ -284,6 +293,15 @@ export function resolveVars(source: Source, raw: Record<string, unknown>, dir: s
       }
     }
   }
+  // in the order the scenario declares them
+  const ordered: VarValues = new Map();
+  for (const name of Object.keys(decls)) {
+    const v = values.get(name);
+    if (v) ordered.set(name, v);
+  }
+  for (const [name, v] of values) ordered.set(name, v);
+  values.clear();
+  for (const [name, v] of ordered) values.set(name, v);
   for (const [name, value] of Object.entries(given)) if (!values.has(name)) values.set(name, { value, from: 'given' });
   if (!values.has('dir')) values.set('dir', { value: dir, from: 'builtin' });
   if (opts.student !== undefined && !values.has('student')) values.set('student', { value: opts.student, from: 'builtin' });
