@@ -75,11 +75,14 @@ describeRoot('ten variants of lab 1 up at once', () => {
       const lab = labs[0];
       const d = lab.derived ?? {};
       const open = await cli(
-        ['exec', 'client', '--lab', lab.name, '--', 'ncat', '-w', '5', '--recv-only', '203.0.113.10', d.echo_port],
+        ['exec', 'client', '--lab', lab.name, '--', 'ncat', '-w', '5', '--recv-only', '203.0.113.10', String(d.echo_port)],
         60_000,
       );
       expect(open.stdout).toContain('Welcome to COMPENG 4DN4 Echo Server!');
-      const shut = await cli(['exec', 'client', '--lab', lab.name, '--', 'ncat', '-w', '1', '-z', '203.0.113.10', d.filtered_port], 60_000);
+      const shut = await cli(
+        ['exec', 'client', '--lab', lab.name, '--', 'ncat', '-w', '1', '-z', '203.0.113.10', String(d.filtered_port)],
+        60_000,
+      );
       expect(shut.exitCode).not.toBe(0);
 
       for (const l of labs) {
