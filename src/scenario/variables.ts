@@ -25,6 +25,13 @@ export const STUDENT_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 const BUILTIN = ['dir', 'student', 'submission'];
 /** Set by a command server when it starts (its port and address): only in its `run` and `env`. */
 const SERVER_VARS = ['port', 'address'];
+const RESERVED: Record<string, string> = {
+  dir: "the scenario's folder",
+  student: 'the student id',
+  submission: 'the submission folder',
+  port: "a command server's port",
+  address: "a command server's address",
+};
 const REF = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([A-Za-z_]\w*)\s*\}\}$/;
 const TOKEN_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -215,8 +222,19 @@ export function resolveVars(source: Source, raw: Record<string, unknown>, dir: s
     word: new Set(),
     token: new Set(),
   };
+  for (const name of Object.keys(decls))
+    if (BUILTIN.includes(name) || SERVER_VARS.includes(name))
+      out.push(
+        source.diag(
+          ['vars', name],
+          'reserved-var',
+          `"${name}" is set by wirelab (${RESERVED[name]}); give the variable another name, such as "${name === 'port' ? 'echo_port' : name === 'address' ? 'server_ip' : `my_${name}`}"`,
+          true,
+        ),
+      );
   // fixed and given values are taken before anything is generated
   for (const [name, spec] of Object.entries(decls)) {
+    if (BUILTIN.includes(name) || SERVER_VARS.includes(name)) continue;
     const g = generatorOf(spec);
     const v = name in given ? typed(spec as VarSpec, given[name]) : name in derived ? typed(spec as VarSpec, derived[name]) : undefined;
     if (v !== undefined) {

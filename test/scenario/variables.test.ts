@@ -114,6 +114,12 @@ describe('variables: defaults and substitution everywhere', () => {
     expect(lines(ports(1, 1000, 1009), {})).toEqual([]);
   });
 
+  it('a variable named like one wirelab sets is refused at its name', () => {
+    expect(lines('name: x\nvars:\n  port: 5\nsteps: []\n', {})).toEqual([
+      'lab.yaml:3:3: reserved-var "port" is set by wirelab (a command server\'s port); give the variable another name, such as "echo_port"',
+    ]);
+  });
+
   it('--var overrides a variable, typed and checked against its generator', () => {
     expect(values(TEXT, { strict: true, vars: { echo_port: '50001' } }).echo_port).toBe(50001);
     expect(() => load(TEXT, { vars: { echo_port: '60000' } })).toThrow(UsageError);
