@@ -36,7 +36,11 @@ export function register(program: Command): void {
       withExit(async (labName: string | undefined, o: { scenario?: string; dir?: string }) => {
         const lab = o.scenario && o.dir && labName === undefined ? undefined : pickLab(labName);
         const file = o.scenario ?? (await checkFileOf(lab!));
-        const r = await readScenario(file);
+        // the lab's own variant (its student's derived values, its --var values), as grading derives it
+        const r = await readScenario(
+          file,
+          lab ? { vars: definedVars(lab.vars), derived: definedVars(lab.derived), ...(lab.student !== undefined ? { student: lab.student } : {}) } : {},
+        );
         if (!r.ok) {
           printDiagnostics(r.diagnostics);
           return 2;
@@ -48,10 +52,15 @@ export function register(program: Command): void {
             'check-has-topology',
           );
         const folder = resolve(o.dir ?? lab!.workdir);
-        const vars = Object.fromEntries(Object.entries(lab?.vars ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+        const vars = definedVars(lab?.vars);
         const result = await selfCheck(r.loaded, folder, vars);
         process.stdout.write(selfCheckText(r.loaded.plan.title ?? r.loaded.plan.name, folder, result));
         return result.passed ? 0 : 1;
       }),
     );
+}
+
+/** A lab state's map without its unset entries. */
+function definedVars(m: Record<string, string | undefined> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(m ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -3,7 +3,8 @@
  * src/grade/runner.ts as `node dist/commands/grade-runner.js` with an IPC channel. It runs one
  * submission after another exactly as `wirelab run SCENARIO --out DIR --var submission=DIR --json`
  * would (same code: run.ts's runLoaded), but keeps Node, wirelab's modules and the compiled
- * scenario loaded between them. Each submission still gets a world of its own: the run builds
+ * scenario loaded between them (compiled per submission: each has its own `{{submission}}`, and
+ * perhaps its student's variant). Each submission still gets a world of its own: the run builds
  * and tears down its own topology, and its programs start in the slot's sandbox (handed over
  * per job, as the `wirelab run` child got it in WIRELAB_SANDBOX).
  *
@@ -19,7 +20,6 @@ import { readScenario } from '../scenario/read.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { RunnerJob, RunnerReply } from '../grade/runner-protocol.js';
 
-const loadedScenarios = new Map<string, LoadedScenario>();
 let busy = false;
 let leaving = false;
 
@@ -32,22 +32,22 @@ function reply(m: RunnerReply): Promise<void> {
 
 /** Runs one job; returns its exit code and whether this runner may take another. */
 async function runJob(job: RunnerJob): Promise<{ exitCode: number; reusable: boolean }> {
-  let loaded = loadedScenarios.get(job.scenarioFile);
-  if (!loaded) {
-    // nothing has run yet: a scenario that does not load leaves this runner as it was
-    let r;
-    try {
-      r = await readScenario(job.scenarioFile);
-    } catch (e) {
-      return { exitCode: reportError(e), reusable: true };
-    }
-    if (!r.ok) {
-      printDiagnostics(r.diagnostics);
-      return { exitCode: 2, reusable: true };
-    }
-    loaded = r.loaded;
-    loadedScenarios.set(job.scenarioFile, loaded);
+  // nothing has run yet: a scenario that does not load leaves this runner as it was
+  let r;
+  try {
+    r = await readScenario(job.scenarioFile, {
+      vars: job.vars,
+      ...(job.student !== undefined ? { student: job.student, derived: job.derived ?? {} } : {}),
+      strict: true,
+    });
+  } catch (e) {
+    return { exitCode: reportError(e), reusable: true };
   }
+  if (!r.ok) {
+    printDiagnostics(r.diagnostics);
+    return { exitCode: 2, reusable: true };
+  }
+  const loaded: LoadedScenario = r.loaded;
   // Host threads copy process.env when they start: the sandbox reaches them as it reached
   // the `wirelab run` child's.
   if (job.sandboxEnv !== undefined) process.env[SANDBOX_ENV] = job.sandboxEnv;

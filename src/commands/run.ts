@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { reportError, withExit } from './exit.js';
 import { printDiagnostics, printWarnings } from './diagnostics-out.js';
 import { LiveReporter } from '../reporters/live.js';
@@ -9,6 +9,7 @@ import { sandboxFromEnv, type SandboxSpec } from '../sandbox/limits.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { readScenario } from '../scenario/read.js';
 import { parseAllowTargets } from '../probes/target.js';
+import { addVariantOptions, courseSecret, type VariantFlags } from './variant-options.js';
 
 export function parseVars(list: string[]): Record<string, string> {
   return Object.fromEntries(
@@ -65,19 +66,32 @@ export async function runLoaded(
 }
 
 export function register(program: Command): void {
-  program
+  const run = program
     .command('run')
     .description('run a scenario and write its run record (run.json) to reports/<name>/')
     .argument('<file>', 'scenario file')
     .option('-o, --out <dir>', 'folder for run.json and captures (default: reports/<scenario name>)')
     .option('--json', 'print the run record as JSON on stdout instead of the live display')
-    .option('--var <name=value...>', 'values for {{name}} in commands (e.g. submission=DIR)', [])
+    .option('--var <name=value...>', 'values for {{name}} in the scenario (e.g. submission=DIR, or one of its vars)', [])
     .option('--allow-target <cidr...>', 'let probes and connections reach these subnets besides loopback and the topology', [])
     .option('--no-report', "write only the run record, not the scenario's reports (render them later with `wirelab report RUN_DIR`)")
-    .action(
-      withExit(async (file: string, opts: { out?: string; json?: boolean; var: string[]; allowTarget: string[]; report: boolean }) => {
+    // `wirelab grade` hands a submission's derived values down (its runs need no secret)
+    .addOption(new Option('--derived-var <name=value...>').hideHelp().default([]));
+  addVariantOptions(run).action(
+    withExit(
+      async (
+        file: string,
+        opts: { out?: string; json?: boolean; var: string[]; derivedVar: string[]; allowTarget: string[]; report: boolean } & VariantFlags,
+      ) => {
         const allowTargets = parseAllowTargets(opts.allowTarget);
-        const r = await readScenario(file);
+        const vars = parseVars(opts.var);
+        const r = await readScenario(file, {
+          vars,
+          derived: parseVars(opts.derivedVar),
+          student: opts.student,
+          secret: courseSecret(opts.secretFile),
+          strict: true,
+        });
         if (!r.ok) {
           printDiagnostics(r.diagnostics);
           return 2;
@@ -86,13 +100,14 @@ export function register(program: Command): void {
         const { exitCode } = await runLoaded(r.loaded, {
           out: opts.out,
           output: opts.json ? 'json' : 'live',
-          vars: parseVars(opts.var),
+          vars,
           allowTargets,
           report: opts.report,
           // a grading run's child: `wirelab grade` hands the sandbox down in WIRELAB_SANDBOX
           sandbox: sandboxFromEnv(),
         });
         return exitCode;
-      }),
-    );
+      },
+    ),
+  );
 }

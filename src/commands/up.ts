@@ -1,5 +1,5 @@
 /**
- * `wirelab up SCENARIO [--var K=V] [--name LAB] [--ttl DUR] [--dir DIR]`: brings a scenario up
+ * `wirelab up SCENARIO [--var K=V] [--student ID] [--name LAB] [--ttl DUR] [--dir DIR]`: brings a scenario up
  * as a live lab. A detached supervisor (`wirelab live-supervisor LAB`) builds the topology and
  * starts the lab's servers (the top-level `serve` steps, or those `live.serve` names), then
  * holds them until `wirelab down`, or the time to live. This command waits until the lab is up
@@ -18,6 +18,7 @@ import { readScenario } from '../scenario/read.js';
 import { liveSteps, parseTtl, scenarioTtlMs } from '../live/plan.js';
 import { claimLab, LAB_NAME, readLab, removeLab, type LabState } from '../live/state.js';
 import { parseVars } from './run.js';
+import { addVariantOptions, courseSecret } from './variant-options.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,6 +39,9 @@ export function describeLab(lab: LabState): string {
     for (const s of lab.servers) lines.push(`  ${s.name} (${s.kind ?? 'server'}) on ${s.host} ${s.address}:${s.port}`);
   }
   const first = lab.hosts.find((h) => !h.router)?.name ?? lab.hosts[0]?.name ?? 'HOST';
+  const vars = Object.entries(lab.derived ?? {});
+  if (lab.student !== undefined)
+    lines.push('', `  variant of student ${lab.student}${vars.length ? `: ${vars.map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}`);
   lines.push(
     '',
     `enter a host:    wirelab shell ${first} --lab ${lab.name}`,
@@ -50,10 +54,10 @@ export function describeLab(lab: LabState): string {
 
 export async function runUp(
   file: string,
-  opts: { var: string[]; name?: string; ttl?: string; dir?: string; json?: boolean },
+  opts: { var: string[]; student?: string; secretFile?: string; name?: string; ttl?: string; dir?: string; json?: boolean },
 ): Promise<number> {
   const vars = parseVars(opts.var);
-  const r = await readScenario(file);
+  const r = await readScenario(file, { vars, student: opts.student, secret: courseSecret(opts.secretFile), strict: true });
   if (!r.ok) {
     printDiagnostics(r.diagnostics);
     return ExitCode.badInput;
@@ -63,7 +67,10 @@ export async function runUp(
     printDiagnostics(live.diagnostics);
     return ExitCode.badInput;
   }
-  const name = opts.name ?? r.loaded.scenario.name;
+  // one lab per student by default: ten students' labs of one scenario are up side by side
+  const name =
+    opts.name ??
+    (opts.student !== undefined ? `${r.loaded.scenario.name}-${opts.student.replace(/[^A-Za-z0-9_-]/g, '_')}` : r.loaded.scenario.name);
   if (!LAB_NAME.test(name)) throw new UsageError(`--name takes letters, digits, - and _, starting with a letter; got "${name}"`);
   let ttlMs = scenarioTtlMs(r.loaded);
   if (opts.ttl !== undefined) {
@@ -74,11 +81,15 @@ export async function runUp(
   const workdir = resolve(opts.dir ?? join('labs', name));
   await checkOutDir(workdir);
   const now = Date.now();
+  // the supervisor compiles the same variant from these values: it never sees the secret
+  const derived = Object.entries(r.loaded.variant.vars).flatMap(([k, v]) => (v.from === 'student' ? [[k, String(v.value)] as const] : []));
   const state: LabState = {
     name,
     scenario: resolve(file),
     scenarioName: r.loaded.scenario.name,
     vars,
+    ...(opts.student !== undefined ? { student: opts.student } : {}),
+    ...(derived.length ? { derived: Object.fromEntries(derived) } : {}),
     status: 'starting',
     pid: 0,
     pidStart: '',
@@ -132,18 +143,23 @@ export async function runUp(
 }
 
 export function register(program: Command): void {
-  program
+  const up = program
     .command('up')
     .description(
       'bring a scenario up as a live lab (its topology and servers) that stays up in the background; enter it with `wirelab shell`',
     )
     .argument('<scenario>', 'scenario file (with a topology)')
     .option('--var <name=value...>', 'values for {{name}} in the scenario', [])
-    .option('--name <lab>', "the lab's name (default: the scenario's name)")
+    .option('--name <lab>', "the lab's name (default: the scenario's name, with -ID for --student ID)")
     .option('--ttl <duration>', "how long it stays up before it takes itself down (default: the scenario's live.ttl, or 4h; at most 24h)")
     .option('--dir <folder>', "the lab's work folder: session recordings and the supervisor's log (default labs/<lab>)")
-    .option('--json', "print the lab's state (JSON) instead of the table")
-    .action(
-      withExit((file: string, opts: { var: string[]; name?: string; ttl?: string; dir?: string; json?: boolean }) => runUp(file, opts)),
-    );
+    .option('--json', "print the lab's state (JSON) instead of the table");
+  addVariantOptions(up).action(
+    withExit(
+      (
+        file: string,
+        opts: { var: string[]; student?: string; secretFile?: string; name?: string; ttl?: string; dir?: string; json?: boolean },
+      ) => runUp(file, opts),
+    ),
+  );
 }

@@ -22,6 +22,16 @@ export interface LabState {
     [k: string]: string | undefined;
   };
   /**
+   * The student id of `wirelab up --student` (absent: the scenario's defaults).
+   */
+  student?: string;
+  /**
+   * The values of the scenario's generated variables that `up` derived for `student` with the course secret, so the supervisor compiles the same variant without the secret.
+   */
+  derived?: {
+    [k: string]: string | undefined;
+  };
+  /**
    * `starting` while the supervisor builds the topology and starts the servers, `up` when the lab can be entered, `stopping` while it is taken down, `failed` when it could not come up (see `error`).
    */
   status: 'starting' | 'up' | 'stopping' | 'failed';

@@ -41,6 +41,27 @@ export interface ScenarioInfo {
    * SHA-256 of the scenario file's bytes.
    */
   sha256: string;
+  /**
+   * The student id the variant was derived for (`--student`, or the submission's id in `wirelab grade`); absent: the scenario's defaults.
+   */
+  student?: string;
+  vars?: RecordedVars;
+}
+/**
+ * Every variable the scenario's `{{name}}` references were replaced with when it was compiled, by name (never the course secret).
+ */
+export interface RecordedVars {
+  [k: string]: RecordedVar | undefined;
+}
+export interface RecordedVar {
+  /**
+   * The value used.
+   */
+  value: string | number;
+  /**
+   * Where it came from: `fixed` (a plain value in `vars:`), `default` (a generator's default, no student given), `student` (derived from the student id and the course secret), `given` (`--var`), `builtin` (`dir`, `student`, `submission`).
+   */
+  from: 'fixed' | 'default' | 'student' | 'given' | 'builtin';
 }
 export interface RunInfo {
   /**

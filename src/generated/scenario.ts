@@ -11,6 +11,10 @@ export type Name = string;
  */
 export type Duration = number | string;
 /**
+ * A fixed value (a string or a number, the same for every student) or a generator (`port`, `address`, `word`, `token`) with the `default` used without `--student`.
+ */
+export type VarSpec = string | number | PortVar | AddressVar | WordVar | TokenVar;
+/**
  * A name other parts of the scenario refer to: letters, digits, `-` and `_`, starting with a letter.
  */
 export type Name1 = string;
@@ -473,6 +477,7 @@ export interface Scenario {
    */
   description?: string;
   timeout?: Duration;
+  vars?: VarsSpec;
   live?: LiveSpec;
   /**
    * How `wirelab grade` shows the submission's folder to the student's programs, which run in a private world: their own /tmp, /var/tmp, /dev/shm and /proc, and no view of the other submissions, the output folder or this file.
@@ -487,6 +492,104 @@ export interface Scenario {
   grading?: GradingSpec;
   topology?: Topology;
   steps: Steps;
+}
+/**
+ * The scenario's variables, used as `{{name}}` in any string of the scenario (topology addresses, ports, patterns, expectations, filters, file paths, commands), replaced when the scenario is compiled. A value written whole (`port: "{{echo_port}}"`) keeps its type, so it fits a number field. A variable is a fixed value, or a generator that gives each student their own value with `--student ID`: derived from the student id and the course secret (`WIRELAB_COURSE_SECRET`, or `--secret-file FILE`) by HMAC-SHA256, so `up`, `run` and `grade` derive the same values and a student cannot derive another's. Without `--student` a generator's `default` applies. `--var NAME=VALUE` overrides any of them. Besides these, `{{dir}}` (the scenario's folder), `{{student}}` (the student id) and `{{submission}}` (the submission folder that `wirelab grade` gives) exist, and in a command server's `run` and `env`, `{{port}}` and `{{address}}`.
+ */
+export interface VarsSpec {
+  [k: string]: VarSpec | undefined;
+}
+/**
+ * A TCP/UDP port drawn from a range (an integer); distinct from the lab's other generated ports and fixed port variables.
+ */
+export interface PortVar {
+  port: PortRange;
+  /**
+   * The port without `--student` (inside the range).
+   */
+  default?: number;
+  /**
+   * What the variable is for (reports and `--json` output show it).
+   */
+  description?: string;
+}
+/**
+ * The range the port is drawn from, both ends included.
+ */
+export interface PortRange {
+  /**
+   * The lowest port.
+   */
+  from: number;
+  /**
+   * The highest port (at least `from`).
+   */
+  to: number;
+}
+/**
+ * An address (without prefix length: write `"{{server_ip}}/24"` in the topology) in a subnet, never its network or broadcast address, an address the topology already uses, or another generated address.
+ */
+export interface AddressVar {
+  address: AddressPool;
+  /**
+   * The address without `--student` (inside the subnet).
+   */
+  default?: string;
+  /**
+   * What the variable is for (reports and `--json` output show it).
+   */
+  description?: string;
+}
+/**
+ * The subnet the address is drawn from.
+ */
+export interface AddressPool {
+  /**
+   * An IPv4 or IPv6 subnet (`203.0.113.0/24`, `2001:db8:5::/64`); never its network or broadcast address.
+   */
+  in: string;
+}
+/**
+ * A word picked from a list; distinct from the lab's other generated words.
+ */
+export interface WordVar {
+  /**
+   * The words to pick from.
+   *
+   * @minItems 1
+   */
+  word: [string, ...string[]];
+  /**
+   * The word without `--student` (one of the list).
+   */
+  default?: string;
+  /**
+   * What the variable is for (reports and `--json` output show it).
+   */
+  description?: string;
+}
+/**
+ * A random-looking token of lower-case letters and digits, e.g. a secret the student must find in a capture.
+ */
+export interface TokenVar {
+  token: TokenSpec;
+  /**
+   * The token without `--student`.
+   */
+  default?: string;
+  /**
+   * What the variable is for (reports and `--json` output show it).
+   */
+  description?: string;
+}
+/**
+ * The token's shape.
+ */
+export interface TokenSpec {
+  /**
+   * How many characters (lower-case letters and digits), default 12.
+   */
+  length?: number;
 }
 /**
  * How `wirelab up` brings this scenario up as a live lab that people enter with `wirelab shell HOST` and `wirelab exec HOST -- CMD`. `up` builds the topology and runs only the scenario's top-level `serve` steps and those in top-level `parallel:` groups (the lab's servers), one after the other in scenario order; every other step (connections, probes, captures, checks) is what the student does by hand, and `wirelab run` keeps running them all. Without this section every such `serve` step starts.

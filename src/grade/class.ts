@@ -17,6 +17,7 @@ import { plannedChecks } from './plan.js';
 import { runPool } from './pool.js';
 import { GradeProgress } from './progress.js';
 import { gradeSubmission, type JobResult, type JobTiming } from './run-one.js';
+import { deriveVariant, studentOf, usesVariants, type SubmissionVariant } from './variant.js';
 import { SlotRunner } from './runner.js';
 import { writeFileAtomic } from '../util/write-atomic.js';
 import {
@@ -48,6 +49,10 @@ export interface GradeClassOptions {
   onSandboxUsers?: (uids: number[]) => void;
   /** Grade an empty submission first and report the points it earns (default true). */
   freePoints?: boolean;
+  /** The course secret, for a scenario with variables derived per student (never passed on). */
+  secret?: string;
+  /** Submission folder name → student id (`--students FILE`); default: the folder name is the id. */
+  students?: Record<string, string>;
 }
 
 export interface GradeClassResult {
@@ -97,7 +102,10 @@ export interface GradeItem {
  * can read `check.dirs` (`check.root` is the folder the fix in the message names).
  */
 export async function gradeFolders(
-  opts: Pick<GradeClassOptions, 'scenarioFile' | 'loaded' | 'jobs' | 'sandbox' | 'marginMs' | 'onSandboxUsers'>,
+  opts: Pick<GradeClassOptions, 'scenarioFile' | 'loaded' | 'jobs' | 'sandbox' | 'marginMs' | 'onSandboxUsers' | 'secret' | 'students'> & {
+    /** The items graded with the scenario's defaults, not a student's variant (the empty submission). */
+    defaults?: Set<GradeItem>;
+  },
   items: GradeItem[],
   check: { dirs: string[]; root: string },
   onDone: (item: GradeItem, r: JobResult) => void = () => {},
@@ -122,6 +130,7 @@ export async function gradeFolders(
   opts.onSandboxUsers?.(slotIds.map((n) => uids[n]));
   const planned = plannedChecks(opts.loaded);
   const timeoutMs = submissionTimeoutMs(opts.loaded, opts.marginMs);
+  const variants = usesVariants(opts.loaded);
   // One runner process per pool slot runs the slot's submissions one after another
   // (WIRELAB_GRADE_RUNNER=child: a `wirelab run` child per submission, as before).
   const runners = new Map<number, SlotRunner>();
@@ -135,10 +144,18 @@ export async function gradeFolders(
     const slot = slotIds[i] ?? i;
     onStart(item);
     const user = slotUser(slot);
-    const notGradable = await screenSubmission(
+    let notGradable = await screenSubmission(
       item.dir,
       opts.sandbox ? { uid: uids[slot], gid: userGid(user) ?? uids[slot], name: user } : undefined,
     );
+    // a scenario with per-student variables: this submission's student and their values
+    let variant: SubmissionVariant | undefined;
+    if (variants && !opts.defaults?.has(item) && notGradable === undefined) {
+      const who = studentOf(item.name, opts.students);
+      const v = 'error' in who ? who : await deriveVariant(resolve(opts.scenarioFile), who.student, opts.secret);
+      if ('error' in v) notGradable = v.error;
+      else variant = v;
+    }
     const r = await gradeSubmission(
       {
         scenarioFile: resolve(opts.scenarioFile),
@@ -151,6 +168,7 @@ export async function gradeFolders(
         classOutDir: dirname(item.outDir),
         writable: opts.loaded.scenario.submission?.writable ?? false,
         ...(notGradable !== undefined ? { notGradable } : {}),
+        ...(variant ? { student: variant.student, derived: variant.derived } : {}),
         outDir: item.outDir,
         timeoutMs,
         planned,
@@ -197,7 +215,7 @@ export async function gradeClass(opts: GradeClassOptions): Promise<GradeClassRes
   let results: JobResult[] = [];
   try {
     results = await gradeFolders(
-      opts,
+      { ...opts, ...(emptyItem ? { defaults: new Set([emptyItem]) } : {}) },
       items,
       // the way into the submissions, and the empty folder (under a private TMPDIR the sandbox
       // user could not enter it); what is unreadable inside a submission makes it not gradable

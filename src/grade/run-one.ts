@@ -36,6 +36,9 @@ export interface GradeJob {
   writable?: boolean;
   /** Set when the submission was found not gradable before anything ran: the reason. */
   notGradable?: string;
+  /** The submission's student, and the values of the scenario's generated variables for them. */
+  student?: string;
+  derived?: Record<string, string>;
   /** OUT/SUB. */
   outDir: string;
   /** Wall-clock limit of the whole run child. */
@@ -126,6 +129,9 @@ async function runChild(job: GradeJob, runDir: string, env: NodeJS.ProcessEnv, n
     runDir,
     '--var',
     `submission=${job.submissionDir}`,
+    ...(job.student !== undefined
+      ? ['--student', job.student, ...Object.entries(job.derived ?? {}).flatMap(([k, v]) => ['--derived-var', `${k}=${v}`])]
+      : []),
     '--json',
   ];
   // `ip netns exec` and setpriv exec the command in place: the child's pid stays the process
@@ -191,6 +197,7 @@ export async function gradeSubmission(job: GradeJob, runner?: SlotRunner): Promi
             scenarioFile: job.scenarioFile,
             out: runDir,
             vars: { submission: job.submissionDir },
+            ...(job.student !== undefined ? { student: job.student, derived: job.derived ?? {} } : {}),
             ...(sandboxEnv !== undefined ? { sandboxEnv } : {}),
           },
           job.timeoutMs,

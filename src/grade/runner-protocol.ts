@@ -7,6 +7,9 @@ export interface RunnerJob {
   scenarioFile: string;
   out: string;
   vars: Record<string, string>;
+  /** The submission's student and their derived values (`--student`, `--derived-var`). */
+  student?: string;
+  derived?: Record<string, string>;
   /** The WIRELAB_SANDBOX value (JSON of the SandboxSpec); absent: no sandbox. */
   sandboxEnv?: string;
 }

@@ -75,7 +75,11 @@ export async function verifyExamples(opts: {
       dir: ex.empty ? empty.dir : resolve(opts.loaded.dir, ex.path!),
       outDir: join(out, `${i + 1}-${ex.empty ? 'empty' : basename(resolve(opts.loaded.dir, ex.path!))}`),
     }));
-    const results = await gradeFolders(opts, items, { dirs: items.map((it) => it.dir), root: opts.loaded.dir });
+    // the examples answer the scenario's default variant
+    const results = await gradeFolders({ ...opts, defaults: new Set(items) }, items, {
+      dirs: items.map((it) => it.dir),
+      root: opts.loaded.dir,
+    });
     return results.map((r, i) => compareExample(examples[i], r.grade));
   } finally {
     await empty.remove();

@@ -81,6 +81,8 @@ export function buildRecord(a: {
       ...(scenario.description ? { description: scenario.description } : {}),
       file,
       sha256: source.sha256,
+      ...(a.loaded.variant.student !== undefined ? { student: a.loaded.variant.student } : {}),
+      ...(Object.keys(a.loaded.variant.vars).length ? { vars: a.loaded.variant.vars } : {}),
     },
     run: {
       name: a.runName,

@@ -68,7 +68,12 @@ export async function superviseLab(name: string): Promise<number> {
   let ttlTimer: NodeJS.Timeout | undefined;
 
   try {
-    const r = await readScenario(lab.scenario);
+    const r = await readScenario(lab.scenario, {
+      vars: defined(lab.vars),
+      ...(lab.student !== undefined ? { student: lab.student } : {}),
+      derived: defined(lab.derived),
+      strict: true,
+    });
     if (!r.ok) throw new LabFailed(r.diagnostics.map(formatDiagnostic).join('\n'));
     const live = liveSteps(r.loaded);
     if (live.diagnostics.length) throw new LabFailed(live.diagnostics.map(formatDiagnostic).join('\n'));
@@ -114,7 +119,7 @@ export async function superviseLab(name: string): Promise<number> {
     const { record } = await runScenario(loaded, {
       out: lab.workdir,
       reporter: silentReporter,
-      vars: Object.fromEntries(Object.entries(lab.vars ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]]))),
+      vars: defined(lab.vars),
       handleSignals: false,
       afterSteps: hold,
     });
@@ -138,4 +143,8 @@ export async function superviseLab(name: string): Promise<number> {
   } finally {
     clearTimeout(ttlTimer);
   }
+}
+
+function defined(m: Record<string, string | undefined> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(m ?? {}).flatMap(([k, v]) => (v === undefined ? [] : [[k, v]])));
 }

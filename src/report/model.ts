@@ -175,7 +175,17 @@ export function errorView(e: { message: string; code?: string }): ErrorView {
 export interface ReportModel {
   instructor: boolean;
   title: string;
-  scenario: { name: string; title: string | null; description: string | null; file: string; sha256: string };
+  scenario: {
+    name: string;
+    title: string | null;
+    description: string | null;
+    file: string;
+    sha256: string;
+    /** The student whose variant ran, if any. */
+    student: string | null;
+    /** The variables the scenario was compiled with (run.json's scenario.vars), `dir` left out; null when none. */
+    vars: { name: string; value: string; from: string }[] | null;
+  };
   run: {
     name: string;
     startedAt: string;
@@ -508,6 +518,13 @@ function firewallRules(h: NonNullable<RunRecord['topology']>['hosts'][number]): 
   return out;
 }
 
+function varsView(vars: RunRecord['scenario']['vars']): ReportModel['scenario']['vars'] {
+  const rows = Object.entries(vars ?? {}).flatMap(([name, v]) =>
+    v && name !== 'dir' && name !== 'submission' ? [{ name, value: String(v.value), from: v.from }] : [],
+  );
+  return rows.length ? rows : null;
+}
+
 /** Builds the report view model of a run record. */
 export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportModel {
   const n = new Numbering();
@@ -533,6 +550,8 @@ export function buildModel(record: RunRecord, opts: ModelOptions = {}): ReportMo
       description: record.scenario.description ?? null,
       file: record.scenario.file,
       sha256: record.scenario.sha256,
+      student: record.scenario.student ?? null,
+      vars: varsView(record.scenario.vars),
     },
     run: {
       name: record.run.name,

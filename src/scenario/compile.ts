@@ -8,6 +8,7 @@ import { condense } from './ajv-errors.js';
 import { asWarning, didYouMean, MAX_PROBLEMS, type Diagnostic } from './diagnostics.js';
 import { schemas } from './schemas.js';
 import type { Path, Source } from './source.js';
+import { coerceRefs, pathPointer } from './variables.js';
 
 /** The run's timeout when the scenario sets none. */
 export const DEFAULT_RUN_TIMEOUT_MS = 10 * 60_000;
@@ -85,7 +86,13 @@ export interface CompiledPlan {
  * definition names. Problems go to `out`; a step with one is left out of the result.
  * This is the only reader of raw step mappings.
  */
-export function compileSteps(source: Source, raw: unknown, at: Path, out: Diagnostic[]): CompiledStep[] {
+export function compileSteps(
+  source: Source,
+  raw: unknown,
+  at: Path,
+  out: Diagnostic[],
+  wholeRefs: Map<string, string> = new Map(),
+): CompiledStep[] {
   if (!Array.isArray(raw)) return []; // reported by the document schema
   const steps: CompiledStep[] = [];
   raw.forEach((step: unknown, i) => {
@@ -97,7 +104,7 @@ export function compileSteps(source: Source, raw: unknown, at: Path, out: Diagno
       out.push(source.diag([...path, ...found.problem.path], found.problem.code, found.problem.message, true));
       return;
     }
-    const compiled = compileStep(found.kind, step, source, path, out);
+    const compiled = compileStep(found.kind, step, source, path, out, wholeRefs);
     if (compiled) steps.push(compiled);
   });
   return steps;
@@ -130,16 +137,17 @@ function compileStep<K extends StepKindName>(
   source: Source,
   path: Path,
   out: Diagnostic[],
+  wholeRefs: Map<string, string>,
 ): CompiledSteps<K>[K] | undefined {
   const validator = schemas().step(name);
   const def: StepKind<K> = stepKinds[name];
   const bodyPath = [...path, name];
-  if (!isStepOf(name, raw)) {
+  if (!isStepOf(name, raw, pathPointer(path), wholeRefs)) {
     const opts = { base: () => 1, text: (p: Path) => source.scalarText([...path, ...p]) };
     for (const p of condense(validator.errors ?? [], `the ${name} step`, opts))
       out.push(source.diag([...path, ...p.path], p.code, p.message, p.onKey));
     // the nested steps are looked at all the same: each mistake is reported once
-    for (const at of childPaths(def, raw[name])) compileSteps(source, valueAt(raw[name], at), [...bodyPath, ...at], out);
+    for (const at of childPaths(def, raw[name])) compileSteps(source, valueAt(raw[name], at), [...bodyPath, ...at], out, wholeRefs);
     return undefined;
   }
   const body: BodyOf<K> = raw[name];
@@ -153,7 +161,7 @@ function compileStep<K extends StepKindName>(
   }
   const children = childPaths(def, body).map((at) => ({
     path: at,
-    steps: compileSteps(source, valueAt(body, at), [...bodyPath, ...at], out),
+    steps: compileSteps(source, valueAt(body, at), [...bodyPath, ...at], out, wholeRefs),
   }));
   const { line, col } = source.at(path);
   return {
@@ -179,8 +187,14 @@ function compileStep<K extends StepKindName>(
 }
 
 /** The kind's schema (compiled from schemas/steps/K.schema.json) proves the mapping is a step of kind K. */
-function isStepOf<K extends StepKindName>(name: K, step: Record<string, unknown>): step is Record<string, unknown> & StepShape<K> {
-  return schemas().step(name)(step);
+function isStepOf<K extends StepKindName>(
+  name: K,
+  step: Record<string, unknown>,
+  at: string,
+  wholeRefs: Map<string, string>,
+): step is Record<string, unknown> & StepShape<K> {
+  // a whole `{{var}}` holding a number where the kind wants a string gets its text (coerceRefs)
+  return coerceRefs(schemas().step(name), step, at, wholeRefs);
 }
 
 /** Where a kind's nested step lists are below a body (validated or not). */

@@ -7,6 +7,7 @@ import { Source, type Path } from './source.js';
 import { checkNames } from './check.js';
 import { compilePlan, compileSteps, type CompiledPlan } from './compile.js';
 import { planTopology, type TopologyPlan } from '../topology/plan.js';
+import { coerceRefs, resolveVars, substituteVars, type Variant, type VariantOptions } from './variables.js';
 
 /** A scenario that passed every check: nothing runs unless `diagnostics` is empty. */
 export interface LoadedScenario {
@@ -18,6 +19,8 @@ export interface LoadedScenario {
   plan: CompiledPlan;
   /** What validates but is likely a mistake (`within: 2000`): printed, never a reason not to run. */
   warnings: Diagnostic[];
+  /** The student and the variables this plan was compiled with (the run record shows them). */
+  variant: Variant;
 }
 
 export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; diagnostics: Diagnostic[] };
@@ -26,23 +29,36 @@ export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; dia
  * Loads a scenario file: YAML syntax, then the schema (document, then each step against its
  * own kind), then names and references. All problems are reported together.
  */
-export async function loadScenario(file: string): Promise<LoadResult> {
+export async function loadScenario(file: string, opts: VariantOptions = {}): Promise<LoadResult> {
   const { source, diagnostics } = await Source.read(file);
   if (!source) return { ok: false, diagnostics };
-  return finish(source, diagnostics, file);
+  return finish(source, diagnostics, file, opts);
 }
 
-export function loadScenarioText(file: string, text: string): LoadResult {
+export function loadScenarioText(file: string, text: string, opts: VariantOptions = {}): LoadResult {
   const { source, diagnostics } = Source.parse(file, text);
-  return finish(source, diagnostics, file);
+  return finish(source, diagnostics, file, opts);
 }
 
-function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult {
+function finish(source: Source, syntax: Diagnostic[], file: string, opts: VariantOptions): LoadResult {
   if (syntax.length) return { ok: false, diagnostics: capped(sortDiagnostics(syntax), file) };
-  const value = source.toJS();
-  const diagnostics = validate(source, value);
+  const raw = source.toJS();
+  const diagnostics: Diagnostic[] = [];
+  // variables first: everything after this sees the variant, at the paths of the file
+  let value = raw;
+  let wholeRefs = new Map<string, string>();
+  let variant: Variant = { vars: {} };
+  if (isMapping(raw)) {
+    const values = resolveVars(source, raw, dirname(resolve(file)), opts, diagnostics);
+    const sub = substituteVars(source, raw, values, opts.strict === true, diagnostics);
+    ({ value, wholeRefs } = sub);
+    const declared = isMapping(raw.vars) ? Object.keys(raw.vars) : [];
+    const shown = [...values].filter(([n, v]) => declared.includes(n) || v.from !== 'builtin' || sub.used.has(n) || n === 'student');
+    variant = { ...(opts.student !== undefined ? { student: opts.student } : {}), vars: Object.fromEntries(shown) };
+  }
+  diagnostics.push(...validate(source, value, wholeRefs));
   let topology: TopologyPlan | undefined;
-  const steps = compileSteps(source, isMapping(value) ? value.steps : undefined, ['steps'], diagnostics);
+  const steps = compileSteps(source, isMapping(value) ? value.steps : undefined, ['steps'], diagnostics, wholeRefs);
   let plan: CompiledPlan | undefined;
   if (!diagnostics.some(isError)) {
     const scenario = value as Scenario;
@@ -57,7 +73,7 @@ function finish(source: Source, syntax: Diagnostic[], file: string): LoadResult 
   }
   if (diagnostics.some(isError) || !plan) return { ok: false, diagnostics: capped(sortDiagnostics(diagnostics), file) };
   const warnings = sortDiagnostics(diagnostics);
-  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario, plan, warnings } };
+  return { ok: true, loaded: { file, dir: dirname(resolve(file)), source, scenario: value as Scenario, plan, warnings, variant } };
 }
 
 function capped(ds: Diagnostic[], file: string): Diagnostic[] {
@@ -76,10 +92,10 @@ function capped(ds: Diagnostic[], file: string): Diagnostic[] {
 }
 
 /** The document against the scenario schema, each step taken as "some mapping" (compile checks the steps). */
-function validate(source: Source, value: unknown): Diagnostic[] {
+function validate(source: Source, value: unknown, wholeRefs: Map<string, string>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const set = schemas();
-  if (!set.scenario(value)) {
+  if (!coerceRefs(set.scenario, value, '', wholeRefs)) {
     const opts = {
       // a host's keys are named from the host: `firewall.reject[0]`, not `topology.hosts.server.firewall.reject[0]`
       base: (p: Path) => (p[0] === 'topology' && p[1] === 'hosts' && p.length > 3 ? 3 : 0),

@@ -253,6 +253,24 @@ export class Source {
     return this.text.slice(node.range[0], node.range[1]);
   }
 
+  /**
+   * A diagnostic at the `nth` occurrence of `needle` inside the scalar at `path`, as the file
+   * writes it (in a quoted or a block scalar, on whichever line it is); at the scalar otherwise.
+   */
+  diagInScalar(path: Path, needle: string, nth: number, code: string, message: string): Diagnostic {
+    const { node, found } = this.walk(path);
+    if (found && isScalar(node) && node.range) {
+      const text = this.text.slice(node.range[0], node.range[1]);
+      let i = -1;
+      for (let n = 0; n <= nth; n++) {
+        i = text.indexOf(needle, i + 1);
+        if (i < 0) break;
+      }
+      if (i >= 0) return this.diagAt(node.range[0] + i, code, message);
+    }
+    return this.diag(path, code, message);
+  }
+
   diag(path: Path, code: string, message: string, onKey = false, colInValue?: number): Diagnostic {
     const { line, col } = onKey ? this.keyAt(path) : this.at(path);
     if (colInValue === undefined) return { file: this.file, line, col, code, message };

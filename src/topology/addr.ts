@@ -39,7 +39,7 @@ export function canonical(ip: string, family = ipFamily(ip)): string {
   return family === 6 ? fromBigInt(toBigInt(ip, 6), 6) : ip;
 }
 
-function toBigInt(ip: string, family: number): bigint {
+export function toBigInt(ip: string, family: number): bigint {
   if (family === 4) return ip.split('.').reduce((acc, p) => (acc << 8n) | BigInt(Number(p)), 0n);
   let text = ip.toLowerCase();
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
@@ -54,7 +54,7 @@ function toBigInt(ip: string, family: number): bigint {
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
 }
 
-function fromBigInt(value: bigint, family: number): string {
+export function fromBigInt(value: bigint, family: number): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join('.');
   const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
   // compress the longest run of two or more zero groups

@@ -108,7 +108,7 @@ describe('scenario diagnostics', () => {
     const d = diagnostics('name: x\ntitel: hello\nsteps: []\n');
     expect(d).toHaveLength(1);
     expect(formatDiagnostic(d[0])).toBe(
-      'test.yaml:2:1: unknown-key unknown key "titel" in the scenario (did you mean "title"?); expected one of: name, title, description, timeout, live, submission, report, grading, topology, steps',
+      'test.yaml:2:1: unknown-key unknown key "titel" in the scenario (did you mean "title"?); expected one of: name, title, description, timeout, vars, live, submission, report, grading, topology, steps',
     );
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { matchPackets, parsePattern, type PatternEntry } from '../../src/packets/pattern/index.js';
 import type { DecodedPacket } from '../../src/packets/types.js';
 import { hosts, numbered, tcp } from '../packets/pattern-fixtures.js';
+import { loadScenarioText } from '../../src/scenario/load.js';
 
 type CaptureBody = { as?: string; expect?: { packets?: PatternEntry[] } };
 
@@ -14,9 +14,11 @@ function captures(v: unknown): CaptureBody[] {
   return Object.entries(v).flatMap(([k, x]) => [...(k === 'capture' ? [x as CaptureBody] : []), ...captures(x)]);
 }
 
-/** The `expect.packets` of lab 1's capture step `as: NAME`, as the scenario file has it. */
+/** The `expect.packets` of lab 1's capture step `as: NAME`, as compiled with its default variables. */
 function labPattern(name: string): PatternEntry[] {
-  const doc = parse(readFileSync('scenarios/lab1.yaml', 'utf8')) as { steps: unknown[] };
+  const r = loadScenarioText('scenarios/lab1.yaml', readFileSync('scenarios/lab1.yaml', 'utf8'));
+  if (!r.ok) throw new Error('lab1.yaml does not load');
+  const doc = r.loaded.scenario;
   const step = captures(doc.steps).find((c) => c.as === name);
   if (!step?.expect?.packets) throw new Error(`lab1.yaml has no capture "${name}" with expect.packets`);
   return step.expect.packets;
