@@ -23,7 +23,13 @@ async function load() {
   if (!existsSync(bundle)) return own === 'enter' ? import('../dist/cli/enter.js') : import('../dist/cli/main.js');
   const { loadBundle } = await import('../dist/util/code-cache.js');
   const mode = process.env.WIRELAB_CODE_CACHE;
-  const cache = bundle.endsWith('/validate.cjs') ? 'validate' : bundle.endsWith('/enter.cjs') ? 'cli-enter' : argv[0] === 'run' ? 'cli-run' : 'cli-cli';
+  const cache = bundle.endsWith('/validate.cjs')
+    ? 'validate'
+    : bundle.endsWith('/enter.cjs')
+      ? 'cli-enter'
+      : argv[0] === 'run'
+        ? 'cli-run'
+        : 'cli-cli';
   const cacheFile = dist(`bundle/cache/${mode === 'off' ? 'off' : cache}.v8`);
   return loadBundle(bundle, cacheFile, { write: mode === 'train' ? 'always' : mode === 'off' ? 'never' : 'unless-hit' }).exports;
 }

@@ -107,7 +107,12 @@ const lazyBuiltins = {
 const cjs = await build({
   ...common,
   plugins: [lazyBuiltins],
-  entryPoints: { cli: 'dist/cli/main.js', validate: 'dist/cli/validate-main.js', enter: 'dist/cli/enter.js', 'host-thread': 'dist/ops/thread-main.js' },
+  entryPoints: {
+    cli: 'dist/cli/main.js',
+    validate: 'dist/cli/validate-main.js',
+    enter: 'dist/cli/enter.js',
+    'host-thread': 'dist/ops/thread-main.js',
+  },
   outdir,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',

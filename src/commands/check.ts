@@ -39,7 +39,13 @@ export function register(program: Command): void {
         // the lab's own variant (its student's derived values, its --var values), as grading derives it
         const r = await readScenario(
           file,
-          lab ? { vars: definedVars(lab.vars), derived: definedVars(lab.derived), ...(lab.student !== undefined ? { student: lab.student } : {}) } : {},
+          lab
+            ? {
+                vars: definedVars(lab.vars),
+                derived: definedVars(lab.derived),
+                ...(lab.student !== undefined ? { student: lab.student } : {}),
+              }
+            : {},
         );
         if (!r.ok) {
           printDiagnostics(r.diagnostics);

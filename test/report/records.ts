@@ -348,7 +348,11 @@ export function syntheticRecord(): RunRecord {
             { name: 'eth1', addresses: ['198.51.100.1/24'], mtu: 1400, peer: 'none' },
           ],
         },
-        { name: 'server', addresses: ['192.0.2.20'], firewall: { policy: 'drop', allow: ['tcp/7'], reject: ['udp/5001'], drop: ['tcp/8082'] } },
+        {
+          name: 'server',
+          addresses: ['192.0.2.20'],
+          firewall: { policy: 'drop', allow: ['tcp/7'], reject: ['udp/5001'], drop: ['tcp/8082'] },
+        },
       ],
     },
     steps,
