@@ -77,7 +77,7 @@ describeChromium('HTML report in chromium', () => {
       expect(await page.locator('#topology table tr').count()).toBe(record.topology!.hosts.length + 1);
       expect(await page.locator('#checks-summary tbody tr').count()).toBe(model.summary.rows.length);
       for (const f of model.figures)
-        await expect(page.locator(`#fig\\:${f.number} figcaption`).textContent()).resolves.toContain(f.caption);
+        await expect(page.locator(`#fig\\:${f.number} > figcaption`).textContent()).resolves.toContain(f.caption);
       // tcpdump's closing counters under every capture
       expect(await count('pre.counters')).toBe(model.figures.length);
       // the first screen people see
