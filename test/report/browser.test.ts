@@ -74,7 +74,11 @@ describeChromium('HTML report in chromium', () => {
       expect(await count('figure.listing')).toBe(model.listings.length);
       // the tables the model numbers, plus the topology, every checks table and the summary
       expect(await count('table caption')).toBe(model.tables.length);
-      expect(await page.locator('#topology table tr').count()).toBe(record.topology!.hosts.length + 1);
+      // one row an interface (MTU, link), and a firewall's rules in nftables' order
+      expect(await page.locator('#topology table.interfaces tbody tr').count()).toBe(model.topologyTable!.length);
+      expect(model.topologyTable!.length).toBeGreaterThan(record.topology!.hosts.length);
+      expect(await page.locator('#topology table.firewalls tbody tr').count()).toBe(model.firewalls!.length);
+      await expect(page.locator('#topology table.firewalls').textContent()).resolves.toContain('policy drop');
       expect(await page.locator('#checks-summary tbody tr').count()).toBe(model.summary.rows.length);
       for (const f of model.figures)
         await expect(page.locator(`#fig\\:${f.number} > figcaption`).textContent()).resolves.toContain(f.caption);
