@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .option('--reason', "add nmap's REASON column")
     .option('--json', 'print the scan result as JSON')
     .option('--allow-target <cidr...>', 'subnets besides loopback that may be scanned')
-    .option('--threads <n>', 'threads that send probes (default: one per core, up to 4 for a connect scan and 2 for a SYN scan)')
+    .option('--threads <n>', 'threads that send probes (default: connect scan one per core up to 4, SYN scan 1)')
     .option('-T, --timing <0-5>', "nmap's timing template: 0 paranoid, 1 sneaky, 2 polite, 3 normal (default), 4 aggressive, 5 insane")
     .option('--initial-rtt-timeout <time>', 'how long a probe waits before any round trip was measured (nmap default 1s)')
     .option('--min-rtt-timeout <time>', 'floor of the adaptive timeout (default 100ms)')

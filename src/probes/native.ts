@@ -96,15 +96,12 @@ export const TRACE_META = 4;
  * Threads a native scanner sends on. Connect scans: one per core, at most 4: over loopback and
  * veth the kernel answers each connect() inside the call, so that work spreads over the cores
  * (65535 loopback ports on 2 cores: 0.55-0.69 s with 2 threads, 1.03-1.27 s with 1). SYN scans:
- * one per core, at most 2. Their sends go out on IPPROTO_RAW sockets and the answers come in on
- * a packet ring, so the threads no longer contend for one socket, and the kernel's answer (the
- * RST or SYN/ACK, run inside each send) spreads over the cores as for connect scans: 65535
- * loopback ports, whole processes, 7 interleaved runs on 2 cores: 0.72-0.92 s (median 0.85) with
- * 2 threads, 0.95-1.29 s (median 1.01) with 1. More than 2 measured nothing more here.
+ * one, because the answers come back through the one raw socket that every thread would send
+ * on, and the threads then contend for it (0.41-0.49 s with 1 thread, 0.52-0.61 s with 2).
  */
 export function sendThreads(method: 'syn' | 'connect', requested?: number): number {
   if (requested !== undefined) return Math.max(1, Math.min(8, Math.floor(requested)));
-  return Math.min(method === 'syn' ? 2 : 4, availableParallelism());
+  return method === 'syn' ? 1 : Math.min(4, availableParallelism());
 }
 
 /**
